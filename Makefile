@@ -1,0 +1,36 @@
+# The two commands of the README: `make demo` and `make test`. Both install what is
+# missing (Debian packages, the pinned DuckDB artefacts), configure and build.
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+
+.PHONY: all deps build test test-asan demo bench bench-quick fuzz format clean
+
+all: build
+
+deps:
+	@tools/install-deps.sh
+	@tools/fetch-duckdb.sh
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPOND_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) --timeout 1200
+
+demo: build
+	tools/demo.sh $(BUILD)/pond
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'tools/*.cc')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,34 @@
+// UTC time helpers. Inside the pond, times are microseconds since the Unix epoch
+// (DuckDB TIMESTAMP, meaning UTC); export metadata uses milliseconds.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pond {
+
+// Parses a command-line time (spec cli.md): ISO 8601 date or date-time in UTC
+// unless an offset is given (`2024-07-01`, `2024-07-01T12:00:00Z`, `2024-07-01 12:00:00`,
+// `2024-07-01T14:00:00+02:00`, fractional seconds allowed) or Unix milliseconds
+// (all digits). Returns µs since the epoch; nullopt if the text is not a time.
+std::optional<int64_t> ParseTime(std::string_view text);
+
+// Parses DuckDB's TIMESTAMP text (`2024-07-01 00:00:00`, optional `.ffffff`) to µs.
+std::optional<int64_t> ParseTimestampText(std::string_view text);
+
+// `2024-07-01 00:00:00` (fraction only when non-zero, as DuckDB prints).
+std::string FormatTimestamp(int64_t micros);
+// `2024-07-01T00:00:00Z` (fraction only when non-zero).
+std::string FormatIso(int64_t micros);
+// `2024-07-01`.
+std::string FormatDate(int64_t micros);
+
+// Floor division of µs to ms (correct for times before 1970 too).
+int64_t MicrosToMillis(int64_t micros);
+
+// Current time, µs since the epoch.
+int64_t NowMicros();
+
+}  // namespace pond

@@ -1,0 +1,162 @@
+// The pond: a transactional, versioned file system of data files, tables and
+// time series, kept in one host directory (spec storage.md):
+//   catalog.duckdb   nodes, directory entries, versions, transactions
+//   pond.lock        flock: writers LOCK_EX, readers LOCK_SH; holds the holder's pid
+//   blobs/ab/<sha256>[.parquet]   immutable, content-addressed version contents
+//   blobs/tmp/       in-flight writes (garbage after a crash)
+//
+// Promises:
+// - Every mutating command is one Transaction: all of its changes become visible
+//   at Commit(), or none do (destruction without Commit rolls back and deletes the
+//   blobs it created). A crash at any point leaves at most orphan blobs.
+// - Reads see a consistent view as of one transaction (the latest, or `--at SEQ`).
+// - Tables and series are read through SQL: RelationSql() gives a relation that
+//   the view's own DuckDB connection can SELECT from; nothing is copied out.
+// - All host file-system writes go through a DiskInterface (disk.h), so tests can
+//   fail or "crash" at any write.
+// Errors throw pond::Error naming the pond path, host file or pond directory.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/duckdb.h"
+#include "path/glob.h"
+#include "store/disk.h"
+
+namespace pond::store {
+
+enum class Kind { kDir, kData, kTable, kSeries, kSymlink, kDynamic };
+// "dir", "file:data", "file:table", "file:series", "symlink", "dynamic".
+std::string KindName(Kind k);
+
+struct VersionInfo {
+  int version = 0;          // 1, 2, 3… per node
+  int64_t txn_seq = 0;
+  int64_t time_us = 0;      // commit time of txn_seq
+  std::string blob;         // sha256 hex
+  int64_t size = 0;         // bytes of the blob
+  std::optional<int64_t> rows, min_ts, max_ts;  // tables/series; µs UTC
+};
+
+struct NodeInfo {
+  int64_t id = 0;
+  Kind kind = Kind::kDir;
+  std::string factory;      // kDynamic only
+  std::string target;       // kSymlink only, as written
+  int64_t created_seq = 0;
+  std::vector<VersionInfo> versions;  // visible versions, oldest first
+};
+
+struct TxnInfo {
+  int64_t seq = 0;
+  int64_t time_us = 0;
+  std::vector<std::string> argv;
+  std::map<std::string, std::string> vars;
+};
+
+// Where a table or series comes from when written into the pond.
+struct TableSource {
+  // SQL producing the rows, runnable on the pond's connection (e.g.
+  // `SELECT * FROM read_csv('x.csv', header=true)`).
+  std::string sql;
+  // Shown in errors about this source (a host file name).
+  std::string label;
+};
+
+class Transaction;
+
+// A view of a pond as of one transaction. Opened for reading (shared lock) or
+// writing (exclusive lock; then Begin() starts the one transaction).
+class Pond {
+ public:
+  // Creates the pond directory (and parents) and transaction 1. Error if
+  // catalog.duckdb exists: `pond already exists (<dir>)`.
+  static void Init(const std::string& dir, const std::vector<std::string>& argv,
+                   const std::map<std::string, std::string>& vars, Disk* disk = nullptr);
+
+  // Opens for reading as of `at` (default: latest). `no transaction 99 (last is 14)`
+  // for an unknown SEQ; `not a pond (<dir>)` when there is no catalog.
+  static std::unique_ptr<Pond> OpenRead(const std::string& dir, std::optional<int64_t> at = {});
+  // Opens for writing: takes the exclusive lock, retrying every 100 ms for 5 s,
+  // then fails with `pond is locked by pid N (<dir>/pond.lock)`.
+  static std::unique_ptr<Pond> OpenWrite(const std::string& dir, Disk* disk = nullptr);
+  ~Pond();
+
+  const std::string& dir() const;
+  int64_t last_seq() const;   // newest committed transaction
+  int64_t view_seq() const;   // the transaction this view shows
+  engine::Connection& sql();  // the view's DuckDB connection (catalog attached)
+
+  // --- reading -------------------------------------------------------------
+  // The node at `path`, following symlinks (also in the last component when
+  // follow_last); nullopt if none. Throws Error for an invalid path or a symlink loop.
+  std::optional<NodeInfo> Lookup(const std::string& path, bool follow_last = true) const;
+  // Like Lookup but throws `no such node (<path>)`.
+  NodeInfo Get(const std::string& path) const;
+  // Names of a stored directory's entries, sorted byte-wise.
+  std::vector<std::string> List(const NodeInfo& dir) const;
+  // Bytes of the latest version of a file:data node (or a dynamic node's config).
+  std::string ReadData(const NodeInfo& node) const;
+  // SQL relation (parenthesized SELECT) over a file:table (latest version) or a
+  // file:series (all versions merged with UNION ALL BY NAME, ordered by
+  // timestamp, version, row position). Usable as `SELECT … FROM <relation>`.
+  std::string RelationSql(const NodeInfo& node) const;
+  // Host path of a version's blob.
+  std::string BlobPath(const VersionInfo& v, Kind kind) const;
+  // The stored tree as seen by the glob matcher (dynamic nodes appear as files;
+  // the factories layer wraps this to expand them).
+  const path::TreeView& tree() const;
+  // Transactions, newest first.
+  std::vector<TxnInfo> Log(size_t limit) const;
+
+  // --- writing (OpenWrite only) ---------------------------------------------
+  // Starts the one transaction of this command; argv and vars go to its log row.
+  std::unique_ptr<Transaction> Begin(const std::vector<std::string>& argv,
+                                     const std::map<std::string, std::string>& vars);
+
+  struct Impl;
+
+ private:
+  explicit Pond(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  friend class Transaction;
+};
+
+// One transaction. Its changes are visible to its own reads and to nobody else
+// until Commit(). Every method throws pond::Error and leaves the pond unchanged.
+class Transaction {
+ public:
+  ~Transaction();  // rolls back unless committed
+  int64_t seq() const;
+
+  // Creates a directory (parents too with `parents`, where an existing dir is fine).
+  void Mkdir(const std::string& path, bool parents);
+  // Creates a file:data node or adds a version to it.
+  void WriteData(const std::string& path, const std::string& bytes);
+  // Creates a file:table node or adds a version (replaces the content).
+  void WriteTable(const std::string& path, const TableSource& source);
+  // Creates a file:series node or appends a version. The source must have a
+  // `timestamp` TIMESTAMP column (see storage.md for conversions); a column whose
+  // type conflicts with earlier versions is an error naming it.
+  // Returns the version written (rows, min/max).
+  VersionInfo AppendSeries(const std::string& path, const TableSource& source);
+  // Creates a dynamic node (or, with overwrite, adds a config version; same factory required).
+  void Mknod(const std::string& path, const std::string& factory, const std::string& config,
+             bool overwrite);
+  void Symlink(const std::string& path, const std::string& target);
+  // Makes everything visible; releases nothing (the Pond releases the lock).
+  void Commit();
+
+ private:
+  friend class Pond;
+  struct Impl;
+  explicit Transaction(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pond::store
