@@ -1,0 +1,48 @@
+// The config of a `hydrovu` node (spec hydrovu.md, "Config"), after template
+// rendering and YAML parsing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace YAML {
+class Node;
+}
+
+namespace pond::collect {
+
+struct HydroVuDevice {
+  std::string name;  // a valid pond name: the series is `<name>.series`
+  int64_t id = 0;    // the HydroVu location id
+  std::string comment;
+};
+
+struct HydroVuConfig {
+  std::string client_id;
+  std::string client_secret;                                    // never log or print it
+  std::string base_url = "https://www.hydrovu.com/public-api";  // no trailing '/'
+  int64_t max_points_per_run = 100000;
+  std::string hydrovu_path = "/hydrovu";  // no trailing '/'
+  int timeout_s = 30;
+  int retry_attempts = 5;  // retries after the first attempt
+  int retry_base_ms = 1000;
+  int64_t start_time = 0;  // Unix seconds: where a device with no series yet starts
+  std::vector<HydroVuDevice> devices;
+
+  // `<hydrovu_path>/devices/<id>/<name>.series`.
+  std::string SeriesPath(const HydroVuDevice& device) const;
+};
+
+// Builds the config from the parsed YAML of a node. `config_name` names the
+// config in errors, which read `<problem> (<config_name>:<line>)`, e.g.
+// `unknown field 'resolution' (hydrovu.yaml:4)`. Throws pond::Error on an
+// unknown, duplicate, missing or mistyped field, an out-of-range value, an
+// invalid device name or a duplicate device id.
+HydroVuConfig ParseHydroVuConfig(const YAML::Node& root, const std::string& config_name);
+
+// Same, from YAML text; a YAML syntax error is reported the same way.
+HydroVuConfig ParseHydroVuConfig(std::string_view yaml_text, const std::string& config_name);
+
+}  // namespace pond::collect
