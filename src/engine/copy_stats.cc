@@ -35,6 +35,8 @@ std::vector<WrittenFile> DecodeCopyStats(const Result& stats, const std::string&
       if (!ts.is_null()) {
         f.min_ts = StatTime(ts, "min");
         f.max_ts = StatTime(ts, "max");
+        Value nulls = ts.Get("null_count");
+        if (!nulls.is_null()) f.ts_null_count = std::stoll(nulls.ToString());
       }
     }
     if (!row[c_parts].is_null()) {

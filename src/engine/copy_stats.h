@@ -18,6 +18,7 @@ struct WrittenFile {
   int64_t bytes = 0;
   std::optional<int64_t> min_ts;                      // µs; nullopt when the column is all NULL
   std::optional<int64_t> max_ts;
+  int64_t ts_null_count = 0;                          // rows whose time column is NULL
   std::map<std::string, std::string> partition_keys;  // {"year": "2024", "month": "7"}
 };
 

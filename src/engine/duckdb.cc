@@ -329,4 +329,49 @@ Result PreparedStatement::Execute() {
   return Result::Consume(&res);
 }
 
+Appender::Appender(Connection& con, const std::string& table) : table_(table) {
+  if (duckdb_appender_create(con.raw(), nullptr, table.c_str(), &app_) != DuckDBSuccess) {
+    std::string msg = app_ && duckdb_appender_error(app_) ? duckdb_appender_error(app_) : "cannot append";
+    duckdb_appender_destroy(&app_);
+    throw Error(msg, table);
+  }
+}
+
+Appender::~Appender() {
+  if (app_ != nullptr) duckdb_appender_destroy(&app_);
+}
+
+void Appender::Check(duckdb_state s) {
+  if (s != DuckDBSuccess) {
+    const char* e = duckdb_appender_error(app_);
+    throw Error(e ? e : "append failed", table_);
+  }
+}
+
+Appender& Appender::Null() {
+  Check(duckdb_append_null(app_));
+  return *this;
+}
+Appender& Appender::Double(double v) {
+  Check(duckdb_append_double(app_, v));
+  return *this;
+}
+Appender& Appender::Int(int64_t v) {
+  Check(duckdb_append_int64(app_, v));
+  return *this;
+}
+Appender& Appender::Text(std::string_view v) {
+  Check(duckdb_append_varchar_length(app_, v.data(), v.size()));
+  return *this;
+}
+Appender& Appender::Time(Timestamp v) {
+  Check(duckdb_append_timestamp(app_, duckdb_timestamp{v.micros}));
+  return *this;
+}
+void Appender::EndRow() { Check(duckdb_appender_end_row(app_)); }
+
+void Appender::Close() {
+  Check(duckdb_appender_close(app_));
+}
+
 }  // namespace pond::engine

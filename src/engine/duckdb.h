@@ -119,4 +119,28 @@ class PreparedStatement {
   std::string sql_;
 };
 
+// Appends rows to an existing table, row by row, through DuckDB's appender (for
+// data that arrives in memory, like HTTP readings). Values go in column order;
+// Close() (or destruction) flushes. Throws Error with DuckDB's message.
+class Appender {
+ public:
+  Appender(Connection& con, const std::string& table);
+  ~Appender();
+  Appender(const Appender&) = delete;
+  Appender& operator=(const Appender&) = delete;
+
+  Appender& Null();
+  Appender& Double(double v);
+  Appender& Int(int64_t v);
+  Appender& Text(std::string_view v);
+  Appender& Time(Timestamp v);
+  void EndRow();
+  void Close();
+
+ private:
+  void Check(duckdb_state s);
+  duckdb_appender app_ = nullptr;
+  std::string table_;
+};
+
 }  // namespace pond::engine

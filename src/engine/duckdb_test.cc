@@ -162,5 +162,46 @@ TEST(CopyStats, PartitionedCopyDecodesAndMatchesReRead) {
   EXPECT_NE(june.path.find("year=2024/month=6/data_0.parquet"), std::string::npos) << june.path;
 }
 
+TEST(Appender, AppendsRowsWithNulls) {
+  Database db;
+  Connection con(db);
+  con.Execute("CREATE TEMP TABLE r (\"timestamp\" TIMESTAMP, \"DO.mg/L\" DOUBLE, note VARCHAR, n BIGINT)");
+  {
+    Appender app(con, "r");
+    app.Time(Timestamp{1000000}).Double(8.5).Text("it's").Int(3).EndRow();
+    app.Time(Timestamp{2000000}).Null().Null().Null().EndRow();
+    app.Close();
+  }
+  Result r = con.Query("SELECT * FROM r ORDER BY \"timestamp\"");
+  ASSERT_EQ(r.row_count(), 2u);
+  EXPECT_EQ(r.at(0, "DO.mg/L").as_double(), 8.5);
+  EXPECT_EQ(r.at(0, "note").as_string(), "it's");
+  EXPECT_TRUE(r.at(1, "DO.mg/L").is_null());
+  EXPECT_EQ(r.at(1, "timestamp").as_timestamp().micros, 2000000);
+  EXPECT_THROW(Appender(con, "no_such_table"), Error);
+}
+
+TEST(CopyStats, NullTimestampsAndTheirPartition) {
+  TempDir tmp;
+  Database db;
+  Connection con(db);
+  Result stats = con.Query(
+      "COPY (SELECT * , year(\"timestamp\") AS year FROM (VALUES (TIMESTAMP '2024-07-01', 1), "
+      "(NULL, 2), (NULL, 3)) v(\"timestamp\", x)) TO " + QuoteLiteral((tmp.path() / "o").string()) +
+      " (FORMAT parquet, PARTITION_BY (year), RETURN_STATS true)");
+  auto files = DecodeCopyStats(stats);
+  ASSERT_EQ(files.size(), 2u);
+  for (const auto& f : files) {
+    if (f.partition_keys.at("year") == "NULL") {
+      EXPECT_EQ(f.ts_null_count, 2);
+      EXPECT_FALSE(f.min_ts.has_value());
+      EXPECT_EQ(f.rows, 2);
+    } else {
+      EXPECT_EQ(f.ts_null_count, 0);
+      EXPECT_EQ(f.partition_keys.at("year"), "2024");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pond::engine
