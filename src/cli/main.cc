@@ -54,6 +54,10 @@ int main(int argc, char** argv) {
         } catch (const pond::Error& e) {
           return e.message();
         }
+      })
+      ->each([&g](const std::string& pair) {
+        auto [key, value] = pond::cli::ParseVarPair(pair);
+        g.vars.insert_or_assign(key, value);  // later wins
       });
   app.add_flag("--quiet", g.quiet, "print only data, warnings and errors");
   app.add_flag("--json", g.json, "machine-readable output");

@@ -1,6 +1,11 @@
 // The seam through which the store writes to the host file system (as Ninja's
 // DiskInterface). Production uses RealDisk; crash tests use a Disk that fails or
 // aborts the process at the k-th write operation.
+//
+// Not behind the seam, by design: DuckDB's own writes (catalog.duckdb and its WAL,
+// whose durability DuckDB owns, and the Parquet file a COPY writes into blobs/tmp/,
+// which the store fsyncs through the seam right after) and the pid written into the
+// flock'ed pond.lock (a file descriptor, not a path).
 #pragma once
 
 #include <string>
@@ -11,22 +16,52 @@ class Disk {
  public:
   virtual ~Disk() = default;
   // Each method is one "write point"; each throws pond::Error naming the path on failure.
-  virtual void MakeDirs(const std::string& dir) = 0;
+  virtual void MakeDirs(const std::string& dir) = 0;  // and parents; existing is fine
   virtual void WriteFile(const std::string& path, const std::string& bytes) = 0;  // create/truncate
-  virtual void Fsync(const std::string& path) = 0;     // a file or a directory
+  virtual void Fsync(const std::string& path) = 0;  // a file or a directory
   virtual void Rename(const std::string& from, const std::string& to) = 0;
-  virtual void Remove(const std::string& path) = 0;    // a file; missing is fine
+  virtual void Remove(const std::string& path) = 0;  // a file (or a tree); missing is fine
   // A point the store passes just before the catalog COMMIT, so a test can crash there.
   virtual void BeforeCommit() {}
 };
 
-// The real file system.
+// The real file system. MakeDirs fsyncs the parent of every directory it creates, so
+// a new blobs/ab/ survives a power cut together with the blob renamed into it.
 Disk& RealDisk();
+
+enum class FaultMode {
+  kError,  // the write point throws pond::Error("injected fault at write point k (…)")
+  kCrash,  // the process kills itself with SIGKILL (no destructors, no cleanup)
+};
+
+// Passes every write point to `base`, except the `fault_at`-th (1-based, BeforeCommit
+// included), which fails as `mode` says instead of writing.
+class FaultDisk : public Disk {
+ public:
+  FaultDisk(Disk& base, int fault_at, FaultMode mode)
+      : base_(base), fault_at_(fault_at), mode_(mode) {}
+  void MakeDirs(const std::string& dir) override;
+  void WriteFile(const std::string& path, const std::string& bytes) override;
+  void Fsync(const std::string& path) override;
+  void Rename(const std::string& from, const std::string& to) override;
+  void Remove(const std::string& path) override;
+  void BeforeCommit() override;
+  // Write points passed so far (the faulting one included).
+  int points() const { return points_; }
+
+ private:
+  void Point(const std::string& what, const std::string& path);
+  Disk& base_;
+  int fault_at_;
+  FaultMode mode_;
+  int points_ = 0;
+};
 
 // A Disk for crash tests, selected by the environment (so the `pond` binary can be
 // crashed from a scenario test): POND_FAULT_AT=k makes the k-th write point (1-based,
 // BeforeCommit included) fail with an error (POND_FAULT_MODE=error, default) or
 // kill the process with SIGKILL (POND_FAULT_MODE=crash). Returns RealDisk() when unset.
+// Throws pond::Error for a malformed POND_FAULT_AT or POND_FAULT_MODE.
 Disk& DiskFromEnvironment();
 
 }  // namespace pond::store

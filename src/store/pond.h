@@ -35,21 +35,28 @@ enum class Kind { kDir, kData, kTable, kSeries, kSymlink, kDynamic };
 std::string KindName(Kind k);
 
 struct VersionInfo {
-  int version = 0;          // 1, 2, 3… per node
+  int version = 0;  // 1, 2, 3… per node
   int64_t txn_seq = 0;
-  int64_t time_us = 0;      // commit time of txn_seq
-  std::string blob;         // sha256 hex
-  int64_t size = 0;         // bytes of the blob
+  int64_t time_us = 0;                          // commit time of txn_seq
+  std::string blob;                             // sha256 hex
+  int64_t size = 0;                             // bytes of the blob
   std::optional<int64_t> rows, min_ts, max_ts;  // tables/series; µs UTC
 };
 
 struct NodeInfo {
   int64_t id = 0;
   Kind kind = Kind::kDir;
-  std::string factory;      // kDynamic only
-  std::string target;       // kSymlink only, as written
+  std::string factory;  // kDynamic only
+  std::string target;   // kSymlink only, as written
   int64_t created_seq = 0;
+  int64_t created_time_us = 0;        // commit time of created_seq
   std::vector<VersionInfo> versions;  // visible versions, oldest first
+};
+
+// A column of a table or series, as DuckDB's DESCRIBE names it.
+struct Column {
+  std::string name;
+  std::string type;  // e.g. "TIMESTAMP", "DOUBLE", "VARCHAR"
 };
 
 struct TxnInfo {
@@ -66,6 +73,9 @@ struct TableSource {
   std::string sql;
   // Shown in errors about this source (a host file name).
   std::string label;
+  // Series only: "s" or "ms" when the time column holds integer Unix epochs in
+  // that unit (`copy --timestamp-unit`); empty otherwise.
+  std::string timestamp_unit;
 };
 
 class Transaction;
@@ -83,7 +93,8 @@ class Pond {
   // for an unknown SEQ; `not a pond (<dir>)` when there is no catalog.
   static std::unique_ptr<Pond> OpenRead(const std::string& dir, std::optional<int64_t> at = {});
   // Opens for writing: takes the exclusive lock, retrying every 100 ms for 5 s,
-  // then fails with `pond is locked by pid N (<dir>/pond.lock)`.
+  // then fails with `pond is locked by pid N (<dir>/pond.lock)`. Readers take the
+  // shared lock the same way. A null `disk` means DiskFromEnvironment().
   static std::unique_ptr<Pond> OpenWrite(const std::string& dir, Disk* disk = nullptr);
   ~Pond();
 
@@ -102,6 +113,8 @@ class Pond {
   std::vector<std::string> List(const NodeInfo& dir) const;
   // Bytes of the latest version of a file:data node (or a dynamic node's config).
   std::string ReadData(const NodeInfo& node) const;
+  // Columns of a file:table or file:series (the merged schema of all versions).
+  std::vector<Column> Columns(const NodeInfo& node) const;
   // SQL relation (parenthesized SELECT) over a file:table (latest version) or a
   // file:series (all versions merged with UNION ALL BY NAME, ordered by
   // timestamp, version, row position). Usable as `SELECT … FROM <relation>`.
@@ -109,13 +122,15 @@ class Pond {
   // Host path of a version's blob.
   std::string BlobPath(const VersionInfo& v, Kind kind) const;
   // The stored tree as seen by the glob matcher (dynamic nodes appear as files;
-  // the factories layer wraps this to expand them).
-  const path::TreeView& tree() const;
+  // the factories layer wraps this to expand them). Valid as long as the Pond.
+  const TreeView& tree() const;
   // Transactions, newest first.
   std::vector<TxnInfo> Log(size_t limit) const;
 
   // --- writing (OpenWrite only) ---------------------------------------------
   // Starts the one transaction of this command; argv and vars go to its log row.
+  // While it is open, this view shows its uncommitted changes. At most one at a time;
+  // the Transaction must not outlive the Pond.
   std::unique_ptr<Transaction> Begin(const std::vector<std::string>& argv,
                                      const std::map<std::string, std::string>& vars);
 
@@ -137,19 +152,20 @@ class Transaction {
   // Creates a directory (parents too with `parents`, where an existing dir is fine).
   void Mkdir(const std::string& path, bool parents);
   // Creates a file:data node or adds a version to it.
-  void WriteData(const std::string& path, const std::string& bytes);
+  VersionInfo WriteData(const std::string& path, const std::string& bytes);
   // Creates a file:table node or adds a version (replaces the content).
-  void WriteTable(const std::string& path, const TableSource& source);
+  VersionInfo WriteTable(const std::string& path, const TableSource& source);
   // Creates a file:series node or appends a version. The source must have a
   // `timestamp` TIMESTAMP column (see storage.md for conversions); a column whose
   // type conflicts with earlier versions is an error naming it.
-  // Returns the version written (rows, min/max).
+  // Returns the version written (rows, min/max). Sorted by "timestamp" on write.
   VersionInfo AppendSeries(const std::string& path, const TableSource& source);
   // Creates a dynamic node (or, with overwrite, adds a config version; same factory required).
   void Mknod(const std::string& path, const std::string& factory, const std::string& config,
              bool overwrite);
   void Symlink(const std::string& path, const std::string& target);
   // Makes everything visible; releases nothing (the Pond releases the lock).
+  // Passes Disk::BeforeCommit first.
   void Commit();
 
  private:

@@ -1,0 +1,88 @@
+// `pond list [PATTERN] [-l]` (spec cli.md, paths-and-glob.md): matching paths in
+// sorted order; `-l` adds kind, versions, latest size and last write time.
+#include <fmt/format.h>
+
+#include "base/log.h"
+#include "cli/command.h"
+#include "cli/output_format.h"
+#include "path/glob.h"
+#include "store/pond.h"
+
+namespace pond::cli {
+
+namespace {
+
+using store::Kind;
+
+struct ListOptions {
+  std::string pattern = "/*";
+  bool long_format = false;
+};
+
+// What `-l` shows of one node.
+struct Listing {
+  std::string kind;  // dynamic nodes show their factory: dynamic:temporal-reduce
+  std::string versions = "-";
+  std::string size = "-";
+  int64_t time_us = 0;  // last write: latest version's commit, else the node's creation
+  std::string suffix;   // ` -> target` for symlinks
+};
+
+Listing Describe(const store::NodeInfo& n) {
+  Listing l;
+  l.kind = n.kind == Kind::kDynamic ? "dynamic:" + n.factory : store::KindName(n.kind);
+  l.time_us = n.created_time_us;
+  if (n.kind == Kind::kSymlink) l.suffix = " -> " + n.target;
+  if (!n.versions.empty()) {
+    l.versions = std::to_string(n.versions.size());
+    l.size = std::to_string(n.versions.back().size);
+    l.time_us = n.versions.back().time_us;
+  }
+  return l;
+}
+
+void RegisterList(CLI::App& app, GlobalOptions& g) {
+  static ListOptions o;
+  auto* cmd = app.add_subcommand("list", "list pond paths matching a glob pattern");
+  cmd->add_option("PATTERN", o.pattern, "glob pattern (default /*)");
+  cmd->add_flag("-l,--long", o.long_format, "kind, versions, size, last write time");
+  cmd->callback([&g] {
+    auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
+    GlobResult r = Glob(o.pattern, pond->tree());
+    for (const auto& w : r.warnings) Warn(w);
+    std::vector<nlohmann::ordered_json> items;
+    for (const auto& m : r.matches) {
+      if (!o.long_format && !g.json) {
+        std::printf("%s\n", m.path.c_str());
+        continue;
+      }
+      auto node = pond->Lookup(m.path, /*follow_last=*/false);
+      if (!node) continue;
+      Listing l = Describe(*node);
+      if (g.json) {
+        nlohmann::ordered_json j{
+            {"path", m.path}, {"kind", store::KindName(node->kind)}, {"captures", m.captures}};
+        if (node->kind == Kind::kDynamic) j["factory"] = node->factory;
+        if (node->kind == Kind::kSymlink) j["target"] = node->target;
+        if (o.long_format) {
+          j["versions"] = node->versions.size();
+          j["size"] = node->versions.empty() ? nlohmann::ordered_json()
+                                             : nlohmann::ordered_json(node->versions.back().size);
+          j["time"] = FormatIso(TruncateToSecond(l.time_us));
+        }
+        items.push_back(std::move(j));
+        continue;
+      }
+      std::printf("%s", fmt::format("{:<23} {:>4} {:>9}  {}  {}{}\n", l.kind, l.versions, l.size,
+                                    FormatSeconds(l.time_us), m.path, l.suffix)
+                            .c_str());
+    }
+    if (g.json) PrintText(JsonArrayLines(items));
+  });
+}
+
+}  // namespace
+
+POND_COMMAND("list", RegisterList);
+
+}  // namespace pond::cli

@@ -1,0 +1,36 @@
+// `pond mkdir [-p] PATH`: create a directory in one transaction (spec cli.md).
+#include "base/error.h"
+#include "cli/command.h"
+#include "store/pond.h"
+
+namespace pond::cli {
+
+namespace {
+
+struct MkdirOptions {
+  std::string path;
+  bool parents = false;
+};
+
+void RegisterMkdir(CLI::App& app, GlobalOptions& g) {
+  static MkdirOptions o;
+  auto* cmd = app.add_subcommand("mkdir", "create a directory");
+  cmd->add_option("PATH", o.path, "pond path of the new directory")->required();
+  cmd->add_flag("-p,--parents", o.parents, "create parents; an existing directory is fine");
+  cmd->callback([&g] {
+    if (g.at) throw UsageError("--at is only for read-only commands", "--at");
+    auto pond = store::Pond::OpenWrite(g.RequirePond());
+    auto txn = pond->Begin(g.argv, g.vars);
+    txn->Mkdir(o.path, o.parents);
+    txn->Commit();
+    if (!g.quiet)
+      std::printf("created %s in transaction %lld\n", o.path.c_str(),
+                  static_cast<long long>(txn->seq()));
+  });
+}
+
+}  // namespace
+
+POND_COMMAND("mkdir", RegisterMkdir);
+
+}  // namespace pond::cli

@@ -1,0 +1,136 @@
+#include "store/blob_store.h"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+
+#include "base/error.h"
+
+namespace pond::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using DigestCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+
+DigestCtx NewSha256() {
+  DigestCtx ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+    throw Error("cannot initialise sha256");
+  return ctx;
+}
+
+std::string FinishHex(EVP_MD_CTX* ctx) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx, md, &len) != 1) throw Error("sha256 failed");
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Sha256Hex(const std::string& bytes) {
+  DigestCtx ctx = NewSha256();
+  EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
+  return FinishHex(ctx.get());
+}
+
+std::string Sha256OfFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read file", path);
+  DigestCtx ctx = NewSha256();
+  std::array<char, 1 << 16> buf;
+  while (in) {
+    in.read(buf.data(), buf.size());
+    if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) throw Error("cannot read file", path);
+  return FinishHex(ctx.get());
+}
+
+std::string BlobStore::PathFor(const std::string& hash, const std::string& extension) const {
+  return dir_ + "/blobs/" + hash.substr(0, 2) + "/" + hash + extension;
+}
+
+std::string BlobStore::NewTempPath() {
+  disk_.MakeDirs(tmp_dir());
+  static std::mt19937_64 rng{std::random_device{}()};
+  static const char* alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+  for (;;) {
+    std::string name;
+    for (int i = 0; i < 12; ++i) name += alphabet[rng() % 36];
+    std::string path = tmp_dir() + "/" + name;
+    if (!fs::exists(path)) return path;
+  }
+}
+
+void BlobStore::DropTemp(const std::string& tmp_path) noexcept {
+  try {
+    disk_.Remove(tmp_path);
+  } catch (const std::exception&) {
+    // Best effort: `pond check` reports what is left in blobs/tmp/.
+  }
+}
+
+BlobStore::Stored BlobStore::PutBytes(const std::string& bytes) {
+  std::string tmp = NewTempPath();
+  try {
+    disk_.WriteFile(tmp, bytes);
+    disk_.Fsync(tmp);
+    return Place(tmp, Sha256Hex(bytes), static_cast<int64_t>(bytes.size()), "");
+  } catch (...) {
+    DropTemp(tmp);
+    throw;
+  }
+}
+
+BlobStore::Stored BlobStore::PutTempFile(const std::string& tmp_path,
+                                         const std::string& extension) {
+  try {
+    disk_.Fsync(tmp_path);
+    std::error_code ec;
+    auto size = fs::file_size(tmp_path, ec);
+    if (ec) throw Error("cannot stat: " + ec.message(), tmp_path);
+    return Place(tmp_path, Sha256OfFile(tmp_path), static_cast<int64_t>(size), extension);
+  } catch (...) {
+    DropTemp(tmp_path);
+    throw;
+  }
+}
+
+BlobStore::Stored BlobStore::Place(const std::string& tmp_path, const std::string& hash,
+                                   int64_t size, const std::string& extension) {
+  Stored s{hash, PathFor(hash, extension), size, false};
+  std::string subdir = dir_ + "/blobs/" + hash.substr(0, 2);
+  disk_.MakeDirs(subdir);
+  std::error_code ec;
+  // Same name means same bytes; a size mismatch means a damaged copy, which the
+  // fresh bytes replace (it never counts as ours to delete on rollback).
+  bool exists = fs::exists(s.path, ec);
+  if (exists && static_cast<int64_t>(fs::file_size(s.path, ec)) == size && !ec) {
+    disk_.Remove(tmp_path);
+  } else {
+    disk_.Rename(tmp_path, s.path);
+    s.created = !exists;
+  }
+  try {
+    disk_.Fsync(subdir);
+  } catch (...) {
+    if (s.created) DropTemp(s.path);  // nobody refers to it yet
+    throw;
+  }
+  return s;
+}
+
+}  // namespace pond::store

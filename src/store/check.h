@@ -1,0 +1,44 @@
+// `pond check`: the pond's integrity (spec storage.md, "Integrity: pond check").
+// Every blob a version refers to is re-hashed; blobs/ is listed for orphans and
+// temporaries; directory entries and versions must point at existing nodes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/disk.h"
+
+namespace pond::store {
+
+struct CheckProblem {
+  enum class Type { kDangling, kMissingBlob, kCorruptBlob, kOrphanBlob, kTemporaryFile };
+  Type type;
+  // As printed: `missing blob <hash> (node /raw/a.series v2)`,
+  // `corrupt blob <hash> (node /raw/a.series v2)`,
+  // `orphan blob blobs/3f/<hash>.parquet (10234 bytes)`,
+  // `temporary file blobs/tmp/x81kq (512 bytes)`,
+  // `dangling entry /a/b (node 12)`, `dangling version (node 12 v1)`.
+  std::string text;
+  bool repairable = false;  // orphans and temporaries: --repair deletes them
+  bool repaired = false;
+  std::string file;  // orphans and temporaries: the host path
+};
+
+struct CheckReport {
+  int64_t versions = 0;  // rows of `versions`
+  int64_t blobs = 0;     // distinct blob files they refer to
+  int64_t nodes = 0;     // rows of `nodes`
+  std::vector<CheckProblem> problems;
+
+  size_t repairable() const;
+  size_t unrepaired() const;  // problems still present after this run
+};
+
+// Checks the pond at `dir` under the shared lock. With `repair`, takes the write lock
+// instead (a running writer's blobs are not orphans yet) and deletes orphans and
+// temporaries through `disk` (null: DiskFromEnvironment()); no transaction is created.
+// Throws pond::Error only when the pond cannot be read at all.
+CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk = nullptr);
+
+}  // namespace pond::store

@@ -1,0 +1,156 @@
+#include "store/disk.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "base/error.h"
+
+namespace pond::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void ThrowErrno(const std::string& what, const std::string& path) {
+  throw Error(what + ": " + std::strerror(errno), path);
+}
+
+void FsyncPath(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) ThrowErrno("cannot open for fsync", path);
+  if (::fsync(fd) != 0) {
+    int saved = errno;
+    ::close(fd);
+    errno = saved;
+    ThrowErrno("fsync failed", path);
+  }
+  ::close(fd);
+}
+
+class RealDiskImpl : public Disk {
+ public:
+  void MakeDirs(const std::string& dir) override {
+    // Create top-down so each new directory's entry can be made durable in its parent.
+    std::vector<fs::path> missing;
+    std::error_code ec;
+    for (fs::path p = fs::path(dir).lexically_normal(); !p.empty() && !fs::exists(p, ec);
+         p = p.parent_path()) {
+      missing.push_back(p);
+      if (p == p.parent_path()) break;
+    }
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+      if (::mkdir(it->c_str(), 0755) != 0 && errno != EEXIST)
+        ThrowErrno("cannot create directory", *it);
+      fs::path parent = it->parent_path();
+      FsyncPath(parent.empty() ? "." : parent.string());
+    }
+    if (!fs::is_directory(dir, ec)) throw Error("not a directory", dir);
+  }
+
+  void WriteFile(const std::string& path, const std::string& bytes) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) ThrowErrno("cannot create file", path);
+    size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        int saved = errno;
+        ::close(fd);
+        errno = saved;
+        ThrowErrno("cannot write file", path);
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (::close(fd) != 0) ThrowErrno("cannot write file", path);
+  }
+
+  void Fsync(const std::string& path) override { FsyncPath(path); }
+
+  void Rename(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) ThrowErrno("cannot rename " + from, to);
+  }
+
+  void Remove(const std::string& path) override {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    if (ec) throw Error("cannot remove: " + ec.message(), path);
+  }
+};
+
+}  // namespace
+
+Disk& RealDisk() {
+  static RealDiskImpl disk;
+  return disk;
+}
+
+void FaultDisk::Point(const std::string& what, const std::string& path) {
+  if (++points_ != fault_at_) return;
+  std::string desc = path.empty() ? what : what + " " + path;
+  if (mode_ == FaultMode::kCrash) {
+    spdlog::debug("injected crash at write point {} ({})", points_, desc);
+    ::kill(::getpid(), SIGKILL);
+    std::abort();  // not reached
+  }
+  throw Error("injected fault at write point " + std::to_string(points_), desc);
+}
+
+void FaultDisk::MakeDirs(const std::string& dir) {
+  Point("mkdir", dir);
+  base_.MakeDirs(dir);
+}
+void FaultDisk::WriteFile(const std::string& path, const std::string& bytes) {
+  Point("write", path);
+  base_.WriteFile(path, bytes);
+}
+void FaultDisk::Fsync(const std::string& path) {
+  Point("fsync", path);
+  base_.Fsync(path);
+}
+void FaultDisk::Rename(const std::string& from, const std::string& to) {
+  Point("rename", to);
+  base_.Rename(from, to);
+}
+void FaultDisk::Remove(const std::string& path) {
+  Point("remove", path);
+  base_.Remove(path);
+}
+void FaultDisk::BeforeCommit() {
+  Point("before commit", "");
+  base_.BeforeCommit();
+}
+
+Disk& DiskFromEnvironment() {
+  static std::unique_ptr<Disk> disk = []() -> std::unique_ptr<Disk> {
+    const char* at = std::getenv("POND_FAULT_AT");
+    if (at == nullptr || *at == '\0') return nullptr;
+    char* end = nullptr;
+    long k = std::strtol(at, &end, 10);
+    if (*end != '\0' || k < 1) throw Error("POND_FAULT_AT must be a positive integer", at);
+    const char* m = std::getenv("POND_FAULT_MODE");
+    std::string mode = m != nullptr ? m : "error";
+    FaultMode fm;
+    if (mode == "error" || mode.empty()) {
+      fm = FaultMode::kError;
+    } else if (mode == "crash") {
+      fm = FaultMode::kCrash;
+    } else {
+      throw Error("POND_FAULT_MODE must be error or crash", mode);
+    }
+    return std::make_unique<FaultDisk>(RealDisk(), static_cast<int>(k), fm);
+  }();
+  return disk ? *disk : RealDisk();
+}
+
+}  // namespace pond::store

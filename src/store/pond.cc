@@ -1,0 +1,305 @@
+// Opening a pond and reading it: the view's connection, path resolution over the
+// tree snapshot, versions and the SQL relations tables and series are read through.
+#include "store/pond.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "base/error.h"
+#include "base/time.h"
+#include "path/path.h"
+#include "store/pond_impl.h"
+
+namespace pond::store {
+
+namespace fs = std::filesystem;
+using engine::QuoteIdent;
+using engine::QuoteLiteral;
+
+namespace {
+
+// The glob matcher's view of the stored tree; dynamic nodes are plain files here.
+class StoreTree : public TreeView {
+ public:
+  explicit StoreTree(const Pond::Impl& p) : p_(p) {}
+  std::optional<NodeInfo> Stat(const std::string& path) const override {
+    std::optional<int64_t> id;
+    try {
+      id = p_.Resolve(path, true);
+    } catch (const Error&) {
+      return std::nullopt;  // a symlink loop: the matcher skips the name
+    }
+    if (!id) return std::nullopt;
+    return NodeInfo{static_cast<uint64_t>(*id),
+                    p_.tree_snapshot().nodes.at(*id).kind == Kind::kDir};
+  }
+  std::vector<std::string> List(const std::string& path) const override {
+    std::vector<std::string> names;
+    auto id = p_.Resolve(path, true);
+    if (!id) return names;
+    const auto& children = p_.tree_snapshot().children;
+    if (auto it = children.find(*id); it != children.end())
+      for (const auto& [name, child] : it->second) names.push_back(name);
+    return names;
+  }
+
+ private:
+  const Pond::Impl& p_;
+};
+
+std::string CatalogPath(const std::string& dir) { return dir + "/catalog.duckdb"; }
+
+std::string TrimDir(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+void RequireFormat(engine::Connection& con, const std::string& dir) {
+  auto r = con.Query("SELECT value FROM cat.meta WHERE key = 'format_version'");
+  std::string v = r.row_count() == 1 && r.at(0, 0).is_string() ? r.at(0, 0).as_string() : "?";
+  if (v != catalog::kFormatVersion)
+    throw Error("unsupported pond format version " + v + " (this pond reads 1)", dir);
+}
+
+}  // namespace
+
+Pond::Impl::Impl(std::string dir_in, Disk& disk_in, PondLock::Mode mode)
+    : dir(std::move(dir_in)),
+      disk(disk_in),
+      lock(dir, mode),
+      con(std::make_unique<engine::Connection>(db)),
+      blobs(dir, disk_in),
+      writable(mode == PondLock::Mode::kExclusive),
+      tree_view(std::make_unique<StoreTree>(*this)) {}
+
+const TreeSnapshot& Pond::Impl::tree_snapshot() const {
+  if (!snapshot_) snapshot_ = catalog::LoadTree(*con, view_seq);
+  return *snapshot_;
+}
+
+std::optional<int64_t> Pond::Impl::Resolve(const std::string& path, bool follow_last) const {
+  const TreeSnapshot& t = tree_snapshot();
+  std::vector<std::string> names = SplitPath(path);
+  int hops = 0;
+  int64_t cur = 0;
+  for (size_t i = 0; i < names.size(); ++i) {
+    auto dir = t.children.find(cur);
+    if (dir == t.children.end()) return std::nullopt;
+    auto child = dir->second.find(names[i]);
+    if (child == dir->second.end()) return std::nullopt;
+    auto node = t.nodes.find(child->second);
+    if (node == t.nodes.end()) return std::nullopt;  // a dangling entry
+    const bool last = i + 1 == names.size();
+    if (node->second.kind == Kind::kSymlink && (!last || follow_last)) {
+      if (++hops > kMaxSymlinkHops) throw Error("symlink loop", path);
+      std::vector<std::string> link(names.begin(), names.begin() + static_cast<long>(i) + 1);
+      std::vector<std::string> next =
+          SplitPath(ResolveSymlinkTarget(JoinNames(link), node->second.target));
+      next.insert(next.end(), names.begin() + static_cast<long>(i) + 1, names.end());
+      names = std::move(next);
+      cur = 0;
+      i = static_cast<size_t>(-1);  // restart the walk at the root
+      continue;
+    }
+    if (!last && node->second.kind != Kind::kDir) return std::nullopt;
+    cur = node->second.id;
+  }
+  return cur;
+}
+
+NodeInfo Pond::Impl::Info(int64_t node_id) const {
+  const auto& n = tree_snapshot().nodes.at(node_id);
+  NodeInfo info;
+  info.id = n.id;
+  info.kind = n.kind;
+  info.factory = n.factory;
+  info.target = n.target;
+  info.created_seq = n.created_seq;
+  info.created_time_us = n.created_time_us;
+  if (n.kind != Kind::kDir && n.kind != Kind::kSymlink)
+    info.versions = catalog::LoadVersions(*con, node_id, view_seq);
+  return info;
+}
+
+// --- opening ---------------------------------------------------------------
+
+Pond::Pond(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Pond::~Pond() = default;
+
+void Pond::Init(const std::string& dir_in, const std::vector<std::string>& argv,
+                const std::map<std::string, std::string>& vars, Disk* disk_in) {
+  const std::string dir = TrimDir(dir_in);
+  Disk& disk = disk_in != nullptr ? *disk_in : DiskFromEnvironment();
+  if (fs::exists(CatalogPath(dir))) throw Error("pond already exists", dir);
+  BlobStore blobs(dir, disk);
+  disk.MakeDirs(blobs.tmp_dir());
+  if (!fs::exists(dir + "/pond.lock")) disk.WriteFile(dir + "/pond.lock", "");
+  PondLock lock(dir, PondLock::Mode::kExclusive);
+  if (fs::exists(CatalogPath(dir))) throw Error("pond already exists", dir);
+
+  // The catalog is built under blobs/tmp and renamed into place, so a pond either
+  // has a complete catalog with transaction 1 or none at all.
+  const std::string tmp = blobs.NewTempPath() + ".duckdb";
+  {
+    engine::Database db;
+    engine::Connection con(db);
+    con.Execute("ATTACH " + QuoteLiteral(tmp) + " AS cat");
+    con.Execute("BEGIN TRANSACTION");
+    catalog::CreateSchema(con);
+    const int64_t now = NowMicros();
+    con.Prepare("INSERT INTO cat.meta VALUES ('format_version', $1), ('created_us', $2)")
+        .Bind(1, catalog::kFormatVersion)
+        .Bind(2, std::to_string(now))
+        .Execute();
+    con.Prepare("INSERT INTO cat.transactions VALUES (1, $1, $2, $3)")
+        .Bind(1, now)
+        .Bind(2,
+              nlohmann::json(argv).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        .Bind(3,
+              nlohmann::json(vars).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        .Execute();
+    con.Execute("INSERT INTO cat.nodes VALUES (0, 'dir', NULL, NULL, 1)");
+    disk.BeforeCommit();
+    con.Execute("COMMIT");
+    con.Execute("CHECKPOINT cat");
+    con.Execute("DETACH cat");
+  }
+  if (fs::exists(tmp + ".wal")) throw Error("catalog left a write-ahead log after checkpoint", tmp);
+  disk.Fsync(tmp);
+  disk.Rename(tmp, CatalogPath(dir));
+  disk.Fsync(dir);
+}
+
+std::unique_ptr<Pond> Pond::OpenRead(const std::string& dir_in, std::optional<int64_t> at) {
+  const std::string dir = TrimDir(dir_in);
+  if (!fs::exists(CatalogPath(dir))) throw Error("not a pond", dir);
+  auto impl = std::make_unique<Impl>(dir, RealDisk(), PondLock::Mode::kShared);
+  impl->con->Execute("ATTACH " + QuoteLiteral(CatalogPath(dir)) + " AS cat (READ_ONLY)");
+  RequireFormat(*impl->con, dir);
+  impl->last_seq = catalog::LastSeq(*impl->con);
+  impl->view_seq = impl->last_seq;
+  if (at) {
+    if (*at < 1 || *at > impl->last_seq)
+      throw Error(fmt::format("no transaction {}", *at), fmt::format("last is {}", impl->last_seq));
+    impl->view_seq = *at;
+  }
+  return std::unique_ptr<Pond>(new Pond(std::move(impl)));
+}
+
+std::unique_ptr<Pond> Pond::OpenWrite(const std::string& dir_in, Disk* disk) {
+  const std::string dir = TrimDir(dir_in);
+  if (!fs::exists(CatalogPath(dir))) throw Error("not a pond", dir);
+  auto impl = std::make_unique<Impl>(dir, disk != nullptr ? *disk : DiskFromEnvironment(),
+                                     PondLock::Mode::kExclusive);
+  impl->con->Execute("ATTACH " + QuoteLiteral(CatalogPath(dir)) + " AS cat");
+  RequireFormat(*impl->con, dir);
+  impl->last_seq = catalog::LastSeq(*impl->con);
+  impl->view_seq = impl->last_seq;
+  return std::unique_ptr<Pond>(new Pond(std::move(impl)));
+}
+
+const std::string& Pond::dir() const { return impl_->dir; }
+int64_t Pond::last_seq() const { return impl_->last_seq; }
+int64_t Pond::view_seq() const { return impl_->view_seq; }
+engine::Connection& Pond::sql() { return *impl_->con; }
+const TreeView& Pond::tree() const { return *impl_->tree_view; }
+
+// --- reading ---------------------------------------------------------------
+
+std::optional<NodeInfo> Pond::Lookup(const std::string& path, bool follow_last) const {
+  auto id = impl_->Resolve(NormalizePath(path), follow_last);
+  if (!id) return std::nullopt;
+  return impl_->Info(*id);
+}
+
+NodeInfo Pond::Get(const std::string& path) const {
+  auto node = Lookup(path);
+  if (!node) throw Error("no such node", path);
+  return *node;
+}
+
+std::vector<std::string> Pond::List(const NodeInfo& dir) const {
+  std::vector<std::string> names;
+  const auto& children = impl_->tree_snapshot().children;
+  if (auto it = children.find(dir.id); it != children.end())
+    for (const auto& [name, child] : it->second) names.push_back(name);
+  return names;
+}
+
+std::string Pond::BlobPath(const VersionInfo& v, Kind kind) const {
+  return impl_->blobs.PathFor(v.blob, BlobExtension(kind));
+}
+
+std::string Pond::ReadData(const NodeInfo& node) const {
+  if (node.kind != Kind::kData && node.kind != Kind::kDynamic)
+    throw Error("not a data file: " + KindName(node.kind), "node " + std::to_string(node.id));
+  if (node.versions.empty()) throw Error("node has no versions", "node " + std::to_string(node.id));
+  const std::string path = BlobPath(node.versions.back(), node.kind);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("missing blob " + node.versions.back().blob, path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Pond::RelationSql(const NodeInfo& node) const { return impl_->Relation(node); }
+
+std::vector<Column> Pond::Columns(const NodeInfo& node) const { return impl_->Columns(node); }
+
+std::string Pond::Impl::Relation(const NodeInfo& node) const {
+  if (node.kind != Kind::kTable && node.kind != Kind::kSeries)
+    throw Error("not a table or series: " + KindName(node.kind), "node " + std::to_string(node.id));
+  if (node.versions.empty()) throw Error("node has no versions", "node " + std::to_string(node.id));
+  if (node.kind == Kind::kTable)
+    return "(SELECT * FROM read_parquet(" +
+           QuoteLiteral(blobs.PathFor(node.versions.back().blob, ".parquet")) + "))";
+  // Each version tags its rows, so ties on "timestamp" keep version then file order.
+  std::string parts;
+  for (const auto& v : node.versions) {
+    if (!parts.empty()) parts += " UNION ALL BY NAME ";
+    parts +=
+        fmt::format("SELECT *, {} AS __pond_version FROM read_parquet({}, file_row_number = true)",
+                    v.version, QuoteLiteral(blobs.PathFor(v.blob, ".parquet")));
+  }
+  return "(SELECT * EXCLUDE (__pond_version, file_row_number) FROM (" + parts +
+         ") ORDER BY \"timestamp\", __pond_version, file_row_number)";
+}
+
+std::vector<Column> Pond::Impl::Columns(const NodeInfo& node) const {
+  auto r = con->Query("DESCRIBE SELECT * FROM " + Relation(node));
+  std::vector<Column> out;
+  for (size_t i = 0; i < r.row_count(); ++i)
+    out.push_back({r.at(i, "column_name").as_string(), r.at(i, "column_type").as_string()});
+  return out;
+}
+
+std::vector<TxnInfo> Pond::Log(size_t limit) const {
+  auto r = impl_->con
+               ->Prepare(
+                   "SELECT seq, time_us, argv, vars FROM cat.transactions WHERE seq <= $1 "
+                   "ORDER BY seq DESC LIMIT $2")
+               .Bind(1, impl_->view_seq)
+               .Bind(2, static_cast<int64_t>(limit))
+               .Execute();
+  std::vector<TxnInfo> out;
+  for (const auto& row : r.rows()) {
+    TxnInfo t;
+    t.seq = row[0].as_int();
+    t.time_us = row[1].as_int();
+    auto argv = nlohmann::json::parse(row[2].as_string(), nullptr, false);
+    if (argv.is_array())
+      for (const auto& a : argv) t.argv.push_back(a.is_string() ? a.get<std::string>() : a.dump());
+    auto vars = nlohmann::json::parse(row[3].as_string(), nullptr, false);
+    if (vars.is_object())
+      for (const auto& [k, v] : vars.items())
+        t.vars[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace pond::store

@@ -1,0 +1,78 @@
+// Internals shared by pond.cc, transaction.cc and catalog.cc: the state behind a
+// Pond and the in-memory snapshot of its directory tree. Not a public header.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "engine/duckdb.h"
+#include "path/glob.h"
+#include "store/blob_store.h"
+#include "store/disk.h"
+#include "store/pond.h"
+#include "store/pond_lock.h"
+
+namespace pond::store {
+
+// Parses a `nodes.kind` value; throws for an unknown one.
+Kind ParseKind(const std::string& name);
+// ".parquet" for tables and series, "" for raw blobs.
+std::string BlobExtension(Kind kind);
+
+// The directory tree (nodes and entries) visible at one seq: small, loaded once per
+// view with two queries, so path walks and globbing never go back to SQL.
+struct TreeSnapshot {
+  struct Node {
+    int64_t id = 0;
+    Kind kind = Kind::kDir;
+    std::string factory, target;
+    int64_t created_seq = 0, created_time_us = 0;
+  };
+  std::unordered_map<int64_t, Node> nodes;
+  std::unordered_map<int64_t, std::map<std::string, int64_t>> children;  // by parent
+};
+
+// Schema and snapshot queries over the catalog attached as `cat` (catalog.cc).
+namespace catalog {
+inline constexpr const char* kFormatVersion = "1";
+void CreateSchema(engine::Connection& con);
+TreeSnapshot LoadTree(engine::Connection& con, int64_t seq);
+std::vector<VersionInfo> LoadVersions(engine::Connection& con, int64_t node_id, int64_t seq);
+int64_t LastSeq(engine::Connection& con);
+}  // namespace catalog
+
+struct Pond::Impl {
+  Impl(std::string dir, Disk& disk, PondLock::Mode mode);
+
+  // The node id `path` leads to in this view, or nullopt (missing, or through a
+  // non-directory). Symlinks are followed (in the last component only when follow_last); more than
+  // kMaxSymlinkHops hops throws `symlink loop (<path>)`.
+  std::optional<int64_t> Resolve(const std::string& path, bool follow_last) const;
+  const TreeSnapshot& tree_snapshot() const;
+  NodeInfo Info(int64_t node_id) const;
+  // Pond::RelationSql and Pond::Columns, for the transaction's use too.
+  std::string Relation(const NodeInfo& node) const;
+  std::vector<Column> Columns(const NodeInfo& node) const;
+  void InvalidateTree() { snapshot_.reset(); }
+
+  std::string dir;
+  Disk& disk;
+  PondLock lock;        // first member: released after DuckDB has closed the catalog
+  engine::Database db;  // in-memory; the catalog is ATTACHed as `cat`
+  std::unique_ptr<engine::Connection> con;
+  BlobStore blobs;
+  bool writable = false;
+  int64_t last_seq = 0;
+  int64_t view_seq = 0;
+  bool in_transaction = false;
+  std::unique_ptr<TreeView> tree_view;
+
+ private:
+  mutable std::optional<TreeSnapshot> snapshot_;
+};
+
+}  // namespace pond::store

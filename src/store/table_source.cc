@@ -1,0 +1,242 @@
+#include "store/table_source.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+namespace pond::store {
+
+namespace fs = std::filesystem;
+using engine::QuoteIdent;
+using engine::QuoteLiteral;
+
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool IsNumericType(const std::string& t) {
+  static const char* kNumeric[] = {"TINYINT", "SMALLINT", "INTEGER",   "BIGINT",
+                                   "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                                   "UBIGINT", "UHUGEINT", "FLOAT",     "DOUBLE"};
+  for (const char* n : kNumeric)
+    if (t == n) return true;
+  return t.starts_with("DECIMAL");
+}
+
+// Index of the time column, or -1: the first recognised name, in priority order.
+int FindTimeColumn(const std::vector<Column>& cols) {
+  for (const char* name : {"timestamp", "time", "ts", "datetime", "date time"}) {
+    for (size_t i = 0; i < cols.size(); ++i)
+      if (Lower(cols[i].name) == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string TimeExpression(const Column& c, const TableSource& source) {
+  const std::string q = QuoteIdent(c.name);
+  if (c.type == "TIMESTAMP") return q;
+  if (c.type == "TIMESTAMP WITH TIME ZONE") return "timezone('UTC', " + q + ")";
+  if (c.type == "TIMESTAMP_S" || c.type == "TIMESTAMP_MS" || c.type == "TIMESTAMP_NS")
+    return "CAST(" + q + " AS TIMESTAMP)";
+  if (IsNumericType(c.type)) {
+    // Epochs to µs: exact for integers; a fractional column goes through DOUBLE,
+    // exact to the µs for any date this side of the year 2255.
+    const bool integral = c.type.find("INT") != std::string::npos;
+    const std::string factor = source.timestamp_unit == "s" ? "1000000" : "1000";
+    if (source.timestamp_unit == "s" || source.timestamp_unit == "ms")
+      return integral ? "make_timestamp(CAST(" + q + " AS BIGINT) * " + factor + ")"
+                      : "make_timestamp(CAST(round(CAST(" + q + " AS DOUBLE) * " + factor +
+                            ") AS BIGINT))";
+    throw Error("time column '" + c.name + "' is " + c.type +
+                    "; give its epoch unit with --timestamp-unit s|ms",
+                source.label);
+  }
+  throw Error("time column '" + c.name + "' has type " + c.type + ", not a timestamp",
+              source.label);
+}
+
+// The number of fields in a CSV header line ("a,"b,c",d" has 3).
+size_t CountCsvFields(const std::string& line) {
+  size_t fields = 1;
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"')
+      quoted = !quoted;
+    else if (c == ',' && !quoted)
+      ++fields;
+  }
+  return fields;
+}
+
+// DuckDB's sniffer gives up on a file whose rows disagree with its header (it falls
+// back to one VARCHAR column or fails without a line). Reading it again with the
+// header's field count and a fixed RFC 4180 dialect makes DuckDB name the bad line.
+void CheckCsvRows(engine::Connection& con, const std::string& path, size_t header_fields) {
+  std::string columns;
+  for (size_t i = 1; i <= header_fields; ++i)
+    columns += (i > 1 ? ", " : "") + QuoteLiteral("c" + std::to_string(i)) + ": 'VARCHAR'";
+  try {
+    con.Execute("SELECT count(*) FROM read_csv(" + QuoteLiteral(path) +
+                ", header = true, auto_detect = false, delim = ',', quote = '\"', "
+                "escape = '\"', columns = {" +
+                columns + "})");
+  } catch (const Error& e) {
+    throw SourceError(e, path);
+  }
+}
+
+}  // namespace
+
+Error SourceError(const Error& e, const std::string& label) {
+  const std::string& msg = e.message();
+  std::vector<std::string> lines;
+  std::string::size_type start = 0;
+  while (start <= msg.size()) {
+    auto nl = msg.find('\n', start);
+    if (nl == std::string::npos) nl = msg.size();
+    lines.push_back(msg.substr(start, nl - start));
+    start = nl + 1;
+  }
+  static const std::regex kCsvLine("CSV Error on Line: (\\d+)");
+  std::smatch m;
+  if (std::regex_search(lines[0], m, kCsvLine)) {
+    std::string reason;
+    for (size_t i = 1; i < lines.size() && reason.empty(); ++i) {
+      if (lines[i].starts_with("Original Line:") || lines[i].empty()) continue;
+      reason = lines[i];
+    }
+    if (reason.empty()) reason = lines[0];
+    return Error("malformed CSV row: " + reason, label + ":" + m[1].str());
+  }
+  return Error(lines[0], label);
+}
+
+std::vector<Column> DescribeSource(engine::Connection& con, const std::string& select_sql,
+                                   const std::string& label) {
+  engine::Result r;
+  try {
+    r = con.Query("DESCRIBE SELECT * FROM (" + select_sql + ")");
+  } catch (const Error& e) {
+    throw SourceError(e, label);
+  }
+  std::vector<Column> out;
+  for (size_t i = 0; i < r.row_count(); ++i)
+    out.push_back({r.at(i, "column_name").as_string(), r.at(i, "column_type").as_string()});
+  return out;
+}
+
+std::string SeriesSelect(engine::Connection& con, const TableSource& source,
+                         std::vector<Column>* columns) {
+  if (!source.timestamp_unit.empty() && source.timestamp_unit != "s" &&
+      source.timestamp_unit != "ms")
+    throw Error("timestamp unit must be s or ms, not '" + source.timestamp_unit + "'",
+                source.label);
+  std::vector<Column> cols = DescribeSource(con, source.sql, source.label);
+  int t = FindTimeColumn(cols);
+  if (t < 0)
+    throw Error("no time column (timestamp, time, ts, datetime or Date Time)", source.label);
+  std::string list;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (!list.empty()) list += ", ";
+    if (static_cast<int>(i) == t) {
+      list += TimeExpression(cols[i], source) + " AS \"timestamp\"";
+      cols[i] = {"timestamp", "TIMESTAMP"};
+    } else {
+      list += QuoteIdent(cols[i].name);
+    }
+  }
+  if (columns != nullptr) *columns = cols;
+  return "SELECT " + list + " FROM (" + source.sql + ") AS __pond_source";
+}
+
+void CheckAppendSchema(const std::vector<Column>& existing, const std::vector<Column>& incoming,
+                       const std::string& node_path, const std::string& label) {
+  for (const auto& in : incoming) {
+    for (const auto& old : existing) {
+      if (Lower(old.name) != Lower(in.name) || old.type == in.type) continue;
+      if (IsNumericType(old.type) && IsNumericType(in.type)) continue;
+      throw Error(
+          "column '" + in.name + "' is " + in.type + " here but " + old.type + " in " + node_path,
+          label);
+    }
+  }
+}
+
+namespace {
+
+std::string FirstLine(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+// The first line of a gzip file, through zlib.
+std::string GzipFirstLine(const std::string& path) {
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (f == nullptr) throw Error("cannot open", path);
+  std::string line;
+  char buf[4096];
+  while (gzgets(f, buf, sizeof buf) != nullptr) {
+    line += buf;
+    if (!line.empty() && line.back() == '\n') break;
+  }
+  gzclose(f);
+  if (!line.empty() && line.back() == '\n') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+TableSource HostFileSource(engine::Connection& con, const std::string& path,
+                           const std::string& timestamp_unit) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error("no such file", path);
+  if (!fs::is_regular_file(path, ec)) throw Error("not a regular file", path);
+  std::string ext = Lower(fs::path(path).extension().string());
+  // `x.csv.gz`: DuckDB's read_csv decompresses it; the header check below reads it as text.
+  const bool gzipped = ext == ".gz" && Lower(fs::path(path).stem().extension().string()) == ".csv";
+  if (gzipped) ext = ".csv";
+  TableSource s;
+  s.label = path;
+  s.timestamp_unit = timestamp_unit;
+  // Parquet is recognised by its magic too: `copy` out names files by their pond name
+  // (`a.series`), and those must come back in.
+  char magic[4] = {};
+  std::ifstream(path, std::ios::binary).read(magic, 4);
+  if (ext == ".parquet" || std::string(magic, 4) == "PAR1") {
+    s.sql = "SELECT * FROM read_parquet(" + QuoteLiteral(path) + ")";
+    return s;
+  }
+  if (ext != ".csv")
+    throw Error("cannot read '" + ext + "' files as a table; expected .csv, .csv.gz or .parquet",
+                path);
+  s.sql = "SELECT * FROM read_csv(" + QuoteLiteral(path) + ", header = true)";
+  std::string header = gzipped ? GzipFirstLine(path) : FirstLine(path);
+  if (!header.empty() && header.back() == '\r') header.pop_back();
+  if (header.empty()) throw Error("CSV file has no header line", path);
+  const size_t fields = CountCsvFields(header);
+  std::vector<Column> cols;
+  try {
+    cols = DescribeSource(con, s.sql, path);
+  } catch (const Error&) {
+    CheckCsvRows(con, path, fields);
+    throw;
+  }
+  if (cols.size() != fields) {
+    CheckCsvRows(con, path, fields);
+    throw Error("cannot detect the CSV layout (the header has " + std::to_string(fields) +
+                    " columns, DuckDB found " + std::to_string(cols.size()) + ")",
+                path);
+  }
+  return s;
+}
+
+}  // namespace pond::store

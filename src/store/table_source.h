@@ -1,0 +1,47 @@
+// Turning a TableSource into what the store writes: its columns, the SELECT that
+// makes it a series (spec storage.md, "Series rules"), host CSV/Parquet files as
+// sources, and DuckDB's multi-line errors about a source as one line naming it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "engine/duckdb.h"
+#include "store/pond.h"
+
+namespace pond::store {
+
+// The columns `select_sql` yields (DESCRIBE). Errors are SourceError(…, label).
+std::vector<Column> DescribeSource(engine::Connection& con, const std::string& select_sql,
+                                   const std::string& label);
+
+// The SELECT that turns `source` into series rows, columns in source order, with the
+// time column renamed to "timestamp" and converted to TIMESTAMP (UTC):
+// - recognised names, case-insensitive, first found in this order: timestamp, time,
+//   ts, datetime, "date time";
+// - TIMESTAMP kept; TIMESTAMP WITH TIME ZONE converted to UTC; TIMESTAMP_S/MS/NS cast;
+//   numbers are Unix epochs when source.timestamp_unit is "s" or "ms".
+// Throws, naming source.label: no time column; a time column of another type (naming
+// the column and type); an unknown timestamp_unit.
+std::string SeriesSelect(engine::Connection& con, const TableSource& source,
+                         std::vector<Column>* columns = nullptr);
+
+// Checks that a series version with `incoming` columns can be appended to one whose
+// versions have `existing` columns: a column present in both (names compared
+// case-insensitively, as UNION BY NAME does) must have the same type, or both must be
+// numeric. Throws `column 'v' is VARCHAR here but DOUBLE in <node_path> (<label>)`.
+void CheckAppendSchema(const std::vector<Column>& existing, const std::vector<Column>& incoming,
+                       const std::string& node_path, const std::string& label);
+
+// A host `.csv` (read_csv, header required) or `.parquet` file as a source, labelled
+// with its path. Throws `no such file (<path>)`, or for a CSV whose rows do not fit
+// its header the first bad row: `malformed CSV row: … (<path>:<line>)`.
+TableSource HostFileSource(engine::Connection& con, const std::string& host_path,
+                           const std::string& timestamp_unit = "");
+
+// DuckDB's error about reading `label` as one line: CSV errors become
+// `malformed CSV row: <reason> (<label>:<line>)`; others keep their first line.
+Error SourceError(const Error& e, const std::string& label);
+
+}  // namespace pond::store

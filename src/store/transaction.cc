@@ -1,0 +1,310 @@
+// Writing: the one transaction of a mutating command (spec storage.md,
+// "Transactions"). Blobs reach their final names before the catalog rows that refer
+// to them, and the catalog COMMIT is the single moment the change becomes visible.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "base/error.h"
+#include "base/time.h"
+#include "engine/copy_stats.h"
+#include "path/path.h"
+#include "store/pond_impl.h"
+#include "store/table_source.h"
+
+namespace pond::store {
+
+using engine::QuoteLiteral;
+
+namespace {
+
+std::string JsonText(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+struct Transaction::Impl {
+  explicit Impl(Pond::Impl& pond) : p(pond) {}
+  Pond::Impl& p;
+  int64_t seq = 0;
+  bool done = false;
+  std::vector<std::string> created_blobs;  // ours to delete if we roll back
+
+  // Where a write lands: the parent directory and name, and the node already there.
+  struct Target {
+    std::string path;
+    int64_t parent_id = 0;
+    std::string name;
+    bool taken = false;                // an entry with this name exists
+    std::optional<NodeInfo> existing;  // that entry's node (symlinks followed)
+  };
+
+  engine::Connection& con() { return *p.con; }
+
+  Target PrepareTarget(const std::string& path_in) {
+    Target t;
+    t.path = NormalizePath(path_in);
+    if (t.path == "/") throw Error("already exists", "/");
+    const std::string parent = ParentPath(t.path);
+    t.name = BaseName(t.path);
+    auto parent_id = p.Resolve(parent, true);
+    if (!parent_id) throw Error("no such directory", parent);
+    if (p.tree_snapshot().nodes.at(*parent_id).kind != Kind::kDir)
+      throw Error("not a directory", parent);
+    t.parent_id = *parent_id;
+    const auto& children = p.tree_snapshot().children;
+    auto dir = children.find(t.parent_id);
+    t.taken = dir != children.end() && dir->second.contains(t.name);
+    if (t.taken) {
+      if (auto id = p.Resolve(t.path, true)) t.existing = p.Info(*id);
+    }
+    return t;
+  }
+
+  // The existing node of a file write, which must be of `kind`, or nullopt.
+  std::optional<NodeInfo> ExistingFile(const Target& t, Kind kind) {
+    if (t.taken && !t.existing) throw Error("dangling symlink", t.path);
+    if (t.existing && t.existing->kind != kind)
+      throw Error("existing node is " + KindName(t.existing->kind) + ", not " + KindName(kind),
+                  t.path);
+    return t.existing;
+  }
+
+  int64_t CreateNode(const Target& t, Kind kind, const std::string& factory = "",
+                     const std::string& link_target = "") {
+    const int64_t id =
+        con().Query("SELECT coalesce(max(node_id), 0) + 1 FROM cat.nodes").at(0, 0).as_int();
+    con()
+        .Prepare("INSERT INTO cat.nodes VALUES ($1, $2, $3, $4, $5)")
+        .Bind(1, id)
+        .Bind(2, KindName(kind))
+        .Bind(3, factory.empty() ? std::optional<std::string>() : factory)
+        .Bind(4, link_target.empty() ? std::optional<std::string>() : link_target)
+        .Bind(5, seq)
+        .Execute();
+    con()
+        .Prepare("INSERT INTO cat.entries VALUES ($1, $2, $3, $4, NULL)")
+        .Bind(1, t.parent_id)
+        .Bind(2, t.name)
+        .Bind(3, id)
+        .Bind(4, seq)
+        .Execute();
+    p.InvalidateTree();
+    return id;
+  }
+
+  BlobStore::Stored Keep(BlobStore::Stored s) {
+    if (s.created) created_blobs.push_back(s.path);
+    return s;
+  }
+
+  VersionInfo AddVersion(int64_t node_id, const BlobStore::Stored& blob,
+                         std::optional<int64_t> rows = {}, std::optional<int64_t> min_ts = {},
+                         std::optional<int64_t> max_ts = {}) {
+    VersionInfo v;
+    v.version = static_cast<int>(con()
+                                     .Prepare("SELECT coalesce(max(version), 0) + 1 FROM "
+                                              "cat.versions WHERE node_id = $1")
+                                     .Bind(1, node_id)
+                                     .Execute()
+                                     .at(0, 0)
+                                     .as_int());
+    v.txn_seq = seq;
+    v.time_us = NowMicros();
+    v.blob = blob.hash;
+    v.size = blob.size;
+    v.rows = rows;
+    v.min_ts = min_ts;
+    v.max_ts = max_ts;
+    con()
+        .Prepare("INSERT INTO cat.versions VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .Bind(1, node_id)
+        .Bind(2, v.version)
+        .Bind(3, seq)
+        .Bind(4, v.blob)
+        .Bind(5, v.size)
+        .Bind(6, rows)
+        .Bind(7, min_ts)
+        .Bind(8, max_ts)
+        .Execute();
+    return v;
+  }
+
+  // Writes `select_sql` as one Parquet blob; `rows`, `min_ts`, `max_ts` come from the
+  // COPY's own statistics, so the data is never scanned a second time.
+  std::pair<BlobStore::Stored, engine::WrittenFile> WriteParquet(const std::string& select_sql,
+                                                                 const std::string& label,
+                                                                 bool has_timestamp) {
+    const std::string tmp = p.blobs.NewTempPath();
+    engine::Result stats;
+    try {
+      stats = con().Query("COPY (" + select_sql + ") TO " + QuoteLiteral(tmp) +
+                          " (FORMAT parquet, RETURN_STATS true)");
+    } catch (const Error& e) {
+      p.blobs.DropTemp(tmp);
+      throw SourceError(e, label);
+    }
+    auto files = engine::DecodeCopyStats(stats, has_timestamp ? "timestamp" : "");
+    if (files.size() != 1)
+      throw Error("COPY wrote " + std::to_string(files.size()) + " files", tmp);
+    return {Keep(p.blobs.PutTempFile(tmp, ".parquet")), files[0]};
+  }
+
+  void Rollback() noexcept {
+    try {
+      con().Execute("ROLLBACK");
+    } catch (const std::exception& e) {
+      spdlog::debug("rollback: {}", e.what());
+    }
+    for (const auto& path : created_blobs) {
+      try {
+        p.disk.Remove(path);
+      } catch (const std::exception& e) {
+        spdlog::debug("cannot remove orphan {}: {}", path, e.what());
+      }
+    }
+    p.view_seq = p.last_seq;
+    p.in_transaction = false;
+    p.InvalidateTree();
+  }
+};
+
+std::unique_ptr<Transaction> Pond::Begin(const std::vector<std::string>& argv,
+                                         const std::map<std::string, std::string>& vars) {
+  if (!impl_->writable) throw Error("pond is open for reading only", impl_->dir);
+  if (impl_->in_transaction) throw Error("a transaction is already open", impl_->dir);
+  impl_->con->Execute("BEGIN TRANSACTION");
+  auto impl = std::unique_ptr<Transaction::Impl>(new Transaction::Impl(*impl_));
+  try {
+    impl->seq = catalog::LastSeq(*impl_->con) + 1;
+    // The row goes in first so the transaction's own reads can join to it; Commit
+    // sets the real commit time.
+    impl_->con->Prepare("INSERT INTO cat.transactions VALUES ($1, $2, $3, $4)")
+        .Bind(1, impl->seq)
+        .Bind(2, NowMicros())
+        .Bind(3, JsonText(argv))
+        .Bind(4, JsonText(vars))
+        .Execute();
+  } catch (...) {
+    impl->Rollback();
+    throw;
+  }
+  impl_->in_transaction = true;
+  impl_->view_seq = impl->seq;
+  impl_->InvalidateTree();
+  return std::unique_ptr<Transaction>(new Transaction(std::move(impl)));
+}
+
+Transaction::Transaction(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Transaction::~Transaction() {
+  if (!impl_->done) impl_->Rollback();
+}
+
+int64_t Transaction::seq() const { return impl_->seq; }
+
+void Transaction::Mkdir(const std::string& path, bool parents) {
+  const std::vector<std::string> names = SplitPath(path);
+  if (names.empty()) {
+    if (parents) return;
+    throw Error("already exists", "/");
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    const bool last = i + 1 == names.size();
+    const std::string prefix = JoinNames(
+        std::vector<std::string>(names.begin(), names.begin() + static_cast<long>(i) + 1));
+    Impl::Target t = impl_->PrepareTarget(prefix);
+    if (t.taken) {
+      const bool is_dir = t.existing && t.existing->kind == Kind::kDir;
+      if (last && (!parents || !is_dir)) throw Error("already exists", prefix);
+      if (!is_dir) throw Error("not a directory", prefix);
+      continue;
+    }
+    if (!last && !parents) throw Error("no such directory", prefix);
+    impl_->CreateNode(t, Kind::kDir);
+  }
+}
+
+VersionInfo Transaction::WriteData(const std::string& path, const std::string& bytes) {
+  Impl::Target t = impl_->PrepareTarget(path);
+  auto existing = impl_->ExistingFile(t, Kind::kData);
+  auto blob = impl_->Keep(impl_->p.blobs.PutBytes(bytes));
+  const int64_t id = existing ? existing->id : impl_->CreateNode(t, Kind::kData);
+  return impl_->AddVersion(id, blob);
+}
+
+VersionInfo Transaction::WriteTable(const std::string& path, const TableSource& source) {
+  Impl::Target t = impl_->PrepareTarget(path);
+  auto existing = impl_->ExistingFile(t, Kind::kTable);
+  bool has_timestamp = false;
+  for (const auto& c : DescribeSource(impl_->con(), source.sql, source.label))
+    has_timestamp |= c.name == "timestamp" && c.type == "TIMESTAMP";
+  auto [blob, stats] = impl_->WriteParquet("SELECT * FROM (" + source.sql + ") AS __pond_source",
+                                           source.label, has_timestamp);
+  const int64_t id = existing ? existing->id : impl_->CreateNode(t, Kind::kTable);
+  return impl_->AddVersion(id, blob, stats.rows, stats.min_ts, stats.max_ts);
+}
+
+VersionInfo Transaction::AppendSeries(const std::string& path, const TableSource& source) {
+  Impl::Target t = impl_->PrepareTarget(path);
+  auto existing = impl_->ExistingFile(t, Kind::kSeries);
+  std::vector<Column> columns;
+  const std::string select = SeriesSelect(impl_->con(), source, &columns);
+  if (existing) CheckAppendSchema(impl_->p.Columns(*existing), columns, t.path, source.label);
+  auto [blob, stats] = impl_->WriteParquet(select + " ORDER BY \"timestamp\"", source.label, true);
+  const int64_t id = existing ? existing->id : impl_->CreateNode(t, Kind::kSeries);
+  return impl_->AddVersion(id, blob, stats.rows, stats.min_ts, stats.max_ts);
+}
+
+void Transaction::Mknod(const std::string& path, const std::string& factory,
+                        const std::string& config, bool overwrite) {
+  Impl::Target t = impl_->PrepareTarget(path);
+  if (t.taken) {
+    if (!overwrite) throw Error("already exists", t.path);
+    if (!t.existing || t.existing->kind != Kind::kDynamic)
+      throw Error("existing node is " +
+                      (t.existing ? KindName(t.existing->kind) : "a dangling symlink") +
+                      ", not dynamic",
+                  t.path);
+    if (t.existing->factory != factory)
+      throw Error("existing node is dynamic:" + t.existing->factory + ", not dynamic:" + factory,
+                  t.path);
+  }
+  auto blob = impl_->Keep(impl_->p.blobs.PutBytes(config));
+  const int64_t id = t.existing ? t.existing->id : impl_->CreateNode(t, Kind::kDynamic, factory);
+  impl_->AddVersion(id, blob);
+}
+
+void Transaction::Symlink(const std::string& path, const std::string& target) {
+  Impl::Target t = impl_->PrepareTarget(path);
+  if (t.taken) throw Error("already exists", t.path);
+  ResolveSymlinkTarget(t.path, target);  // validates the target's names
+  impl_->CreateNode(t, Kind::kSymlink, "", target);
+}
+
+void Transaction::Commit() {
+  if (impl_->done) throw Error("transaction already finished");
+  auto& con = impl_->con();
+  try {
+    // Also a probe: an earlier failed statement leaves DuckDB's transaction aborted,
+    // and COMMIT would then silently roll back.
+    con.Prepare("UPDATE cat.transactions SET time_us = $1 WHERE seq = $2")
+        .Bind(1, NowMicros())
+        .Bind(2, impl_->seq)
+        .Execute();
+    impl_->p.disk.BeforeCommit();
+    con.Execute("COMMIT");
+  } catch (...) {
+    impl_->done = true;
+    impl_->Rollback();
+    throw;
+  }
+  impl_->done = true;
+  impl_->p.last_seq = impl_->seq;
+  impl_->p.view_seq = impl_->seq;
+  impl_->p.in_transaction = false;
+  spdlog::debug("committed transaction {}", impl_->seq);
+}
+
+}  // namespace pond::store

@@ -1,0 +1,204 @@
+// The store's commands through the real `pond` binary: init, mkdir, copy (in and
+// out), list, cat, describe, log and check, with outputs exactly as cli.md and
+// storage.md show them.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "support/scenario.h"
+
+namespace pond::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+using ::testing::StartsWith;
+
+class StoreCommands : public ::testing::Test {
+ protected:
+  void SetUp() override { Ok({"init"}); }
+  RunResult P(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
+    env["POND"] = dir_;
+    return Pond(args, env);
+  }
+  std::string Ok(const std::vector<std::string>& args) {
+    RunResult r = P(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    return r.out;
+  }
+  std::string Host(const std::string& name, const std::string& text) {
+    WriteFile(tmp_.path() / name, text);
+    return tmp_ / name;
+  }
+  // /raw/a.series with two versions (transactions 3 and 4).
+  void TwoVersionSeries() {
+    Ok({"mkdir", "/raw"});
+    Host("a.csv",
+         "Timestamp,AT500_Surface.DO.mg/L\n2024-07-02T00:00:00Z,7.9\n2024-07-01T00:00:00Z,8.135\n");
+    Host("b.csv", "timestamp,AT500_Surface.DO.mg/L\n2024-07-03 00:00:00,7.5\n");
+    Ok({"copy", "host://" + tmp_ / "a.csv", "/raw/a.series", "--format", "series"});
+    Ok({"copy", tmp_ / "b.csv", "/raw/a.series", "--format", "series"});
+  }
+
+  TempDir tmp_;
+  std::string dir_ = tmp_ / "pond";
+};
+
+TEST_F(StoreCommands, InitMkdirAndTheirErrors) {
+  RunResult again = P({"init"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(again.err, "pond: error: pond already exists (" + dir_ + ")\n");
+  EXPECT_EQ(Ok({"mkdir", "-p", "/hydrovu/devices/123"}),
+            "created /hydrovu/devices/123 in transaction 2\n");
+  EXPECT_EQ(Ok({"mkdir", "-p", "/hydrovu"}), "created /hydrovu in transaction 3\n");
+  EXPECT_EQ(Ok({"--quiet", "mkdir", "/raw"}), "");
+  EXPECT_EQ(Ok({"list"}), "/hydrovu\n/raw\n");
+  EXPECT_EQ(Ok({"list", "/**/1*"}), "/hydrovu/devices/123\n");
+}
+
+TEST_F(StoreCommands, CopySeriesAndCatInEveryFormat) {
+  Ok({"mkdir", "/raw"});
+  Host("a.csv",
+       "Timestamp,AT500_Surface.DO.mg/L\n2024-07-02T00:00:00Z,7.9\n2024-07-01T00:00:00Z,8.135\n");
+  EXPECT_EQ(Ok({"copy", "host://" + tmp_ / "a.csv", "/raw/a.series", "--format", "series"}),
+            "copied 1 file (2 rows) in transaction 3\n");
+  EXPECT_EQ(
+      Ok({"cat", "/raw/a.series", "--format", "csv"}),
+      "timestamp,AT500_Surface.DO.mg/L\n2024-07-01 00:00:00,8.135\n2024-07-02 00:00:00,7.9\n");
+  EXPECT_EQ(Ok({"cat", "/raw/a.series", "--format", "json"}),
+            "[{\"timestamp\":\"2024-07-01T00:00:00Z\",\"AT500_Surface.DO.mg/L\":8.135},\n"
+            " {\"timestamp\":\"2024-07-02T00:00:00Z\",\"AT500_Surface.DO.mg/L\":7.9}]\n");
+  EXPECT_EQ(Ok({"cat", "/raw/a.series"}),
+            "timestamp            AT500_Surface.DO.mg/L\n"
+            "2024-07-01 00:00:00                  8.135\n"
+            "2024-07-02 00:00:00                    7.9\n");
+  EXPECT_EQ(Ok({"cat", "/raw/a.series", "--format", "csv", "--sql",
+                "SELECT \"timestamp\", \"AT500_Surface.DO.mg/L\" FROM series LIMIT 1"}),
+            "timestamp,AT500_Surface.DO.mg/L\n2024-07-01 00:00:00,8.135\n");
+  EXPECT_EQ(Ok({"cat", "/raw/a.series", "--format", "csv", "--start", "2024-07-02", "--end",
+                "1719964800000"}),
+            "timestamp,AT500_Surface.DO.mg/L\n2024-07-02 00:00:00,7.9\n");
+  EXPECT_EQ(Ok({"cat", "/raw/a.series", "--format", "json", "--sql", "SELECT 1 AS x WHERE false"}),
+            "[]\n");
+  EXPECT_THAT(Ok({"cat", "/raw/a.series", "--format", "raw"}), StartsWith("PAR1"));
+}
+
+TEST_F(StoreCommands, SeriesVersionsMergeAndTimeTravel) {
+  TwoVersionSeries();
+  EXPECT_EQ(Ok({"cat", "/raw/a.series", "--format", "csv", "--sql",
+                "SELECT strftime(\"timestamp\", '%d') AS d FROM series"}),
+            "d\n01\n02\n03\n");
+  EXPECT_EQ(Ok({"--at", "3", "cat", "/raw/a.series", "--format", "csv", "--sql",
+                "SELECT count(*) AS n FROM series"}),
+            "n\n2\n");
+  RunResult r = P({"--at", "9", "list"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "pond: error: no transaction 9 (last is 4)\n");
+}
+
+TEST_F(StoreCommands, ListLongAndJson) {
+  TwoVersionSeries();
+  Host("notes.txt", "hello\n");
+  Ok({"copy", tmp_ / "notes.txt", "/raw"});
+  std::string out = Ok({"list", "-l", "/raw/**"});
+  std::vector<std::string> lines;
+  for (size_t s = 0, e; (e = out.find('\n', s)) != std::string::npos; s = e + 1)
+    lines.push_back(out.substr(s, e - s));
+  ASSERT_EQ(lines.size(), 3u) << out;
+  const std::string stamp = "  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}  ";
+  EXPECT_THAT(lines[0], MatchesRegex("dir                        -         -" + stamp + "/raw"));
+  EXPECT_THAT(lines[1],
+              MatchesRegex("file:series                2 +[0-9]+" + stamp + "/raw/a.series"));
+  EXPECT_THAT(lines[2],
+              MatchesRegex("file:data                  1         6" + stamp + "/raw/notes.txt"));
+  EXPECT_EQ(lines[1].find("  20"), 38u);  // size column is 10 wide after the 28 of kind+versions
+  EXPECT_EQ(
+      Ok({"--json", "list", "/*/*.series"}),
+      "[{\"path\":\"/raw/a.series\",\"kind\":\"file:series\",\"captures\":[\"raw\",\"a\"]}]\n");
+  EXPECT_EQ(Ok({"list", "/nothing*", "--json"}), "[]\n");
+  EXPECT_EQ(Ok({"list", "/nothing*"}), "");
+}
+
+TEST_F(StoreCommands, DescribeShowsVersionsRowsTimeAndSchema) {
+  TwoVersionSeries();
+  std::string out = Ok({"describe", "/raw/a.series"});
+  EXPECT_THAT(out, MatchesRegex("/raw/a.series  file:series\n"
+                                "  versions: 2 \\(latest v2, transaction 4, [0-9: -]+\\)\n"
+                                "  rows: 3   time: 2024-07-01T00:00:00Z .. 2024-07-03T00:00:00Z\n"
+                                "  schema:\n"
+                                "    timestamp                TIMESTAMP\n"
+                                "    AT500_Surface.DO.mg/L    DOUBLE\n"));
+  std::string json = Ok({"--json", "describe", "/raw/*"});
+  EXPECT_THAT(json, HasSubstr("\"rows\":3"));
+  EXPECT_THAT(json, HasSubstr("\"schema\":[{\"name\":\"timestamp\",\"type\":\"TIMESTAMP\"}"));
+  RunResult none = P({"describe", "/raw/*.table"});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_EQ(none.err, "pond: error: pattern matched nothing (/raw/*.table)\n");
+}
+
+TEST_F(StoreCommands, LogRecordsCommandLinesAndVars) {
+  Ok({"-v", "site=BDock", "--var", "title=Noyo Bay", "mkdir", "/s"});
+  std::string out = Ok({"log", "--limit", "1"});
+  EXPECT_THAT(out,
+              MatchesRegex("2  [0-9: -]+  pond -v site=BDock --var 'title=Noyo Bay' mkdir /s   "
+                           "vars: \\{\"site\":\"BDock\",\"title\":\"Noyo Bay\"\\}\n"));
+  std::string json = Ok({"log", "--json"});
+  EXPECT_THAT(json, StartsWith("[{\"seq\":2,\"time\":\""));
+  EXPECT_THAT(
+      json,
+      HasSubstr(
+          "\"argv\":[\"pond\",\"-v\",\"site=BDock\",\"--var\",\"title=Noyo Bay\",\"mkdir\",\"/s\"],"
+          "\"vars\":{\"site\":\"BDock\",\"title\":\"Noyo Bay\"}}"));
+  EXPECT_THAT(json, HasSubstr("\"seq\":1"));
+  EXPECT_EQ(std::count(json.begin(), json.end(), '\n'), 2);
+}
+
+TEST_F(StoreCommands, TablesCsvParquetAndEpochSeries) {
+  Ok({"mkdir", "/t"});
+  Host("sites.csv", "site,depth\nBDock,3\n\"Silver, North\",5\n");
+  Host("epoch.csv", "ts,v\n1719792000000,1\n1719795600000,2\n");
+  Host("notes.txt", "x");
+  EXPECT_EQ(Ok({"copy", tmp_ / "sites.csv", tmp_ / "notes.txt", "/t"}),
+            "copied 2 files (38 bytes) in transaction 3\n");
+  Ok({"copy", tmp_ / "sites.csv", "/t/sites.table", "--format", "table"});
+  EXPECT_EQ(Ok({"cat", "/t/sites.table", "--format", "csv"}),
+            "site,depth\nBDock,3\n\"Silver, North\",5\n");
+  EXPECT_EQ(Ok({"cat", "/t/sites.csv"}), ReadFile(tmp_.path() / "sites.csv"));
+  Ok({"copy", tmp_ / "epoch.csv", "/t/e.series", "--format", "series", "--timestamp-unit", "ms"});
+  EXPECT_EQ(Ok({"cat", "/t/e.series", "--format", "csv"}),
+            "timestamp,v\n2024-07-01 00:00:00,1\n2024-07-01 01:00:00,2\n");
+  // Parquet in: the file written out by copy comes back as the same rows.
+  Ok({"copy", "/t/e.series", "host://" + tmp_ / "out"});
+  Ok({"copy", tmp_ / "out/e.series", "/t/back.series", "--format", "series"});
+  EXPECT_EQ(Ok({"cat", "/t/back.series", "--format", "csv"}),
+            Ok({"cat", "/t/e.series", "--format", "csv"}));
+}
+
+TEST_F(StoreCommands, CopyOutWritesDataAndParquetUnderBaseNames) {
+  TwoVersionSeries();
+  Host("notes.txt", "hello\n");
+  Ok({"copy", tmp_ / "notes.txt", "/raw/notes.txt"});
+  const std::string out = tmp_ / "out";
+  EXPECT_EQ(Ok({"copy", "/raw/*", "host://" + out}), "copied 2 files to " + out + "\n");
+  EXPECT_EQ(ReadFile(out + "/notes.txt"), "hello\n");
+  EXPECT_THAT(ReadFile(out + "/a.series"), StartsWith("PAR1"));
+  RunResult again = P({"copy", "/raw/notes.txt", "host://" + out});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(again.err, "pond: error: host file exists (" + out + "/notes.txt)\n");
+  RunResult none = P({"copy", "/raw/*.table", "host://" + out});
+  EXPECT_EQ(none.err, "pond: error: pattern matched nothing (/raw/*.table)\n");
+}
+
+TEST_F(StoreCommands, CheckCleanPond) {
+  TwoVersionSeries();
+  EXPECT_EQ(Ok({"check"}), "checked 2 versions, 2 blobs, 3 nodes\nok\n");
+  EXPECT_EQ(Ok({"check", "--json"}),
+            "{\"versions\":2,\"blobs\":2,\"nodes\":3,\"problems\":[],\"ok\":true}\n");
+}
+
+}  // namespace
+}  // namespace pond::testing
