@@ -1,0 +1,74 @@
+// The template engine: Tera 1.17.1's language (spec templates.md), rendering
+// byte-identical output. Templates are parsed once (AddTemplate or through the
+// Loader) and rendered many times; rendering borrows from the context instead of
+// copying it.
+//
+// Every failure throws pond::Error whose `where` is `<template>:<line>:<col>`:
+// a syntax error names the offending position, a render error the expression (or
+// tag) that failed, in the template that holds it (a parent, include or macro file).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace pond::tmpl {
+
+using Value = nlohmann::json;  // sorted-key objects, as Tera iterates maps
+using Kwargs = std::map<std::string, Value>;
+using Function = std::function<Value(const Kwargs&)>;
+using Filter = std::function<Value(const Value& input, const Kwargs&)>;
+// Returns the source of a template by name, or nullopt if there is none.
+using Loader = std::function<std::optional<std::string>(const std::string& name)>;
+
+// Guards against runaway templates (recursive macros, self-includes, huge ranges).
+// Exceeding one is a render error, never a crash.
+struct Limits {
+  int max_call_depth = 200;                   // nested macro calls + includes
+  uint64_t max_loop_iterations = 100'000'000;  // all for-loop iterations of one render
+  uint64_t max_range_length = 10'000'000;      // elements range() may build
+  uint64_t max_output_bytes = 1ull << 30;      // rendered bytes, including macro output
+  // Bytes of the values one render builds (filter and function results, array
+  // literals, concatenations), and how deeply such values may nest.
+  uint64_t max_built_bytes = 1ull << 34;
+  int max_value_depth = 256;
+};
+
+class Engine {
+ public:
+  Engine();  // all Tera 1.17 built-ins registered
+  ~Engine();
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+
+  // Parses and stores `source` under `name` (autoescape on iff name ends .html/.htm/.xml),
+  // replacing a template of the same name. Throws pond::Error("<what>", "<name>:<line>:<col>")
+  // on a syntax error; the engine keeps its previous templates then.
+  void AddTemplate(const std::string& name, const std::string& source);
+  // Templates named by include/extends/import that were not added are fetched (and
+  // parsed) through the loader, once, when a template referring to them is rendered.
+  void SetLoader(Loader loader);
+  void AddFunction(const std::string& name, Function f);
+  void AddFilter(const std::string& name, Filter f);
+  void SetLimits(const Limits& limits);
+  // Renders template `name` with `context` (a JSON object). Throws pond::Error naming
+  // name:line:col of the failing expression; a template that cannot be found or
+  // loaded is named alone.
+  std::string Render(const std::string& name, const Value& context);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// DuckPond helpers (spec templates.md): function group(by, in) and filter to_json.
+void AddPondHelpers(Engine& e);
+// Function env(name, default) reading the process environment (config expansion).
+void AddEnvFunction(Engine& e);
+
+}  // namespace pond::tmpl
