@@ -1,0 +1,69 @@
+#include "factories/inputs.h"
+
+#include <set>
+
+#include "base/error.h"
+#include "factories/config.h"
+#include "factories/dynamic_node.h"
+#include "factories/sql.h"
+
+namespace pond::factories {
+
+std::string MatchedRelation(View& view, const std::string& pattern) {
+  std::vector<std::string> relations;
+  for (const GlobMatch& m : view.GlobFiles(pattern))
+    relations.push_back(view.RelationSql(view.Get(m.path)));
+  return sql::UnionAllByName(relations);
+}
+
+std::map<std::string, GlobMatch> NamedMatches(View& view, const std::string& in_pattern,
+                                              const std::string& out_pattern, bool files_only,
+                                              const std::string& where) {
+  std::vector<GlobMatch> matches = files_only ? view.GlobFiles(in_pattern) : view.Glob(in_pattern);
+  if (matches.empty()) throw Error("pattern matched nothing", in_pattern);
+  std::map<std::string, GlobMatch> named;
+  for (auto& m : matches) {
+    std::string name = ExpandOutPattern(out_pattern, m.captures, m.path);
+    auto [it, fresh] = named.emplace(name, m);
+    if (!fresh)
+      throw Error("out_pattern gives '" + name + "' for both " + it->second.path + " and " + m.path,
+                  where);
+  }
+  return named;
+}
+
+std::string FullOuterJoinOnTime(const std::vector<TimedRelation>& parts,
+                                const std::string& where) {
+  std::set<std::string> names{"timestamp"};
+  for (const auto& part : parts)
+    for (const auto& c : part.columns)
+      if (!names.insert(c).second) throw Error("duplicate output column '" + c + "'", where);
+
+  const auto alias = [](size_t i) { return "j" + std::to_string(i); };
+  const auto time_of = [&](size_t i) { return sql::Ident(alias(i)) + "." + sql::Ident("timestamp"); };
+  sql::Select select;
+  // The joined time so far: a row missing from the first parts still has a time.
+  std::string joined_time = time_of(0);
+  for (size_t i = 1; i < parts.size(); ++i) {
+    select.FullOuterJoin(parts[i].relation, alias(i), time_of(i) + " = " + joined_time);
+    joined_time = "COALESCE(" + joined_time + ", " + time_of(i) + ")";
+  }
+  select.Column(joined_time, "timestamp");
+  for (size_t i = 0; i < parts.size(); ++i)
+    for (const auto& c : parts[i].columns) select.Column(sql::Ident(alias(i)) + "." + sql::Ident(c));
+  select.From(parts[0].relation, alias(0));
+  // Position, not name: "timestamp" is also a column of every joined part.
+  select.OrderBy("1");
+  return select.Relation();
+}
+
+std::shared_ptr<const Transform> GetTransform(View& view, const std::string& path) {
+  Node node = view.Get(path);
+  if (node.shape == Shape::kTransform && node.generated) {
+    auto t = std::dynamic_pointer_cast<const Transform>(Unwrap(view, node.generated));
+    if (t) return t;
+  }
+  throw Error("not a transform", path);
+}
+
+}  // namespace pond::factories

@@ -1,0 +1,33 @@
+#include "base/error.h"
+#include "factories/builtin.h"
+#include "factories/factory.h"
+
+namespace pond::factories {
+
+std::vector<const Factory*> AllFactories() {
+  // Sorted by name, as `pond list-factories` prints them.
+  return {&ColumnRenameFactory(),    &DynamicDirFactory(),       &HydroVuFactory(),
+          &SqlDerivedSeriesFactory(), &SqlDerivedTableFactory(), &TemporalReduceFactory(),
+          &TemplateFactory(),         &TimeseriesJoinFactory(),  &TimeseriesPivotFactory()};
+}
+
+const Factory& GetFactory(const std::string& name) {
+  for (const Factory* f : AllFactories())
+    if (f->name() == name) return *f;
+  throw Error("unknown factory '" + name + "'", "see 'pond list-factories'");
+}
+
+// A Generated answers only for its shape; the View checks shapes before calling,
+// so these are reached only by a factory bug.
+std::vector<std::string> Generated::List(View&) const {
+  throw Error("not a directory", kind_name());
+}
+std::shared_ptr<const Generated> Generated::Child(View&, const std::string&) const {
+  throw Error("not a directory", kind_name());
+}
+std::string Generated::RelationSql(View&) const {
+  throw Error("not a table or series", kind_name());
+}
+std::string Generated::ReadData(View&) const { throw Error("not a data file", kind_name()); }
+
+}  // namespace pond::factories

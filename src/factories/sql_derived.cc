@@ -1,0 +1,116 @@
+// sql-derived-series and sql-derived-table (spec factories.md): a user query over
+// named inputs. One file for both: they differ only in what the output must hold.
+#include <set>
+
+#include "base/error.h"
+#include "factories/builtin.h"
+#include "factories/config.h"
+#include "factories/inputs.h"
+#include "factories/sql.h"
+
+namespace pond::factories {
+
+namespace {
+
+struct SqlDerivedConfig {
+  std::vector<std::pair<std::string, std::string>> patterns;  // view name → glob, config order
+  std::string query;
+};
+
+SqlDerivedConfig Parse(const Config& c) {
+  Fields f(c.root, c, "config", {"patterns", "query"});
+  SqlDerivedConfig out;
+  YAML::Node patterns = f.Required("patterns");
+  if (!patterns.IsMap() || patterns.size() == 0)
+    throw Error("field 'patterns' must be a non-empty map of name: pattern", WhereOf(c, patterns));
+  std::set<std::string> names;
+  for (const auto& kv : patterns) {
+    const std::string name = kv.first.Scalar();
+    if (name.empty() || !names.insert(name).second)
+      throw Error("duplicate or empty pattern name '" + name + "'", WhereOf(c, kv.first));
+    const std::string pattern = ScalarText(kv.second, "patterns." + name, c);
+    try {
+      CheckGlobPattern(pattern);
+    } catch (const Error& e) {
+      throw Error("field 'patterns." + name + "': " + e.message() + ": " + pattern,
+                  WhereOf(c, kv.second));
+    }
+    out.patterns.emplace_back(name, pattern);
+  }
+  out.query = f.String("query");
+  // The query is wrapped as a subquery, where a trailing ';' is a syntax error.
+  while (!out.query.empty() && (std::isspace(static_cast<unsigned char>(out.query.back())) ||
+                                out.query.back() == ';'))
+    out.query.pop_back();
+  if (out.query.empty()) throw Error("field 'query' must not be empty", f.Where(f.Required("query")));
+  return out;
+}
+
+class SqlDerivedNode : public Generated {
+ public:
+  SqlDerivedNode(Shape shape, std::string path, SqlDerivedConfig config)
+      : shape_(shape), path_(std::move(path)), config_(std::move(config)) {}
+
+  Shape shape() const override { return shape_; }
+
+  std::string RelationSql(View& view) const override {
+    View::Guard guard(view, path_);
+    sql::Select query;
+    for (const auto& [name, pattern] : config_.patterns)
+      query.With(name, MatchedRelation(view, pattern));
+    query.From("(" + config_.query + ")", "query");
+    const std::string relation = query.Relation();
+    if (shape_ == Shape::kTable) return relation;
+
+    const auto columns = sql::Describe(view.pond().sql(), relation);
+    if (!sql::FindColumn(columns, "timestamp"))
+      throw Error("query result has no 'timestamp' column", path_);
+    const std::string time = sql::TimeExpr(columns, "timestamp", path_);
+    sql::Select series;
+    if (time == sql::Ident("timestamp"))
+      series.Column("*");
+    else
+      series.Column("* REPLACE (" + time + " AS " + sql::Ident("timestamp") + ")");
+    return series.From(relation).OrderBy(sql::Ident("timestamp")).Relation();
+  }
+
+ private:
+  Shape shape_;
+  std::string path_;
+  SqlDerivedConfig config_;
+};
+
+class SqlDerivedFactory : public Factory {
+ public:
+  explicit SqlDerivedFactory(Shape shape) : shape_(shape) {}
+  std::string name() const override {
+    return shape_ == Shape::kSeries ? "sql-derived-series" : "sql-derived-table";
+  }
+  std::string category() const override { return shape_ == Shape::kSeries ? "series" : "table"; }
+  std::string description() const override {
+    return shape_ == Shape::kSeries ? "SQL over matched series" : "SQL over matched tables/series";
+  }
+  Shape shape() const override { return shape_; }
+  void Validate(const Config& config) const override { Parse(config); }
+  std::shared_ptr<const Generated> Create(const std::string& path,
+                                          const Config& config) const override {
+    return std::make_shared<SqlDerivedNode>(shape_, path, Parse(config));
+  }
+
+ private:
+  Shape shape_;
+};
+
+}  // namespace
+
+const Factory& SqlDerivedSeriesFactory() {
+  static const SqlDerivedFactory f(Shape::kSeries);
+  return f;
+}
+
+const Factory& SqlDerivedTableFactory() {
+  static const SqlDerivedFactory f(Shape::kTable);
+  return f;
+}
+
+}  // namespace pond::factories

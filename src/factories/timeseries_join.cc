@@ -1,0 +1,162 @@
+// timeseries-join (spec factories.md): inputs of one scope are stacked (UNION ALL
+// BY NAME, each after its own range filter and transforms), then scopes are
+// full-outer-joined on time; columns become `<scope>.<column>`.
+#include <algorithm>
+#include <optional>
+
+#include "base/error.h"
+#include "base/time.h"
+#include "factories/builtin.h"
+#include "factories/config.h"
+#include "factories/inputs.h"
+#include "factories/sql.h"
+#include "path/path.h"
+
+namespace pond::factories {
+
+namespace {
+
+struct JoinInput {
+  std::string pattern;
+  std::optional<std::string> scope;
+  std::optional<int64_t> begin, end;  // half-open, µs UTC
+  std::vector<std::string> transforms;
+};
+
+struct JoinConfig {
+  std::string time_column;
+  std::vector<JoinInput> inputs;
+};
+
+std::optional<int64_t> TimeField(const Fields& f, std::string_view key) {
+  std::optional<std::string> text = f.OptionalString(key);
+  if (!text) return std::nullopt;
+  std::optional<int64_t> t = ParseTime(*text);
+  if (!t)
+    throw Error("field '" + std::string(key) + "' is not a time: '" + *text + "'",
+                f.Where(f.Required(key)));
+  return t;
+}
+
+JoinInput ParseInput(const YAML::Node& node, const Config& c) {
+  Fields f(node, c, "an input", {"pattern", "scope", "range", "transforms"});
+  JoinInput in;
+  in.pattern = GlobField(f, "pattern");
+  in.scope = f.OptionalString("scope");
+  if (in.scope && in.scope->empty())
+    throw Error("field 'scope' must not be empty", f.Where(f.Required("scope")));
+  if (YAML::Node range = f.Optional("range"); range.IsDefined() && !range.IsNull()) {
+    Fields r(range, c, "field 'range'", {"begin", "end"});
+    in.begin = TimeField(r, "begin");
+    in.end = TimeField(r, "end");
+    if (in.begin && in.end && *in.begin >= *in.end)
+      throw Error("range begin must be before its end", r.Where());
+  }
+  for (const auto& t : f.OptionalStringList("transforms")) {
+    try {
+      in.transforms.push_back(NormalizePath(t));
+    } catch (const Error& e) {
+      throw Error("field 'transforms': " + e.message() + ": " + t, f.Where(f.Required("transforms")));
+    }
+  }
+  return in;
+}
+
+JoinConfig Parse(const Config& c) {
+  Fields f(c.root, c, "config", {"time_column", "inputs"});
+  JoinConfig out;
+  out.time_column = TimeColumnField(f);
+  for (const auto& item : f.List("inputs")) out.inputs.push_back(ParseInput(item, c));
+  if (out.inputs.empty()) throw Error("field 'inputs' must not be empty", f.Where(f.Required("inputs")));
+  return out;
+}
+
+class JoinNode : public Generated {
+ public:
+  JoinNode(std::string path, JoinConfig config) : path_(std::move(path)), config_(std::move(config)) {}
+
+  Shape shape() const override { return Shape::kSeries; }
+
+  std::string RelationSql(View& view) const override {
+    View::Guard guard(view, path_);
+    // Scopes in order of first appearance; an input without scope stands alone.
+    std::vector<std::pair<std::optional<std::string>, std::vector<std::string>>> groups;
+    for (const auto& in : config_.inputs) {
+      std::string relation = InputRelation(view, in);
+      auto it = in.scope ? std::find_if(groups.begin(), groups.end(),
+                                        [&](const auto& g) { return g.first == in.scope; })
+                         : groups.end();
+      if (it == groups.end()) {
+        groups.emplace_back(in.scope, std::vector<std::string>{});
+        it = std::prev(groups.end());
+      }
+      it->second.push_back(std::move(relation));
+    }
+
+    std::vector<TimedRelation> parts;
+    for (const auto& [scope, relations] : groups) {
+      TimedRelation part{sql::UnionAllByName(relations), {}};
+      for (const auto& c : sql::Describe(view.pond().sql(), part.relation))
+        if (c.name != "timestamp") part.columns.push_back(c.name);
+      parts.push_back(std::move(part));
+    }
+    if (parts.size() == 1)
+      return sql::Select().From(parts[0].relation).OrderBy(sql::Ident("timestamp")).Relation();
+    return FullOuterJoinOnTime(parts, path_);
+  }
+
+ private:
+  // One input: filtered by its range, transformed, renamed to `timestamp` plus
+  // `<scope>.<column>`.
+  std::string InputRelation(View& view, const JoinInput& in) const {
+    auto& con = view.pond().sql();
+    std::string relation = MatchedRelation(view, in.pattern);
+    std::string time = sql::TimeExpr(sql::Describe(con, relation), config_.time_column, in.pattern);
+    if (in.begin || in.end) {
+      sql::Select filtered;
+      filtered.From(relation);
+      if (in.begin) filtered.Where(time + " >= " + sql::TimestampLiteral(*in.begin));
+      if (in.end) filtered.Where(time + " < " + sql::TimestampLiteral(*in.end));
+      relation = filtered.Relation();
+    }
+    for (const auto& t : in.transforms)
+      relation = GetTransform(view, t)->Apply(view, relation, config_.time_column, in.pattern);
+
+    const auto columns = sql::Describe(con, relation);
+    sql::Select renamed;
+    renamed.Column(sql::TimeExpr(columns, config_.time_column, in.pattern), "timestamp");
+    for (const auto& c : columns) {
+      if (c.name == config_.time_column) continue;
+      const std::string name = in.scope ? *in.scope + "." + c.name : c.name;
+      if (name == "timestamp")
+        throw Error("input column 'timestamp' clashes with the output time column", in.pattern);
+      renamed.Column(sql::Ident(c.name), name);
+    }
+    return renamed.From(relation).Relation();
+  }
+
+  std::string path_;
+  JoinConfig config_;
+};
+
+class TimeseriesJoin : public Factory {
+ public:
+  std::string name() const override { return "timeseries-join"; }
+  std::string category() const override { return "series"; }
+  std::string description() const override { return "full outer join of series on time"; }
+  Shape shape() const override { return Shape::kSeries; }
+  void Validate(const Config& config) const override { Parse(config); }
+  std::shared_ptr<const Generated> Create(const std::string& path,
+                                          const Config& config) const override {
+    return std::make_shared<JoinNode>(path, Parse(config));
+  }
+};
+
+}  // namespace
+
+const Factory& TimeseriesJoinFactory() {
+  static const TimeseriesJoin f;
+  return f;
+}
+
+}  // namespace pond::factories

@@ -1,0 +1,221 @@
+#include "factories/view.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "base/error.h"
+#include "base/log.h"
+#include "factories/dynamic_node.h"
+#include "factories/factory.h"
+#include "path/path.h"
+
+namespace pond::factories {
+
+namespace {
+
+// Thrown only while following links, so Stat can report a loop as "no node" (the
+// TreeView contract) while every other error still propagates.
+class SymlinkLoop : public Error {
+ public:
+  using Error::Error;
+};
+
+Shape ShapeOfKind(store::Kind kind, const std::string& path) {
+  switch (kind) {
+    case store::Kind::kDir: return Shape::kDir;
+    case store::Kind::kData: return Shape::kData;
+    case store::Kind::kTable: return Shape::kTable;
+    case store::Kind::kSeries: return Shape::kSeries;
+    case store::Kind::kSymlink:
+    case store::Kind::kDynamic: break;
+  }
+  throw Error("unexpected node kind " + store::KindName(kind), path);
+}
+
+// Generated nodes have no catalog id; derive a stable one from the parent's id and
+// the name, with the top bit set so it never equals a catalog id.
+uint64_t ChildId(uint64_t parent_id, const std::string& name) {
+  return std::hash<std::string>{}(std::to_string(parent_id) + "/" + name) | (uint64_t{1} << 63);
+}
+
+}  // namespace
+
+std::string KindNameOf(Shape shape) {
+  switch (shape) {
+    case Shape::kDir: return "dir";
+    case Shape::kData: return "file:data";
+    case Shape::kTable: return "file:table";
+    case Shape::kSeries: return "file:series";
+    case Shape::kExecutable: return "executable";
+    case Shape::kTransform: return "transform";
+  }
+  return "unknown";
+}
+
+std::string Generated::kind_name() const { return KindNameOf(shape()); }
+
+View::View(store::Pond& pond, std::map<std::string, std::string> vars)
+    : pond_(pond), vars_(std::move(vars)) {}
+
+View::~View() = default;
+
+std::optional<Node> View::Lookup(const std::string& path) {
+  const std::optional<Resolved>& r = Resolve(NormalizePath(path), 0);
+  if (!r) return std::nullopt;
+  return r->node;
+}
+
+Node View::Get(const std::string& path) {
+  std::optional<Node> node = Lookup(path);
+  if (!node) throw Error("no such node", path);
+  return *node;
+}
+
+std::vector<std::string> View::ListDir(const Node& dir) {
+  if (dir.shape != Shape::kDir) throw Error("not a directory", dir.path);
+  std::vector<std::string> names =
+      dir.generated ? dir.generated->List(*this) : pond_.List(*dir.stored);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string View::RelationSql(const Node& node) {
+  if (node.shape != Shape::kTable && node.shape != Shape::kSeries)
+    throw Error("not a table or series", node.path);
+  return node.generated ? node.generated->RelationSql(*this) : pond_.RelationSql(*node.stored);
+}
+
+std::string View::ReadData(const Node& node) {
+  if (node.shape != Shape::kData) throw Error("not a data file", node.path);
+  return node.generated ? node.generated->ReadData(*this) : pond_.ReadData(*node.stored);
+}
+
+std::vector<GlobMatch> View::Glob(const std::string& pattern) {
+  auto it = glob_cache_.find(pattern);
+  if (it != glob_cache_.end()) return it->second;
+  GlobResult result = pond::Glob(pattern, *this);
+  for (const auto& w : result.warnings) Warn(w);
+  return glob_cache_.emplace(pattern, std::move(result.matches)).first->second;
+}
+
+std::vector<GlobMatch> View::GlobFiles(const std::string& pattern) {
+  std::vector<GlobMatch> files;
+  for (auto& m : Glob(pattern))
+    if (!m.is_dir) files.push_back(std::move(m));
+  if (files.empty()) throw Error("pattern matched nothing", pattern);
+  return files;
+}
+
+View::DynamicConfig View::ConfigOf(const Node& node) {
+  if (!node.stored || node.stored->kind != store::Kind::kDynamic)
+    throw Error("not a dynamic node", node.path);
+  if (node.stored->versions.empty()) throw Error("dynamic node has no config", node.path);
+  DynamicConfig dc{node.stored->factory, pond_.ReadData(*node.stored),
+                   MknodVars(node.stored->versions.back())};
+  for (const auto& [k, v] : vars_) dc.vars[k] = v;
+  return dc;
+}
+
+std::map<std::string, std::string> View::MknodVars(const store::VersionInfo& config_version) {
+  const int64_t seq = config_version.txn_seq;
+  auto it = txn_vars_.find(seq);
+  if (it != txn_vars_.end()) return it->second;
+  std::map<std::string, std::string> vars;
+  // The transaction that wrote this config version holds the mknod command's -v vars.
+  const int64_t back = std::max<int64_t>(pond_.last_seq() - seq + 1, 1);
+  for (const auto& txn : pond_.Log(static_cast<size_t>(back)))
+    if (txn.seq == seq) vars = txn.vars;
+  return txn_vars_.emplace(seq, std::move(vars)).first->second;
+}
+
+std::optional<TreeView::NodeInfo> View::Stat(const std::string& path) const {
+  // The View is logically const for the matcher: only its memo tables change.
+  View& self = const_cast<View&>(*this);
+  try {
+    const std::optional<Resolved>& r = self.Resolve(NormalizePath(path), 0);
+    if (!r) return std::nullopt;
+    return NodeInfo{r->node.id, r->node.shape == Shape::kDir};
+  } catch (const SymlinkLoop&) {
+    return std::nullopt;
+  }
+}
+
+std::vector<std::string> View::List(const std::string& path) const {
+  View& self = const_cast<View&>(*this);
+  return self.ListDir(self.Get(path));
+}
+
+const std::optional<View::Resolved>& View::Resolve(const std::string& path, int hops) {
+  auto it = cache_.find(path);
+  if (it != cache_.end()) return it->second;
+  std::optional<Resolved> r = ResolveUncached(path, hops);
+  return cache_.emplace(path, std::move(r)).first->second;
+}
+
+std::optional<View::Resolved> View::ResolveUncached(const std::string& path, int hops) {
+  if (path == "/") {
+    store::NodeInfo root = pond_.Get("/");
+    const auto id = static_cast<uint64_t>(root.id);
+    return Resolved{Node{"/", id, Shape::kDir, "dir", std::move(root), nullptr}, "/"};
+  }
+  // Map references stay valid while Resolve inserts other paths.
+  const std::optional<Resolved>& parent = Resolve(ParentPath(path), hops);
+  if (!parent || parent->node.shape != Shape::kDir) return std::nullopt;
+  const std::string name = BaseName(path);
+  const std::string real = JoinPath(parent->real_path, name);
+
+  if (parent->node.generated) {
+    std::shared_ptr<const Generated> child = parent->node.generated->Child(*this, name);
+    if (!child) return std::nullopt;
+    return Resolved{Node{path, ChildId(parent->node.id, name), child->shape(), child->kind_name(),
+                         std::nullopt, child},
+                    real};
+  }
+
+  std::optional<store::NodeInfo> info = pond_.Lookup(real, /*follow_last=*/false);
+  if (!info) return std::nullopt;
+  switch (info->kind) {
+    case store::Kind::kSymlink: {
+      if (++hops > kMaxSymlinkHops) throw SymlinkLoop("symlink loop", path);
+      const std::optional<Resolved>& target =
+          Resolve(ResolveSymlinkTarget(real, info->target), hops);
+      if (!target) return std::nullopt;
+      Resolved r = *target;
+      r.node.path = path;
+      return r;
+    }
+    case store::Kind::kDynamic: return Dynamic(path, real, *info);
+    default: {
+      const auto id = static_cast<uint64_t>(info->id);
+      const Shape shape = ShapeOfKind(info->kind, path);
+      const std::string kind = store::KindName(info->kind);
+      return Resolved{Node{path, id, shape, kind, std::move(info), nullptr}, real};
+    }
+  }
+}
+
+View::Resolved View::Dynamic(const std::string& path, const std::string& real_path,
+                             const store::NodeInfo& info) {
+  const Factory& factory = GetFactory(info.factory);
+  Node node{path, static_cast<uint64_t>(info.id), factory.shape(), "dynamic:" + factory.name(),
+            info, nullptr};
+  Node mount = node;
+  mount.path = real_path;
+  node.generated = std::make_shared<DynamicNode>(factory, std::move(mount));
+  return Resolved{std::move(node), real_path};
+}
+
+View::Guard::Guard(View& v, const std::string& path) : view_(v) {
+  auto& stack = view_.stack_;
+  auto it = std::find(stack.begin(), stack.end(), path);
+  if (it != stack.end()) {
+    std::string chain;
+    for (; it != stack.end(); ++it) chain += *it + " -> ";
+    throw Error("cycle: " + chain + path);
+  }
+  stack.push_back(path);
+}
+
+View::Guard::~Guard() { view_.stack_.pop_back(); }
+
+}  // namespace pond::factories

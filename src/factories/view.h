@@ -1,0 +1,149 @@
+// The pond as every reader sees it: stored nodes plus dynamic nodes, whose content
+// factories compute on every read from their inputs as visible in the same view
+// (latest, or `--at SEQ`). list, cat, describe, glob matching, factory inputs and
+// export all read through a View, so a dynamic node behaves like any other node.
+//
+// Promises:
+// - Tables and series (stored or computed) are SQL relations on the pond's one
+//   DuckDB connection (store::Pond::sql()); a factory composes its inputs' relations
+//   into its own, so reading a derived series runs one DuckDB query.
+// - Listing a dynamic directory computes names only, never data.
+// - A node that reads itself, directly or through others, is an error naming the
+//   chain (`cycle: /a -> /b -> /a`), never a hang.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "path/glob.h"
+#include "store/pond.h"
+
+namespace pond::factories {
+
+class View;
+
+// What a node presents itself as. kTransform (column-rename) is not readable by
+// itself; other factories apply it to their inputs.
+enum class Shape { kDir, kData, kTable, kSeries, kExecutable, kTransform };
+
+// "dir", "file:data", "file:table", "file:series", "executable", "transform".
+std::string KindNameOf(Shape shape);
+
+// A node whose content a factory computes. Implementations live beside their factory.
+class Generated {
+ public:
+  virtual ~Generated() = default;
+  virtual Shape shape() const = 0;
+  // For list -l: "dynamic:temporal-reduce" for a factory's own node; the shape's
+  // kind ("dir", "file:series", …) for the nodes it generates below itself
+  // (the default: KindNameOf(shape())).
+  virtual std::string kind_name() const;
+  // kDir: names of the children (cheap: no data is computed).
+  virtual std::vector<std::string> List(View& view) const;
+  // kDir: the child called `name`, or nullptr.
+  virtual std::shared_ptr<const Generated> Child(View& view, const std::string& name) const;
+  // kTable / kSeries: a SQL relation usable as `SELECT … FROM <relation>`.
+  virtual std::string RelationSql(View& view) const;
+  // kData: the bytes.
+  virtual std::string ReadData(View& view) const;
+  // For a template output: the template_file pond path (export derives the extension).
+  virtual std::optional<std::string> TemplateFile() const { return std::nullopt; }
+};
+
+// One node as reached by a path.
+struct Node {
+  std::string path;                          // as reached (not symlink-resolved)
+  uint64_t id = 0;                           // the node itself (same through any symlink)
+  Shape shape = Shape::kDir;
+  std::string kind_name;                     // "dir", "file:series", "dynamic:template", …
+  std::optional<store::NodeInfo> stored;     // set for stored nodes (incl. a factory's own node)
+  std::shared_ptr<const Generated> generated;  // set for computed nodes
+};
+
+class View : public TreeView {
+ public:
+  // `vars` are the command line's -v variables (config expansion, templates).
+  View(store::Pond& pond, std::map<std::string, std::string> vars);
+  ~View() override;
+
+  store::Pond& pond() { return pond_; }
+  const std::map<std::string, std::string>& vars() const { return vars_; }
+
+  // The node at `path`, nullopt if none. Throws Error for an invalid path.
+  std::optional<Node> Lookup(const std::string& path);
+  // Like Lookup, but throws `no such node (<path>)`.
+  Node Get(const std::string& path);
+  // Children of a directory (stored or computed), sorted byte-wise.
+  std::vector<std::string> ListDir(const Node& dir);
+  // Table/series relation; throws `not a table or series (<path>)` otherwise.
+  std::string RelationSql(const Node& node);
+  // file:data bytes; throws `not a data file (<path>)` otherwise.
+  std::string ReadData(const Node& node);
+  // Glob over the whole view; warnings are printed as `pond: warning: …`.
+  std::vector<GlobMatch> Glob(const std::string& pattern);
+  // Like Glob, but `pattern matched nothing (<pattern>)` when empty; skips directories.
+  std::vector<GlobMatch> GlobFiles(const std::string& pattern);
+
+  // The expanded config of the dynamic node `node` (e.g. for `pond run`): its raw
+  // text rendered with the vars given at mknod, overridden by this view's vars.
+  // Throws `not a dynamic node (<path>)` for other nodes.
+  struct DynamicConfig {
+    std::string factory;
+    std::string raw;                           // as stored
+    std::map<std::string, std::string> vars;  // mknod vars overridden by vars()
+  };
+  DynamicConfig ConfigOf(const Node& node);
+
+  // During export: the variable `export` that template nodes see (export.md).
+  void SetExportContext(nlohmann::json export_set) { export_context_ = std::move(export_set); }
+  const nlohmann::json& export_context() const { return export_context_; }
+
+  // TreeView, for the glob matcher.
+  std::optional<NodeInfo> Stat(const std::string& path) const override;
+  std::vector<std::string> List(const std::string& path) const override;
+
+  // Cycle guard: a Generated holds a Guard on its own path while it reads its
+  // inputs; the guard leaves on destruction. Re-entering a path on the stack throws
+  // `cycle: /a -> /b -> /a`.
+  class Guard {
+   public:
+    Guard(View& v, const std::string& path);
+    ~Guard();
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+
+   private:
+    View& view_;
+  };
+
+ private:
+  // A resolved node plus where it really lives (symlinks resolved): the stored
+  // path, or the mount path of the dynamic node plus the names below it.
+  struct Resolved {
+    Node node;
+    std::string real_path;
+  };
+  const std::optional<Resolved>& Resolve(const std::string& path, int hops);
+  std::optional<Resolved> ResolveUncached(const std::string& path, int hops);
+  Resolved Dynamic(const std::string& path, const std::string& real_path,
+                   const store::NodeInfo& info);
+  std::map<std::string, std::string> MknodVars(const store::VersionInfo& config_version);
+
+  store::Pond& pond_;
+  std::map<std::string, std::string> vars_;
+  nlohmann::json export_context_ = nlohmann::json::object();
+  std::vector<std::string> stack_;
+  // Lookups, globs and transaction vars are memoized per View: a command reads one
+  // consistent snapshot. Rendered and computed data is never cached.
+  std::map<std::string, std::optional<Resolved>> cache_;
+  std::map<std::string, std::vector<GlobMatch>> glob_cache_;
+  std::map<int64_t, std::map<std::string, std::string>> txn_vars_;
+};
+
+}  // namespace pond::factories
