@@ -1,0 +1,61 @@
+// `pond export` (spec export.md): each --pattern is a stage, run in order. Tables
+// and series become Hive-partitioned Parquet written by DuckDB, with metadata taken
+// from COPY … RETURN_STATS (never by listing or re-reading files); template and
+// data nodes become files. Stage N's templates see stage N-1's ExportSet.
+//
+// Promises:
+// - All or nothing: everything is written into a staging folder beside OUT and
+//   moved into place only when every stage succeeded; on failure OUT is untouched.
+//   Entries of OUT this export did not produce are left alone.
+// - Deterministic: unchanged data re-exports to byte-identical files at the same
+//   paths (fixed names data_<i>.parquet, rows in timestamp order).
+// - The pond is never modified.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "export/export_set.h"
+#include "factories/view.h"
+
+namespace pond::exporter {
+
+struct ExportOptions {
+  std::vector<std::string> patterns;       // one stage each, in order
+  std::string out_dir;
+  std::vector<std::string> temporal;       // subset of year, month, day, hour, in that order
+  std::optional<int64_t> start_us, end_us;  // half-open time range
+  bool progress = false;                   // targets done / total on stderr
+};
+
+struct StageResult {
+  std::string pattern;
+  std::vector<TargetOutput> targets;  // in match (sorted path) order
+  nlohmann::json export_set;
+};
+
+struct ExportResult {
+  std::vector<StageResult> stages;
+  size_t total_files = 0;
+  std::vector<std::string> warnings;  // also printed as they happen
+};
+
+// Parses `--temporal` ("year,month"); throws UsageError for an unknown key or order.
+std::vector<std::string> ParseTemporal(const std::string& spec);
+
+// Runs every stage. Throws pond::Error (OUT untouched) on any failure.
+ExportResult Export(factories::View& view, const ExportOptions& options);
+
+// The summary export.md specifies (📊 Export Context Summary: … ✅ Export completed successfully!).
+std::string FormatSummary(const ExportResult& result, const std::string& out_dir,
+                          const std::map<std::string, std::string>& vars);
+// {"output_dir", "total_files", "vars", "stages": [{"pattern", "export"}], "warnings"}.
+nlohmann::json ToJson(const ExportResult& result, const std::string& out_dir,
+                      const std::map<std::string, std::string>& vars);
+
+}  // namespace pond::exporter

@@ -1,0 +1,32 @@
+// The staging folder of one export: OUT_PARENT/.OUTNAME.pond-staging-<pid>/ (same
+// file system as OUT, so the final moves are renames). Destroyed without Commit()
+// it is deleted and OUT is untouched.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace pond::exporter {
+
+class Staging {
+ public:
+  // Creates the staging folder (and OUT's parent). Throws Error naming the folder.
+  explicit Staging(const std::filesystem::path& out_dir);
+  ~Staging();
+  Staging(const Staging&) = delete;
+  Staging& operator=(const Staging&) = delete;
+
+  const std::filesystem::path& dir() const { return dir_; }
+
+  // For each top-level entry E of the staging folder: move an existing OUT/E aside,
+  // rename the staged E into OUT, then delete the old one. Then removes the staging
+  // folder. Throws Error naming the entry if a rename fails.
+  void Commit();
+
+ private:
+  std::filesystem::path out_;
+  std::filesystem::path dir_;
+  bool committed_ = false;
+};
+
+}  // namespace pond::exporter
