@@ -123,7 +123,23 @@ void FakeHydroVu::SetFriendlyNames(std::map<std::string, std::string> parameters
 
 void FakeHydroVu::AddLocation(FakeLocation location) {
   std::lock_guard lock(mutex_);
-  locations_.push_back(std::move(location));
+  auto same = std::find_if(locations_.begin(), locations_.end(),
+                           [&](const FakeLocation& l) { return l.id == location.id; });
+  if (same == locations_.end()) {
+    locations_.push_back(std::move(location));
+    return;
+  }
+  // A known id: the server has gained readings.
+  for (auto& p : location.parameters) {
+    auto it = std::find_if(same->parameters.begin(), same->parameters.end(), [&](const FakeParameter& q) {
+      return q.parameter_id == p.parameter_id && q.unit_id == p.unit_id;
+    });
+    if (it == same->parameters.end()) {
+      same->parameters.push_back(std::move(p));
+    } else {
+      it->readings.insert(it->readings.end(), p.readings.begin(), p.readings.end());
+    }
+  }
 }
 
 void FakeHydroVu::FailApiCalls(int status, int times, int retry_after_s) {

@@ -85,6 +85,7 @@ class FakeHydroVu {
   // Data. Friendly names are id → name, as the API returns them.
   void SetFriendlyNames(std::map<std::string, std::string> parameters,
                         std::map<std::string, std::string> units);
+  // Adding a location whose id is known adds its readings to it (new data arrived).
   void AddLocation(FakeLocation location);
 
   // Faults. An "API call" is any request but the token request.

@@ -1,0 +1,153 @@
+// `pond run PATH [ARGS…]`: runs an executable dynamic node. The one executable
+// factory is `hydrovu`: `pond run /etc/hydrovu collect` (spec hydrovu.md). Each
+// device commits in its own transaction, taking the write lock only while it
+// stores, so readers are not locked out during downloads.
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "base/error.h"
+#include "base/log.h"
+#include "base/time.h"
+#include "cli/command.h"
+#include "collect/collector.h"
+#include "collect/http_client.h"
+#include "collect/hydrovu_client.h"
+#include "collect/hydrovu_config.h"
+#include "engine/duckdb.h"
+#include "factories/factory.h"
+#include "path/path.h"
+#include "store/pond.h"
+
+namespace pond::cli {
+
+namespace {
+
+struct RunArgs {
+  std::string path;
+  std::vector<std::string> args;
+};
+
+// The node's factory and raw config, read under a shared lock released on return.
+std::pair<std::string, std::string> ReadExecutable(const std::string& dir, const std::string& path) {
+  auto pond = store::Pond::OpenRead(dir);
+  store::NodeInfo node = pond->Get(path);
+  if (node.kind != store::Kind::kDynamic)
+    throw Error("not a dynamic node: " + store::KindName(node.kind), path);
+  const factories::Factory& f = factories::GetFactory(node.factory);
+  if (f.category() != "executable")
+    throw Error("factory '" + node.factory + "' is not executable", path);
+  return {node.factory, pond->ReadData(node)};
+}
+
+std::optional<int64_t> LatestMaxTs(const std::string& dir, const std::string& series) {
+  auto pond = store::Pond::OpenRead(dir);
+  auto node = pond->Lookup(series);
+  if (!node) return std::nullopt;
+  std::optional<int64_t> max_ts;
+  for (const auto& v : node->versions)
+    if (v.max_ts && (!max_ts || *v.max_ts > *max_ts)) max_ts = v.max_ts;
+  return max_ts;
+}
+
+// Appends one device's readings as a new version of its series: one transaction.
+void StoreReadings(const std::string& dir, const collect::HydroVuConfig& cfg,
+                   const collect::HydroVuDevice& device, const collect::DeviceReadings& r,
+                   const GlobalOptions& g) {
+  const std::string label = fmt::format("{} ({})", device.name, device.id);
+  if (r.empty()) {
+    if (!g.quiet) std::printf("%s: 0 new rows\n", label.c_str());
+    return;
+  }
+  auto pond = store::Pond::OpenWrite(dir);
+  engine::Connection& con = pond->sql();
+  std::string create = "CREATE OR REPLACE TEMP TABLE hydrovu_rows (\"timestamp\" TIMESTAMP";
+  for (const auto& c : r.columns) create += ", " + engine::QuoteIdent(c) + " DOUBLE";
+  con.Execute(create + ")");
+  {
+    engine::Appender app(con, "hydrovu_rows");
+    for (size_t i = 0; i < r.rows(); ++i) {
+      app.Time(engine::Timestamp{r.timestamps_us[i]});
+      for (const auto& col : r.values) col[i] ? app.Double(*col[i]) : app.Null();
+      app.EndRow();
+    }
+    app.Close();
+  }
+  std::map<std::string, std::string> vars = g.vars;
+  vars["device"] = std::to_string(device.id);
+  auto txn = pond->Begin(g.argv, vars);
+  const std::string series = cfg.SeriesPath(device);
+  txn->Mkdir(ParentPath(series), true);
+  txn->AppendSeries(series, store::TableSource{"SELECT * FROM hydrovu_rows", label, ""});
+  txn->Commit();
+  if (!g.quiet)
+    std::printf("%s: %zu rows, %s .. %s, transaction %lld\n", label.c_str(), r.rows(),
+                FormatIso(r.timestamps_us.front()).c_str(), FormatIso(r.timestamps_us.back()).c_str(),
+                static_cast<long long>(txn->seq()));
+}
+
+void Collect(const std::string& dir, const std::string& path, const std::string& raw,
+             const GlobalOptions& g) {
+  factories::Config config = factories::ExpandConfig(raw, path, g.vars);
+  collect::HydroVuConfig cfg = collect::ParseHydroVuConfig(config.root, path);
+  collect::CurlTransport transport(collect::TimeoutsFor(cfg));
+  collect::Collector collector(cfg, transport);
+  const bool progress = !g.quiet && StderrIsTty();
+
+  collect::CollectHooks hooks;
+  hooks.resume_start = [&](const collect::HydroVuDevice& d) {
+    return collect::ResumeStart(LatestMaxTs(dir, cfg.SeriesPath(d)), cfg);
+  };
+  hooks.store = [&](const collect::HydroVuDevice& d, const collect::DeviceReadings& r) {
+    if (progress) std::fprintf(stderr, "\n");
+    StoreReadings(dir, cfg, d, r, g);
+  };
+  hooks.on_failure = [&](const collect::HydroVuDevice& d, const Error& e) {
+    if (progress) std::fprintf(stderr, "\n");
+    std::fflush(stdout);
+    std::fprintf(stderr, "pond: error: %s (device %lld)\n", e.message().c_str(),
+                 static_cast<long long>(d.id));
+  };
+  if (progress) {
+    hooks.progress = [](const collect::HydroVuDevice& d, int pages, int64_t points) {
+      std::fprintf(stderr, "\r%s (%lld): %d pages, %lld points", d.name.c_str(),
+                   static_cast<long long>(d.id), pages, static_cast<long long>(points));
+    };
+  }
+  std::vector<collect::DeviceOutcome> outcomes;
+  try {
+    outcomes = collector.Run(hooks);
+  } catch (const collect::HydroVuAuthError& e) {
+    throw Error(e.message(), path);
+  }
+  size_t failed = 0;
+  for (const auto& o : outcomes) failed += o.error.has_value();
+  if (failed > 0)
+    throw Error(fmt::format("{} of {} devices failed", failed, outcomes.size()), path);
+}
+
+void Run(const RunArgs& a, const GlobalOptions& g) {
+  const std::string& dir = g.RequirePond();
+  auto [factory, raw] = ReadExecutable(dir, a.path);
+  if (factory == "hydrovu") {
+    if (a.args.size() != 1 || a.args[0] != "collect")
+      throw UsageError("factory 'hydrovu' runs one action: collect", a.path);
+    Collect(dir, a.path, raw, g);
+    return;
+  }
+  throw Error("factory '" + factory + "' has no actions", a.path);
+}
+
+void RegisterRun(CLI::App& app, GlobalOptions& g) {
+  auto args = std::make_shared<RunArgs>();
+  auto* cmd = app.add_subcommand("run", "run an executable dynamic node (pond run /etc/hydrovu collect)");
+  cmd->add_option("path", args->path, "the node")->required();
+  cmd->add_option("args", args->args, "action and its arguments");
+  cmd->callback([args, &g] { Run(*args, g); });
+}
+
+}  // namespace
+
+POND_COMMAND("run", RegisterRun);
+
+}  // namespace pond::cli

@@ -1,0 +1,168 @@
+// `pond run /etc/hydrovu collect` through the binary against the fake HydroVu on
+// 127.0.0.1: first and resumed collects, the points budget, every injected fault,
+// and that secrets never show.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fake_hydrovu.h"
+#include "support/scenario.h"
+
+namespace pond {
+namespace {
+
+using testing::FakeHydroVu;
+using testing::FakeLocation;
+using testing::FakeParameter;
+using testing::FakeReading;
+using testing::RunResult;
+using testing::TempDir;
+
+constexpr int64_t kJul1 = 1719792000;  // 2024-07-01T00:00:00Z
+
+// `n` readings every 15 minutes from `start`, values base + i/100.
+FakeParameter Param(const std::string& pid, const std::string& uid, int64_t start, int n, double base) {
+  FakeParameter p{pid, uid, {}};
+  for (int i = 0; i < n; ++i) p.readings.push_back({start + 900 * i, base + i / 100.0});
+  return p;
+}
+
+class HydroVuTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake_.SetFriendlyNames({{"1", "Temperature"}, {"19", "DO"}}, {{"1", "C"}, {"117", "mg/L"}});
+    FakeLocation bdock{123, "B Dock", {Param("1", "1", kJul1, 10, 18.0), Param("19", "117", kJul1, 9, 8.0)}};
+    FakeLocation silver{456, "Silver", {Param("1", "1", kJul1, 6, 17.0)}};
+    fake_.AddLocation(bdock);
+    fake_.AddLocation(silver);
+    pond_ = tmp_ / "pond";
+    Ok({"init"});
+    Ok({"mkdir", "-p", "/etc"});
+  }
+
+  void Mknod(const std::string& extra = "") {
+    std::string yaml = "client_id: fake-client-id\n"
+                       "client_secret: '{{ env(name=\"HYDROVU_SECRET\") }}'\n"
+                       "base_url: " + fake_.base_url() + "\n"
+                       "retry_base_ms: 10\n"
+                       "timeout_s: 1\n" + extra +
+                       "devices:\n"
+                       "  - {name: BDock, id: 123, comment: surface sonde}\n"
+                       "  - {name: Silver, id: 456}\n";
+    testing::WriteFile(tmp_ / "hydrovu.yaml", yaml);
+    Ok({"mknod", "hydrovu", "/etc/hydrovu", "--config", tmp_ / "hydrovu.yaml"});
+  }
+
+  RunResult P(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    args.insert(args.begin(), {"--pond", pond_});
+    env.emplace("HYDROVU_SECRET", "fake-client-secret");
+    return testing::Pond(args, env);
+  }
+  RunResult Ok(std::vector<std::string> args) {
+    RunResult r = P(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r;
+  }
+  std::string Csv(const std::string& path) {
+    return Ok({"cat", path, "--format", "csv"}).out;
+  }
+
+  FakeHydroVu fake_;
+  TempDir tmp_;
+  std::string pond_;
+};
+
+TEST_F(HydroVuTest, FirstCollectThenOnlyNewReadings) {
+  Mknod();
+  RunResult r = Ok({"run", "/etc/hydrovu", "collect"});
+  EXPECT_EQ(r.out,
+            "BDock (123): 10 rows, 2024-07-01T00:00:00Z .. 2024-07-01T02:15:00Z, transaction 4\n"
+            "Silver (456): 6 rows, 2024-07-01T00:00:00Z .. 2024-07-01T01:15:00Z, transaction 5\n");
+  std::string csv = Csv("/hydrovu/devices/123/BDock.series");
+  EXPECT_EQ(csv.substr(0, csv.find('\n', csv.find('\n') + 1) + 1),
+            "timestamp,DO.mg/L,Temperature.C\n2024-07-01 00:00:00,8.0,18.0\n");
+  EXPECT_NE(csv.find("2024-07-01 02:15:00,,18.09\n"), std::string::npos) << csv;  // DO has 9 readings
+
+  // The server gains readings; a second collect asks from the last stored + 1 s.
+  fake_.AddLocation({123, "B Dock", {Param("1", "1", kJul1 + 900 * 10, 2, 19.0)}});
+  size_t before = fake_.requests_to("/data").size();
+  r = Ok({"run", "/etc/hydrovu", "collect"});
+  auto data = fake_.requests_to("/data");
+  ASSERT_GT(data.size(), before);
+  EXPECT_EQ(data[before].Query("startTime"), std::to_string(kJul1 + 900 * 9 + 1));
+  EXPECT_NE(r.out.find("Silver (456): 0 new rows"), std::string::npos) << r.out;
+  std::string after = Csv("/hydrovu/devices/123/BDock.series");
+  EXPECT_EQ(std::count(after.begin(), after.end(), '\n'), 1 + 12);  // header + 12 unique times
+  auto log = nlohmann::json::parse(Ok({"--json", "log"}).out);
+  EXPECT_EQ(log[0]["vars"]["device"], "123");
+}
+
+TEST_F(HydroVuTest, MaxPointsPerRunStopsAfterThePageThatReachesIt) {
+  Mknod("max_points_per_run: 5\n");
+  RunResult r = Ok({"run", "/etc/hydrovu", "collect"});
+  // The first page (4 timestamps × 2 parameters = 8 points) reaches the budget.
+  EXPECT_NE(r.out.find("BDock (123): 4 rows"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Silver (456): 0 new rows"), std::string::npos) << r.out;
+  r = Ok({"run", "/etc/hydrovu", "collect"});
+  EXPECT_NE(r.out.find("BDock (123): 4 rows, 2024-07-01T01:00:00Z"), std::string::npos) << r.out;
+}
+
+TEST_F(HydroVuTest, TransientFaultsAreRetried) {
+  Mknod();
+  fake_.FailApiCalls(500, 2);
+  fake_.ExpireTokens();
+  RunResult r = Ok({"run", "/etc/hydrovu", "collect"});
+  EXPECT_NE(r.out.find("BDock (123): 10 rows"), std::string::npos);
+  fake_.AddLocation({456, "Silver", {Param("1", "1", kJul1 + 900 * 6, 1, 20.0)}});
+  fake_.FailApiCalls(429, 1, 1);
+  r = Ok({"run", "/etc/hydrovu", "collect"});
+  EXPECT_NE(r.out.find("Silver (456): 1 rows"), std::string::npos) << r.out;
+}
+
+TEST_F(HydroVuTest, AFailedDeviceCommitsNothingAndOthersStillRun) {
+  Mknod();
+  fake_.GarbleDataPage(123, 2);
+  std::string log_before = Ok({"log"}).out;
+  RunResult r = P({"run", "/etc/hydrovu", "collect"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("pond: error: malformed HydroVu response"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(device 123)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 of 2 devices failed (/etc/hydrovu)"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("Silver (456): 6 rows"), std::string::npos) << r.out;
+  EXPECT_EQ(P({"cat", "/hydrovu/devices/123/BDock.series"}).exit_code, 1);
+  auto log = nlohmann::json::parse(Ok({"--json", "log"}).out);
+  EXPECT_EQ(log[0]["vars"]["device"], "456");
+}
+
+TEST_F(HydroVuTest, HangTimesOutAndAuthFailureStopsTheRun) {
+  Mknod("retry_attempts: 0\n");
+  fake_.HangApiCalls(1, std::chrono::milliseconds(3000));
+  RunResult r = P({"run", "/etc/hydrovu", "collect"});
+  EXPECT_EQ(r.exit_code, 1);
+  fake_.RejectTokenRequests(401);
+  r = P({"run", "/etc/hydrovu", "collect"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "pond: error: HydroVu authentication failed (HTTP 401) (/etc/hydrovu)\n");
+}
+
+TEST_F(HydroVuTest, SecretsNeverAppear) {
+  Mknod();
+  fake_.ExpireTokens();
+  RunResult r = P({"run", "/etc/hydrovu", "collect"}, {{"POND_LOG", "debug"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string all = r.out + r.err + Ok({"log"}).out + Ok({"--json", "log"}).out;
+  EXPECT_EQ(all.find("fake-client-secret"), std::string::npos);
+  for (const auto& token : fake_.issued_tokens()) EXPECT_EQ(all.find(token), std::string::npos) << token;
+  EXPECT_NE(r.err.find("sql:"), std::string::npos);  // debug logging was on
+}
+
+TEST_F(HydroVuTest, NonExecutableNodeIsRefused) {
+  testing::WriteFile(tmp_ / "r.yaml", "in_pattern: /x/*\nout_pattern: $0\nresolutions: [1h]\naggregations: [{type: avg}]\n");
+  Ok({"mknod", "temporal-reduce", "/reduced", "--config", tmp_ / "r.yaml"});
+  RunResult r = P({"run", "/reduced", "collect"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "pond: error: factory 'temporal-reduce' is not executable (/reduced)\n");
+}
+
+}  // namespace
+}  // namespace pond
