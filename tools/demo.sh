@@ -1,12 +1,31 @@
 #!/usr/bin/env bash
-# `make demo`: the main job on bundled sample data. Until the demo pipeline lands
-# (derive, reduce, export, templates) it shows the binary and creates a pond.
+# `make demo`: the main job on the bundled sample (data/sample, data/demo).
+# A fresh pond gets three instruments' raw readings, joins them per site
+# (BDock's sonde was swapped mid-record), downsamples to 1h/6h/1d, installs the
+# page templates, and exports the site's data and pages into demo-out/.
 set -euo pipefail
-POND_BIN="${1:-build/pond}"
-"$POND_BIN" --version
-demo_pond="$(mktemp -d)/pond"
-trap 'rm -rf "$(dirname "$demo_pond")"' EXIT
-if "$POND_BIN" --help 2>/dev/null | grep -q '^ *init'; then
-  "$POND_BIN" --pond "$demo_pond" init
-  echo "created a demo pond in $demo_pond"
-fi
+POND_BIN="$(realpath "${1:-build/pond}")"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+OUT="${DEMO_OUT:-$ROOT/demo-out}"
+export POND="${DEMO_POND:-$ROOT/demo-pond}"
+pond() { "$POND_BIN" --quiet "$@"; }
+
+rm -rf "$POND"
+pond init
+for d in /hydrovu/devices/123 /hydrovu/devices/124 /hydrovu/devices/456 /etc/params /templates; do pond mkdir -p "$d"; done
+pond copy "$ROOT/data/sample/bdock-123.csv.gz" /hydrovu/devices/123/BDock.series --format series
+pond copy "$ROOT/data/sample/bdock-124.csv.gz" /hydrovu/devices/124/BDock.series --format series
+pond copy "$ROOT/data/sample/silver-456.csv.gz" /hydrovu/devices/456/Silver.series --format series
+pond mknod dynamic-dir /combined --config "$ROOT/data/demo/combined.yaml"
+pond mknod temporal-reduce /test-locations --config "$ROOT/data/demo/reduce.yaml"
+for p in DO Temperature Salinity; do printf '%s\n' "$p" > "$POND.param" && pond copy "$POND.param" "/etc/params/$p"; done
+rm -f "$POND.param"
+pond copy "$ROOT/data/demo/site.md.tera" /templates/site.md.tera
+pond copy "$ROOT/data/demo/param.md.tera" /templates/param.md.tera
+pond mknod template /templates/sites --config "$ROOT/data/demo/sites.yaml"
+pond mknod template /templates/params --config "$ROOT/data/demo/params.yaml"
+
+"$POND_BIN" -v title="Noyo Harbor" export \
+  --pattern '/test-locations/*/res=*.series' \
+  --pattern '/templates/*/page=*' \
+  --dir "$OUT" --temporal year,month
