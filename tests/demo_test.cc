@@ -83,7 +83,7 @@ TEST_F(DemoTest, TemplateErrorNamesNodeLineColumnAndLeavesOutUntouched) {
   auto before = testing::Sha256File(fs::path(out_) / "sites/BDockDownsampled.md");
   testing::WriteFile(tmp_->path() / "bad.md.tera", "line one\n{{ exprt.x }}\n");
   ASSERT_EQ(P({"copy", (tmp_->path() / "bad.md.tera").string(), "/templates/site.md.tera"}).exit_code, 0);
-  RunResult r = P({"export", "--pattern", "/test-locations/*/res=1d.series", "--pattern", "/templates/*/page=*",
+  RunResult r = P({"export", "--pattern", "/test-locations/*/res=*.series", "--pattern", "/templates/*/page=*",
                    "--dir", out_, "--temporal", "year,month"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("/templates/site.md.tera:2:"), std::string::npos) << r.err;
