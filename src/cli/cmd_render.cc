@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "base/error.h"
 #include "cli/command.h"
@@ -41,6 +42,16 @@ tmpl::Value ReadContext(const std::string& path) {
     throw Error(std::string("invalid JSON: ") + e.what(), path);
   }
   if (!ctx.is_object()) throw Error("the context must be a JSON object", path);
+  // serde_json, which Tera reads contexts with, refuses nesting of 128 and more.
+  std::vector<std::pair<const tmpl::Value*, int>> stack{{&ctx, 1}};
+  while (!stack.empty()) {
+    auto [v, depth] = stack.back();
+    stack.pop_back();
+    if (depth >= 128) throw Error("invalid JSON: nested more than 127 levels deep", path);
+    for (const auto& child : *v) {
+      if (child.is_structured()) stack.emplace_back(&child, depth + 1);
+    }
+  }
   return ctx;
 }
 
@@ -69,7 +80,8 @@ void Render(const std::string& template_path, const std::string& context_path,
   });
   std::string name = path.filename().string();
   std::error_code ec;
-  fs::path context_file = context_path.empty() ? fs::path() : fs::weakly_canonical(context_path, ec);
+  fs::path context_file =
+      context_path.empty() ? fs::path() : fs::weakly_canonical(context_path, ec);
   for (const auto& entry : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec)) {
     std::string sibling = entry.path().filename().string();
     if (!entry.is_regular_file() || sibling == name || sibling.starts_with("expected") ||

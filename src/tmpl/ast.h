@@ -50,10 +50,10 @@ struct IdentPath {
   bool has_bracket = false;
   std::vector<std::string> sub_vars;
   std::vector<std::shared_ptr<const IdentPath>> sub_paths;  // parsed sub_vars
-  std::string key;                  // static paths only
-  std::vector<std::string> tokens;  // static paths only
-  size_t dot = std::string::npos;   // first '.' of key
-  bool dump = false;                // `__tera_context`, which prints the whole context
+  std::string key;                                          // static paths only
+  std::vector<std::string> tokens;                          // static paths only
+  size_t dot = std::string::npos;                           // first '.' of key
+  bool dump = false;  // `__tera_context`, which prints the whole context
 };
 std::shared_ptr<IdentPath> MakeIdentPath(const std::string& raw);
 // Tera's get_json_pointer followed by serde_json's pointer token split and unescape.
@@ -67,8 +67,19 @@ struct TestCall {
 };
 
 enum class ExprKind {
-  kString, kInt, kFloat, kBool, kIdent, kMath, kLogic, kTest, kMacroCall, kFunctionCall,
-  kArray, kStringConcat, kIn,
+  kString,
+  kInt,
+  kFloat,
+  kBool,
+  kIdent,
+  kMath,
+  kLogic,
+  kTest,
+  kMacroCall,
+  kFunctionCall,
+  kArray,
+  kStringConcat,
+  kIn,
 };
 
 struct Expr {
@@ -108,8 +119,22 @@ struct WS {
 };
 
 enum class NodeKind {
-  kSuper, kText, kVariable, kMacroDef, kExtends, kInclude, kImport, kSet, kRaw,
-  kFilterSection, kBlock, kFor, kIf, kBreak, kContinue, kComment,
+  kSuper,
+  kText,
+  kVariable,
+  kMacroDef,
+  kExtends,
+  kInclude,
+  kImport,
+  kSet,
+  kRaw,
+  kFilterSection,
+  kBlock,
+  kFor,
+  kIf,
+  kBreak,
+  kContinue,
+  kComment,
 };
 
 struct Node;
@@ -133,18 +158,18 @@ struct Node {
   WS ws;      // the tag's own whitespace control (the opening tag of a pair)
   WS end_ws;  // the closing tag of a pair
 
-  std::string text;      // kText, kRaw, kComment; file of kExtends/kImport; kSet key; kBlock name
-  std::string name;      // kImport namespace
-  ExprP expr;            // kVariable, kSet value, kFor container
-  bool flag = false;     // kSet: set_global; kInclude: ignore missing
-  std::vector<std::string> files;  // kInclude
-  Call filter;           // kFilterSection
-  Body body;             // kFilterSection, kBlock, kFor
-  std::optional<Body> empty_body;  // kFor `else`
-  std::string key, value;          // kFor loop variables (key empty unless `for k, v`)
-  std::vector<IfBranch> conditions;            // kIf
+  std::string text;   // kText, kRaw, kComment; file of kExtends/kImport; kSet key; kBlock name
+  std::string name;   // kImport namespace
+  ExprP expr;         // kVariable, kSet value, kFor container
+  bool flag = false;  // kSet: set_global; kInclude: ignore missing
+  std::vector<std::string> files;    // kInclude
+  Call filter;                       // kFilterSection
+  Body body;                         // kFilterSection, kBlock, kFor
+  std::optional<Body> empty_body;    // kFor `else`
+  std::string key, value;            // kFor loop variables (key empty unless `for k, v`)
+  std::vector<IfBranch> conditions;  // kIf
   std::optional<std::pair<WS, Body>> otherwise;  // kIf `else`
-  std::shared_ptr<const MacroDef> macro;       // kMacroDef
+  std::shared_ptr<const MacroDef> macro;         // kMacroDef
 };
 
 }  // namespace pond::tmpl

@@ -11,8 +11,9 @@ namespace {
 
 [[noreturn]] void WrongType(const char* filter, const char* arg, const Value& v, const char* type) {
   if (std::string_view(arg) == "value") {
-    throw BuiltinError(std::string("Filter `") + filter + "` was called on an incorrect value: got `" +
-                       ToJson(v) + "` but expected a " + type);
+    throw BuiltinError(std::string("Filter `") + filter +
+                       "` was called on an incorrect value: got `" + ToJson(v) +
+                       "` but expected a " + type);
   }
   throw BuiltinError(std::string("Filter `") + filter + "` received an incorrect type for arg `" +
                      arg + "`: got `" + ToJson(v) + "` but expected a " + type);

@@ -62,8 +62,8 @@ Val ForLoop::CurrentKey() const { return Val::Own(Value(*items[current].first));
 
 Val Frame::Find(const std::string& key, size_t dot, const std::vector<std::string>& tokens) const {
   // find_value_in_frame: `set` variables and macro arguments.
-  std::string_view root = dot == std::string::npos ? std::string_view(key)
-                                                   : std::string_view(key).substr(0, dot);
+  std::string_view root =
+      dot == std::string::npos ? std::string_view(key) : std::string_view(key).substr(0, dot);
   for (const auto& [name, val] : vars) {
     if (name != root) continue;
     if (dot == std::string::npos) return val;
@@ -84,7 +84,8 @@ Val Frame::Find(const std::string& key, size_t dot, const std::vector<std::strin
     return Val();
   }
   if (key == loop.value_name) return loop.CurrentValue();
-  if (root == loop.value_name && !tail.empty()) return FollowPointer(loop.CurrentValue(), tokens, 1);
+  if (root == loop.value_name && !tail.empty())
+    return FollowPointer(loop.CurrentValue(), tokens, 1);
   return Val();
 }
 

@@ -23,10 +23,10 @@ struct ForLoop {
   Kind kind = Kind::kArray;
   std::string_view key_name;  // set for `for k, v in map`
   std::string_view value_name;
-  Val container;                                           // kArray, kString
+  Val container;                                          // kArray, kString
   std::vector<std::pair<const std::string*, Val>> items;  // kObject: sorted keys
-  std::vector<size_t> grapheme_starts;                     // kString
-  size_t len = 0;                                          // chars for a string
+  std::vector<size_t> grapheme_starts;                    // kString
+  size_t len = 0;                                         // chars for a string
   size_t current = 0;
   State state = State::kNormal;
 

@@ -21,12 +21,45 @@ namespace pond::tmpl {
 namespace {
 
 enum class Spec {
-  kLiteral, kYear, kYearDiv100, kYearMod100, kIsoYear, kIsoYearMod100, kMonth, kDay,
-  kWeekFromSun, kWeekFromMon, kIsoWeek, kNumDaysFromSun, kWeekdayFromMon, kOrdinal, kHour,
-  kHour12, kMinute, kSecond, kNanosecond, kTimestamp,
-  kShortMonth, kLongMonth, kShortWeekday, kLongWeekday, kLowerAmPm, kUpperAmPm, kNanoAuto,
-  kNano3, kNano6, kNano9, kNano3NoDot, kNano6NoDot, kNano9NoDot, kTzName, kTzOffset,
-  kTzOffsetColon, kTzOffsetDoubleColon, kTzOffsetTripleColon, kRfc3339,
+  kLiteral,
+  kYear,
+  kYearDiv100,
+  kYearMod100,
+  kIsoYear,
+  kIsoYearMod100,
+  kMonth,
+  kDay,
+  kWeekFromSun,
+  kWeekFromMon,
+  kIsoWeek,
+  kNumDaysFromSun,
+  kWeekdayFromMon,
+  kOrdinal,
+  kHour,
+  kHour12,
+  kMinute,
+  kSecond,
+  kNanosecond,
+  kTimestamp,
+  kShortMonth,
+  kLongMonth,
+  kShortWeekday,
+  kLongWeekday,
+  kLowerAmPm,
+  kUpperAmPm,
+  kNanoAuto,
+  kNano3,
+  kNano6,
+  kNano9,
+  kNano3NoDot,
+  kNano6NoDot,
+  kNano9NoDot,
+  kTzName,
+  kTzOffset,
+  kTzOffsetColon,
+  kTzOffsetDoubleColon,
+  kTzOffsetTripleColon,
+  kRfc3339,
 };
 enum class Pad { kNone, kZero, kSpace };
 
@@ -75,76 +108,144 @@ bool ParseFormat(std::string_view f, std::vector<Item>* items) {
     if (alternate && spec != 'z') return false;
     std::vector<Item> expansion;
     switch (spec) {
-      case 'A': expansion = {Fix(Spec::kLongWeekday)}; break;
-      case 'B': expansion = {Fix(Spec::kLongMonth)}; break;
-      case 'C': expansion = {Num(Spec::kYearDiv100, Pad::kZero)}; break;
+      case 'A':
+        expansion = {Fix(Spec::kLongWeekday)};
+        break;
+      case 'B':
+        expansion = {Fix(Spec::kLongMonth)};
+        break;
+      case 'C':
+        expansion = {Num(Spec::kYearDiv100, Pad::kZero)};
+        break;
       case 'D':
         expansion = {Num(Spec::kMonth, Pad::kZero), Lit("/"), Num(Spec::kDay, Pad::kZero), Lit("/"),
                      Num(Spec::kYearMod100, Pad::kZero)};
         break;
       case 'F':
-        expansion = {Num(Spec::kYear, Pad::kZero), Lit("-"), Num(Spec::kMonth, Pad::kZero), Lit("-"),
-                     Num(Spec::kDay, Pad::kZero)};
+        expansion = {Num(Spec::kYear, Pad::kZero), Lit("-"), Num(Spec::kMonth, Pad::kZero),
+                     Lit("-"), Num(Spec::kDay, Pad::kZero)};
         break;
-      case 'G': expansion = {Num(Spec::kIsoYear, Pad::kZero)}; break;
-      case 'H': expansion = {Num(Spec::kHour, Pad::kZero)}; break;
-      case 'I': expansion = {Num(Spec::kHour12, Pad::kZero)}; break;
-      case 'M': expansion = {Num(Spec::kMinute, Pad::kZero)}; break;
-      case 'P': expansion = {Fix(Spec::kLowerAmPm)}; break;
-      case 'R': expansion = {Num(Spec::kHour, Pad::kZero), Lit(":"), Num(Spec::kMinute, Pad::kZero)}; break;
-      case 'S': expansion = {Num(Spec::kSecond, Pad::kZero)}; break;
+      case 'G':
+        expansion = {Num(Spec::kIsoYear, Pad::kZero)};
+        break;
+      case 'H':
+        expansion = {Num(Spec::kHour, Pad::kZero)};
+        break;
+      case 'I':
+        expansion = {Num(Spec::kHour12, Pad::kZero)};
+        break;
+      case 'M':
+        expansion = {Num(Spec::kMinute, Pad::kZero)};
+        break;
+      case 'P':
+        expansion = {Fix(Spec::kLowerAmPm)};
+        break;
+      case 'R':
+        expansion = {Num(Spec::kHour, Pad::kZero), Lit(":"), Num(Spec::kMinute, Pad::kZero)};
+        break;
+      case 'S':
+        expansion = {Num(Spec::kSecond, Pad::kZero)};
+        break;
       case 'T':
       case 'X':
-        expansion = {Num(Spec::kHour, Pad::kZero), Lit(":"), Num(Spec::kMinute, Pad::kZero), Lit(":"),
-                     Num(Spec::kSecond, Pad::kZero)};
+        expansion = {Num(Spec::kHour, Pad::kZero), Lit(":"), Num(Spec::kMinute, Pad::kZero),
+                     Lit(":"), Num(Spec::kSecond, Pad::kZero)};
         break;
-      case 'U': expansion = {Num(Spec::kWeekFromSun, Pad::kZero)}; break;
-      case 'V': expansion = {Num(Spec::kIsoWeek, Pad::kZero)}; break;
-      case 'W': expansion = {Num(Spec::kWeekFromMon, Pad::kZero)}; break;
-      case 'Y': expansion = {Num(Spec::kYear, Pad::kZero)}; break;
-      case 'Z': expansion = {Fix(Spec::kTzName)}; break;
-      case 'a': expansion = {Fix(Spec::kShortWeekday)}; break;
+      case 'U':
+        expansion = {Num(Spec::kWeekFromSun, Pad::kZero)};
+        break;
+      case 'V':
+        expansion = {Num(Spec::kIsoWeek, Pad::kZero)};
+        break;
+      case 'W':
+        expansion = {Num(Spec::kWeekFromMon, Pad::kZero)};
+        break;
+      case 'Y':
+        expansion = {Num(Spec::kYear, Pad::kZero)};
+        break;
+      case 'Z':
+        expansion = {Fix(Spec::kTzName)};
+        break;
+      case 'a':
+        expansion = {Fix(Spec::kShortWeekday)};
+        break;
       case 'b':
-      case 'h': expansion = {Fix(Spec::kShortMonth)}; break;
+      case 'h':
+        expansion = {Fix(Spec::kShortMonth)};
+        break;
       case 'c':
-        expansion = {Fix(Spec::kShortWeekday), Lit(" "), Fix(Spec::kShortMonth), Lit(" "),
-                     Num(Spec::kDay, Pad::kSpace), Lit(" "), Num(Spec::kHour, Pad::kZero), Lit(":"),
-                     Num(Spec::kMinute, Pad::kZero), Lit(":"), Num(Spec::kSecond, Pad::kZero),
-                     Lit(" "), Num(Spec::kYear, Pad::kZero)};
+        expansion = {
+            Fix(Spec::kShortWeekday),       Lit(" "), Fix(Spec::kShortMonth),         Lit(" "),
+            Num(Spec::kDay, Pad::kSpace),   Lit(" "), Num(Spec::kHour, Pad::kZero),   Lit(":"),
+            Num(Spec::kMinute, Pad::kZero), Lit(":"), Num(Spec::kSecond, Pad::kZero), Lit(" "),
+            Num(Spec::kYear, Pad::kZero)};
         break;
-      case 'd': expansion = {Num(Spec::kDay, Pad::kZero)}; break;
-      case 'e': expansion = {Num(Spec::kDay, Pad::kSpace)}; break;
-      case 'f': expansion = {Num(Spec::kNanosecond, Pad::kZero)}; break;
-      case 'g': expansion = {Num(Spec::kIsoYearMod100, Pad::kZero)}; break;
-      case 'j': expansion = {Num(Spec::kOrdinal, Pad::kZero)}; break;
-      case 'k': expansion = {Num(Spec::kHour, Pad::kSpace)}; break;
-      case 'l': expansion = {Num(Spec::kHour12, Pad::kSpace)}; break;
-      case 'm': expansion = {Num(Spec::kMonth, Pad::kZero)}; break;
-      case 'n': expansion = {Lit("\n")}; break;
-      case 'p': expansion = {Fix(Spec::kUpperAmPm)}; break;
+      case 'd':
+        expansion = {Num(Spec::kDay, Pad::kZero)};
+        break;
+      case 'e':
+        expansion = {Num(Spec::kDay, Pad::kSpace)};
+        break;
+      case 'f':
+        expansion = {Num(Spec::kNanosecond, Pad::kZero)};
+        break;
+      case 'g':
+        expansion = {Num(Spec::kIsoYearMod100, Pad::kZero)};
+        break;
+      case 'j':
+        expansion = {Num(Spec::kOrdinal, Pad::kZero)};
+        break;
+      case 'k':
+        expansion = {Num(Spec::kHour, Pad::kSpace)};
+        break;
+      case 'l':
+        expansion = {Num(Spec::kHour12, Pad::kSpace)};
+        break;
+      case 'm':
+        expansion = {Num(Spec::kMonth, Pad::kZero)};
+        break;
+      case 'n':
+        expansion = {Lit("\n")};
+        break;
+      case 'p':
+        expansion = {Fix(Spec::kUpperAmPm)};
+        break;
       case 'r':
-        expansion = {Num(Spec::kHour12, Pad::kZero), Lit(":"), Num(Spec::kMinute, Pad::kZero), Lit(":"),
-                     Num(Spec::kSecond, Pad::kZero), Lit(" "), Fix(Spec::kUpperAmPm)};
+        expansion = {
+            Num(Spec::kHour12, Pad::kZero), Lit(":"), Num(Spec::kMinute, Pad::kZero), Lit(":"),
+            Num(Spec::kSecond, Pad::kZero), Lit(" "), Fix(Spec::kUpperAmPm)};
         break;
-      case 's': expansion = {Num(Spec::kTimestamp, Pad::kNone)}; break;
-      case 't': expansion = {Lit("\t")}; break;
-      case 'u': expansion = {Num(Spec::kWeekdayFromMon, Pad::kNone)}; break;
+      case 's':
+        expansion = {Num(Spec::kTimestamp, Pad::kNone)};
+        break;
+      case 't':
+        expansion = {Lit("\t")};
+        break;
+      case 'u':
+        expansion = {Num(Spec::kWeekdayFromMon, Pad::kNone)};
+        break;
       case 'v':
         expansion = {Num(Spec::kDay, Pad::kSpace), Lit("-"), Fix(Spec::kShortMonth), Lit("-"),
                      Num(Spec::kYear, Pad::kZero)};
         break;
-      case 'w': expansion = {Num(Spec::kNumDaysFromSun, Pad::kNone)}; break;
+      case 'w':
+        expansion = {Num(Spec::kNumDaysFromSun, Pad::kNone)};
+        break;
       case 'x':
         expansion = {Num(Spec::kMonth, Pad::kZero), Lit("/"), Num(Spec::kDay, Pad::kZero), Lit("/"),
                      Num(Spec::kYearMod100, Pad::kZero)};
         break;
-      case 'y': expansion = {Num(Spec::kYearMod100, Pad::kZero)}; break;
+      case 'y':
+        expansion = {Num(Spec::kYearMod100, Pad::kZero)};
+        break;
       case 'z':
         // %#z is parse-only; chrono panics when formatting it.
         if (alternate) return false;
         expansion = {Fix(Spec::kTzOffset)};
         break;
-      case '+': expansion = {Fix(Spec::kRfc3339)}; break;
+      case '+':
+        expansion = {Fix(Spec::kRfc3339)};
+        break;
       case ':':
         if (f.substr(i).starts_with("::z")) {
           i += 3;
@@ -178,10 +279,14 @@ bool ParseFormat(std::string_view f, std::vector<Item>* items) {
       case '9': {
         char32_t f2;
         if (!next(&f2) || f2 != 'f') return false;
-        expansion = {Fix(spec == '3' ? Spec::kNano3NoDot : spec == '6' ? Spec::kNano6NoDot : Spec::kNano9NoDot)};
+        expansion = {Fix(spec == '3'   ? Spec::kNano3NoDot
+                         : spec == '6' ? Spec::kNano6NoDot
+                                       : Spec::kNano9NoDot)};
         break;
       }
-      case '%': expansion = {Lit("%")}; break;
+      case '%':
+        expansion = {Lit("%")};
+        break;
       default:
         return false;
     }
@@ -199,19 +304,20 @@ const char* kShortMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 const char* kLongMonths[] = {"January", "February", "March",     "April",   "May",      "June",
                              "July",    "August",   "September", "October", "November", "December"};
 const char* kShortDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-const char* kLongDays[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+const char* kLongDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                           "Thursday", "Friday", "Saturday"};
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
 
 void WriteNumber(std::string& out, Spec spec, int64_t v, Pad pad) {
-  int width = spec == Spec::kYear || spec == Spec::kIsoYear ? 4
-              : spec == Spec::kOrdinal                     ? 3
-              : spec == Spec::kNanosecond                  ? 9
-              : spec == Spec::kNumDaysFromSun || spec == Spec::kWeekdayFromMon ||
-                      spec == Spec::kTimestamp
-                  ? 1
-                  : 2;
+  int width =
+      spec == Spec::kYear || spec == Spec::kIsoYear ? 4
+      : spec == Spec::kOrdinal                      ? 3
+      : spec == Spec::kNanosecond                   ? 9
+      : spec == Spec::kNumDaysFromSun || spec == Spec::kWeekdayFromMon || spec == Spec::kTimestamp
+          ? 1
+          : 2;
   // Years outside 0..9999 carry a sign (ISO 8601), which counts towards the width.
   bool sign = (spec == Spec::kYear || spec == Spec::kIsoYear) && (v < 0 || v >= 10000);
   uint64_t magnitude = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
@@ -260,34 +366,84 @@ void FormatItem(const Item& item, const ZonedTime& t, std::string& out) {
   };
   char buf[32];
   switch (item.spec) {
-    case Spec::kLiteral: out += item.literal; return;
-    case Spec::kYear: WriteNumber(out, item.spec, c.year, item.pad); return;
-    case Spec::kYearDiv100: WriteNumber(out, item.spec, FloorDiv(c.year, 100), item.pad); return;
-    case Spec::kYearMod100: WriteNumber(out, item.spec, FloorMod(c.year, 100), item.pad); return;
-    case Spec::kIsoYear: WriteNumber(out, item.spec, IsoWeek(c).year, item.pad); return;
-    case Spec::kIsoYearMod100: WriteNumber(out, item.spec, FloorMod(IsoWeek(c).year, 100), item.pad); return;
-    case Spec::kMonth: WriteNumber(out, item.spec, c.month, item.pad); return;
-    case Spec::kDay: WriteNumber(out, item.spec, c.day, item.pad); return;
-    case Spec::kWeekFromSun: WriteNumber(out, item.spec, (Ordinal(c) - Weekday(c) + 7) / 7, item.pad); return;
+    case Spec::kLiteral:
+      out += item.literal;
+      return;
+    case Spec::kYear:
+      WriteNumber(out, item.spec, c.year, item.pad);
+      return;
+    case Spec::kYearDiv100:
+      WriteNumber(out, item.spec, FloorDiv(c.year, 100), item.pad);
+      return;
+    case Spec::kYearMod100:
+      WriteNumber(out, item.spec, FloorMod(c.year, 100), item.pad);
+      return;
+    case Spec::kIsoYear:
+      WriteNumber(out, item.spec, IsoWeek(c).year, item.pad);
+      return;
+    case Spec::kIsoYearMod100:
+      WriteNumber(out, item.spec, FloorMod(IsoWeek(c).year, 100), item.pad);
+      return;
+    case Spec::kMonth:
+      WriteNumber(out, item.spec, c.month, item.pad);
+      return;
+    case Spec::kDay:
+      WriteNumber(out, item.spec, c.day, item.pad);
+      return;
+    case Spec::kWeekFromSun:
+      WriteNumber(out, item.spec, (Ordinal(c) - Weekday(c) + 7) / 7, item.pad);
+      return;
     case Spec::kWeekFromMon:
       WriteNumber(out, item.spec, (Ordinal(c) - (Weekday(c) + 6) % 7 + 7) / 7, item.pad);
       return;
-    case Spec::kIsoWeek: WriteNumber(out, item.spec, IsoWeek(c).week, item.pad); return;
-    case Spec::kNumDaysFromSun: WriteNumber(out, item.spec, Weekday(c), item.pad); return;
-    case Spec::kWeekdayFromMon: WriteNumber(out, item.spec, Weekday(c) == 0 ? 7 : Weekday(c), item.pad); return;
-    case Spec::kOrdinal: WriteNumber(out, item.spec, Ordinal(c), item.pad); return;
-    case Spec::kHour: WriteNumber(out, item.spec, c.hour, item.pad); return;
-    case Spec::kHour12: WriteNumber(out, item.spec, c.hour % 12 == 0 ? 12 : c.hour % 12, item.pad); return;
-    case Spec::kMinute: WriteNumber(out, item.spec, c.minute, item.pad); return;
-    case Spec::kSecond: WriteNumber(out, item.spec, c.second + c.nanos / 1'000'000'000, item.pad); return;
-    case Spec::kNanosecond: WriteNumber(out, item.spec, c.nanos % 1'000'000'000, item.pad); return;
-    case Spec::kTimestamp: WriteNumber(out, item.spec, t.utc_seconds, item.pad); return;
-    case Spec::kShortMonth: out += kShortMonths[c.month - 1]; return;
-    case Spec::kLongMonth: out += kLongMonths[c.month - 1]; return;
-    case Spec::kShortWeekday: out += kShortDays[Weekday(c)]; return;
-    case Spec::kLongWeekday: out += kLongDays[Weekday(c)]; return;
-    case Spec::kLowerAmPm: out += c.hour >= 12 ? "pm" : "am"; return;
-    case Spec::kUpperAmPm: out += c.hour >= 12 ? "PM" : "AM"; return;
+    case Spec::kIsoWeek:
+      WriteNumber(out, item.spec, IsoWeek(c).week, item.pad);
+      return;
+    case Spec::kNumDaysFromSun:
+      WriteNumber(out, item.spec, Weekday(c), item.pad);
+      return;
+    case Spec::kWeekdayFromMon:
+      WriteNumber(out, item.spec, Weekday(c) == 0 ? 7 : Weekday(c), item.pad);
+      return;
+    case Spec::kOrdinal:
+      WriteNumber(out, item.spec, Ordinal(c), item.pad);
+      return;
+    case Spec::kHour:
+      WriteNumber(out, item.spec, c.hour, item.pad);
+      return;
+    case Spec::kHour12:
+      WriteNumber(out, item.spec, c.hour % 12 == 0 ? 12 : c.hour % 12, item.pad);
+      return;
+    case Spec::kMinute:
+      WriteNumber(out, item.spec, c.minute, item.pad);
+      return;
+    case Spec::kSecond:
+      WriteNumber(out, item.spec, c.second + c.nanos / 1'000'000'000, item.pad);
+      return;
+    case Spec::kNanosecond:
+      WriteNumber(out, item.spec, c.nanos % 1'000'000'000, item.pad);
+      return;
+    case Spec::kTimestamp:
+      WriteNumber(out, item.spec, t.utc_seconds, item.pad);
+      return;
+    case Spec::kShortMonth:
+      out += kShortMonths[c.month - 1];
+      return;
+    case Spec::kLongMonth:
+      out += kLongMonths[c.month - 1];
+      return;
+    case Spec::kShortWeekday:
+      out += kShortDays[Weekday(c)];
+      return;
+    case Spec::kLongWeekday:
+      out += kLongDays[Weekday(c)];
+      return;
+    case Spec::kLowerAmPm:
+      out += c.hour >= 12 ? "pm" : "am";
+      return;
+    case Spec::kUpperAmPm:
+      out += c.hour >= 12 ? "PM" : "AM";
+      return;
     case Spec::kNanoAuto: {
       int64_t nano = c.nanos % 1'000'000'000;
       if (nano == 0) return;
@@ -319,11 +475,26 @@ void FormatItem(const Item& item, const ZonedTime& t, std::string& out) {
                     static_cast<long long>(c.nanos % 1'000'000'000));
       out += buf;
       return;
-    case Spec::kTzName: need_offset(); out += t.zone_name; return;
-    case Spec::kTzOffset: need_offset(); WriteOffset(out, t.offset, 0); return;
-    case Spec::kTzOffsetColon: need_offset(); WriteOffset(out, t.offset, 1); return;
-    case Spec::kTzOffsetDoubleColon: need_offset(); WriteOffset(out, t.offset, 2); return;
-    case Spec::kTzOffsetTripleColon: need_offset(); WriteOffset(out, t.offset, 3); return;
+    case Spec::kTzName:
+      need_offset();
+      out += t.zone_name;
+      return;
+    case Spec::kTzOffset:
+      need_offset();
+      WriteOffset(out, t.offset, 0);
+      return;
+    case Spec::kTzOffsetColon:
+      need_offset();
+      WriteOffset(out, t.offset, 1);
+      return;
+    case Spec::kTzOffsetDoubleColon:
+      need_offset();
+      WriteOffset(out, t.offset, 2);
+      return;
+    case Spec::kTzOffsetTripleColon:
+      need_offset();
+      WriteOffset(out, t.offset, 3);
+      return;
     case Spec::kRfc3339:
       need_offset();
       out += NaiveDebug(c);

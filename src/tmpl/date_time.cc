@@ -39,7 +39,8 @@ class ChronoScanner {
     size_t i = 0;
     int64_t n = 0;
     while (i < s_.size() && i < max && s_[i] >= '0' && s_[i] <= '9') {
-      if (__builtin_mul_overflow(n, 10, &n) || __builtin_add_overflow(n, s_[i] - '0', &n)) return false;
+      if (__builtin_mul_overflow(n, 10, &n) || __builtin_add_overflow(n, s_[i] - '0', &n))
+        return false;
       ++i;
     }
     if (i < min) return false;
@@ -66,7 +67,8 @@ class ChronoScanner {
     int64_t v = 0;
     while (i < s_.size() && i < 9 && s_[i] >= '0' && s_[i] <= '9') v = v * 10 + (s_[i++] - '0');
     if (i == 0) return false;
-    static const int64_t kScale[] = {0, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1};
+    static const int64_t kScale[] = {0,     100000000, 10000000, 1000000, 100000,
+                                     10000, 1000,      100,      10,      1};
     *out = v * kScale[i];
     while (i < s_.size() && s_[i] >= '0' && s_[i] <= '9') ++i;
     s_.remove_prefix(i);

@@ -37,8 +37,8 @@ std::optional<TimeZone> FindTimeZone(const std::string& name);
 
 int64_t DaysFromCivil(int64_t y, int m, int d);
 CivilTime CivilFromSeconds(int64_t seconds);  // seconds since the epoch
-int Weekday(const CivilTime& c);             // 0 = Sunday
-int Ordinal(const CivilTime& c);             // 1..366
+int Weekday(const CivilTime& c);              // 0 = Sunday
+int Ordinal(const CivilTime& c);              // 1..366
 struct IsoWeekDate {
   int64_t year;
   int week;

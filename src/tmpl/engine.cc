@@ -108,8 +108,8 @@ std::string Engine::Render(const std::string& name, const Value& context) {
   if (!context.is_object()) {
     throw Error("Creating a Context from a Value/Serialize requires it being a JSON object", name);
   }
-  RenderEnv env{&impl.templates, &impl.filters, &impl.testers, &impl.functions, impl.generation,
-                impl.limits};
+  RenderEnv env{&impl.templates, &impl.filters,   &impl.testers,
+                &impl.functions, impl.generation, impl.limits};
   std::string out;
   try {
     Renderer renderer(env, *impl.templates.at(name), context);

@@ -47,7 +47,8 @@ std::string OptionalAttribute(const char* filter, const Kwargs& args) {
 std::string RequiredAttribute(const char* filter, const Kwargs& args) {
   const Value* a = FindArg(args, "attribute");
   if (!a) {
-    throw BuiltinError(std::string("The `") + filter + "` filter has to have an `attribute` argument");
+    throw BuiltinError(std::string("The `") + filter +
+                       "` filter has to have an `attribute` argument");
   }
   return ArgString(filter, "attribute", *a);
 }
@@ -111,7 +112,8 @@ Value Sort(const Value& v, const Kwargs& args) {
     if (first.is_number()) {
       if (!k.is_number()) throw BuiltinError("expected number got " + ToJson(k));
       key.number = *AsF64(k);
-      if (!std::isfinite(key.number)) throw BuiltinError(FormatFloat(key.number) + " cannot be sorted");
+      if (!std::isfinite(key.number))
+        throw BuiltinError(FormatFloat(key.number) + " cannot be sorted");
     } else if (first.is_boolean()) {
       if (!k.is_boolean()) throw BuiltinError("expected bool got " + ToJson(k));
       key.boolean = k.get<bool>();

@@ -16,7 +16,8 @@ namespace {
 
 Value Length(const Value& v, const Kwargs&) {
   if (v.is_array() || v.is_object()) return static_cast<uint64_t>(v.size());
-  if (v.is_string()) return static_cast<uint64_t>(unicode::CharCount(v.get_ref<const std::string&>()));
+  if (v.is_string())
+    return static_cast<uint64_t>(unicode::CharCount(v.get_ref<const std::string&>()));
   throw BuiltinError(
       "Filter `length` was used on a value that isn't an array, an object, or a string.");
 }
@@ -89,7 +90,8 @@ Value Round(const Value& v, const Kwargs& args) {
   const Value* m = FindArg(args, "method");
   std::string method = m ? ArgString("round", "method", *m) : "common";
   const Value* p = FindArg(args, "precision");
-  int precision = p ? static_cast<int>(ArgIntIn("round", "precision", *p, INT32_MIN, INT32_MAX, "i32")) : 0;
+  int precision =
+      p ? static_cast<int>(ArgIntIn("round", "precision", *p, INT32_MIN, INT32_MAX, "i32")) : 0;
   double multiplier = precision == 0 ? 1.0 : Powi(10.0, precision);
   if (method == "common") return FloatValue(std::round(multiplier * num) / multiplier);
   if (method == "ceil") return FloatValue(std::ceil(multiplier * num) / multiplier);

@@ -31,7 +31,8 @@ std::string ReplaceAll(std::string_view s, std::string_view from, std::string_vi
   }
   if (to.size() > from.size()) {
     uint64_t count = 0;
-    for (size_t at = 0; (at = s.find(from, at)) != std::string_view::npos; at += from.size()) ++count;
+    for (size_t at = 0; (at = s.find(from, at)) != std::string_view::npos; at += from.size())
+      ++count;
     CheckBuildSize(s.size() + count * (to.size() - from.size()));
   }
   size_t start = 0;
@@ -50,8 +51,12 @@ std::string Pattern(const char* filter, const Kwargs& args) {
   return ReplaceAll(ReplaceAll(ArgString(filter, "pat", *pat), "\\n", "\n"), "\\t", "\t");
 }
 
-Value Upper(const Value& v, const Kwargs&) { return unicode::ToUpper(ArgString("upper", "value", v)); }
-Value Lower(const Value& v, const Kwargs&) { return unicode::ToLower(ArgString("lower", "value", v)); }
+Value Upper(const Value& v, const Kwargs&) {
+  return unicode::ToUpper(ArgString("upper", "value", v));
+}
+Value Lower(const Value& v, const Kwargs&) {
+  return unicode::ToLower(ArgString("lower", "value", v));
+}
 Value Trim(const Value& v, const Kwargs&) {
   return std::string(unicode::Trim(ArgString("trim", "value", v)));
 }
@@ -158,7 +163,8 @@ Value Striptags(const Value& v, const Kwargs&) {
     if (s[i] == '<') {
       if (s.substr(i).starts_with("<!--")) {
         size_t end = s.find("-->", i + 4);
-        if (end != std::string_view::npos && s.substr(i + 4, end - i - 4).find('\n') == std::string_view::npos) {
+        if (end != std::string_view::npos &&
+            s.substr(i + 4, end - i - 4).find('\n') == std::string_view::npos) {
           i = end + 3;
           continue;
         }
@@ -231,7 +237,9 @@ Value UrlencodeStrict(const Value& v, const Kwargs&) {
   return PercentEncode(ArgString("urlencode_strict", "value", v), IsAsciiAlnum);
 }
 
-Value Escape(const Value& v, const Kwargs&) { return EscapeHtml(ArgString("escape_html", "value", v)); }
+Value Escape(const Value& v, const Kwargs&) {
+  return EscapeHtml(ArgString("escape_html", "value", v));
+}
 
 Value EscapeXml(const Value& v, const Kwargs&) {
   std::string out;
@@ -263,13 +271,14 @@ Value EscapeXml(const Value& v, const Kwargs&) {
 std::string SlugText(char32_t c) {
   if (c >= 0xAC00 && c <= 0xD7A3) {
     // Hangul syllables: the romanized jamo, composed.
-    static const char* kLead[] = {"g", "gg", "n", "d", "dd", "r", "m", "b", "bb", "s",
-                                  "ss", "", "j", "jj", "c", "k", "t", "p", "h"};
-    static const char* kVowel[] = {"a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae",
-                                   "oe", "yo", "u", "weo", "we", "wi", "yu", "eu", "yi", "i"};
-    static const char* kTail[] = {"", "g", "gg", "gs", "n", "nj", "nh", "d", "l", "lg",
-                                  "lm", "lb", "ls", "lt", "lp", "lh", "m", "b", "bs", "s",
-                                  "ss", "ng", "j", "c", "k", "t", "p", "h"};
+    static const char* kLead[] = {"g",  "gg", "n", "d",  "dd", "r", "m", "b", "bb", "s",
+                                  "ss", "",   "j", "jj", "c",  "k", "t", "p", "h"};
+    static const char* kVowel[] = {"a",   "ae", "ya", "yae", "eo", "e",  "yeo",
+                                   "ye",  "o",  "wa", "wae", "oe", "yo", "u",
+                                   "weo", "we", "wi", "yu",  "eu", "yi", "i"};
+    static const char* kTail[] = {"",   "g",  "gg", "gs", "n",  "nj", "nh", "d", "l",  "lg",
+                                  "lm", "lb", "ls", "lt", "lp", "lh", "m",  "b", "bs", "s",
+                                  "ss", "ng", "j",  "c",  "k",  "t",  "p",  "h"};
     uint32_t n = c - 0xAC00;
     return std::string(kLead[n / (21 * 28)]) + kVowel[n / 28 % 21] + kTail[n % 28];
   }
@@ -279,7 +288,9 @@ std::string SlugText(char32_t c) {
   if (it == kSlugRuns || c >= (it - 1)->start + (it - 1)->count) return "-";
   --it;
   size_t at = 2 * (it->first + (c - it->start));
-  auto digit = [](char d) { return static_cast<int>(std::strchr(kSlugAlphabet, d) - kSlugAlphabet); };
+  auto digit = [](char d) {
+    return static_cast<int>(std::strchr(kSlugAlphabet, d) - kSlugAlphabet);
+  };
   return kSlugStrings[digit(kSlugIndex[at]) * 90 + digit(kSlugIndex[at + 1])];
 }
 
@@ -350,7 +361,10 @@ std::optional<int64_t> FromStrRadix(std::string_view s, int base) {
   if (s.empty()) return std::nullopt;
   __int128 v = 0;
   for (char c : s) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'z' ? c - 'a' + 10 : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : 99;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 10
+            : c >= 'A' && c <= 'Z' ? c - 'A' + 10
+                                   : 99;
     if (d >= base) return std::nullopt;
     v = v * base + d;
     if (v > static_cast<__int128>(INT64_MAX) + 1) return std::nullopt;

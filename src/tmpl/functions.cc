@@ -35,7 +35,8 @@ bool BoolArg(const Kwargs& args, const char* fn, const char* name) {
 
 // chrono's to_rfc3339: fractional seconds as 0, 3, 6 or 9 digits, offset +HH:MM.
 std::string Rfc3339(std::chrono::system_clock::time_point now, long offset_seconds) {
-  auto ns_total = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+  auto ns_total =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
   int64_t secs = ns_total / 1'000'000'000 + offset_seconds;
   int64_t nanos = ns_total % 1'000'000'000;
   std::time_t t = static_cast<std::time_t>(secs);

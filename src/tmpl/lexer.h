@@ -26,9 +26,9 @@ class Scanner {
   // reported; Tok is for the grammar's rules that are literals (operators, tag ends).
   bool Lit(std::string_view s);
   bool Tok(std::string_view s, std::string_view what);
-  void SkipWs();   // WHITESPACE*
-  bool Ws1();      // WHITESPACE+
-  bool WsChar();   // exactly one WHITESPACE (the end of `or`, `and`, `not`)
+  void SkipWs();  // WHITESPACE*
+  bool Ws1();     // WHITESPACE+
+  bool WsChar();  // exactly one WHITESPACE (the end of `or`, `and`, `not`)
 
   // Atomic rules of the grammar; each consumes nothing when it fails.
   bool Ident(std::string* out);

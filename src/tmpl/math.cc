@@ -69,8 +69,8 @@ std::optional<Number> ApplyMath(MathOp op, const Number& l, const Number& r) {
       }
       if (uints) {
         uint64_t out;
-        bool overflow = add ? __builtin_add_overflow(l.u, r.u, &out)
-                            : __builtin_sub_overflow(l.u, r.u, &out);
+        bool overflow =
+            add ? __builtin_add_overflow(l.u, r.u, &out) : __builtin_sub_overflow(l.u, r.u, &out);
         if (overflow) {
           throw BuiltinError(Str(l) + (add ? " + " : " - ") + Str(r) +
                              " results in an out of bounds u64");

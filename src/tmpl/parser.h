@@ -12,6 +12,14 @@
 
 namespace pond::tmpl {
 
+// A new expression node (for the parser's rules).
+inline std::shared_ptr<Expr> NewExpr(ExprKind kind, Pos pos) {
+  auto e = std::make_shared<Expr>();
+  e->kind = kind;
+  e->pos = pos;
+  return e;
+}
+
 // Parses `source` (the template named *file) and applies whitespace control.
 // Throws pond::Error naming file:line:col on a syntax error.
 Body ParseTemplate(std::string_view source, const std::string* file);

@@ -52,7 +52,9 @@ bool Parser::ContentItem(Content kind, Body* out) {
   if (!ok && (kind == Content::kTop || kind == Content::kBlock || kind == Content::kFilter)) {
     ok = BlockNode(&n);
   }
-  if (!ok) ok = kind == Content::kFilter ? ForLoop(&n) || IfNode(kind, &n) : IfNode(kind, &n) || ForLoop(&n);
+  if (!ok)
+    ok = kind == Content::kFilter ? ForLoop(&n) || IfNode(kind, &n)
+                                  : IfNode(kind, &n) || ForLoop(&n);
   if (!ok && kind == Content::kFor) {
     if (SimpleTag("break", &n.ws)) {
       n.kind = NodeKind::kBreak;
@@ -62,7 +64,9 @@ bool Parser::ContentItem(Content kind, Body* out) {
       ok = true;
     }
   }
-  if (!ok) ok = kind == Content::kFilter ? RawNode(&n) || FilterSection(&n) : FilterSection(&n) || RawNode(&n);
+  if (!ok)
+    ok = kind == Content::kFilter ? RawNode(&n) || FilterSection(&n)
+                                  : FilterSection(&n) || RawNode(&n);
   ok = ok || TextNode(&n);
   if (ok) {
     out->push_back(std::move(n));
@@ -520,8 +524,8 @@ bool Parser::ImportTag(Node* out) {
   Node n;
   n.kind = NodeKind::kImport;
   n.pos = s_.Here();
-  if (KeywordTagStart("import", &n.ws.left) && s_.StringLit(&n.text) && s_.Ws1() &&
-      s_.Lit("as") && s_.Ws1() && s_.Ident(&n.name)) {
+  if (KeywordTagStart("import", &n.ws.left) && s_.StringLit(&n.text) && s_.Ws1() && s_.Lit("as") &&
+      s_.Ws1() && s_.Ident(&n.name)) {
     s_.SkipWs();
     if (TagEnd(&n.ws.right)) {
       s_.SkipWs();

@@ -73,18 +73,18 @@ TEST(ParserTest, AcceptsWhatTeraAccepts) {
 
 TEST(ParserTest, RefusesWhatTeraRefuses) {
   for (const char* bad : {
-           "{{ trueish }}",                    // `true` is matched as a boolean first
-           "{% if (a and b) %}{% endif %}",    // parentheses only hold math
-           "{{ \"a\" + 1 }}",                  // strings are not math operands
-           "{% if(x) %}{% endif %}",           // `if` needs whitespace
+           "{{ trueish }}",                          // `true` is matched as a boolean first
+           "{% if (a and b) %}{% endif %}",          // parentheses only hold math
+           "{{ \"a\" + 1 }}",                        // strings are not math operands
+           "{% if(x) %}{% endif %}",                 // `if` needs whitespace
            "{% macro f(a, b = 1) %}{% endmacro %}",  // no spaces around a default
-           "{{ a < b < c }}",                  // one comparison only
-           "{% for x in 'abc' %}{% endfor %}", // no string literal containers
-           "{% break %}",                      // only inside for
-           "x{% extends 'b' %}",               // extends must come first
-           "{##}",                             // comments are not empty
-           "{{ x is containing([1]) }}",       // Tera panics on array test args
-           "{{ 99999999999999999999 }}",       // integer out of bounds
+           "{{ a < b < c }}",                        // one comparison only
+           "{% for x in 'abc' %}{% endfor %}",       // no string literal containers
+           "{% break %}",                            // only inside for
+           "x{% extends 'b' %}",                     // extends must come first
+           "{##}",                                   // comments are not empty
+           "{{ x is containing([1]) }}",             // Tera panics on array test args
+           "{{ 99999999999999999999 }}",             // integer out of bounds
        }) {
     EXPECT_NE(SyntaxErrorWhere(bad), "parsed") << bad;
   }

@@ -40,10 +40,11 @@ TEST(RenderTest, StringConcatenation) {
 }
 
 TEST(RenderTest, ForLoops) {
-  EXPECT_EQ(Render("{% for x in xs %}{% if x == 2 %}{% continue %}{% endif %}{% if x == 4 %}"
-                   "{% break %}{% endif %}{{ loop.index }}{{ loop.first }}{{ loop.last }},{% endfor %}",
-                   R"({"xs": [1, 2, 3, 4]})"),
-            "1truefalse,3falsefalse,");
+  EXPECT_EQ(
+      Render("{% for x in xs %}{% if x == 2 %}{% continue %}{% endif %}{% if x == 4 %}"
+             "{% break %}{% endif %}{{ loop.index }}{{ loop.first }}{{ loop.last }},{% endfor %}",
+             R"({"xs": [1, 2, 3, 4]})"),
+      "1truefalse,3falsefalse,");
   EXPECT_EQ(Render("{% for k, v in m %}{{ k }}={{ v }};{% endfor %}", R"({"m": {"z": 1, "a": 2}})"),
             "a=2;z=1;");
   EXPECT_EQ(Render("{% for c in s %}[{{ c }}]{% endfor %}", R"({"s": "héy"})"), "[h][é][y]");
@@ -72,9 +73,10 @@ TEST(RenderTest, RawAndFilterSections) {
 }
 
 TEST(RenderTest, DefaultOnlyAppliesFirstToIdents) {
-  EXPECT_EQ(Render("{{ y | default(value='d') }} {{ x | default(value='d') }} {{ n | default(value=3) }}",
-                   R"({"x": 5, "n": null})"),
-            "d 5 3");
+  EXPECT_EQ(
+      Render("{{ y | default(value='d') }} {{ x | default(value='d') }} {{ n | default(value=3) }}",
+             R"({"x": 5, "n": null})"),
+      "d 5 3");
 }
 
 TEST(RenderTest, AutoescapeFollowsTheName) {
@@ -88,15 +90,18 @@ TEST(RenderTest, AutoescapeFollowsTheName) {
 
 TEST(RenderTest, MacrosIncludesAndInheritance) {
   Engine e;
-  e.AddTemplate("macros.tera",
-                "{% macro row(f, sep=',') %}<{{ f }}{{ sep }}>{% endmacro row %}"
-                "{% macro rec(n) %}{{ n }}{% if n > 0 %}{{ self::rec(n=n-1) }}{% endif %}{% endmacro %}");
+  e.AddTemplate(
+      "macros.tera",
+      "{% macro row(f, sep=',') %}<{{ f }}{{ sep }}>{% endmacro row %}"
+      "{% macro rec(n) %}{{ n }}{% if n > 0 %}{{ self::rec(n=n-1) }}{% endif %}{% endmacro %}");
   e.AddTemplate("base.tera", "A{% block a %}base{% block b %}B{% endblock %}{% endblock %}Z");
-  e.AddTemplate("mid.tera", "{% extends \"base.tera\" %}{% block a %}mid[{{ super() }}]{% endblock %}");
+  e.AddTemplate("mid.tera",
+                "{% extends \"base.tera\" %}{% block a %}mid[{{ super() }}]{% endblock %}");
   e.AddTemplate("inc.tera", "[inc {{ v }}]");
-  e.AddTemplate("main.tera",
-                "{% extends \"mid.tera\" %}{% import \"macros.tera\" as m %}"
-                "{% block b %}{{ m::row(f=1) }}{{ m::rec(n=2) }}{% include \"inc.tera\" %}{% endblock %}");
+  e.AddTemplate(
+      "main.tera",
+      "{% extends \"mid.tera\" %}{% import \"macros.tera\" as m %}"
+      "{% block b %}{{ m::row(f=1) }}{{ m::rec(n=2) }}{% include \"inc.tera\" %}{% endblock %}");
   EXPECT_EQ(e.Render("main.tera", Value::parse(R"({"v": 7})")), "Amid[base<1,>210[inc 7]]Z");
 }
 
@@ -145,7 +150,8 @@ TEST(RenderTest, ErrorsNameTheFailingExpression) {
     Render("{{ undefined_var }}");
     FAIL();
   } catch (const pond::Error& e) {
-    EXPECT_EQ(e.message(), "Variable `undefined_var` not found in context while rendering 't.tera'");
+    EXPECT_EQ(e.message(),
+              "Variable `undefined_var` not found in context while rendering 't.tera'");
   }
 }
 

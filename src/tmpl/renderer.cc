@@ -14,7 +14,8 @@ const Template& RootOf(const TemplateMap& templates, const Template& t) {
 }
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -88,7 +89,8 @@ void Renderer::RenderNode(const Node& n, std::string& out) {
     case NodeKind::kContinue: {
       ForLoop* loop = stack_.CurrentLoop();
       if (!loop) {
-        Fail(n.pos, std::string("Attempted `") + (n.kind == NodeKind::kBreak ? "break" : "continue") +
+        Fail(n.pos, std::string("Attempted `") +
+                        (n.kind == NodeKind::kBreak ? "break" : "continue") +
                         "` while not in `for loop`");
       }
       loop->state = n.kind == NodeKind::kBreak ? ForLoop::State::kBreak : ForLoop::State::kContinue;
@@ -160,8 +162,8 @@ void Renderer::RenderFor(const Node& n, std::string& out) {
     }
   } else if (val->is_object()) {
     if (n.key.empty()) {
-      Fail(container.pos, "Tried to iterate using key value on variable `" + name +
-                              "`, but it is missing a key");
+      Fail(container.pos,
+           "Tried to iterate using key value on variable `" + name + "`, but it is missing a key");
     }
     loop->kind = ForLoop::Kind::kObject;
     for (const auto& [k, v] : val->get_ref<const Value::object_t&>()) {
@@ -169,8 +171,8 @@ void Renderer::RenderFor(const Node& n, std::string& out) {
     }
     loop->len = loop->items.size();
   } else {
-    Fail(container.pos, "Tried to iterate on a container (`" + name +
-                            "`) that has a unsupported type");
+    Fail(container.pos,
+         "Tried to iterate on a container (`" + name + "`) that has a unsupported type");
   }
   size_t len = loop->len;
   if (len == 0) {
@@ -261,7 +263,8 @@ void Renderer::RenderInclude(const Node& n, std::string& out) {
 // import), then the parents' namespaces, each without overriding earlier ones.
 void Renderer::AddMacros(const Template& t, const Pos& pos) {
   if (macros_.count(t.name)) return;
-  if (!macros_loading_.insert(t.name).second) Fail(pos, "circular macro import of '" + t.name + "'");
+  if (!macros_loading_.insert(t.name).second)
+    Fail(pos, "circular macro import of '" + t.name + "'");
   NamespaceMap spaces;
   if (!t.macros.empty()) spaces["self"] = {&t, &t.macros};
   for (const auto& [file, ns] : t.imports) {
@@ -302,8 +305,8 @@ void Renderer::RenderMacroCall(const Expr& e, std::string& out) {
   }
   auto def_it = space->second->find(call.name);
   if (def_it == space->second->end()) {
-    Fail(call.pos, "Macro `" + call.ns + "::" + call.name + "` not found in template `" +
-                       *active + "`");
+    Fail(call.pos,
+         "Macro `" + call.ns + "::" + call.name + "` not found in template `" + *active + "`");
   }
   const MacroDef& def = *def_it->second;
   FrameVars vars;

@@ -57,8 +57,9 @@ std::string Renderer::EvaluateKey(const IdentPath& path, const Pos& pos) {
     }
     std::string divider = "[" + sub + "]";
     size_t at = key.find(divider);
-    key = at == std::string::npos ? key + "." + text
-                                  : key.substr(0, at) + "." + text + key.substr(at + divider.size());
+    key = at == std::string::npos
+              ? key + "." + text
+              : key.substr(0, at) + "." + text + key.substr(at + divider.size());
   }
   return RewriteBrackets(key);
 }
@@ -235,8 +236,10 @@ Val Renderer::EvalConcat(const Expr& e, bool* needs_escape) {
         } else if (auto n = Number::Of(*v)) {
           out += NumberToString(*n);
         } else {
-          Fail(part->pos, "Tried to concat a value that is not a string or a number from "
-                          "function call " + part->call.name);
+          Fail(part->pos,
+               "Tried to concat a value that is not a string or a number from "
+               "function call " +
+                   part->call.name);
         }
         break;
       }
@@ -369,7 +372,10 @@ bool Renderer::EvalAsBool(const Expr& e) {
         auto r = EvalExprAsNumber(*e.rhs);
         if (!l || !r) Fail(e.pos, "Comparison to NaN");
         double a = l->AsF64(), b = r->AsF64();
-        res = op == LogicOp::kGt ? a > b : op == LogicOp::kGte ? a >= b : op == LogicOp::kLt ? a < b : a <= b;
+        res = op == LogicOp::kGt    ? a > b
+              : op == LogicOp::kGte ? a >= b
+              : op == LogicOp::kLt  ? a < b
+                                    : a <= b;
       }
       break;
     }
@@ -443,8 +449,8 @@ std::optional<Number> Renderer::EvalAsNumber(const Expr& e) {
       Val v = LookupIdent(*e.ident, e.pos);
       auto n = Number::Of(*v);
       if (!n) {
-        Fail(e.pos, "Variable `" + e.ident->raw +
-                        "` was used in a math operation but is not a number");
+        Fail(e.pos,
+             "Variable `" + e.ident->raw + "` was used in a math operation but is not a number");
       }
       return n;
     }

@@ -28,7 +28,7 @@ using Loader = std::function<std::optional<std::string>(const std::string& name)
 // Guards against runaway templates (recursive macros, self-includes, huge ranges).
 // Exceeding one is a render error, never a crash.
 struct Limits {
-  int max_call_depth = 200;                   // nested macro calls + includes
+  int max_call_depth = 200;                    // nested macro calls + includes
   uint64_t max_loop_iterations = 100'000'000;  // all for-loop iterations of one render
   uint64_t max_range_length = 10'000'000;      // elements range() may build
   uint64_t max_output_bytes = 1ull << 30;      // rendered bytes, including macro output

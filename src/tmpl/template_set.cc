@@ -119,9 +119,9 @@ void LinkTemplates(TemplateMap& templates) {
     for (size_t i = 0; i < t->imports.size(); ++i) {
       const std::string& file = t->imports[i].first;
       if (!templates.count(file)) {
-        throw Error("Template `" + t->name + "` loads macros from `" + file +
-                        "` which isn't present",
-                    Where(t->import_pos[i]));
+        throw Error(
+            "Template `" + t->name + "` loads macros from `" + file + "` which isn't present",
+            Where(t->import_pos[i]));
       }
     }
   }

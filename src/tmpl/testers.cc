@@ -26,7 +26,8 @@ void ArgsAllowed(const char* name, size_t max, const Args& args) {
 }
 
 void Defined(const char* name, const Value* v) {
-  if (!v) throw BuiltinError(std::string("Tester `") + name + "` was called on an undefined variable");
+  if (!v)
+    throw BuiltinError(std::string("Tester `") + name + "` was called on an undefined variable");
 }
 
 const std::string& StringOf(const char* name, const char* part, const Value* v) {

@@ -71,7 +71,8 @@ bool ParseHms(std::string_view& s, int* out) {
     }
     size_t n = 0;
     int v = 0;
-    while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n]))) v = v * 10 + (s[n++] - '0');
+    while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n])))
+      v = v * 10 + (s[n++] - '0');
     if (n == 0) return false;
     parts[k] = v;
     s.remove_prefix(n);
@@ -91,7 +92,8 @@ bool ParseRuleDate(std::string_view& s, int* m, int* w, int* d, int* time) {
     }
     size_t n = 0;
     int v = 0;
-    while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n]))) v = v * 10 + (s[n++] - '0');
+    while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n])))
+      v = v * 10 + (s[n++] - '0');
     if (n == 0) return false;
     *fields[k] = v;
     s.remove_prefix(n);
@@ -128,7 +130,8 @@ void ParseFooter(std::string_view s, TzData* z) {
 
 std::shared_ptr<TzData> Load(const std::string& name) {
   for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '_' && c != '-' && c != '+') {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '_' && c != '-' &&
+        c != '+') {
       return nullptr;
     }
   }
@@ -164,7 +167,8 @@ std::shared_ptr<TzData> Load(const std::string& name) {
   for (int64_t i = 0; i < c[4]; ++i) {
     size_t t = types_at + 6 * i;
     size_t abbr = static_cast<unsigned char>(s[t + 5]);
-    std::string a = abbr < static_cast<size_t>(c[5]) ? std::string(s.c_str() + chars_at + abbr) : "";
+    std::string a =
+        abbr < static_cast<size_t>(c[5]) ? std::string(s.c_str() + chars_at + abbr) : "";
     z->types.push_back({static_cast<int>(ReadBE(s, t, 4)), a});
   }
   for (uint8_t t : z->transition_types) {
@@ -173,7 +177,8 @@ std::shared_ptr<TzData> Load(const std::string& name) {
   size_t footer = at + need;
   if (footer < s.size() && s[footer] == '\n') {
     size_t end = s.find('\n', footer + 1);
-    if (end != std::string::npos) ParseFooter(std::string_view(s).substr(footer + 1, end - footer - 1), z.get());
+    if (end != std::string::npos)
+      ParseFooter(std::string_view(s).substr(footer + 1, end - footer - 1), z.get());
   }
   return z;
 }
@@ -184,7 +189,8 @@ int64_t RuleInstant(int64_t year, int m, int w, int d, int time, int offset) {
   int first_wd = static_cast<int>(((first + 4) % 7 + 7) % 7);
   int64_t day = first + (d - first_wd + 7) % 7 + 7 * (w - 1);
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int month_len = kDays[m - 1] + (m == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0));
+  int month_len =
+      kDays[m - 1] + (m == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0));
   while (day >= first + month_len) day -= 7;
   return day * 86400 + time - offset;
 }
@@ -195,14 +201,16 @@ void TimeZone::At(int64_t t, int* offset, std::string* abbrev) const {
   const TzData& z = *data;
   const TzData::Type* type = &z.types[0];
   if (!z.transitions.empty() && t >= z.transitions[0]) {
-    size_t i = std::upper_bound(z.transitions.begin(), z.transitions.end(), t) - z.transitions.begin();
+    size_t i =
+        std::upper_bound(z.transitions.begin(), z.transitions.end(), t) - z.transitions.begin();
     type = &z.types[z.transition_types[i - 1]];
   }
   if (z.has_rule && (z.transitions.empty() || t >= z.transitions.back())) {
     type = &z.std_type;
     if (z.has_dst) {
       int64_t year = CivilFromSeconds(t + z.std_type.offset).year;
-      int64_t start = RuleInstant(year, z.start_m, z.start_w, z.start_d, z.start_time, z.std_type.offset);
+      int64_t start =
+          RuleInstant(year, z.start_m, z.start_w, z.start_d, z.start_time, z.std_type.offset);
       int64_t end = RuleInstant(year, z.end_m, z.end_w, z.end_d, z.end_time, z.dst_type.offset);
       bool dst = start < end ? (t >= start && t < end) : (t >= start || t < end);
       if (dst) type = &z.dst_type;

@@ -75,15 +75,16 @@ size_t CharCount(std::string_view s) {
 
 bool IsWhitespace(char32_t c) {
   return (c >= 9 && c <= 13) || c == 32 || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
+         (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
 
 bool IsWordChar(char32_t c) {
-  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  if (c < 0x80)
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
   const Range* end = kWordRanges + kWordRangesSize;
-  const Range* it = std::upper_bound(kWordRanges, end, c,
-                                     [](char32_t v, const Range& r) { return v < r.start; });
+  const Range* it =
+      std::upper_bound(kWordRanges, end, c, [](char32_t v, const Range& r) { return v < r.start; });
   return it != kWordRanges && c <= (it - 1)->end;
 }
 
@@ -142,8 +143,8 @@ bool IsCased(char32_t c) {
 }
 
 bool IsCaseIgnorable(char32_t c) {
-  return c == 0x27 || c == 0x2E || c == 0x3A || c == 0x5E || c == 0x60 || c == 0xA8 ||
-         c == 0xAD || c == 0xAF || c == 0xB4 || c == 0xB7 || c == 0xB8 || c == 0x2019 ||
+  return c == 0x27 || c == 0x2E || c == 0x3A || c == 0x5E || c == 0x60 || c == 0xA8 || c == 0xAD ||
+         c == 0xAF || c == 0xB4 || c == 0xB7 || c == 0xB8 || c == 0x2019 ||
          (c >= 0x300 && c <= 0x36F);
 }
 
@@ -237,7 +238,8 @@ Pair CheckPair(Gcb a, Gcb b) {
   if (a == G::kCR && b == G::kLF) return Pair::kNoBreak;
   if (a == G::kControl || a == G::kCR || a == G::kLF) return Pair::kBreak;
   if (b == G::kControl || b == G::kCR || b == G::kLF) return Pair::kBreak;
-  if (a == G::kL && (b == G::kL || b == G::kV || b == G::kLV || b == G::kLVT)) return Pair::kNoBreak;
+  if (a == G::kL && (b == G::kL || b == G::kV || b == G::kLV || b == G::kLVT))
+    return Pair::kNoBreak;
   if ((a == G::kLV || a == G::kV) && (b == G::kV || b == G::kT)) return Pair::kNoBreak;
   if ((a == G::kLVT || a == G::kT) && b == G::kT) return Pair::kNoBreak;
   if (b == G::kExtend || b == G::kZWJ) return Pair::kNoBreak;
@@ -268,7 +270,8 @@ std::vector<size_t> GraphemeStarts(std::string_view s) {
           break;
         case Pair::kRegional: {
           size_t ris = 0;
-          for (auto it = props.rbegin(); it != props.rend() && *it == Gcb::kRegionalIndicator; ++it) ++ris;
+          for (auto it = props.rbegin(); it != props.rend() && *it == Gcb::kRegionalIndicator; ++it)
+            ++ris;
           brk = ris % 2 == 0;
           break;
         }

@@ -21,8 +21,24 @@ struct Range {
 };
 // Grapheme_Cluster_Break values of Unicode 10 (the version unic-segment 0.9 uses).
 enum class Gcb : uint8_t {
-  kOther, kCR, kLF, kControl, kExtend, kZWJ, kRegionalIndicator, kPrepend, kSpacingMark,
-  kL, kV, kT, kLV, kLVT, kEBase, kEModifier, kGlueAfterZwj, kEBaseGAZ,
+  kOther,
+  kCR,
+  kLF,
+  kControl,
+  kExtend,
+  kZWJ,
+  kRegionalIndicator,
+  kPrepend,
+  kSpacingMark,
+  kL,
+  kV,
+  kT,
+  kLV,
+  kLVT,
+  kEBase,
+  kEModifier,
+  kGlueAfterZwj,
+  kEBaseGAZ,
 };
 struct GcbRange {
   char32_t start, end;

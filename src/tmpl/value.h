@@ -22,7 +22,7 @@ struct Number {
 
   static Number FromI64(int64_t v);
   static Number FromU64(uint64_t v);
-  static std::optional<Number> FromF64(double v);  // nullopt for NaN and infinities
+  static std::optional<Number> FromF64(double v);   // nullopt for NaN and infinities
   static std::optional<Number> Of(const Value& v);  // nullopt unless v is a number
 
   bool IsI64() const { return kind == Kind::kNeg || (kind == Kind::kPos && u <= INT64_MAX); }
@@ -45,8 +45,8 @@ bool IsTruthy(const Value& v);               // Tera's ValueTruthy
 void RenderValue(const Value& v, std::string& out);
 std::string RenderToString(const Value& v);
 
-std::string FormatFloat(double d);      // Rust's `{}` for f64: shortest, never an exponent
-std::string FormatFloatJson(double d);  // serde_json/ryu: `1.0`, `1e20`
+std::string FormatFloat(double d);            // Rust's `{}` for f64: shortest, never an exponent
+std::string FormatFloatJson(double d);        // serde_json/ryu: `1.0`, `1e20`
 std::string NumberToString(const Number& n);  // serde_json Number's Display
 
 // serde_json::to_string / to_string_pretty (keys sorted, as nlohmann stores them).
