@@ -31,7 +31,8 @@ TEST_F(FactoriesErrorsTest, ListFactoriesPrintsTheSpecTable) {
 
 TEST_F(FactoriesErrorsTest, BadConfigsFailAtMknodAndCreateNothing) {
   const std::string ok = Host("ok.yaml", "inputs: [{pattern: /raw/a.series}]\n");
-  Fails({"mknod", "nope", "/x", "--config", ok}, "unknown factory 'nope' (see 'pond list-factories')");
+  Fails({"mknod", "nope", "/x", "--config", ok},
+        "unknown factory 'nope' (see 'pond list-factories')");
 
   const std::string reduce = Host("reduce.yaml", R"(in_pattern: /combined/*
 out_pattern: $0Downsampled
@@ -41,10 +42,12 @@ aggregations: [{type: avg}]
 )");
   Fails({"mknod", "temporal-reduce", "/t", "--config", reduce},
         "unknown field 'resolution' (" + reduce + ":4)");
-  const std::string missing = Host("missing.yaml", "out_pattern: $0\nresolutions: [1h]\naggregations: [{type: avg}]\n");
+  const std::string missing =
+      Host("missing.yaml", "out_pattern: $0\nresolutions: [1h]\naggregations: [{type: avg}]\n");
   Fails({"mknod", "temporal-reduce", "/t", "--config", missing},
         "missing field 'in_pattern' (" + missing + ":1)");
-  const std::string type = Host("type.yaml", "inputs:\n  - pattern: /raw/a.series\n    scope: [a, b]\n");
+  const std::string type =
+      Host("type.yaml", "inputs:\n  - pattern: /raw/a.series\n    scope: [a, b]\n");
   Fails({"mknod", "timeseries-join", "/t", "--config", type},
         "field 'scope' must be a string (" + type + ":3)");
   const std::string nested = Host("nested.yaml", R"(entries:
@@ -55,7 +58,8 @@ aggregations: [{type: avg}]
         - pattern: /raw/a.series
           scopes: X
 )");
-  Fails({"mknod", "dynamic-dir", "/t", "--config", nested}, "unknown field 'scopes' (" + nested + ":7)");
+  Fails({"mknod", "dynamic-dir", "/t", "--config", nested},
+        "unknown field 'scopes' (" + nested + ":7)");
   Fails({"mknod", "timeseries-join", "/t", "--config", tmp_ / "absent.yaml"},
         "cannot read config file (" + tmp_ / "absent.yaml" + ")");
   EXPECT_EQ(Ok({"list", "/*"}), "/raw\n");
@@ -65,7 +69,8 @@ TEST_F(FactoriesErrorsTest, PatternMatchingNothingFailsOnRead) {
   Mknod("timeseries-join", "/j", "inputs: [{pattern: '/nothing/*.series'}]\n");
   Fails({"cat", "/j"}, "pattern matched nothing (/nothing/*.series)");
   Mknod("temporal-reduce", "/r",
-        "in_pattern: /raw/*.table\nout_pattern: $0\nresolutions: [1h]\naggregations: [{type: avg}]\n");
+        "in_pattern: /raw/*.table\nout_pattern: $0\nresolutions: [1h]\naggregations: [{type: "
+        "avg}]\n");
   Fails({"list", "/r/*"}, "pattern matched nothing (/raw/*.table)");
   // Listing the parent never computes the node.
   EXPECT_EQ(Ok({"list", "/*"}), "/j\n/r\n/raw\n");
@@ -75,19 +80,22 @@ TEST_F(FactoriesErrorsTest, CyclesFailInOneLine) {
   Mknod("timeseries-join", "/loop", "inputs: [{pattern: /loop}]\n");
   Fails({"cat", "/loop"}, "cycle: /loop -> /loop");
 
-  Mknod("timeseries-join", "/a", "inputs: [{pattern: /raw/a.series, scope: A}, {pattern: /b, scope: B}]\n");
+  Mknod("timeseries-join", "/a",
+        "inputs: [{pattern: /raw/a.series, scope: A}, {pattern: /b, scope: B}]\n");
   Mknod("sql-derived-series", "/b", "patterns: {a: /a}\nquery: SELECT * FROM a\n");
   Fails({"cat", "/a"}, "cycle: /a -> /b -> /a");
   Fails({"cat", "/b"}, "cycle: /b -> /a -> /b");
 
   // A dynamic directory whose pattern walks into itself.
   Mknod("temporal-reduce", "/self",
-        "in_pattern: /**/*.series\nout_pattern: $0\nresolutions: [1h]\naggregations: [{type: avg}]\n");
+        "in_pattern: /**/*.series\nout_pattern: $0\nresolutions: [1h]\naggregations: [{type: "
+        "avg}]\n");
   Fails({"list", "/self/*"}, "cycle: /self -> /self");
 }
 
 TEST_F(FactoriesErrorsTest, VarsGivenAtMknodAreDefaultsAndEnvIsReadOnUse) {
-  const std::string cfg = Host("vars.yaml", "inputs:\n  - pattern: /raw/{{ file }}\n    scope: {{ scope }}\n");
+  const std::string cfg =
+      Host("vars.yaml", "inputs:\n  - pattern: /raw/{{ file }}\n    scope: {{ scope }}\n");
   RunResult unset = P({"mknod", "timeseries-join", "/v", "--config", cfg});
   EXPECT_EQ(unset.exit_code, 1);
   EXPECT_EQ(Lines(unset.err), 1u);
@@ -95,26 +103,66 @@ TEST_F(FactoriesErrorsTest, VarsGivenAtMknodAreDefaultsAndEnvIsReadOnUse) {
   EXPECT_THAT(unset.err, ::testing::HasSubstr(cfg + ":2:"));
   Ok({"mknod", "timeseries-join", "/v", "--config", cfg, "-v", "file=a.series", "-v", "scope=S"});
   EXPECT_EQ(CatCsv("/v", "SELECT * FROM series LIMIT 0"), "timestamp,S.Temperature.C,S.DO.mg/L\n");
-  EXPECT_EQ(Ok({"cat", "/v", "--format", "csv", "--sql", "SELECT * FROM series LIMIT 0", "-v", "scope=T"}),
+  EXPECT_EQ(Ok({"cat", "/v", "--format", "csv", "--sql", "SELECT * FROM series LIMIT 0", "-v",
+                "scope=T"}),
             "timestamp,T.Temperature.C,T.DO.mg/L\n");
 
-  const std::string env = Host("env.yaml", "inputs: [{pattern: '{{ env(name=\"POND_TEST_INPUT\") }}'}]\n");
+  const std::string env =
+      Host("env.yaml", "inputs: [{pattern: '{{ env(name=\"POND_TEST_INPUT\") }}'}]\n");
   RunResult r = P({"mknod", "timeseries-join", "/e", "--config", env});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("POND_TEST_INPUT"), std::string::npos) << r.err;
   Ok({"mknod", "timeseries-join", "/e", "--config", env}, {{"POND_TEST_INPUT", "/raw/a.series"}});
-  EXPECT_EQ(Lines(Ok({"cat", "/e", "--format", "csv"}, {{"POND_TEST_INPUT", "/raw/a.series"}})), 9u);
+  EXPECT_EQ(Lines(Ok({"cat", "/e", "--format", "csv"}, {{"POND_TEST_INPUT", "/raw/a.series"}})),
+            9u);
   // The stored config is the raw text: the value of the variable is not in the pond.
-  EXPECT_EQ(Lines(Ok({"cat", "/e", "--format", "csv"}, {{"POND_TEST_INPUT", "/raw/*.series"}})), 9u);
+  EXPECT_EQ(Lines(Ok({"cat", "/e", "--format", "csv"}, {{"POND_TEST_INPUT", "/raw/*.series"}})),
+            9u);
 }
 
-TEST_F(FactoriesErrorsTest, OverwriteReplacesTheConfig) {
-  Mknod("timeseries-join", "/o", "inputs: [{pattern: /raw/a.series, scope: One}]\n");
+TEST_F(FactoriesErrorsTest, OverwriteAddsAConfigVersionAndAtShowsTheOldOne) {
+  const std::string one = Host("one.yaml", "inputs: [{pattern: /raw/a.series, scope: One}]\n");
+  const std::string created = Ok({"mknod", "timeseries-join", "/o", "--config", one});
+  ASSERT_EQ(created.rfind("created /o (timeseries-join) in transaction ", 0), 0u) << created;
+  const std::string seq =
+      created.substr(created.rfind(' ') + 1, created.size() - created.rfind(' ') - 2);
   const std::string two = Host("two.yaml", "inputs: [{pattern: /raw/a.series, scope: Two}]\n");
   RunResult r = P({"mknod", "timeseries-join", "/o", "--config", two});
   EXPECT_EQ(r.exit_code, 1);
-  Ok({"mknod", "timeseries-join", "/o", "--config", two, "--overwrite"});
-  EXPECT_EQ(CatCsv("/o", "SELECT * FROM series LIMIT 0"), "timestamp,Two.Temperature.C,Two.DO.mg/L\n");
+  EXPECT_EQ(
+      Ok({"mknod", "timeseries-join", "/o", "--config", two, "--overwrite"}).rfind("updated /o", 0),
+      0u);
+  EXPECT_EQ(CatCsv("/o", "SELECT * FROM series LIMIT 0"),
+            "timestamp,Two.Temperature.C,Two.DO.mg/L\n");
+  // Inputs and config both as of the transaction: the data appended later is absent.
+  CopySeries("b.csv", SiteCsv({"2024-08-01 00:00:00", 4, "", "", 0, false}), "/raw/a.series");
+  EXPECT_EQ(Ok({"cat", "/o", "--at", seq, "--format", "csv", "--sql",
+                "SELECT count(*) AS n FROM series"}),
+            "n\n8\n");
+  EXPECT_EQ(
+      Ok({"cat", "/o", "--at", seq, "--format", "csv", "--sql", "SELECT * FROM series LIMIT 0"}),
+      "timestamp,One.Temperature.C,One.DO.mg/L\n");
+  EXPECT_EQ(CatCsv("/o", "SELECT count(*) AS n FROM series"), "n\n12\n");
+}
+
+TEST_F(FactoriesErrorsTest, HydroVuConfigIsValidatedByTheCollector) {
+  const std::string cfg = Host("hydrovu.yaml", R"(client_id: abc
+client_secret: '{{ env(name="POND_TEST_HYDROVU_SECRET") }}'
+devices:
+  - {name: BDock, id: 123}
+)");
+  RunResult r = P({"mknod", "hydrovu", "/etc/hydrovu", "--config", cfg});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, ::testing::HasSubstr("POND_TEST_HYDROVU_SECRET"));
+  Ok({"mkdir", "/etc"});
+  Ok({"mknod", "hydrovu", "/etc/hydrovu", "--config", cfg},
+     {{"POND_TEST_HYDROVU_SECRET", "s3cret"}});
+  // Listing needs no secret: the config is not expanded to list the node.
+  EXPECT_EQ(Ok({"list", "/etc/*"}), "/etc/hydrovu\n");
+  const std::string bad =
+      Host("bad-hydrovu.yaml", "client_id: abc\nclient_secret: x\ndevice: []\n");
+  Fails({"mknod", "hydrovu", "/etc/other", "--config", bad},
+        "unknown field 'device' (" + bad + ":3)");
 }
 
 }  // namespace

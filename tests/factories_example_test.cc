@@ -32,7 +32,9 @@ class FactoriesExampleTest : public FactoryScenario {
   void SetUp() override {
     Init();
     Ok({"mkdir", "-p", "/templates"});
-    CopySeries("bdock.csv", SiteCsv({"2024-07-01 00:00:00", 4 * 96, "2024-07-02 05:00:00", "2024-07-02 09:00:00", 0, false}),
+    CopySeries("bdock.csv",
+               SiteCsv({"2024-07-01 00:00:00", 4 * 96, "2024-07-02 05:00:00", "2024-07-02 09:00:00",
+                        0, false}),
                "/hydrovu/devices/123/BDock.series");
     CopySeries("silver.csv", SiteCsv({"2024-07-01 06:00:00", 3 * 96, "", "", 4, false}),
                "/hydrovu/devices/456/Silver.series");
@@ -55,7 +57,8 @@ FROM )" + Csv(csv) + " GROUP BY 1 ORDER BY 1");
 
 TEST_F(FactoriesExampleTest, CombinedAndDownsampledTreeAsInTheSpec) {
   EXPECT_EQ(CatCsv("/combined/BDock", "SELECT * FROM series LIMIT 1"),
-            "timestamp,AT500_Surface.Temperature.C,AT500_Surface.DO.mg/L\n2024-07-01 00:00:00,10.0,8.0\n");
+            "timestamp,AT500_Surface.Temperature.C,AT500_Surface.DO.mg/L\n2024-07-01 "
+            "00:00:00,10.0,8.0\n");
   std::string expected = "/test-locations\n";
   for (const char* site : {"BDock", "Silver"}) {
     expected += std::string("/test-locations/") + site + "Downsampled\n";
@@ -64,16 +67,20 @@ TEST_F(FactoriesExampleTest, CombinedAndDownsampledTreeAsInTheSpec) {
   }
   EXPECT_EQ(Ok({"list", "/test-locations/**"}), expected);
   EXPECT_EQ(Ok({"list", "/test-locations/*/res=1d.series"}),
-            "/test-locations/BDockDownsampled/res=1d.series\n/test-locations/SilverDownsampled/res=1d.series\n");
+            "/test-locations/BDockDownsampled/res=1d.series\n/test-locations/SilverDownsampled/"
+            "res=1d.series\n");
 }
 
 TEST_F(FactoriesExampleTest, DownsampledValuesEqualDirectSql) {
   const std::string all = "SELECT * FROM series ORDER BY \"timestamp\"";
-  for (const auto& [site, csv] : {std::pair{"BDock", "bdock.csv"}, std::pair{"Silver", "silver.csv"}})
+  for (const auto& [site, csv] :
+       {std::pair{"BDock", "bdock.csv"}, std::pair{"Silver", "silver.csv"}})
     for (const auto& [res, hours] : {std::pair{"1h", 1}, std::pair{"2h", 2}, std::pair{"4h", 4},
                                      std::pair{"12h", 12}, std::pair{"1d", 24}})
-      EXPECT_EQ(CatCsv(std::string("/test-locations/") + site + "Downsampled/res=" + res + ".series", all),
-                Expected(csv, hours))
+      EXPECT_EQ(
+          CatCsv(std::string("/test-locations/") + site + "Downsampled/res=" + res + ".series",
+                 all),
+          Expected(csv, hours))
           << site << " " << res;
 }
 
@@ -81,18 +88,21 @@ TEST_F(FactoriesExampleTest, NewRawVersionShowsDownstreamWithoutAnyCommand) {
   const std::string q = "SELECT count(*) AS n, max(\"timestamp\") AS last FROM series";
   const std::string path = "/test-locations/BDockDownsampled/res=1d.series";
   EXPECT_EQ(CatCsv(path, q), "n,last\n4,2024-07-04 00:00:00\n");
-  CopySeries("more.csv", SiteCsv({"2024-07-05 00:00:00", 96, "", "", 1, false}), "/hydrovu/devices/123/BDock.series");
+  CopySeries("more.csv", SiteCsv({"2024-07-05 00:00:00", 96, "", "", 1, false}),
+             "/hydrovu/devices/123/BDock.series");
   EXPECT_EQ(CatCsv(path, q), "n,last\n5,2024-07-05 00:00:00\n");
 }
 
 TEST_F(FactoriesExampleTest, TemplateRendersOneFilePerMatch) {
-  Ok({"copy", Host("site.md.tera",
-                   "{% include \"header.md\" %}# {{ vars.title }}: {{ args[0] }}\n"
-                   "{{ export | length }} exported\n"),
+  Ok({"copy",
+      Host("site.md.tera",
+           "{% include \"header.md\" %}# {{ vars.title }}: {{ args[0] }}\n"
+           "{{ export | length }} exported\n"),
       "/templates/site.md.tera"});
   Ok({"copy", Host("header.md", "<!-- {{ args | length }} -->\n"), "/templates/header.md"});
   Mknod("template", "/templates/sites",
-        "in_pattern: /test-locations/*\nout_pattern: site=$0\ntemplate_file: /templates/site.md.tera\n",
+        "in_pattern: /test-locations/*\nout_pattern: site=$0\ntemplate_file: "
+        "/templates/site.md.tera\n",
         {"-v", "title=Noyo"});
   EXPECT_EQ(Ok({"list", "/templates/sites/*"}),
             "/templates/sites/site=BDockDownsampled\n/templates/sites/site=SilverDownsampled\n");
@@ -102,11 +112,14 @@ TEST_F(FactoriesExampleTest, TemplateRendersOneFilePerMatch) {
   EXPECT_EQ(Ok({"cat", "/templates/sites/site=BDockDownsampled", "-v", "title=Other"}),
             "<!-- 1 -->\n# Other: BDockDownsampled\n0 exported\n");
   // Autoescape follows the template's pond name.
-  Ok({"copy", Host("page.html", "<p>{{ args[0] }} & {{ vars.title }}</p>"), "/templates/page.html"});
-  Mknod("template", "/templates/pages",
-        "in_pattern: /test-locations/*\nout_pattern: $0.html\ntemplate_file: /templates/page.html\n",
-        {"-v", "title=<b>"});
-  EXPECT_EQ(Ok({"cat", "/templates/pages/BDockDownsampled.html"}), "<p>BDockDownsampled & &lt;b&gt;</p>");
+  Ok({"copy", Host("page.html", "<p>{{ args[0] }} & {{ vars.title }}</p>"),
+      "/templates/page.html"});
+  Mknod(
+      "template", "/templates/pages",
+      "in_pattern: /test-locations/*\nout_pattern: $0.html\ntemplate_file: /templates/page.html\n",
+      {"-v", "title=<b>"});
+  EXPECT_EQ(Ok({"cat", "/templates/pages/BDockDownsampled.html"}),
+            "<p>BDockDownsampled & &lt;b&gt;</p>");
 }
 
 }  // namespace

@@ -114,7 +114,8 @@ class FactoryScenario : public ::testing::Test {
     engine::Database db;
     engine::Connection con(db);
     const std::string out = tmp_ / "reference.csv";
-    con.Execute("COPY (" + query + ") TO " + engine::QuoteLiteral(out) + " (FORMAT csv, HEADER true)");
+    con.Execute("COPY (" + query + ") TO " + engine::QuoteLiteral(out) +
+                " (FORMAT csv, HEADER true)");
     return ReadFile(out);
   }
 

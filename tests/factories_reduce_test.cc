@@ -15,7 +15,8 @@ class FactoriesReduceTest : public FactoryScenario {
     Init();
     // 23:15 on Feb 26 to 23:45 on Mar 2; no readings 03:00-08:00 on the leap day.
     CopySeries("site.csv",
-               SiteCsv({"2024-02-26 23:15:00", 483, "2024-02-29 03:00:00", "2024-02-29 08:00:00", 3, true}),
+               SiteCsv({"2024-02-26 23:15:00", 483, "2024-02-29 03:00:00", "2024-02-29 08:00:00", 3,
+                        true}),
                "/raw/Site.series");
     Mknod("temporal-reduce", "/reduced", kConfig);
   }
@@ -23,8 +24,8 @@ class FactoriesReduceTest : public FactoryScenario {
   // The same aggregates written by hand, bucketing by integer division of µs.
   std::string Expected(int64_t width, const std::string& from = "") {
     const std::string w = std::to_string(width);
-    return Reference(
-        "SELECT make_timestamp((epoch_us(\"timestamp\") // " + w + ") * " + w + R"() AS "timestamp",
+    return Reference("SELECT make_timestamp((epoch_us(\"timestamp\") // " + w + ") * " + w +
+                     R"() AS "timestamp",
        CAST(avg("Temperature.C") AS DOUBLE) AS "Temperature.C.avg",
        CAST(avg("DO.mg/L") AS DOUBLE) AS "DO.mg/L.avg",
        count("Temperature.C") AS "Temperature.C.count",
@@ -35,7 +36,7 @@ class FactoriesReduceTest : public FactoryScenario {
        CAST(max("Temperature.C") AS DOUBLE) AS "Temperature.C.max",
        CAST(sum("Spec Cond.uS/cm") AS DOUBLE) AS "Spec Cond.uS/cm.sum"
 FROM )" + (from.empty() ? Csv("site.csv") : from) +
-        R"( WHERE "timestamp" IS NOT NULL GROUP BY 1 ORDER BY 1)");
+                     R"( WHERE "timestamp" IS NOT NULL GROUP BY 1 ORDER BY 1)");
   }
 
   static constexpr const char* kConfig = R"(in_pattern: /raw/*.series
@@ -66,7 +67,8 @@ TEST_F(FactoriesReduceTest, EveryResolutionEqualsTheHandWrittenQuery) {
   const std::pair<const char*, int64_t> cases[] = {
       {"1h", kHour}, {"2h", 2 * kHour}, {"12h", 12 * kHour}, {"1d", 24 * kHour}};
   for (const auto& [res, width] : cases)
-    EXPECT_EQ(CatCsv(std::string("/reduced/SiteDownsampled/res=") + res + ".series", kAll), Expected(width))
+    EXPECT_EQ(CatCsv(std::string("/reduced/SiteDownsampled/res=") + res + ".series", kAll),
+              Expected(width))
         << res;
 }
 
@@ -92,32 +94,38 @@ TEST_F(FactoriesReduceTest, BucketBoundariesAndCounts) {
 }
 
 TEST_F(FactoriesReduceTest, TypesAreTimestampBigintAndDouble) {
-  EXPECT_EQ(CatCsv("/reduced/SiteDownsampled/res=1d.series",
-                   "SELECT DISTINCT typeof(\"timestamp\") AS t, typeof(\"DO.mg/L.count\") AS c, "
-                   "typeof(\"Spec Cond.uS/cm.sum\") AS s, typeof(\"DO.mg/L.avg\") AS a FROM series"),
-            "t,c,s,a\nTIMESTAMP,BIGINT,DOUBLE,DOUBLE\n");
+  EXPECT_EQ(
+      CatCsv("/reduced/SiteDownsampled/res=1d.series",
+             "SELECT DISTINCT typeof(\"timestamp\") AS t, typeof(\"DO.mg/L.count\") AS c, "
+             "typeof(\"Spec Cond.uS/cm.sum\") AS s, typeof(\"DO.mg/L.avg\") AS a FROM series"),
+      "t,c,s,a\nTIMESTAMP,BIGINT,DOUBLE,DOUBLE\n");
 }
 
 TEST_F(FactoriesReduceTest, NullTimestampsAreExcluded) {
-  CopySeries("nulls.csv",
-             "timestamp,Temperature.C,DO.mg/L,Spec Cond.uS/cm\n2024-03-05 00:00:00,1,1,1\n,99,99,99\n",
-             "/raw/Site.series");
-  EXPECT_EQ(CatCsv("/raw/Site.series", "SELECT count(*) AS n FROM series WHERE \"timestamp\" IS NULL"),
-            "n\n1\n");
+  CopySeries(
+      "nulls.csv",
+      "timestamp,Temperature.C,DO.mg/L,Spec Cond.uS/cm\n2024-03-05 00:00:00,1,1,1\n,99,99,99\n",
+      "/raw/Site.series");
+  EXPECT_EQ(
+      CatCsv("/raw/Site.series", "SELECT count(*) AS n FROM series WHERE \"timestamp\" IS NULL"),
+      "n\n1\n");
   EXPECT_EQ(CatCsv("/reduced/SiteDownsampled/res=1d.series", kAll),
-            Expected(24 * kHour, "(SELECT * FROM " + Csv("site.csv") + " UNION ALL BY NAME SELECT * FROM " +
-                                     Csv("nulls.csv") + ")"));
+            Expected(24 * kHour, "(SELECT * FROM " + Csv("site.csv") +
+                                     " UNION ALL BY NAME SELECT * FROM " + Csv("nulls.csv") + ")"));
 }
 
 TEST_F(FactoriesReduceTest, BadResolutionAndOutPatternErrors) {
-  const std::string bad = Host("bad.yaml", "in_pattern: /raw/*.series\nout_pattern: $0\n"
-                                           "resolutions: [1h, 1w]\naggregations: [{type: avg}]\n");
+  const std::string bad = Host("bad.yaml",
+                               "in_pattern: /raw/*.series\nout_pattern: $0\n"
+                               "resolutions: [1h, 1w]\naggregations: [{type: avg}]\n");
   Fails({"mknod", "temporal-reduce", "/bad", "--config", bad},
         "invalid resolution '1w' (expected <n>m, <n>h or <n>d) (" + bad + ":3)");
   EXPECT_EQ(Ok({"list", "/*"}), "/raw\n/reduced\n");  // nothing was created
   Mknod("temporal-reduce", "/beyond",
-        "in_pattern: /raw/*.series\nout_pattern: $1\nresolutions: [1h]\naggregations: [{type: avg}]\n");
-  Fails({"list", "/beyond/*"}, "out_pattern '$1' uses $1 but the match has 1 capture (/raw/Site.series)");
+        "in_pattern: /raw/*.series\nout_pattern: $1\nresolutions: [1h]\naggregations: [{type: "
+        "avg}]\n");
+  Fails({"list", "/beyond/*"},
+        "out_pattern '$1' uses $1 but the match has 1 capture (/raw/Site.series)");
 }
 
 }  // namespace

@@ -12,10 +12,12 @@ class FactoriesSeriesTest : public FactoryScenario {
   void SetUp() override {
     Init();
     CopySeries("bdock.csv",
-               SiteCsv({"2024-02-27 00:00:00", 480, "2024-02-29 03:00:00", "2024-02-29 08:00:00", 0, true}),
+               SiteCsv({"2024-02-27 00:00:00", 480, "2024-02-29 03:00:00", "2024-02-29 08:00:00", 0,
+                        true}),
                "/hydrovu/devices/123/BDock.series");
     CopySeries("silver.csv",
-               SiteCsv({"2024-02-28 12:00:00", 200, "2024-03-01 00:00:00", "2024-03-01 02:00:00", 5, false}),
+               SiteCsv({"2024-02-28 12:00:00", 200, "2024-03-01 00:00:00", "2024-03-01 02:00:00", 5,
+                        false}),
                "/hydrovu/devices/456/Silver.series");
   }
   const std::string kAll = "SELECT * FROM series ORDER BY \"timestamp\"";
@@ -35,8 +37,9 @@ SELECT COALESCE(a."timestamp", b."timestamp") AS "timestamp",
        a."Temperature.C" AS "AT500_Surface.Temperature.C", a."DO.mg/L" AS "AT500_Surface.DO.mg/L",
        a."Spec Cond.uS/cm" AS "AT500_Surface.Spec Cond.uS/cm",
        b."Temperature.C" AS "AT500_Bottom.Temperature.C", b."DO.mg/L" AS "AT500_Bottom.DO.mg/L"
-FROM )" + Csv("bdock.csv") + " AS a FULL OUTER JOIN " + Csv("silver.csv") +
-                          R"( AS b ON a."timestamp" = b."timestamp" ORDER BY 1)"));
+FROM )" + Csv("bdock.csv") +
+                           " AS a FULL OUTER JOIN " + Csv("silver.csv") +
+                           R"( AS b ON a."timestamp" = b."timestamp" ORDER BY 1)"));
   // Every reading of both sites, once: the sites overlap, and each has a gap.
   EXPECT_GT(Lines(got), 460u);
   EXPECT_EQ(got.substr(0, got.find('\n')),
@@ -54,12 +57,14 @@ inputs:
     scope: S
     range: {begin: "2024-02-29 06:00:00", end: 1709251200000}
 )");
-  EXPECT_EQ(CatCsv("/continued", kAll), Reference(R"(
+  EXPECT_EQ(
+      CatCsv("/continued", kAll), Reference(R"(
 SELECT "timestamp", "Temperature.C" AS "S.Temperature.C", "DO.mg/L" AS "S.DO.mg/L",
        "Spec Cond.uS/cm" AS "S.Spec Cond.uS/cm"
 FROM (SELECT * FROM )" + Csv("bdock.csv") + R"( WHERE "timestamp" < TIMESTAMP '2024-02-29 06:00:00'
       UNION ALL BY NAME
-      SELECT * FROM )" + Csv("silver.csv") + R"( WHERE "timestamp" >= TIMESTAMP '2024-02-29 06:00:00'
+      SELECT * FROM )" + Csv("silver.csv") +
+                                            R"( WHERE "timestamp" >= TIMESTAMP '2024-02-29 06:00:00'
                                                AND "timestamp" < TIMESTAMP '2024-03-01 00:00:00')
 ORDER BY 1)"));
 }
@@ -85,14 +90,16 @@ SELECT COALESCE(a."timestamp", b."timestamp") AS "timestamp",
        a."Temp.C", a."Oxygen.mg/L", a."Cond",
        b."Temperature.C" AS "Silver.Temperature.C", b."DO.mg/L" AS "Silver.DO.mg/L"
 FROM (SELECT "timestamp", "Temperature.C" AS "Temp.C", "DO.mg/L" AS "Oxygen.mg/L",
-             CAST("Spec Cond.uS/cm" AS DOUBLE) AS "Cond" FROM )" + Csv("bdock.csv") + R"() AS a
+             CAST("Spec Cond.uS/cm" AS DOUBLE) AS "Cond" FROM )" +
+                                                Csv("bdock.csv") + R"() AS a
 FULL OUTER JOIN )" + Csv("silver.csv") + R"( AS b ON a."timestamp" = b."timestamp" ORDER BY 1)"));
 
   // A transform is not readable by itself, and cannot rename the time column.
   Fails({"cat", "/etc/transforms/at500"}, "not a file, table or series (/etc/transforms/at500)");
   Mknod("column-rename", "/etc/transforms/bad", "rules: [{from: timestamp, to: t}]\n");
   Mknod("timeseries-join", "/bad",
-        "inputs: [{pattern: /hydrovu/devices/123/BDock.series, transforms: [/etc/transforms/bad]}]\n");
+        "inputs: [{pattern: /hydrovu/devices/123/BDock.series, transforms: "
+        "[/etc/transforms/bad]}]\n");
   Fails({"cat", "/bad"}, "the time column 'timestamp' cannot be renamed (/etc/transforms/bad)");
   // Two unscoped inputs with the same columns clash.
   Mknod("timeseries-join", "/clash",
@@ -111,8 +118,9 @@ columns: ["Temperature.C", "Spec Cond.uS/cm"]
 SELECT COALESCE(a."timestamp", b."timestamp") AS "timestamp",
        a."Temperature.C" AS "123.BDock.Temperature.C", a."Spec Cond.uS/cm" AS "123.BDock.Spec Cond.uS/cm",
        b."Temperature.C" AS "456.Silver.Temperature.C", CAST(NULL AS DOUBLE) AS "456.Silver.Spec Cond.uS/cm"
-FROM )" + Csv("bdock.csv") + " AS a FULL OUTER JOIN " + Csv("silver.csv") +
-                          R"( AS b ON a."timestamp" = b."timestamp" ORDER BY 1)"));
+FROM )" + Csv("bdock.csv") +
+                           " AS a FULL OUTER JOIN " + Csv("silver.csv") +
+                           R"( AS b ON a."timestamp" = b."timestamp" ORDER BY 1)"));
 }
 
 TEST_F(FactoriesSeriesTest, SqlDerivedSeriesAndTable) {
@@ -126,24 +134,30 @@ query: |
   UNION ALL
   SELECT "timestamp", -1 FROM bdock WHERE "timestamp" < TIMESTAMP '2024-02-27 01:00:00';
 )");
-  EXPECT_EQ(CatCsv("/fahrenheit", "SELECT * FROM series ORDER BY 1, 2"), Reference(R"(
-WITH all_sites AS (SELECT * FROM )" + Csv("bdock.csv") + " UNION ALL BY NAME SELECT * FROM " +
-                                                            Csv("silver.csv") + R"()
+  EXPECT_EQ(
+      CatCsv("/fahrenheit", "SELECT * FROM series ORDER BY 1, 2"),
+      Reference(R"(
+WITH all_sites AS (SELECT * FROM )" +
+                Csv("bdock.csv") + " UNION ALL BY NAME SELECT * FROM " + Csv("silver.csv") + R"()
 SELECT "timestamp", "Temperature.C" * 9 / 5 + 32 AS "Temperature.F" FROM all_sites
 WHERE "DO.mg/L" IS NOT NULL
 UNION ALL
-SELECT "timestamp", -1 FROM )" + Csv("bdock.csv") + R"( WHERE "timestamp" < TIMESTAMP '2024-02-27 01:00:00'
+SELECT "timestamp", -1 FROM )" +
+                Csv("bdock.csv") + R"( WHERE "timestamp" < TIMESTAMP '2024-02-27 01:00:00'
 ORDER BY 1, 2)"));
 
   Mknod("sql-derived-table", "/counts", R"(
 patterns: {all_sites: /hydrovu/devices/*/*.series}
 query: SELECT count(*) AS "rows", count("DO.mg/L") AS "DO.mg/L.count" FROM all_sites
 )");
-  EXPECT_EQ(CatCsv("/counts", "SELECT * FROM series"), Reference(
-      "SELECT count(*) AS \"rows\", count(\"DO.mg/L\") AS \"DO.mg/L.count\" FROM (SELECT * FROM " +
-      Csv("bdock.csv") + " UNION ALL BY NAME SELECT * FROM " + Csv("silver.csv") + ")"));
+  EXPECT_EQ(
+      CatCsv("/counts", "SELECT * FROM series"),
+      Reference("SELECT count(*) AS \"rows\", count(\"DO.mg/L\") AS \"DO.mg/L.count\" FROM (SELECT "
+                "* FROM " +
+                Csv("bdock.csv") + " UNION ALL BY NAME SELECT * FROM " + Csv("silver.csv") + ")"));
 
-  Mknod("sql-derived-series", "/no-time", "patterns: {a: /hydrovu/devices/*/*.series}\nquery: SELECT 1 AS x\n");
+  Mknod("sql-derived-series", "/no-time",
+        "patterns: {a: /hydrovu/devices/*/*.series}\nquery: SELECT 1 AS x\n");
   Fails({"cat", "/no-time"}, "query result has no 'timestamp' column (/no-time)");
 }
 

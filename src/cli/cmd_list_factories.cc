@@ -16,7 +16,8 @@ void RegisterListFactories(CLI::App& app, GlobalOptions& g) {
     if (g.json) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto* f : factories::AllFactories())
-        out.push_back({{"name", f->name()}, {"category", f->category()}, {"description", f->description()}});
+        out.push_back(
+            {{"name", f->name()}, {"category", f->category()}, {"description", f->description()}});
       std::printf("%s\n", out.dump().c_str());
       return;
     }

@@ -36,7 +36,8 @@ void RegisterMknod(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("FACTORY", o->factory, "factory name (see 'pond list-factories')")->required();
   cmd->add_option("PATH", o->path, "pond path of the new node")->required();
   cmd->add_option("--config", o->config, "host YAML file (a template)")->required();
-  cmd->add_flag("--overwrite", o->overwrite, "replace the config of an existing node (same factory)");
+  cmd->add_flag("--overwrite", o->overwrite,
+                "replace the config of an existing node (same factory)");
   cmd->callback([o, &g] {
     const std::string& dir = g.RequirePond();
     const std::string path = NormalizePath(o->path);
@@ -47,12 +48,13 @@ void RegisterMknod(CLI::App& app, GlobalOptions& g) {
     factory.Validate(factories::ExpandConfig(raw, o->config, g.vars));
 
     auto pond = store::Pond::OpenWrite(dir);
+    const bool existed = pond->Lookup(path, /*follow_last=*/false).has_value();
     auto txn = pond->Begin(g.argv, g.vars);
     txn->Mknod(path, factory.name(), raw, o->overwrite);
     txn->Commit();
     if (!g.quiet)
-      std::printf("created %s (%s) in transaction %lld\n", path.c_str(), factory.name().c_str(),
-                  static_cast<long long>(txn->seq()));
+      std::printf("%s %s (%s) in transaction %lld\n", existed ? "updated" : "created", path.c_str(),
+                  factory.name().c_str(), static_cast<long long>(txn->seq()));
   });
 }
 

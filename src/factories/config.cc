@@ -170,7 +170,8 @@ std::string PathField(const Fields& fields, std::string_view key) {
 std::string TimeColumnField(const Fields& fields) {
   std::string column = fields.OptionalString("time_column").value_or("timestamp");
   if (column.empty())
-    throw Error("field 'time_column' must not be empty", fields.Where(fields.Required("time_column")));
+    throw Error("field 'time_column' must not be empty",
+                fields.Where(fields.Required("time_column")));
   return column;
 }
 
@@ -182,10 +183,11 @@ void CheckOutPattern(std::string_view pattern, const std::string& where) {
     if (pattern[i] != '$') continue;
     if (i + 1 < pattern.size() && pattern[i + 1] == '$') {
       ++i;
-    } else if (i + 1 >= pattern.size() || !std::isdigit(static_cast<unsigned char>(pattern[i + 1]))) {
-      throw Error("'$' in out_pattern must be followed by a capture number or '$': " +
-                      std::string(pattern),
-                  where);
+    } else if (i + 1 >= pattern.size() ||
+               !std::isdigit(static_cast<unsigned char>(pattern[i + 1]))) {
+      throw Error(
+          "'$' in out_pattern must be followed by a capture number or '$': " + std::string(pattern),
+          where);
     }
   }
 }
@@ -206,15 +208,15 @@ std::string ExpandOutPattern(std::string_view pattern, const std::vector<std::st
     size_t j = i + 1;
     while (j < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[j]))) ++j;
     if (j == i + 1)
-      throw Error("'$' in out_pattern must be followed by a capture number or '$': " +
-                      std::string(pattern),
-                  where);
+      throw Error(
+          "'$' in out_pattern must be followed by a capture number or '$': " + std::string(pattern),
+          where);
     const std::string digits(pattern.substr(i + 1, j - i - 1));
     // Any index of more than 9 digits is beyond every possible capture list.
     const size_t index = digits.size() > 9 ? SIZE_MAX : std::stoul(digits);
     if (index >= captures.size())
-      throw Error("out_pattern '" + std::string(pattern) + "' uses $" + digits + " but the match has " +
-                      std::to_string(captures.size()) + " capture" +
+      throw Error("out_pattern '" + std::string(pattern) + "' uses $" + digits +
+                      " but the match has " + std::to_string(captures.size()) + " capture" +
                       (captures.size() == 1 ? "" : "s"),
                   where);
     out += captures[index];

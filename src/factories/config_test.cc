@@ -47,7 +47,8 @@ TEST(ExpandConfig, ParsesYamlAndNamesSyntaxErrors) {
   EXPECT_EQ(c.source, "x.yaml");
   EXPECT_THAT(ErrorOf([] { ExpandConfig("a: 1\nb: [x\n", "x.yaml", {}); }),
               ::testing::MatchesRegex("invalid YAML: .* \\(x\\.yaml:[0-9]+\\)"));
-  EXPECT_EQ(ErrorOf([] { ExpandConfig("- a\n", "x.yaml", {}); }), "config must be a YAML map (x.yaml:1)");
+  EXPECT_EQ(ErrorOf([] { ExpandConfig("- a\n", "x.yaml", {}); }),
+            "config must be a YAML map (x.yaml:1)");
 }
 
 #ifdef POND_HAVE_TMPL
@@ -61,7 +62,8 @@ TEST(ExpandConfig, RendersVarsAndEnv) {
   EXPECT_EQ(c.root["b"].Scalar(), "BDock");
   EXPECT_EQ(c.root["c"].Scalar(), "secret");
   EXPECT_EQ(c.root["d"].Scalar(), "dflt");
-  std::string e = ErrorOf([] { ExpandConfig("a: {{ env(name=\"POND_FACTORIES_TEST_UNSET\") }}\n", "x.yaml", {}); });
+  std::string e = ErrorOf(
+      [] { ExpandConfig("a: {{ env(name=\"POND_FACTORIES_TEST_UNSET\") }}\n", "x.yaml", {}); });
   EXPECT_NE(e.find("POND_FACTORIES_TEST_UNSET"), std::string::npos) << e;
 }
 #endif
@@ -70,7 +72,8 @@ TEST(Fields, UnknownBeforeMissingWithLine) {
   std::string bad = kReduce;
   bad.replace(bad.find("resolutions"), 11, "resolution");
   EXPECT_EQ(ValidateError("temporal-reduce", bad), "unknown field 'resolution' (cfg.yaml:4)");
-  EXPECT_EQ(ValidateError("temporal-reduce", "out_pattern: x\nresolutions: [1h]\naggregations: [{type: avg}]\n"),
+  EXPECT_EQ(ValidateError("temporal-reduce",
+                          "out_pattern: x\nresolutions: [1h]\naggregations: [{type: avg}]\n"),
             "missing field 'in_pattern' (cfg.yaml:1)");
   EXPECT_EQ(ValidateError("temporal-reduce", std::string(kReduce) + "in_pattern: /x\n"),
             "duplicate field 'in_pattern' (cfg.yaml:10)");
@@ -79,10 +82,12 @@ TEST(Fields, UnknownBeforeMissingWithLine) {
 TEST(Fields, WrongTypes) {
   std::string bad = kReduce;
   bad.replace(bad.find("[1h, 2h, 4h, 12h, 1d]"), 21, "1h");
-  EXPECT_EQ(ValidateError("temporal-reduce", bad), "field 'resolutions' must be a list (cfg.yaml:4)");
+  EXPECT_EQ(ValidateError("temporal-reduce", bad),
+            "field 'resolutions' must be a list (cfg.yaml:4)");
   EXPECT_EQ(ValidateError("timeseries-join", "inputs:\n  - pattern: [a]\n"),
             "field 'pattern' must be a string (cfg.yaml:2)");
-  EXPECT_EQ(ValidateError("timeseries-join", "inputs:\n  - /a\n"), "an input must be a map (cfg.yaml:2)");
+  EXPECT_EQ(ValidateError("timeseries-join", "inputs:\n  - /a\n"),
+            "an input must be a map (cfg.yaml:2)");
 }
 
 TEST(OutPattern, Substitution) {
@@ -93,7 +98,8 @@ TEST(OutPattern, Substitution) {
   EXPECT_EQ(ExpandOutPattern("site=$0", {"BDock"}, "/m"), "site=BDock");
   EXPECT_EQ(ErrorOf([] { ExpandOutPattern("$1", {"x"}, "/m"); }),
             "out_pattern '$1' uses $1 but the match has 1 capture (/m)");
-  EXPECT_EQ(ErrorOf([] { ExpandOutPattern("$99999999999", {"x"}, "/m"); }).rfind("out_pattern", 0), 0u);
+  EXPECT_EQ(ErrorOf([] { ExpandOutPattern("$99999999999", {"x"}, "/m"); }).rfind("out_pattern", 0),
+            0u);
   EXPECT_EQ(ErrorOf([] { ExpandOutPattern("$0", {""}, "/m"); }),
             "out_pattern '$0' gives an invalid name '' (/m)");
   EXPECT_EQ(ErrorOf([] { CheckOutPattern("a$b", "c.yaml:2"); }),
@@ -104,8 +110,9 @@ TEST(OutPattern, Substitution) {
 
 TEST(TemporalReduce, Validate) {
   ExpectValid("temporal-reduce", kReduce);
-  ExpectValid("temporal-reduce", "in_pattern: /a/*\nout_pattern: $0\nresolutions: [15m, 90m, 7d]\n"
-                                 "aggregations: [{type: count}]\n");
+  ExpectValid("temporal-reduce",
+              "in_pattern: /a/*\nout_pattern: $0\nresolutions: [15m, 90m, 7d]\n"
+              "aggregations: [{type: count}]\n");
   std::string bad = kReduce;
   bad.replace(bad.find("4h"), 2, "1w");
   EXPECT_EQ(ValidateError("temporal-reduce", bad),
@@ -113,13 +120,15 @@ TEST(TemporalReduce, Validate) {
   for (const char* r : {"0h", "h", "1.5h", "01h", "1H", "2 h"}) {
     std::string b = kReduce;
     b.replace(b.find("4h"), 2, r);
-    EXPECT_NE(ValidateError("temporal-reduce", b).find("invalid resolution '" + std::string(r) + "'"),
-              std::string::npos);
+    EXPECT_NE(
+        ValidateError("temporal-reduce", b).find("invalid resolution '" + std::string(r) + "'"),
+        std::string::npos);
   }
   bad = kReduce;
   bad.replace(bad.find("type: max"), 9, "type: median");
-  EXPECT_EQ(ValidateError("temporal-reduce", bad),
-            "invalid aggregation type 'median' (expected avg, min, max, count or sum) (cfg.yaml:8)");
+  EXPECT_EQ(
+      ValidateError("temporal-reduce", bad),
+      "invalid aggregation type 'median' (expected avg, min, max, count or sum) (cfg.yaml:8)");
   bad = kReduce;
   bad.replace(bad.find("/combined/*"), 11, "/a**b");
   EXPECT_EQ(ValidateError("temporal-reduce", bad),
@@ -134,28 +143,36 @@ TEST(TimeseriesJoin, Validate) {
               "time_column: timestamp\ninputs:\n  - pattern: /a.series\n    scope: A\n"
               "    range: {begin: 2024-01-01, end: 2024-08-15}\n    transforms: [/etc/t]\n"
               "  - pattern: /b/*.series\n");
-  EXPECT_EQ(ValidateError("timeseries-join", "inputs:\n  - pattern: /a\n    range: {begin: yesterday}\n"),
-            "field 'begin' is not a time: 'yesterday' (cfg.yaml:3)");
-  EXPECT_EQ(ValidateError("timeseries-join",
-                          "inputs:\n  - pattern: /a\n    range: {begin: 2024-02-01, end: 2024-01-01}\n"),
-            "range begin must be before its end (cfg.yaml:3)");
-  EXPECT_EQ(ValidateError("timeseries-join", "inputs: []\n"), "field 'inputs' must not be empty (cfg.yaml:1)");
-  EXPECT_EQ(ValidateError("timeseries-join", "inputs:\n  - scope: A\n"), "missing field 'pattern' (cfg.yaml:2)");
+  EXPECT_EQ(
+      ValidateError("timeseries-join", "inputs:\n  - pattern: /a\n    range: {begin: yesterday}\n"),
+      "field 'begin' is not a time: 'yesterday' (cfg.yaml:3)");
+  EXPECT_EQ(
+      ValidateError("timeseries-join",
+                    "inputs:\n  - pattern: /a\n    range: {begin: 2024-02-01, end: 2024-01-01}\n"),
+      "range begin must be before its end (cfg.yaml:3)");
+  EXPECT_EQ(ValidateError("timeseries-join", "inputs: []\n"),
+            "field 'inputs' must not be empty (cfg.yaml:1)");
+  EXPECT_EQ(ValidateError("timeseries-join", "inputs:\n  - scope: A\n"),
+            "missing field 'pattern' (cfg.yaml:2)");
 }
 
 TEST(OtherFactories, Validate) {
   ExpectValid("timeseries-pivot", "pattern: /t/*/res=1d.series\ncolumns: [\"A.DO.mg/L.avg\"]\n");
   ExpectValid("sql-derived-series", "patterns:\n  a: /x/*.series\nquery: SELECT * FROM a;\n");
   ExpectValid("sql-derived-table", "patterns: {a: /x}\nquery: SELECT 1\n");
-  EXPECT_EQ(ValidateError("sql-derived-table", "patterns: {a: /x}\n"), "missing field 'query' (cfg.yaml:1)");
-  ExpectValid("template", "in_pattern: /t/*\nout_pattern: site=$0\ntemplate_file: /templates/site.md.tera\n");
-  EXPECT_EQ(ValidateError("template", "in_pattern: /t/*\nout_pattern: site=$0\ntemplate_file: tmpl\n"),
-            "field 'template_file': pond paths must start with '/': tmpl (cfg.yaml:3)");
+  EXPECT_EQ(ValidateError("sql-derived-table", "patterns: {a: /x}\n"),
+            "missing field 'query' (cfg.yaml:1)");
+  ExpectValid("template",
+              "in_pattern: /t/*\nout_pattern: site=$0\ntemplate_file: /templates/site.md.tera\n");
+  EXPECT_EQ(
+      ValidateError("template", "in_pattern: /t/*\nout_pattern: site=$0\ntemplate_file: tmpl\n"),
+      "field 'template_file': pond paths must start with '/': tmpl (cfg.yaml:3)");
   ExpectValid("column-rename",
               "rules:\n  - {from: \"Dissolved Oxygen.mg/L\", to: \"DO.mg/L\"}\n"
               "  - {from: Temp, to: Temperature.C, cast: DOUBLE}\n"
               "  - {pattern: '^Old\\.(.*)$', replacement: 'AT500_Surface.$1'}\n");
-  EXPECT_EQ(ValidateError("column-rename", "rules:\n  - {from: a}\n"), "missing field 'to' (cfg.yaml:2)");
+  EXPECT_EQ(ValidateError("column-rename", "rules:\n  - {from: a}\n"),
+            "missing field 'to' (cfg.yaml:2)");
   EXPECT_EQ(ValidateError("column-rename", "rules:\n  - {from: a, to: b, cast: 'DOUBLE); DROP'}\n"),
             "field 'cast' is not a type name: 'DOUBLE); DROP' (cfg.yaml:2)");
   EXPECT_NE(ValidateError("column-rename", "rules:\n  - {pattern: '(', replacement: x}\n")
@@ -171,21 +188,24 @@ TEST(DynamicDir, ValidatesEntriesWithTheirFactories) {
   EXPECT_EQ(ValidateError("dynamic-dir", good + "  - name: BDock\n    factory: timeseries-join\n"
                                                 "    config: {inputs: [{pattern: /b}]}\n"),
             "duplicate entry name 'BDock' (cfg.yaml:5)");
-  EXPECT_EQ(ValidateError("dynamic-dir", "entries:\n  - name: X\n    factory: nope\n    config: {}\n"),
-            "unknown factory 'nope' (see 'pond list-factories') (cfg.yaml:3)");
-  EXPECT_EQ(ValidateError("dynamic-dir", "entries:\n  - name: X\n    factory: timeseries-join\n"
-                                         "    config:\n      inputs:\n        - patern: /a\n"),
+  EXPECT_EQ(
+      ValidateError("dynamic-dir", "entries:\n  - name: X\n    factory: nope\n    config: {}\n"),
+      "unknown factory 'nope' (see 'pond list-factories') (cfg.yaml:3)");
+  EXPECT_EQ(ValidateError("dynamic-dir",
+                          "entries:\n  - name: X\n    factory: timeseries-join\n"
+                          "    config:\n      inputs:\n        - patern: /a\n"),
             "unknown field 'patern' (cfg.yaml:6)");
 }
 
 TEST(Registry, ListsEveryFactoryByName) {
   std::vector<std::string> names;
   for (const Factory* f : AllFactories()) names.push_back(f->name());
-  EXPECT_EQ(names, (std::vector<std::string>{"column-rename", "dynamic-dir", "hydrovu",
-                                             "sql-derived-series", "sql-derived-table",
-                                             "temporal-reduce", "template", "timeseries-join",
-                                             "timeseries-pivot"}));
-  EXPECT_EQ(ErrorOf([] { GetFactory("nope"); }), "unknown factory 'nope' (see 'pond list-factories')");
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"column-rename", "dynamic-dir", "hydrovu",
+                                      "sql-derived-series", "sql-derived-table", "temporal-reduce",
+                                      "template", "timeseries-join", "timeseries-pivot"}));
+  EXPECT_EQ(ErrorOf([] { GetFactory("nope"); }),
+            "unknown factory 'nope' (see 'pond list-factories')");
 }
 
 }  // namespace

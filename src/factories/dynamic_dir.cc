@@ -25,7 +25,8 @@ std::vector<Entry> Parse(const Config& c) {
   for (const auto& node : f.List("entries")) {
     Fields e(node, c, "an entry", {"name", "factory", "config"});
     const std::string name = e.String("name");
-    if (!IsValidName(name)) throw Error("invalid entry name '" + name + "'", e.Where(e.Required("name")));
+    if (!IsValidName(name))
+      throw Error("invalid entry name '" + name + "'", e.Where(e.Required("name")));
     if (!names.insert(name).second)
       throw Error("duplicate entry name '" + name + "'", e.Where(e.Required("name")));
     const std::string factory = e.String("factory");

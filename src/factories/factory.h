@@ -19,7 +19,7 @@ namespace pond::factories {
 struct Config {
   YAML::Node root;
   std::string source;
-  std::string text;                          // the expanded text
+  std::string text;                         // the expanded text
   std::map<std::string, std::string> vars;  // the vars it was expanded with
 };
 

@@ -32,15 +32,16 @@ std::map<std::string, GlobMatch> NamedMatches(View& view, const std::string& in_
   return named;
 }
 
-std::string FullOuterJoinOnTime(const std::vector<TimedRelation>& parts,
-                                const std::string& where) {
+std::string FullOuterJoinOnTime(const std::vector<TimedRelation>& parts, const std::string& where) {
   std::set<std::string> names{"timestamp"};
   for (const auto& part : parts)
     for (const auto& c : part.columns)
       if (!names.insert(c).second) throw Error("duplicate output column '" + c + "'", where);
 
   const auto alias = [](size_t i) { return "j" + std::to_string(i); };
-  const auto time_of = [&](size_t i) { return sql::Ident(alias(i)) + "." + sql::Ident("timestamp"); };
+  const auto time_of = [&](size_t i) {
+    return sql::Ident(alias(i)) + "." + sql::Ident("timestamp");
+  };
   sql::Select select;
   // The joined time so far: a row missing from the first parts still has a time.
   std::string joined_time = time_of(0);
@@ -50,7 +51,8 @@ std::string FullOuterJoinOnTime(const std::vector<TimedRelation>& parts,
   }
   select.Column(joined_time, "timestamp");
   for (size_t i = 0; i < parts.size(); ++i)
-    for (const auto& c : parts[i].columns) select.Column(sql::Ident(alias(i)) + "." + sql::Ident(c));
+    for (const auto& c : parts[i].columns)
+      select.Column(sql::Ident(alias(i)) + "." + sql::Ident(c));
   select.From(parts[0].relation, alias(0));
   // Position, not name: "timestamp" is also a column of every joined part.
   select.OrderBy("1");

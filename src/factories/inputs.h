@@ -39,8 +39,8 @@ class Transform : public Generated {
   Shape shape() const override { return Shape::kTransform; }
   // `relation` with its columns renamed and cast; the time column is never renamed.
   // `input` names the input in errors.
-  virtual std::string Apply(View& view, const std::string& relation,
-                            const std::string& time_column, const std::string& input) const = 0;
+  virtual std::string Apply(View& view, const std::string& relation, const std::string& time_column,
+                            const std::string& input) const = 0;
 };
 
 // The transform node at `path`; throws `no such node` or `not a transform (<path>)`.

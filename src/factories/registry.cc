@@ -6,7 +6,7 @@ namespace pond::factories {
 
 std::vector<const Factory*> AllFactories() {
   // Sorted by name, as `pond list-factories` prints them.
-  return {&ColumnRenameFactory(),    &DynamicDirFactory(),       &HydroVuFactory(),
+  return {&ColumnRenameFactory(),     &DynamicDirFactory(),      &HydroVuFactory(),
           &SqlDerivedSeriesFactory(), &SqlDerivedTableFactory(), &TemporalReduceFactory(),
           &TemplateFactory(),         &TimeseriesJoinFactory(),  &TimeseriesPivotFactory()};
 }

@@ -38,9 +38,9 @@ std::vector<Column> Describe(engine::Connection& con, const std::string& relatio
 }
 
 bool IsNumeric(const std::string& type) {
-  static const char* const kNumeric[] = {"TINYINT",  "SMALLINT",  "INTEGER",  "BIGINT",
-                                         "HUGEINT",  "UTINYINT",  "USMALLINT", "UINTEGER",
-                                         "UBIGINT",  "UHUGEINT",  "FLOAT",    "DOUBLE"};
+  static const char* const kNumeric[] = {"TINYINT", "SMALLINT", "INTEGER",   "BIGINT",
+                                         "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                                         "UBIGINT", "UHUGEINT", "FLOAT",     "DOUBLE"};
   for (const char* t : kNumeric)
     if (type == t) return true;
   return type.rfind("DECIMAL", 0) == 0;

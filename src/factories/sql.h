@@ -48,8 +48,7 @@ class Select {
   // `expr AS "alias"`.
   Select& Column(const std::string& expr, std::string_view alias);
   Select& From(const std::string& relation, std::string_view alias = "");
-  Select& FullOuterJoin(const std::string& relation, std::string_view alias,
-                        const std::string& on);
+  Select& FullOuterJoin(const std::string& relation, std::string_view alias, const std::string& on);
   // Conditions are ANDed.
   Select& Where(const std::string& condition);
   Select& GroupBy(const std::string& expr);

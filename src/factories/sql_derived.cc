@@ -39,10 +39,11 @@ SqlDerivedConfig Parse(const Config& c) {
   }
   out.query = f.String("query");
   // The query is wrapped as a subquery, where a trailing ';' is a syntax error.
-  while (!out.query.empty() && (std::isspace(static_cast<unsigned char>(out.query.back())) ||
-                                out.query.back() == ';'))
+  while (!out.query.empty() &&
+         (std::isspace(static_cast<unsigned char>(out.query.back())) || out.query.back() == ';'))
     out.query.pop_back();
-  if (out.query.empty()) throw Error("field 'query' must not be empty", f.Where(f.Required("query")));
+  if (out.query.empty())
+    throw Error("field 'query' must not be empty", f.Where(f.Required("query")));
   return out;
 }
 

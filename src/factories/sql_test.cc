@@ -19,8 +19,10 @@ std::string Rows(engine::Connection& con, const std::string& relation) {
     for (size_t c = 0; c < r.column_count(); ++c) {
       const engine::Value& v = r.at(i, c);
       out += c ? "," : "";
-      if (v.is_timestamp()) out += FormatTimestamp(v.as_timestamp().micros);
-      else if (!v.is_null()) out += v.ToString();
+      if (v.is_timestamp())
+        out += FormatTimestamp(v.as_timestamp().micros);
+      else if (!v.is_null())
+        out += v.ToString();
     }
     out += "\n";
   }
@@ -65,8 +67,11 @@ TEST_F(SqlTest, DescribeAndTimeExpr) {
   ASSERT_EQ(cols.size(), 3u);
   EXPECT_EQ(cols[1].name, "a.b/c");
   EXPECT_EQ(sql::TimeExpr(cols, "t z", "/x"), "CAST(\"t z\" AS TIMESTAMP)");
-  EXPECT_EQ(Rows(con, sql::Select().Column(sql::TimeExpr(cols, "t z", "/x"), "timestamp").From(rel).Relation()),
-            "timestamp\n2024-07-01 00:00:00\n");
+  EXPECT_EQ(
+      Rows(
+          con,
+          sql::Select().Column(sql::TimeExpr(cols, "t z", "/x"), "timestamp").From(rel).Relation()),
+      "timestamp\n2024-07-01 00:00:00\n");
   try {
     sql::TimeExpr(cols, "s", "/x");
     FAIL();

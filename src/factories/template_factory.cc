@@ -86,7 +86,8 @@ class TemplateOutput : public Generated {
 class TemplateNode : public Generated {
  public:
   TemplateNode(std::string path, TemplateConfig config)
-      : path_(std::move(path)), config_(std::make_shared<const TemplateConfig>(std::move(config))) {}
+      : path_(std::move(path)),
+        config_(std::make_shared<const TemplateConfig>(std::move(config))) {}
 
   Shape shape() const override { return Shape::kDir; }
 
@@ -108,7 +109,8 @@ class TemplateNode : public Generated {
  private:
   // Directories match too: `/test-locations/*` names the sites.
   std::map<std::string, GlobMatch> Matches(View& view) const {
-    return NamedMatches(view, config_->in_pattern, config_->out_pattern, /*files_only=*/false, path_);
+    return NamedMatches(view, config_->in_pattern, config_->out_pattern, /*files_only=*/false,
+                        path_);
   }
 
   std::string path_;

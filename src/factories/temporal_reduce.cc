@@ -52,10 +52,12 @@ std::vector<Resolution> ParseResolutions(const Fields& f) {
     std::optional<Resolution> r = ParseResolution(text);
     if (!r)
       throw Error("invalid resolution '" + text + "' (expected <n>m, <n>h or <n>d)", f.Where(node));
-    if (!seen.insert(text).second) throw Error("duplicate resolution '" + text + "'", f.Where(node));
+    if (!seen.insert(text).second)
+      throw Error("duplicate resolution '" + text + "'", f.Where(node));
     out.push_back(*r);
   }
-  if (out.empty()) throw Error("field 'resolutions' must not be empty", f.Where(f.Required("resolutions")));
+  if (out.empty())
+    throw Error("field 'resolutions' must not be empty", f.Where(f.Required("resolutions")));
   return out;
 }
 
@@ -66,8 +68,9 @@ std::vector<Aggregation> ParseAggregations(const Fields& f) {
     Aggregation agg{a.String("type"), a.OptionalStringList("columns")};
     if (agg.type != "avg" && agg.type != "min" && agg.type != "max" && agg.type != "count" &&
         agg.type != "sum")
-      throw Error("invalid aggregation type '" + agg.type + "' (expected avg, min, max, count or sum)",
-                  a.Where(a.Required("type")));
+      throw Error(
+          "invalid aggregation type '" + agg.type + "' (expected avg, min, max, count or sum)",
+          a.Where(a.Required("type")));
     if (a.Has("columns") && agg.columns.empty())
       throw Error("field 'columns' must not be empty", a.Where(a.Required("columns")));
     out.push_back(std::move(agg));
@@ -95,7 +98,9 @@ class ReducedSeries : public Generated {
  public:
   ReducedSeries(std::string path, std::string input, const Resolution& resolution,
                 std::shared_ptr<const ReduceConfig> config)
-      : path_(std::move(path)), input_(std::move(input)), resolution_(resolution),
+      : path_(std::move(path)),
+        input_(std::move(input)),
+        resolution_(resolution),
         config_(std::move(config)) {}
 
   Shape shape() const override { return Shape::kSeries; }
@@ -114,7 +119,8 @@ class ReducedSeries : public Generated {
     for (const auto& agg : config_->aggregations) {
       for (const sql::Column* c : Selected(columns, agg)) {
         const std::string out = c->name + "." + agg.type;
-        if (!outputs.insert(out).second) throw Error("duplicate output column '" + out + "'", path_);
+        if (!outputs.insert(out).second)
+          throw Error("duplicate output column '" + out + "'", path_);
         const std::string call = agg.type + "(" + sql::Ident(c->name) + ")";
         // count is BIGINT already; the others are DOUBLE whatever the input type.
         select.Column(agg.type == "count" ? call : "CAST(" + call + " AS DOUBLE)", out);
@@ -198,7 +204,8 @@ class ReduceNode : public Generated {
 
  private:
   std::map<std::string, GlobMatch> Matches(View& view) const {
-    return NamedMatches(view, config_->in_pattern, config_->out_pattern, /*files_only=*/true, path_);
+    return NamedMatches(view, config_->in_pattern, config_->out_pattern, /*files_only=*/true,
+                        path_);
   }
 
   std::string path_;

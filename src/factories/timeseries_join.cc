@@ -56,7 +56,8 @@ JoinInput ParseInput(const YAML::Node& node, const Config& c) {
     try {
       in.transforms.push_back(NormalizePath(t));
     } catch (const Error& e) {
-      throw Error("field 'transforms': " + e.message() + ": " + t, f.Where(f.Required("transforms")));
+      throw Error("field 'transforms': " + e.message() + ": " + t,
+                  f.Where(f.Required("transforms")));
     }
   }
   return in;
@@ -67,13 +68,15 @@ JoinConfig Parse(const Config& c) {
   JoinConfig out;
   out.time_column = TimeColumnField(f);
   for (const auto& item : f.List("inputs")) out.inputs.push_back(ParseInput(item, c));
-  if (out.inputs.empty()) throw Error("field 'inputs' must not be empty", f.Where(f.Required("inputs")));
+  if (out.inputs.empty())
+    throw Error("field 'inputs' must not be empty", f.Where(f.Required("inputs")));
   return out;
 }
 
 class JoinNode : public Generated {
  public:
-  JoinNode(std::string path, JoinConfig config) : path_(std::move(path)), config_(std::move(config)) {}
+  JoinNode(std::string path, JoinConfig config)
+      : path_(std::move(path)), config_(std::move(config)) {}
 
   Shape shape() const override { return Shape::kSeries; }
 

@@ -20,7 +20,8 @@ struct PivotConfig {
 PivotConfig Parse(const Config& c) {
   Fields f(c.root, c, "config", {"pattern", "columns", "time_column"});
   PivotConfig out{GlobField(f, "pattern"), f.StringList("columns"), TimeColumnField(f)};
-  if (out.columns.empty()) throw Error("field 'columns' must not be empty", f.Where(f.Required("columns")));
+  if (out.columns.empty())
+    throw Error("field 'columns' must not be empty", f.Where(f.Required("columns")));
   return out;
 }
 
@@ -35,7 +36,8 @@ std::string PrefixOf(const GlobMatch& m) {
 
 class PivotNode : public Generated {
  public:
-  PivotNode(std::string path, PivotConfig config) : path_(std::move(path)), config_(std::move(config)) {}
+  PivotNode(std::string path, PivotConfig config)
+      : path_(std::move(path)), config_(std::move(config)) {}
 
   Shape shape() const override { return Shape::kSeries; }
 
@@ -52,7 +54,8 @@ class PivotNode : public Generated {
       for (const auto& name : config_.columns) {
         const std::string out = prefix + "." + name;
         // A listed column missing from this match reads as NULL (spec).
-        select.Column(sql::FindColumn(columns, name) ? sql::Ident(name) : "CAST(NULL AS DOUBLE)", out);
+        select.Column(sql::FindColumn(columns, name) ? sql::Ident(name) : "CAST(NULL AS DOUBLE)",
+                      out);
         part.columns.push_back(out);
       }
       part.relation = select.From(input).Relation();

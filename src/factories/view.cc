@@ -22,12 +22,17 @@ class SymlinkLoop : public Error {
 
 Shape ShapeOfKind(store::Kind kind, const std::string& path) {
   switch (kind) {
-    case store::Kind::kDir: return Shape::kDir;
-    case store::Kind::kData: return Shape::kData;
-    case store::Kind::kTable: return Shape::kTable;
-    case store::Kind::kSeries: return Shape::kSeries;
+    case store::Kind::kDir:
+      return Shape::kDir;
+    case store::Kind::kData:
+      return Shape::kData;
+    case store::Kind::kTable:
+      return Shape::kTable;
+    case store::Kind::kSeries:
+      return Shape::kSeries;
     case store::Kind::kSymlink:
-    case store::Kind::kDynamic: break;
+    case store::Kind::kDynamic:
+      break;
   }
   throw Error("unexpected node kind " + store::KindName(kind), path);
 }
@@ -42,12 +47,18 @@ uint64_t ChildId(uint64_t parent_id, const std::string& name) {
 
 std::string KindNameOf(Shape shape) {
   switch (shape) {
-    case Shape::kDir: return "dir";
-    case Shape::kData: return "file:data";
-    case Shape::kTable: return "file:table";
-    case Shape::kSeries: return "file:series";
-    case Shape::kExecutable: return "executable";
-    case Shape::kTransform: return "transform";
+    case Shape::kDir:
+      return "dir";
+    case Shape::kData:
+      return "file:data";
+    case Shape::kTable:
+      return "file:table";
+    case Shape::kSeries:
+      return "file:series";
+    case Shape::kExecutable:
+      return "executable";
+    case Shape::kTransform:
+      return "transform";
   }
   return "unknown";
 }
@@ -184,7 +195,8 @@ std::optional<View::Resolved> View::ResolveUncached(const std::string& path, int
       r.node.path = path;
       return r;
     }
-    case store::Kind::kDynamic: return Dynamic(path, real, *info);
+    case store::Kind::kDynamic:
+      return Dynamic(path, real, *info);
     default: {
       const auto id = static_cast<uint64_t>(info->id);
       const Shape shape = ShapeOfKind(info->kind, path);
@@ -197,8 +209,9 @@ std::optional<View::Resolved> View::ResolveUncached(const std::string& path, int
 View::Resolved View::Dynamic(const std::string& path, const std::string& real_path,
                              const store::NodeInfo& info) {
   const Factory& factory = GetFactory(info.factory);
-  Node node{path, static_cast<uint64_t>(info.id), factory.shape(), "dynamic:" + factory.name(),
-            info, nullptr};
+  Node node{
+      path,   static_cast<uint64_t>(info.id), factory.shape(), "dynamic:" + factory.name(), info,
+      nullptr};
   Node mount = node;
   mount.path = real_path;
   node.generated = std::make_shared<DynamicNode>(factory, std::move(mount));

@@ -58,11 +58,11 @@ class Generated {
 
 // One node as reached by a path.
 struct Node {
-  std::string path;                          // as reached (not symlink-resolved)
-  uint64_t id = 0;                           // the node itself (same through any symlink)
+  std::string path;  // as reached (not symlink-resolved)
+  uint64_t id = 0;   // the node itself (same through any symlink)
   Shape shape = Shape::kDir;
-  std::string kind_name;                     // "dir", "file:series", "dynamic:template", …
-  std::optional<store::NodeInfo> stored;     // set for stored nodes (incl. a factory's own node)
+  std::string kind_name;                       // "dir", "file:series", "dynamic:template", …
+  std::optional<store::NodeInfo> stored;       // set for stored nodes (incl. a factory's own node)
   std::shared_ptr<const Generated> generated;  // set for computed nodes
 };
 
@@ -95,7 +95,7 @@ class View : public TreeView {
   // Throws `not a dynamic node (<path>)` for other nodes.
   struct DynamicConfig {
     std::string factory;
-    std::string raw;                           // as stored
+    std::string raw;                          // as stored
     std::map<std::string, std::string> vars;  // mknod vars overridden by vars()
   };
   DynamicConfig ConfigOf(const Node& node);

@@ -1,0 +1,123 @@
+// The View over a real pond: dynamic directories reached directly and through
+// symlinks, stable node ids, globbing into computed nodes, the cycle guard, and
+// vars given at mknod as defaults.
+#include "factories/view.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "base/error.h"
+#include "factories/factory.h"
+
+namespace pond::factories {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ViewTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("pond-view-test-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    dir_ = (root_ / "pond").string();
+    store::Pond::Init(dir_, {"pond", "init"}, {});
+    Write({}, [](store::Transaction& t) {
+      t.Mkdir("/raw", false);
+      t.AppendSeries(
+          "/raw/a.series",
+          {"SELECT TIMESTAMP '2024-07-01 00:00:00' + INTERVAL (i * 15) MINUTE AS \"timestamp\", "
+           "i * 0.5 AS \"x.y/z\" FROM range(8) t(i)",
+           "gen", ""});
+      t.Mknod("/reduced", "temporal-reduce",
+              "in_pattern: /raw/*.series\nout_pattern: '{{ prefix }}$0'\nresolutions: [1h]\n"
+              "aggregations: [{type: count}]\n",
+              false);
+      t.Symlink("/link", "/reduced");
+      t.Symlink("/loop1", "/loop2");
+      t.Symlink("/loop2", "/loop1");
+    });
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  template <class Fn>
+  void Write(const std::map<std::string, std::string>& vars, Fn fn) {
+    auto pond = store::Pond::OpenWrite(dir_);
+    auto txn = pond->Begin({"pond", "test"}, vars);
+    fn(*txn);
+    txn->Commit();
+  }
+
+  fs::path root_;
+  std::string dir_;
+};
+
+TEST_F(ViewTest, DynamicNodesThroughSymlinks) {
+  // The mknod transaction had no vars: {{ prefix }} must come from the command line.
+  auto pond = store::Pond::OpenRead(dir_);
+  View view(*pond, {{"prefix", "p-"}});
+  Node reduced = view.Get("/reduced");
+  EXPECT_EQ(reduced.shape, Shape::kDir);
+  EXPECT_EQ(reduced.kind_name, "dynamic:temporal-reduce");
+  EXPECT_EQ(view.ListDir(reduced), std::vector<std::string>{"p-a"});
+
+  Node direct = view.Get("/reduced/p-a/res=1h.series");
+  Node linked = view.Get("/link/p-a/res=1h.series");
+  EXPECT_EQ(linked.path, "/link/p-a/res=1h.series");
+  EXPECT_EQ(linked.id, direct.id);
+  EXPECT_EQ(linked.kind_name, "file:series");
+  EXPECT_NE(view.Get("/reduced/p-a").id, direct.id);
+  auto r =
+      pond->sql().Query("SELECT count(*), sum(\"x.y/z.count\") FROM " + view.RelationSql(linked));
+  EXPECT_EQ(r.at(0, 0).as_int(), 2);
+  EXPECT_EQ(r.at(0, 1).ToString(), "8");
+
+  std::vector<std::string> paths;
+  for (const auto& m : view.GlobFiles("/*/*/*.series")) paths.push_back(m.path);
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{"/link/p-a/res=1h.series", "/reduced/p-a/res=1h.series"}));
+  EXPECT_FALSE(view.Lookup("/reduced/nope"));
+  EXPECT_FALSE(view.Lookup("/raw/a.series/below"));
+  EXPECT_FALSE(view.Stat("/loop1"));
+  EXPECT_THROW(view.Get("/loop1"), Error);
+  EXPECT_THROW(view.RelationSql(reduced), Error);
+}
+
+TEST_F(ViewTest, MknodVarsAreDefaultsAndTheCommandLineWins) {
+  Write({{"prefix", "m-"}}, [](store::Transaction& t) {
+    t.Mknod("/reduced", "temporal-reduce",
+            "in_pattern: /raw/*.series\nout_pattern: '{{ prefix }}$0'\nresolutions: [1h]\n"
+            "aggregations: [{type: count}]\n",
+            true);
+  });
+  auto pond = store::Pond::OpenRead(dir_);
+  View defaults(*pond, {});
+  EXPECT_EQ(defaults.ListDir(defaults.Get("/reduced")), std::vector<std::string>{"m-a"});
+  EXPECT_EQ(defaults.ConfigOf(defaults.Get("/reduced")).vars.at("prefix"), "m-");
+  View overridden(*pond, {{"prefix", "c-"}});
+  EXPECT_EQ(overridden.ListDir(overridden.Get("/link")), std::vector<std::string>{"c-a"});
+  EXPECT_EQ(LoadConfig(overridden, overridden.Get("/reduced")).root["out_pattern"].Scalar(),
+            "c-$0");
+}
+
+TEST_F(ViewTest, GuardNamesTheChain) {
+  auto pond = store::Pond::OpenRead(dir_);
+  View view(*pond, {});
+  View::Guard a(view, "/a");
+  {
+    View::Guard b(view, "/b");
+    try {
+      View::Guard again(view, "/a");
+      FAIL();
+    } catch (const Error& e) {
+      EXPECT_STREQ(e.what(), "cycle: /a -> /b -> /a");
+    }
+  }
+  View::Guard b_again(view, "/b");  // /b left the stack with its guard
+}
+
+}  // namespace
+}  // namespace pond::factories
