@@ -13,6 +13,7 @@
 #include "cli/command.h"
 #include "cli/output_format.h"
 #include "engine/duckdb.h"
+#include "factories/view.h"
 #include "store/pond.h"
 #include "store/table_source.h"
 
@@ -140,24 +141,30 @@ void PrintQuery(engine::Connection& con, const std::string& query, const std::st
 
 void Cat(const GlobalOptions& g, const CatOptions& o) {
   auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
-  store::NodeInfo node = pond->Get(o.path);
-  switch (node.kind) {
-    case Kind::kDir:
+  // A stored symlink whose target is gone is worth naming as such.
+  auto stored = pond->Lookup(o.path, /*follow_last=*/false);
+  if (stored && stored->kind == Kind::kSymlink && !pond->Lookup(o.path))
+    throw Error("dangling symlink", o.path);
+  // Stored and dynamic nodes alike: the View computes what a factory generates.
+  factories::View view(*pond, g.vars);
+  factories::Node node = view.Get(o.path);
+  switch (node.shape) {
+    case factories::Shape::kDir:
       throw Error("is a directory", o.path);
-    case Kind::kDynamic:
-      throw Error("dynamic nodes are computed by their factory", o.path);
-    case Kind::kSymlink:
-      throw Error("dangling symlink", o.path);
-    case Kind::kData:
+    case factories::Shape::kData:
       if (!o.format.empty() && o.format != "raw")
         throw Error("a file:data node has no rows; use --format raw", o.path);
       if (!o.sql.empty() || !o.start.empty() || !o.end.empty())
         throw Error("--sql, --start and --end need a table or series", o.path);
-      return PrintText(pond->ReadData(node));
-    case Kind::kTable:
-    case Kind::kSeries:
+      return PrintText(view.ReadData(node));
+    case factories::Shape::kTable:
+    case factories::Shape::kSeries:
       break;
+    case factories::Shape::kExecutable:
+    case factories::Shape::kTransform:
+      throw Error("not a file, table or series", o.path);
   }
+  const std::string relation = view.RelationSql(node);
   engine::Connection& con = pond->sql();
   std::string where;
   if (!o.start.empty())
@@ -168,13 +175,17 @@ void Cat(const GlobalOptions& g, const CatOptions& o) {
                          ParseTimeOption(o.end, "--end"));
   if (!where.empty()) {
     bool has_ts = false;
-    for (const auto& c : pond->Columns(node)) has_ts |= c.name == "timestamp";
+    for (const auto& c : store::DescribeSource(con, "SELECT * FROM " + relation, o.path))
+      has_ts |= c.name == "timestamp";
     if (!has_ts) throw Error("--start and --end need a \"timestamp\" column", o.path);
   }
-  // The relation is already ordered by timestamp, version and row (storage.md), so
-  // the default query needs no ORDER BY, which could reorder equal timestamps.
-  con.Execute("CREATE OR REPLACE TEMP VIEW series AS SELECT * FROM " + pond->RelationSql(node) +
-              (where.empty() ? "" : " WHERE " + where));
+  // A stored relation is already ordered by timestamp, version and row (storage.md),
+  // so it needs no ORDER BY, which could reorder equal timestamps; a computed series
+  // is ordered by time here.
+  std::string order;
+  if (node.generated && node.shape == factories::Shape::kSeries) order = " ORDER BY \"timestamp\"";
+  con.Execute("CREATE OR REPLACE TEMP VIEW series AS SELECT * FROM " + relation +
+              (where.empty() ? "" : " WHERE " + where) + order);
   std::string query = o.sql.empty() ? "SELECT * FROM series" : o.sql;
   while (!query.empty() &&
          (std::isspace(static_cast<unsigned char>(query.back())) || query.back() == ';'))

@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "cli/command.h"
 #include "cli/output_format.h"
+#include "factories/view.h"
 #include "path/glob.h"
 #include "store/pond.h"
 
@@ -24,7 +25,7 @@ struct Listing {
   std::string kind;  // dynamic nodes show their factory: dynamic:temporal-reduce
   std::string versions = "-";
   std::string size = "-";
-  int64_t time_us = 0;  // last write: latest version's commit, else the node's creation
+  std::optional<int64_t> time_us;  // last write: latest version's commit, else creation
   std::string suffix;   // ` -> target` for symlinks
 };
 
@@ -48,33 +49,41 @@ void RegisterList(CLI::App& app, GlobalOptions& g) {
   cmd->add_flag("-l,--long", o.long_format, "kind, versions, size, last write time");
   cmd->callback([&g] {
     auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
-    GlobResult r = Glob(o.pattern, pond->tree());
-    for (const auto& w : r.warnings) Warn(w);
+    // Dynamic directories list what their factories generate (names only).
+    factories::View view(*pond, g.vars);
     std::vector<nlohmann::ordered_json> items;
-    for (const auto& m : r.matches) {
+    for (const auto& m : view.Glob(o.pattern)) {
       if (!o.long_format && !g.json) {
         std::printf("%s\n", m.path.c_str());
         continue;
       }
-      auto node = pond->Lookup(m.path, /*follow_last=*/false);
-      if (!node) continue;
-      Listing l = Describe(*node);
+      // A stored node is described from the catalog (a symlink as itself); a node a
+      // factory generates has no versions of its own.
+      std::optional<factories::Node> seen = view.Lookup(m.path);
+      if (!seen) continue;
+      std::optional<store::NodeInfo> node;
+      if (seen->stored) node = pond->Lookup(m.path, /*follow_last=*/false);
+      Listing l = node ? Describe(*node) : Listing{seen->kind_name, "-", "-", std::nullopt, ""};
       if (g.json) {
-        nlohmann::ordered_json j{
-            {"path", m.path}, {"kind", store::KindName(node->kind)}, {"captures", m.captures}};
-        if (node->kind == Kind::kDynamic) j["factory"] = node->factory;
-        if (node->kind == Kind::kSymlink) j["target"] = node->target;
+        nlohmann::ordered_json j{{"path", m.path},
+                                 {"kind", node ? store::KindName(node->kind) : l.kind},
+                                 {"captures", m.captures}};
+        if (node && node->kind == Kind::kDynamic) j["factory"] = node->factory;
+        if (node && node->kind == Kind::kSymlink) j["target"] = node->target;
         if (o.long_format) {
-          j["versions"] = node->versions.size();
-          j["size"] = node->versions.empty() ? nlohmann::ordered_json()
-                                             : nlohmann::ordered_json(node->versions.back().size);
-          j["time"] = FormatIso(TruncateToSecond(l.time_us));
+          j["versions"] = node ? node->versions.size() : 0;
+          j["size"] = !node || node->versions.empty()
+                          ? nlohmann::ordered_json()
+                          : nlohmann::ordered_json(node->versions.back().size);
+          j["time"] = l.time_us ? nlohmann::ordered_json(FormatIso(TruncateToSecond(*l.time_us)))
+                                : nlohmann::ordered_json();
         }
         items.push_back(std::move(j));
         continue;
       }
-      std::printf("%s", fmt::format("{:<23} {:>4} {:>9}  {}  {}{}\n", l.kind, l.versions, l.size,
-                                    FormatSeconds(l.time_us), m.path, l.suffix)
+      std::string time = l.time_us ? FormatSeconds(*l.time_us) : "-";
+      std::printf("%s", fmt::format("{:<23} {:>4} {:>9}  {:<19}  {}{}\n", l.kind, l.versions,
+                                    l.size, time, m.path, l.suffix)
                             .c_str());
     }
     if (g.json) PrintText(JsonArrayLines(items));
