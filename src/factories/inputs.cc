@@ -6,6 +6,7 @@
 #include "factories/config.h"
 #include "factories/dynamic_node.h"
 #include "factories/sql.h"
+#include "path/path.h"
 
 namespace pond::factories {
 
@@ -66,6 +67,25 @@ std::shared_ptr<const Transform> GetTransform(View& view, const std::string& pat
     if (t) return t;
   }
   throw Error("not a transform", path);
+}
+
+std::map<std::string, GlobMatch> MatchedDir::Matches(View& view) const {
+  return NamedMatches(view, in_pattern_, out_pattern_, files_only_, path_);
+}
+
+std::vector<std::string> MatchedDir::List(View& view) const {
+  View::Guard guard(view, path_);
+  std::vector<std::string> names;
+  for (const auto& [name, match] : Matches(view)) names.push_back(name);
+  return names;
+}
+
+std::shared_ptr<const Generated> MatchedDir::Child(View& view, const std::string& name) const {
+  View::Guard guard(view, path_);
+  const auto matches = Matches(view);
+  auto it = matches.find(name);
+  if (it == matches.end()) return nullptr;
+  return MakeChild(JoinPath(path_, name), it->second);
 }
 
 }  // namespace pond::factories

@@ -22,6 +22,33 @@ std::map<std::string, GlobMatch> NamedMatches(View& view, const std::string& in_
                                               const std::string& out_pattern, bool files_only,
                                               const std::string& where);
 
+// A directory with one child per match of `in_pattern`, named by `out_pattern`
+// (template, temporal-reduce). Subclasses make the child for one match.
+class MatchedDir : public Generated {
+ public:
+  MatchedDir(std::string path, std::string in_pattern, std::string out_pattern, bool files_only)
+      : path_(std::move(path)),
+        in_pattern_(std::move(in_pattern)),
+        out_pattern_(std::move(out_pattern)),
+        files_only_(files_only) {}
+
+  Shape shape() const override { return Shape::kDir; }
+  std::vector<std::string> List(View& view) const override;
+  std::shared_ptr<const Generated> Child(View& view, const std::string& name) const override;
+
+ protected:
+  // The child at `child_path` for `match`.
+  virtual std::shared_ptr<const Generated> MakeChild(const std::string& child_path,
+                                                     const GlobMatch& match) const = 0;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::map<std::string, GlobMatch> Matches(View& view) const;
+
+  std::string path_, in_pattern_, out_pattern_;
+  bool files_only_;
+};
+
 // A relation with a TIMESTAMP column named `timestamp` plus `columns`.
 struct TimedRelation {
   std::string relation;

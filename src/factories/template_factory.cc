@@ -83,37 +83,20 @@ class TemplateOutput : public Generated {
   std::shared_ptr<const TemplateConfig> config_;
 };
 
-class TemplateNode : public Generated {
+// Directories match too: `/test-locations/*` names the sites.
+class TemplateNode : public MatchedDir {
  public:
-  TemplateNode(std::string path, TemplateConfig config)
-      : path_(std::move(path)),
+  TemplateNode(const std::string& path, TemplateConfig config)
+      : MatchedDir(path, config.in_pattern, config.out_pattern, /*files_only=*/false),
         config_(std::make_shared<const TemplateConfig>(std::move(config))) {}
 
-  Shape shape() const override { return Shape::kDir; }
-
-  std::vector<std::string> List(View& view) const override {
-    View::Guard guard(view, path_);
-    std::vector<std::string> names;
-    for (const auto& [name, match] : Matches(view)) names.push_back(name);
-    return names;
-  }
-
-  std::shared_ptr<const Generated> Child(View& view, const std::string& name) const override {
-    View::Guard guard(view, path_);
-    const auto matches = Matches(view);
-    auto it = matches.find(name);
-    if (it == matches.end()) return nullptr;
-    return std::make_shared<TemplateOutput>(JoinPath(path_, name), it->second.captures, config_);
+ protected:
+  std::shared_ptr<const Generated> MakeChild(const std::string& child_path,
+                                             const GlobMatch& match) const override {
+    return std::make_shared<TemplateOutput>(child_path, match.captures, config_);
   }
 
  private:
-  // Directories match too: `/test-locations/*` names the sites.
-  std::map<std::string, GlobMatch> Matches(View& view) const {
-    return NamedMatches(view, config_->in_pattern, config_->out_pattern, /*files_only=*/false,
-                        path_);
-  }
-
-  std::string path_;
   std::shared_ptr<const TemplateConfig> config_;
 };
 

@@ -180,35 +180,19 @@ class ReducedDir : public Generated {
   std::shared_ptr<const ReduceConfig> config_;
 };
 
-class ReduceNode : public Generated {
+class ReduceNode : public MatchedDir {
  public:
-  ReduceNode(std::string path, ReduceConfig config)
-      : path_(std::move(path)), config_(std::make_shared<const ReduceConfig>(std::move(config))) {}
+  ReduceNode(const std::string& path, ReduceConfig config)
+      : MatchedDir(path, config.in_pattern, config.out_pattern, /*files_only=*/true),
+        config_(std::make_shared<const ReduceConfig>(std::move(config))) {}
 
-  Shape shape() const override { return Shape::kDir; }
-
-  std::vector<std::string> List(View& view) const override {
-    View::Guard guard(view, path_);
-    std::vector<std::string> names;
-    for (const auto& [name, match] : Matches(view)) names.push_back(name);
-    return names;
-  }
-
-  std::shared_ptr<const Generated> Child(View& view, const std::string& name) const override {
-    View::Guard guard(view, path_);
-    const auto matches = Matches(view);
-    auto it = matches.find(name);
-    if (it == matches.end()) return nullptr;
-    return std::make_shared<ReducedDir>(JoinPath(path_, name), it->second.path, config_);
+ protected:
+  std::shared_ptr<const Generated> MakeChild(const std::string& child_path,
+                                             const GlobMatch& match) const override {
+    return std::make_shared<ReducedDir>(child_path, match.path, config_);
   }
 
  private:
-  std::map<std::string, GlobMatch> Matches(View& view) const {
-    return NamedMatches(view, config_->in_pattern, config_->out_pattern, /*files_only=*/true,
-                        path_);
-  }
-
-  std::string path_;
   std::shared_ptr<const ReduceConfig> config_;
 };
 
