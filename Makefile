@@ -29,6 +29,11 @@ test-asan: deps
 demo: build
 	tools/demo.sh $(BUILD)/pond
 
+# The template engine under libFuzzer (clang, ASan, UBSan); FUZZ_SECONDS=600 by default.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	fuzz/run.sh $(FUZZ_SECONDS)
+
 format:
 	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h' 'bench/*.cc' 'tools/*.cc')
 
