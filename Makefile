@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all deps build test test-asan demo bench bench-quick fuzz format clean
+.PHONY: all deps build test test-asan demo site bench bench-quick fuzz format clean
 
 all: build
 
@@ -24,9 +24,20 @@ test: build
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPOND_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
-	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) --timeout 1200
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) --timeout 1200 -LE site
 
 demo: build
+	tools/demo.sh $(BUILD)/pond
+
+# The demo as an Observable Framework site (docs/site.md): reruns the demo when
+# demo-out/site is missing or older than the pond binary or the demo's inputs, then
+# `npm ci` (only when the lockfile changed) and `observable build`. Serve demo-out/site/dist.
+DEMO_INPUTS = tools/demo.sh $(wildcard data/demo/* data/sample/*) $(shell find data/site -name node_modules -prune -o -type f -print)
+site: build
+	@$(MAKE) --no-print-directory demo-out/site/src/index.md
+	tools/site.sh demo-out/site
+
+demo-out/site/src/index.md: $(BUILD)/pond $(DEMO_INPUTS)
 	tools/demo.sh $(BUILD)/pond
 
 # The template engine under libFuzzer (clang, ASan, UBSan); FUZZ_SECONDS=600 by default.

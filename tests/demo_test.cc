@@ -78,6 +78,35 @@ TEST_F(DemoTest, SitePageMatchesGoldenAndCarriesVars) {
   EXPECT_NE(page.find("# Silver · Noyo Harbor"), std::string::npos);
 }
 
+// demo-out/site: data/site's Framework project with the export as its source root,
+// and a home page (export stage 3) linking every page stage 2 wrote.
+TEST_F(DemoTest, AssemblesTheFrameworkProject) {
+  ASSERT_EQ(demo_.exit_code, 0) << demo_.err;
+  EXPECT_NE(demo_.out.find("🎯 Pattern: /templates/home/*\n    🗂️  1 capture groups:\n"), std::string::npos);
+  const fs::path site = fs::path(out_) / "site";
+  const fs::path data = fs::path(POND_SOURCE_DIR) / "data/site";
+  for (const auto* f : {"package.json", "package-lock.json", "observablehq.config.js", "src/style.css",
+                        "src/components/pond.js"}) {
+    EXPECT_EQ(ReadFile(site / f), ReadFile(data / f)) << f;
+  }
+  EXPECT_NE(ReadFile(site / "package.json").find("\"@observablehq/framework\": \"1.13.4\""), std::string::npos);
+
+  const std::string home = ReadFile(site / "src/index.md");
+  EXPECT_NE(home.find("# Noyo Harbor"), std::string::npos) << home;
+  std::regex attachment("FileAttachment\\(\"/([^\"]+)\"\\)");
+  size_t checked = 0;
+  for (const auto* page : {"sites/BDockDownsampled", "sites/SilverDownsampled", "params/DO", "params/Temperature",
+                           "params/Salinity"}) {
+    EXPECT_NE(home.find(std::string("](./") + page + ")"), std::string::npos) << page << "\n" << home;
+    const std::string text = ReadFile(site / "src" / (std::string(page) + ".md"));
+    EXPECT_EQ(text, ReadFile(fs::path(out_) / (std::string(page) + ".md"))) << page;
+    for (std::sregex_iterator it(text.begin(), text.end(), attachment), end; it != end; ++it, ++checked) {
+      EXPECT_TRUE(fs::exists(site / "src" / (*it)[1].str())) << page << ": " << (*it)[1].str();
+    }
+  }
+  EXPECT_GT(checked, 100u);
+}
+
 TEST_F(DemoTest, TemplateErrorNamesNodeLineColumnAndLeavesOutUntouched) {
   ASSERT_EQ(demo_.exit_code, 0) << demo_.err;
   auto before = testing::Sha256File(fs::path(out_) / "sites/BDockDownsampled.md");

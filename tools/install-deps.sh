@@ -9,6 +9,7 @@ PKGS=(
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev tzdata
+  chromium
 )
 missing=()
 for p in "${PKGS[@]}"; do
