@@ -29,6 +29,23 @@ test-asan: deps
 demo: build
 	tools/demo.sh $(BUILD)/pond
 
+# Benchmarks (bench/, README "Benchmarks"): pond against DuckDB's own SQL and the
+# Tera oracle, measured side by side. Builds only pond, pond_bench and the oracle.
+# `make bench BENCH_ROWS=5000000`; BENCH_ARGS passes more (--json, --only 3, --repeat 5).
+BENCH_ROWS ?= 20000000
+BENCH_ARGS ?=
+CARGO ?= $(shell command -v cargo || echo $(HOME)/.cargo/bin/cargo)
+bench-build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target pond pond_bench
+	@(cd tools/tera-oracle && $(CARGO) build --offline --release --quiet) || \
+	  echo "bench: tools/tera-oracle not built: case 5 is skipped" >&2
+
+bench: bench-build
+	$(BUILD)/bench/pond_bench --rows $(BENCH_ROWS) $(BENCH_ARGS)
+
+bench-quick: bench-build
+	$(BUILD)/bench/pond_bench --rows 1000000 $(BENCH_ARGS)
+
 # The demo as an Observable Framework site (docs/site.md): reruns the demo when
 # demo-out/site is missing or older than the pond binary or the demo's inputs, then
 # `npm ci` (only when the lockfile changed) and `observable build`. Serve demo-out/site/dist.

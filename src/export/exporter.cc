@@ -12,6 +12,7 @@
 #include "base/time.h"
 #include "engine/copy_stats.h"
 #include "engine/duckdb.h"
+#include "export/partitioned_copy.h"
 #include "export/staging.h"
 #include "path/path.h"
 
@@ -110,12 +111,17 @@ class StageRunner {
     engine::Result described = con.Query("DESCRIBE SELECT * FROM " + rel);
     TargetOutput out{t.match.path, t.keys, {}, std::vector<SchemaField>{}};
     bool has_ts = false;
+    std::string ts_type;
     std::set<std::string> columns;
     for (size_t r = 0; r < described.row_count(); ++r) {
       const std::string& col = described.at(r, "column_name").as_string();
+      const std::string& type = described.at(r, "column_type").as_string();
       columns.insert(col);
-      has_ts = has_ts || col == "timestamp";
-      out.schema->push_back(SplitColumn(col, described.at(r, "column_type").as_string()));
+      if (col == "timestamp") {
+        has_ts = true;
+        ts_type = type;
+      }
+      out.schema->push_back(SplitColumn(col, type));
     }
     std::vector<std::string> parts = has_ts ? o_.temporal : std::vector<std::string>{};
     for (const auto& p : parts)
@@ -123,24 +129,29 @@ class StageRunner {
         throw Error("column '" + p + "' has the name of a partition key; rename it or drop --temporal " + p,
                     t.match.path);
 
-    std::string select = "SELECT *";
-    for (const auto& p : parts)
-      select += fmt::format(", {}(\"timestamp\") AS {}", p, engine::QuoteIdent(p));
-    select += " FROM " + rel;
     std::vector<std::string> conds;
     if (has_ts && o_.start_us) conds.push_back("\"timestamp\" >= TIMESTAMP " + engine::QuoteLiteral(FormatTimestamp(*o_.start_us)));
     if (has_ts && o_.end_us) conds.push_back("\"timestamp\" < TIMESTAMP " + engine::QuoteLiteral(FormatTimestamp(*o_.end_us)));
-    for (size_t i = 0; i < conds.size(); ++i) select += (i ? " AND " : " WHERE ") + conds[i];
+    std::string where;
+    for (size_t i = 0; i < conds.size(); ++i) where += (i ? " AND " : " WHERE ") + conds[i];
+    std::string select = "SELECT *";
+    for (const auto& p : parts)
+      select += fmt::format(", {}(\"timestamp\") AS {}", p, engine::QuoteIdent(p));
+    select += " FROM " + rel + where;
 
     const std::string rel_dir = JoinKeys(t.keys, t.keys.size());
     const fs::path dir = staging_ / rel_dir;
     Claim(rel_dir + "/", t.match.path);
     std::string copy;
     fs::create_directories(dir.parent_path());  // DuckDB creates only the last level
+    std::vector<engine::WrittenFile> written;
     if (parts.empty()) {
       fs::create_directories(dir);
       copy = fmt::format("COPY ({}) TO {} (FORMAT parquet, RETURN_STATS true)", select,
                          engine::QuoteLiteral((dir / "data_0.parquet").string()));
+    } else if (IsTimeRangeKeys(parts) && ts_type == "TIMESTAMP") {
+      fs::create_directories(dir);
+      written = WriteByTime(t, "(SELECT * FROM " + rel + where + ")", parts, dir, columns.size());
     } else {
       std::string by;
       for (const auto& p : parts) by += (by.empty() ? "" : ", ") + engine::QuoteIdent(p);
@@ -149,7 +160,7 @@ class StageRunner {
           "RETURN_STATS true)",
           select, engine::QuoteLiteral(dir.string()), by);
     }
-    std::vector<engine::WrittenFile> written = engine::DecodeCopyStats(con.Query(copy));
+    if (!copy.empty()) written = engine::DecodeCopyStats(con.Query(copy));
 
     int64_t nulls = 0, early = 0;
     bool early_exact = true;
@@ -178,6 +189,26 @@ class StageRunner {
            t.match.path);
     SortFiles(out.files);
     return out;
+  }
+
+  // Partitions that are time ranges (partitioned_copy.h). A computed relation is
+  // first written to one Parquet file, so that each window reads only its part
+  // instead of computing the whole relation again.
+  std::vector<engine::WrittenFile> WriteByTime(const Target& t, const std::string& relation,
+                                               const std::vector<std::string>& parts,
+                                               const fs::path& dir, size_t column_count) {
+    engine::Connection& con = view_.pond().sql();
+    std::string source = relation;
+    const fs::path computed = staging_ / ".pond-export-source.parquet";
+    if (t.node.generated) {
+      con.Execute(fmt::format("COPY (SELECT * FROM {}) TO {} (FORMAT parquet)", relation,
+                              engine::QuoteLiteral(computed.string())));
+      source = "(SELECT * FROM read_parquet(" + engine::QuoteLiteral(computed.string()) + "))";
+    }
+    auto written = WritePartitioned(
+        con, [this] { return view_.pond().Connect(); }, {source, parts, dir, column_count});
+    fs::remove(computed);
+    return written;
   }
 
   TargetOutput RunData(const Target& t) {

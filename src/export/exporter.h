@@ -1,7 +1,8 @@
 // `pond export` (spec export.md): each --pattern is a stage, run in order. Tables
 // and series become Hive-partitioned Parquet written by DuckDB, with metadata taken
-// from COPY … RETURN_STATS (never by listing or re-reading files); template and
-// data nodes become files. Stage N's templates see stage N-1's ExportSet.
+// from COPY … RETURN_STATS or the partitions' count (never by listing or re-reading
+// files); template and data nodes become files. Stage N's templates see stage N-1's
+// ExportSet.
 //
 // Promises:
 // - All or nothing: everything is written into a staging folder beside OUT and

@@ -84,27 +84,27 @@ TreeSnapshot LoadTree(engine::Connection& con, int64_t seq) {
   return t;
 }
 
-std::vector<VersionInfo> LoadVersions(engine::Connection& con, int64_t node_id, int64_t seq) {
-  auto r = con.Prepare(
-                  "SELECT v.version, v.txn_seq, coalesce(t.time_us, 0), v.blob, v.size, "
-                  "v.rows, v.min_ts, v.max_ts FROM cat.versions v "
-                  "LEFT JOIN cat.transactions t ON t.seq = v.txn_seq "
-                  "WHERE v.node_id = $1 AND v.txn_seq <= $2 ORDER BY v.version")
-               .Bind(1, node_id)
-               .Bind(2, seq)
-               .Execute();
-  std::vector<VersionInfo> out;
+std::unordered_map<int64_t, std::vector<VersionInfo>> LoadVersions(engine::Connection& con,
+                                                                   int64_t seq,
+                                                                   std::optional<int64_t> node_id) {
+  auto st = con.Prepare(
+      "SELECT v.node_id, v.version, v.txn_seq, coalesce(t.time_us, 0), v.blob, v.size, "
+      "v.rows, v.min_ts, v.max_ts FROM cat.versions v "
+      "LEFT JOIN cat.transactions t ON t.seq = v.txn_seq "
+      "WHERE v.txn_seq <= $1 AND ($2 IS NULL OR v.node_id = $2) ORDER BY v.node_id, v.version");
+  auto r = st.Bind(1, seq).Bind(2, node_id).Execute();
+  std::unordered_map<int64_t, std::vector<VersionInfo>> out;
   for (const auto& row : r.rows()) {
     VersionInfo v;
-    v.version = static_cast<int>(row[0].as_int());
-    v.txn_seq = row[1].as_int();
-    v.time_us = row[2].as_int();
-    v.blob = row[3].as_string();
-    v.size = row[4].as_int();
-    if (!row[5].is_null()) v.rows = row[5].as_int();
-    if (!row[6].is_null()) v.min_ts = row[6].as_int();
-    if (!row[7].is_null()) v.max_ts = row[7].as_int();
-    out.push_back(std::move(v));
+    v.version = static_cast<int>(row[1].as_int());
+    v.txn_seq = row[2].as_int();
+    v.time_us = row[3].as_int();
+    v.blob = row[4].as_string();
+    v.size = row[5].as_int();
+    if (!row[6].is_null()) v.rows = row[6].as_int();
+    if (!row[7].is_null()) v.min_ts = row[7].as_int();
+    if (!row[8].is_null()) v.max_ts = row[8].as_int();
+    out[row[0].as_int()].push_back(std::move(v));
   }
   return out;
 }

@@ -81,6 +81,21 @@ const TreeSnapshot& Pond::Impl::tree_snapshot() const {
   return *snapshot_;
 }
 
+const std::vector<VersionInfo>& Pond::Impl::VersionsOf(int64_t node_id) const {
+  static const std::vector<VersionInfo> kNone;
+  if (auto it = versions_.find(node_id); it != versions_.end()) return it->second;
+  if (all_versions_) return kNone;
+  if (version_queries_ < kVersionQueries) {
+    ++version_queries_;
+    auto one = catalog::LoadVersions(*con, view_seq, node_id);
+    return versions_[node_id] = std::move(one[node_id]);
+  }
+  versions_ = catalog::LoadVersions(*con, view_seq, std::nullopt);
+  all_versions_ = true;
+  auto it = versions_.find(node_id);
+  return it == versions_.end() ? kNone : it->second;
+}
+
 std::optional<int64_t> Pond::Impl::Resolve(const std::string& path, bool follow_last) const {
   const TreeSnapshot& t = tree_snapshot();
   std::vector<std::string> names = SplitPath(path);
@@ -111,6 +126,17 @@ std::optional<int64_t> Pond::Impl::Resolve(const std::string& path, bool follow_
   return cur;
 }
 
+void Pond::Impl::NoteNode(TreeSnapshot::Node node, int64_t parent_id, const std::string& name) {
+  if (!snapshot_) return;  // read from the catalog, this node included, when needed
+  snapshot_->children[parent_id][name] = node.id;
+  snapshot_->nodes[node.id] = std::move(node);
+}
+
+void Pond::Impl::NoteVersion(int64_t node_id, VersionInfo version) {
+  // A node not read yet gets its versions, this one included, from the catalog.
+  if (all_versions_ || versions_.count(node_id)) versions_[node_id].push_back(std::move(version));
+}
+
 NodeInfo Pond::Impl::Info(int64_t node_id) const {
   const auto& n = tree_snapshot().nodes.at(node_id);
   NodeInfo info;
@@ -120,8 +146,9 @@ NodeInfo Pond::Impl::Info(int64_t node_id) const {
   info.target = n.target;
   info.created_seq = n.created_seq;
   info.created_time_us = n.created_time_us;
-  if (n.kind != Kind::kDir && n.kind != Kind::kSymlink)
-    info.versions = catalog::LoadVersions(*con, node_id, view_seq);
+  if (n.kind != Kind::kDir && n.kind != Kind::kSymlink) {
+    info.versions = VersionsOf(node_id);
+  }
   return info;
 }
 
@@ -206,6 +233,9 @@ const std::string& Pond::dir() const { return impl_->dir; }
 int64_t Pond::last_seq() const { return impl_->last_seq; }
 int64_t Pond::view_seq() const { return impl_->view_seq; }
 engine::Connection& Pond::sql() { return *impl_->con; }
+std::unique_ptr<engine::Connection> Pond::Connect() {
+  return std::make_unique<engine::Connection>(impl_->db);
+}
 const TreeView& Pond::tree() const { return *impl_->tree_view; }
 
 // --- reading ---------------------------------------------------------------
@@ -255,6 +285,12 @@ std::string Pond::Impl::Relation(const NodeInfo& node) const {
     throw Error("not a table or series: " + KindName(node.kind), "node " + std::to_string(node.id));
   if (node.versions.empty()) throw Error("node has no versions", "node " + std::to_string(node.id));
   if (node.kind == Kind::kTable)
+    return "(SELECT * FROM read_parquet(" +
+           QuoteLiteral(blobs.PathFor(node.versions.back().blob, ".parquet")) + "))";
+  // A version's blob is sorted by "timestamp" (ties in source order) when written, and
+  // DuckDB scans a file in order: one version needs no sort, which would cost a full
+  // pass and memory for the whole series on every read.
+  if (node.versions.size() == 1)
     return "(SELECT * FROM read_parquet(" +
            QuoteLiteral(blobs.PathFor(node.versions.back().blob, ".parquet")) + "))";
   // Each version tags its rows, so ties on "timestamp" keep version then file order.

@@ -102,6 +102,9 @@ class Pond {
   int64_t last_seq() const;   // newest committed transaction
   int64_t view_seq() const;   // the transaction this view shows
   engine::Connection& sql();  // the view's DuckDB connection (catalog attached)
+  // A further connection to the same DuckDB database, for statements run in parallel
+  // threads (each thread its own connection); its temp tables are its own.
+  std::unique_ptr<engine::Connection> Connect();
 
   // --- reading -------------------------------------------------------------
   // The node at `path`, following symlinks (also in the last component when
@@ -117,7 +120,8 @@ class Pond {
   std::vector<Column> Columns(const NodeInfo& node) const;
   // SQL relation (parenthesized SELECT) over a file:table (latest version) or a
   // file:series (all versions merged with UNION ALL BY NAME, ordered by
-  // timestamp, version, row position). Usable as `SELECT … FROM <relation>`.
+  // timestamp, version, row position; one version is its blob as written, already in
+  // that order). Usable as `SELECT … FROM <relation>`.
   std::string RelationSql(const NodeInfo& node) const;
   // Host path of a version's blob.
   std::string BlobPath(const VersionInfo& v, Kind kind) const;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/duckdb.h"
 #include "path/glob.h"
@@ -41,7 +42,10 @@ namespace catalog {
 inline constexpr const char* kFormatVersion = "1";
 void CreateSchema(engine::Connection& con);
 TreeSnapshot LoadTree(engine::Connection& con, int64_t seq);
-std::vector<VersionInfo> LoadVersions(engine::Connection& con, int64_t node_id, int64_t seq);
+// Versions visible at seq, oldest first, by node: of one node, or of every node.
+std::unordered_map<int64_t, std::vector<VersionInfo>> LoadVersions(engine::Connection& con,
+                                                                   int64_t seq,
+                                                                   std::optional<int64_t> node_id);
 int64_t LastSeq(engine::Connection& con);
 }  // namespace catalog
 
@@ -53,11 +57,26 @@ struct Pond::Impl {
   // kMaxSymlinkHops hops throws `symlink loop (<path>)`.
   std::optional<int64_t> Resolve(const std::string& path, bool follow_last) const;
   const TreeSnapshot& tree_snapshot() const;
+  // The versions of a node in this view. The first few nodes asked for cost a query
+  // each; then every node's versions are read in one query, as a query per node made
+  // `list` over 10,000 nodes take seconds.
+  const std::vector<VersionInfo>& VersionsOf(int64_t node_id) const;
   NodeInfo Info(int64_t node_id) const;
   // Pond::RelationSql and Pond::Columns, for the transaction's use too.
   std::string Relation(const NodeInfo& node) const;
   std::vector<Column> Columns(const NodeInfo& node) const;
-  void InvalidateTree() { snapshot_.reset(); }
+  // Record a node or version this view's transaction has just inserted into the
+  // catalog, in the tree and versions already read (reloading them after every
+  // write made a copy of 10,000 files quadratic).
+  void NoteNode(TreeSnapshot::Node node, int64_t parent_id, const std::string& name);
+  void NoteVersion(int64_t node_id, VersionInfo version);
+  // Forgets the tree and versions read so far (they are read again when next needed).
+  void InvalidateTree() {
+    snapshot_.reset();
+    versions_.clear();
+    all_versions_ = false;
+    version_queries_ = 0;
+  }
 
   std::string dir;
   Disk& disk;
@@ -73,6 +92,10 @@ struct Pond::Impl {
 
  private:
   mutable std::optional<TreeSnapshot> snapshot_;
+  static constexpr int kVersionQueries = 16;  // single-node queries before reading all
+  mutable std::unordered_map<int64_t, std::vector<VersionInfo>> versions_;
+  mutable bool all_versions_ = false;  // versions_ holds every node
+  mutable int version_queries_ = 0;
 };
 
 }  // namespace pond::store

@@ -28,6 +28,7 @@ struct Transaction::Impl {
   explicit Impl(Pond::Impl& pond) : p(pond) {}
   Pond::Impl& p;
   int64_t seq = 0;
+  int64_t begin_time_us = 0;  // time_us of its transactions row until Commit
   bool done = false;
   std::vector<std::string> created_blobs;  // ours to delete if we roll back
 
@@ -90,7 +91,7 @@ struct Transaction::Impl {
         .Bind(3, id)
         .Bind(4, seq)
         .Execute();
-    p.InvalidateTree();
+    p.NoteNode({id, kind, factory, link_target, seq, begin_time_us}, t.parent_id, t.name);
     return id;
   }
 
@@ -128,6 +129,9 @@ struct Transaction::Impl {
         .Bind(7, min_ts)
         .Bind(8, max_ts)
         .Execute();
+    VersionInfo seen = v;  // as the catalog reads it back before Commit
+    seen.time_us = begin_time_us;
+    p.NoteVersion(node_id, std::move(seen));
     return v;
   }
 
@@ -178,11 +182,12 @@ std::unique_ptr<Transaction> Pond::Begin(const std::vector<std::string>& argv,
   auto impl = std::unique_ptr<Transaction::Impl>(new Transaction::Impl(*impl_));
   try {
     impl->seq = catalog::LastSeq(*impl_->con) + 1;
+    impl->begin_time_us = NowMicros();
     // The row goes in first so the transaction's own reads can join to it; Commit
     // sets the real commit time.
     impl_->con->Prepare("INSERT INTO cat.transactions VALUES ($1, $2, $3, $4)")
         .Bind(1, impl->seq)
-        .Bind(2, NowMicros())
+        .Bind(2, impl->begin_time_us)
         .Bind(3, JsonText(argv))
         .Bind(4, JsonText(vars))
         .Execute();

@@ -1,8 +1,11 @@
-// tera-oracle TEMPLATE CTX.json: renders TEMPLATE with Tera 1.17.1 plus the DuckPond
-// helpers (templates.md), the reference for tests/tera. Every other template file of
-// TEMPLATE's folder is registered under its file name, so include/import/extends resolve.
+// tera-oracle [--bench N] TEMPLATE CTX.json: renders TEMPLATE with Tera 1.17.1 plus the
+// DuckPond helpers (templates.md), the reference for tests/tera. Every other template file
+// of TEMPLATE's folder is registered under its file name, so include/import/extends resolve.
+// With --bench N (for bench/), it renders once, then N times, and prints the mean
+// nanoseconds of one render instead of the output: parsing and process start excluded.
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::time::Instant;
 use std::{error::Error as _, fs, path::Path, process::exit};
 use tera::{Context, Error, Result, Tera};
 
@@ -28,7 +31,8 @@ fn to_json(value: &Value, _: &HashMap<String, Value>) -> Result<Value> {
     serde_json::to_string(value).map(Value::String).map_err(Error::msg)
 }
 
-fn run(template: &Path, ctx_path: &Path) -> Result<String> {
+// The templates of TEMPLATE's folder, the context, and the name to render.
+fn load(template: &Path, ctx_path: &Path) -> Result<(Tera, Context, String)> {
     let dir = template.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut files = vec![];
     for entry in fs::read_dir(dir).map_err(Error::msg)? {
@@ -45,16 +49,41 @@ fn run(template: &Path, ctx_path: &Path) -> Result<String> {
     let ctx_text = fs::read_to_string(ctx_path).map_err(Error::msg)?;
     let ctx_value: Value = serde_json::from_str(&ctx_text).map_err(Error::msg)?;
     let ctx = Context::from_value(ctx_value)?;
-    tera.render(&template.file_name().unwrap().to_string_lossy(), &ctx)
+    Ok((tera, ctx, template.file_name().unwrap().to_string_lossy().into_owned()))
+}
+
+fn run(template: &Path, ctx_path: &Path, bench: Option<u32>) -> Result<String> {
+    let (tera, ctx, name) = load(template, ctx_path)?;
+    let first = tera.render(&name, &ctx)?;
+    let Some(n) = bench else { return Ok(first) };
+    let start = Instant::now();
+    let mut bytes = 0;
+    for _ in 0..n {
+        bytes += tera.render(&name, &ctx)?.len();
+    }
+    let nanos = start.elapsed().as_nanos() / u128::from(n);
+    if bytes != first.len() * n as usize {
+        return Err(Error::msg("renders differ"));
+    }
+    Ok(format!("{}\n", nanos))
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.len() != 3 {
-        eprintln!("usage: tera-oracle TEMPLATE CTX.json");
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut bench = None;
+    if args.len() == 4 && args[0] == "--bench" {
+        bench = args[1].parse::<u32>().ok().filter(|&n| n > 0);
+        if bench.is_none() {
+            eprintln!("--bench needs a positive count");
+            exit(2);
+        }
+        args.drain(..2);
+    }
+    if args.len() != 2 {
+        eprintln!("usage: tera-oracle [--bench N] TEMPLATE CTX.json");
         exit(2);
     }
-    match run(Path::new(&args[1]), Path::new(&args[2])) {
+    match run(Path::new(&args[0]), Path::new(&args[1]), bench) {
         Ok(out) => print!("{}", out),
         Err(e) => {
             let mut msg = e.to_string();

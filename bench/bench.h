@@ -1,0 +1,72 @@
+// What every benchmark case shares: the programs under test, the run's temp
+// folder, the generated data, and the one way both sides are timed (alternating
+// child processes, median of `repeat` runs).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "child_run.h"
+#include "report.h"
+
+namespace pond::bench {
+
+namespace fs = std::filesystem;
+
+struct Bench {
+  std::string pond;    // the pond binary
+  std::string self;    // this program: the reference's SQL runs in a child of it
+  std::string oracle;  // the tera-oracle binary; empty when it is not built
+  std::string source_dir;
+  fs::path work;       // this run's temp folder
+  long long rows = 0;  // rows of the generated series
+  int repeat = 3;
+
+  // `pond --pond <pond_dir> args…` with stdout to `stdout_path`.
+  ChildRun Pond(const fs::path& pond_dir, const std::vector<std::string>& args,
+                const std::map<std::string, std::string>& env = {},
+                const std::string& stdout_path = "/dev/null") const;
+  // The statements, one after another, on a fresh in-memory DuckDB in a child of
+  // this program (`pond_bench run-sql FILE`), with the session set up as pond's.
+  ChildRun Sql(const std::vector<std::string>& statements) const;
+};
+
+// The generated series: CSV on the host, then stored in a pond as /raw/s.series.
+struct DataSet {
+  fs::path csv;
+  std::vector<std::string> value_columns;  // the 6 DOUBLE columns
+  fs::path pond_dir;                       // pond holding /raw/s.series
+  fs::path blob;                           // its one Parquet blob (the series' rows)
+};
+
+// One side of a comparison: a function that prepares (untimed) and runs (timed)
+// one child process. Alternate runs each side in turn, `repeat` rounds, and gives
+// per side the median and the fastest wall time and the largest peak RSS.
+using Side = std::function<ChildRun()>;
+struct Timing {
+  double seconds = 0;  // median
+  double fastest = 0;  // noise on a shared machine only adds: for near-equal sides
+  long max_rss_kib = 0;
+};
+std::vector<Timing> Alternate(int repeat, const std::vector<Side>& sides);
+
+// Progress on stderr: `bench: <what>`.
+void Progress(const std::string& what);
+
+// Fixtures (fixtures.cc).
+// Writes the series as CSV (15-minute readings from 2020-01-01, 6 DOUBLE columns).
+DataSet GenerateCsv(const Bench& b);
+// The series' one Parquet blob in the pond (the only *.parquet under blobs/).
+fs::path SeriesBlob(const fs::path& pond_dir);
+
+// Cases, each returning its rows.
+std::vector<Row> IngestCase(const Bench& b, DataSet& data);        // 1 (leaves data.pond_dir)
+std::vector<Row> ReduceCase(const Bench& b, const DataSet& data);  // 2
+std::vector<Row> ExportCase(const Bench& b, const DataSet& data);  // 3, 4, 7
+std::vector<Row> RenderCase(const Bench& b);                       // 5
+std::vector<Row> SmallCommandsCase(const Bench& b);                // 6
+
+}  // namespace pond::bench

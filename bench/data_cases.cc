@@ -1,0 +1,239 @@
+// Cases 1-4 and 7: the big series through pond (ingest, temporal-reduce, export)
+// against the DuckDB SQL a user would write by hand for the same result.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "base/error.h"
+#include "bench.h"
+#include "engine/duckdb.h"
+
+namespace pond::bench {
+
+namespace {
+
+using engine::QuoteIdent;
+using engine::QuoteLiteral;
+
+std::string Lit(const fs::path& p) { return QuoteLiteral(p.string()); }
+
+// Rows in the Parquet files matching `glob`, to check both sides wrote the same.
+int64_t ParquetRows(const std::string& glob) {
+  engine::Database db;
+  engine::Connection con(db);
+  return con.Query("SELECT count(*) AS n FROM read_parquet(" + QuoteLiteral(glob) + ")")
+      .at(0, "n")
+      .as_int();
+}
+
+void ExpectSameRows(const std::string& ours, const std::string& reference,
+                    const std::string& what) {
+  const int64_t a = ParquetRows(ours), b = ParquetRows(reference);
+  if (a != b) throw Error(fmt::format("our output has {} rows, the reference's {}", a, b), what);
+}
+
+std::string Rate(double rows, double seconds) {
+  return fmt::format("{:.2f} M rows/s", rows / seconds / 1e6);
+}
+
+// The target path of a COPY statement: the string literal after its last `) TO `.
+std::string CopyTarget(const std::string& sql) {
+  size_t at = sql.rfind(") TO '");
+  if (at == std::string::npos) throw Error("no COPY target", sql);
+  std::string out;
+  for (size_t i = at + 6; i < sql.size(); ++i) {
+    if (sql[i] == '\'') {
+      if (i + 1 < sql.size() && sql[i + 1] == '\'') {
+        out += '\'';
+        ++i;
+        continue;
+      }
+      return out;
+    }
+    out += sql[i];
+  }
+  throw Error("unterminated COPY target", sql);
+}
+
+}  // namespace
+
+std::vector<Row> IngestCase(const Bench& b, DataSet& data) {
+  Progress("1 ingest CSV -> series");
+  const fs::path reference_out = b.work / "ingest-reference.parquet";
+  int round = 0;
+  fs::path pond_dir;
+  Side ours = [&] {
+    if (!pond_dir.empty()) fs::remove_all(pond_dir);
+    pond_dir = b.work / ("pond-" + std::to_string(round++));
+    b.Pond(pond_dir, {"init"});
+    b.Pond(pond_dir, {"mkdir", "-p", "/raw"});
+    return b.Pond(pond_dir, {"copy", data.csv.string(), "/raw/s.series", "--format", "series"});
+  };
+  Side reference = [&] {
+    fs::remove(reference_out);
+    return b.Sql(
+        {fmt::format("COPY (SELECT * FROM read_csv({}, header = true)) TO {} (FORMAT parquet)",
+                     Lit(data.csv), Lit(reference_out))});
+  };
+  auto t = Alternate(b.repeat, {ours, reference});
+  data.pond_dir = pond_dir;
+  data.blob = SeriesBlob(pond_dir);
+  ExpectSameRows(data.blob.string(), reference_out.string(), "ingest");
+  fs::remove(reference_out);
+  Row row{"1", "ingest CSV -> series (pond copy vs read_csv -> Parquet)"};
+  row.ours = t[0].seconds;
+  row.reference = t[1].seconds;
+  row.limit = 1.15;
+  row.ours_rss_kib = t[0].max_rss_kib;
+  row.note = Rate(static_cast<double>(b.rows), t[0].seconds);
+  return {row};
+}
+
+std::vector<Row> ReduceCase(const Bench& b, const DataSet& data) {
+  const fs::path config = b.work / "reduce.yaml";
+  std::ofstream(config) << "in_pattern: /raw/*.series\nout_pattern: $0\n"
+                           "resolutions: [1h, 6h, 1d]\n"
+                           "aggregations: [{type: avg}, {type: min}, {type: max}]\n";
+  b.Pond(data.pond_dir, {"mknod", "temporal-reduce", "/reduced", "--config", config.string()});
+
+  // The same aggregates by hand: per aggregation, every value column, as the factory orders them.
+  std::string aggregates;
+  for (const char* agg : {"avg", "min", "max"})
+    for (const auto& c : data.value_columns)
+      aggregates += fmt::format(", CAST({}({}) AS DOUBLE) AS {}", agg, QuoteIdent(c),
+                                QuoteIdent(c + "." + agg));
+
+  std::vector<Row> rows;
+  for (const auto& [res, interval] : std::vector<std::pair<std::string, std::string>>{
+           {"1h", "1 hour"}, {"6h", "6 hours"}, {"1d", "1 day"}}) {
+    Progress("2 temporal-reduce " + res);
+    const fs::path out = b.work / "reduce-out", reference_out = b.work / "reduce-reference.parquet";
+    Side ours = [&] {
+      fs::remove_all(out);
+      return b.Pond(data.pond_dir, {"export", "--pattern", "/reduced/s/res=" + res + ".series",
+                                    "--dir", out.string()});
+    };
+    Side reference = [&] {
+      fs::remove(reference_out);
+      return b.Sql({fmt::format(
+          "COPY (SELECT time_bucket(INTERVAL '{}', \"timestamp\", TIMESTAMP '1970-01-01') AS "
+          "\"timestamp\"{} FROM read_parquet({}) WHERE \"timestamp\" IS NOT NULL GROUP BY 1 "
+          "ORDER BY 1) TO {} (FORMAT parquet)",
+          interval, aggregates, Lit(data.blob), Lit(reference_out))});
+    };
+    auto t = Alternate(b.repeat, {ours, reference});
+    ExpectSameRows((out / "reduced" / "s" / ("res=" + res) / "*.parquet").string(),
+                   reference_out.string(), "reduce " + res);
+    Row row{"2 " + res, "temporal-reduce " + res + " avg/min/max (export vs time_bucket SQL)"};
+    row.ours = t[0].seconds;
+    row.reference = t[1].seconds;
+    row.limit = 1.10;
+    row.ours_rss_kib = t[0].max_rss_kib;
+    rows.push_back(row);
+    fs::remove_all(out);
+    fs::remove(reference_out);
+  }
+  return rows;
+}
+
+std::vector<Row> ExportCase(const Bench& b, const DataSet& data) {
+  Progress("3 export --temporal year,month");
+  const fs::path out = b.work / "export-out";
+  const fs::path single = b.work / "export-single.parquet";
+  const fs::path partitioned = b.work / "export-partitioned";
+  const std::vector<std::string> export_args = {
+      "export", "--pattern", "/raw/s.series", "--dir", out.string(), "--temporal", "year,month"};
+  Side ours = [&] {
+    fs::remove_all(out);
+    return b.Pond(data.pond_dir, export_args);
+  };
+  Side duckdb_single = [&] {
+    fs::remove(single);
+    return b.Sql({fmt::format("COPY (SELECT * FROM read_parquet({})) TO {} (FORMAT parquet)",
+                              Lit(data.blob), Lit(single))});
+  };
+  Side duckdb_partitioned = [&] {
+    fs::remove_all(partitioned);
+    return b.Sql({fmt::format(
+        "COPY (SELECT *, year(\"timestamp\") AS year, month(\"timestamp\") AS month FROM "
+        "read_parquet({})) TO {} (FORMAT parquet, PARTITION_BY (year, month))",
+        Lit(data.blob), Lit(partitioned))});
+  };
+  auto t = Alternate(b.repeat, {ours, duckdb_single, duckdb_partitioned});
+  ExpectSameRows((out / "raw/s/**/*.parquet").string(), single.string(), "export");
+  ExpectSameRows((partitioned / "**/*.parquet").string(), single.string(), "export");
+  fs::remove(single);
+  fs::remove_all(partitioned);
+
+  Row row3{"3", "export --temporal year,month (vs single-file COPY)"};
+  row3.ours = t[0].seconds;
+  row3.reference = t[1].seconds;
+  row3.limit = 1.10;
+  row3.ours_rss_kib = t[0].max_rss_kib;
+  row3.note = fmt::format("{}; DuckDB PARTITION_BY/single {:.2f}", Rate(b.rows, t[0].seconds),
+                          t[2].seconds / t[1].seconds);
+
+  Row row7{"7", "peak RSS of that export"};
+  row7.ours = static_cast<double>(t[0].max_rss_kib);
+  row7.bound = Bound::kMemoryKib;
+  row7.limit = 1024.0 * 1024;
+  row7.note =
+      fmt::format("DuckDB single-file COPY: {}", FormatKib(static_cast<double>(t[1].max_rss_kib)));
+
+  // Case 4: the statements by which the export wrote its files (from its debug log:
+  // the partition count, the COPYs, the temp tables and setting they use), replayed
+  // one after another with and without what collects metadata (RETURN_STATS, the
+  // count's first and last timestamps), as pond has no switch to turn metadata off.
+  Progress("4 metadata (RETURN_STATS) overhead");
+  fs::remove_all(out);
+  ChildRun logged = b.Pond(data.pond_dir, export_args, {{"POND_LOG", "debug"}});
+  static const std::regex kStaging("/\\.[^/']*\\.pond-staging-[0-9]+");
+  const fs::path replay = b.work / "replay";
+  std::vector<std::string> with_stats, without_stats;
+  size_t copies = 0;
+  std::istringstream lines(logged.err);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t at = line.find("sql: ");
+    if (at == std::string::npos) continue;
+    const std::string sql = line.substr(at + 5);
+    if (!sql.starts_with("COPY (") && !sql.starts_with("CREATE OR REPLACE TEMP TABLE") &&
+        !sql.starts_with("DROP TABLE") && !sql.starts_with("SET threads") &&
+        !sql.starts_with("SELECT epoch_us(p) AS start_us"))
+      continue;
+    copies += sql.starts_with("COPY (");
+    // The staging folder OUT_PARENT/.OUT.pond-staging-<pid> becomes OUT_PARENT/replay.
+    with_stats.push_back(std::regex_replace(sql, kStaging, "/replay"));
+  }
+  fs::remove_all(out);
+  if (copies == 0) throw Error("the export logged no COPY statement", "case 4");
+  static const std::regex kMetadata(
+      ", RETURN_STATS true|, epoch_us\\(min\\(t\\)\\) AS min_us, epoch_us\\(max\\(t\\)\\) AS "
+      "max_us");
+  for (const auto& sql : with_stats)
+    without_stats.push_back(std::regex_replace(sql, kMetadata, ""));
+  if (without_stats == with_stats) throw Error("found no metadata to leave out", "case 4");
+  auto replay_side = [&](const std::vector<std::string>& statements) -> Side {
+    return [&b, &replay, statements] {
+      fs::remove_all(replay);
+      for (const auto& s : statements)
+        if (s.starts_with("COPY (")) fs::create_directories(fs::path(CopyTarget(s)).parent_path());
+      return b.Sql(statements);
+    };
+  };
+  auto m = Alternate(b.repeat, {replay_side(with_stats), replay_side(without_stats)});
+  fs::remove_all(replay);
+  Row row4{"4", "metadata: the export's statements with/without collecting it"};
+  // The two sides differ by little next to the run-to-run noise of a long replay
+  // on a shared machine, so the fastest runs are compared.
+  row4.ours = m[0].fastest;
+  row4.reference = m[1].fastest;
+  row4.limit = 1.02;
+  row4.ours_rss_kib = m[0].max_rss_kib;
+  row4.note = fmt::format("{} COPY statement{}, replayed in one thread; fastest of {}", copies,
+                          copies == 1 ? "" : "s", b.repeat);
+  return {row3, row4, row7};
+}
+
+}  // namespace pond::bench

@@ -1,0 +1,87 @@
+// Case 6: commands a person types, timed as the whole process: `pond list '/**'`
+// on a pond of 10,000 nodes and `pond cat` of a small series in it.
+#include <fmt/format.h>
+
+#include "bench.h"
+#include "store/disk.h"
+#include "store/pond.h"
+
+namespace pond::bench {
+
+namespace {
+
+constexpr int kDirs = 100, kFilesPerDir = 99;  // 100 + 9,900 nodes below the root
+constexpr int kRuns = 9;                       // the median is reported
+
+// The real file system without fsync: a fixture need not survive a power cut, and
+// 10,000 synced writes would take minutes.
+class NoSyncDisk : public store::Disk {
+ public:
+  void MakeDirs(const std::string& dir) override { real_.MakeDirs(dir); }
+  void WriteFile(const std::string& path, const std::string& bytes) override {
+    real_.WriteFile(path, bytes);
+  }
+  void Fsync(const std::string&) override {}
+  void Rename(const std::string& from, const std::string& to) override { real_.Rename(from, to); }
+  void Remove(const std::string& path) override { real_.Remove(path); }
+
+ private:
+  store::Disk& real_ = store::RealDisk();
+};
+
+// /site000 … /site099, each with reading00.csv … reading98.csv, and /small.series
+// (1,000 rows), written through the store in one transaction.
+void BuildWidePond(const fs::path& dir) {
+  NoSyncDisk disk;
+  store::Pond::Init(dir.string(), {"pond_bench"}, {}, &disk);
+  auto pond = store::Pond::OpenWrite(dir.string(), &disk);
+  auto txn = pond->Begin({"pond_bench", "fixture"}, {});
+  for (int d = 0; d < kDirs; ++d) {
+    const std::string site = fmt::format("/site{:03d}", d);
+    txn->Mkdir(site, false);
+    for (int f = 0; f < kFilesPerDir; ++f)
+      txn->WriteData(fmt::format("{}/reading{:02d}.csv", site, f),
+                     fmt::format("timestamp,value\n2024-01-01 00:00:00,{}.{}\n", d, f));
+  }
+  txn->AppendSeries("/small.series",
+                    {"SELECT TIMESTAMP '2024-01-01' + to_minutes(i * 15) AS \"timestamp\", "
+                     "round(10 + random(), 3) AS \"Temperature.C\", round(8 + random(), 3) AS "
+                     "\"DO.mg/L\" FROM range(1000) AS r(i)",
+                     "small series", ""});
+  txn->Commit();
+}
+
+Row Absolute(const std::string& id, const std::string& name, double limit,
+             const std::function<ChildRun()>& run) {
+  std::vector<double> seconds;
+  long rss = 0;
+  for (int i = 0; i < kRuns; ++i) {
+    ChildRun r = run();
+    seconds.push_back(r.seconds);
+    rss = std::max(rss, r.max_rss_kib);
+  }
+  Row row{id, name};
+  row.ours = Median(seconds);
+  row.bound = Bound::kSeconds;
+  row.limit = limit;
+  row.ours_rss_kib = rss;
+  row.note = fmt::format("median of {}", kRuns);
+  return row;
+}
+
+}  // namespace
+
+std::vector<Row> SmallCommandsCase(const Bench& b) {
+  Progress("6 pond list / pond cat");
+  const fs::path dir = b.work / "wide-pond";
+  BuildWidePond(dir);
+  Row list = Absolute("6 list", "pond list '/**', 10,000 nodes (process wall time)", 0.030, [&] {
+    return b.Pond(dir, {"list", "/**"});
+  });
+  Row cat = Absolute("6 cat", "pond cat of a 1,000-row series in that pond", 0.050, [&] {
+    return b.Pond(dir, {"cat", "/small.series"});
+  });
+  return {list, cat};
+}
+
+}  // namespace pond::bench
