@@ -186,7 +186,7 @@ std::vector<Row> ExportCase(const Bench& b, const DataSet& data) {
   // the partition count, the COPYs, the temp tables and setting they use), replayed
   // one after another with and without what collects metadata (RETURN_STATS, the
   // count's first and last timestamps), as pond has no switch to turn metadata off.
-  Progress("4 metadata (RETURN_STATS) overhead");
+  Progress("4 metadata collection overhead");
   fs::remove_all(out);
   ChildRun logged = b.Pond(data.pond_dir, export_args, {{"POND_LOG", "debug"}});
   static const std::regex kStaging("/\\.[^/']*\\.pond-staging-[0-9]+");

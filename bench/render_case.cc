@@ -128,7 +128,8 @@ std::vector<Row> RenderCase(const Bench& b) {
   }
   row.ours = Median(ours);
   row.reference = Median(oracle);
-  row.note = fmt::format("{} renders each, one core, {} KiB output, {}", renders, ours_output.size() / 1024,
+  row.note = fmt::format("{} renders each, one core, {} KiB output, {}", renders,
+                         ours_output.size() / 1024,
                          same ? "same output" : "OUTPUT DIFFERS from the oracle");
   return {row};
 }
