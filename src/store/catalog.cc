@@ -1,5 +1,7 @@
 // The catalog's schema (spec storage.md, "Catalog schema") and the queries that read
 // it for one view. Every statement addresses the catalog as the attached `cat`.
+#include <algorithm>
+
 #include "base/error.h"
 #include "store/pond_impl.h"
 
@@ -72,6 +74,7 @@ TreeSnapshot LoadTree(engine::Connection& con, int64_t seq) {
     if (!row[3].is_null()) n.target = row[3].as_string();
     n.created_seq = row[4].as_int();
     n.created_time_us = row[5].as_int();
+    t.max_id = std::max(t.max_id, n.id);
     t.nodes[n.id] = std::move(n);
   }
   auto entries = con.Prepare(

@@ -129,6 +129,7 @@ std::optional<int64_t> Pond::Impl::Resolve(const std::string& path, bool follow_
 void Pond::Impl::NoteNode(TreeSnapshot::Node node, int64_t parent_id, const std::string& name) {
   if (!snapshot_) return;  // read from the catalog, this node included, when needed
   snapshot_->children[parent_id][name] = node.id;
+  snapshot_->max_id = std::max(snapshot_->max_id, node.id);
   snapshot_->nodes[node.id] = std::move(node);
 }
 
@@ -146,9 +147,7 @@ NodeInfo Pond::Impl::Info(int64_t node_id) const {
   info.target = n.target;
   info.created_seq = n.created_seq;
   info.created_time_us = n.created_time_us;
-  if (n.kind != Kind::kDir && n.kind != Kind::kSymlink) {
-    info.versions = VersionsOf(node_id);
-  }
+  if (n.kind != Kind::kDir && n.kind != Kind::kSymlink) info.versions = VersionsOf(node_id);
   return info;
 }
 

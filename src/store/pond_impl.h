@@ -34,6 +34,7 @@ struct TreeSnapshot {
     int64_t created_seq = 0, created_time_us = 0;
   };
   std::unordered_map<int64_t, Node> nodes;
+  int64_t max_id = 0;  // the largest node id: a new node takes the next one
   std::unordered_map<int64_t, std::map<std::string, int64_t>> children;  // by parent
 };
 

@@ -74,8 +74,8 @@ struct Transaction::Impl {
 
   int64_t CreateNode(const Target& t, Kind kind, const std::string& factory = "",
                      const std::string& link_target = "") {
-    const int64_t id =
-        con().Query("SELECT coalesce(max(node_id), 0) + 1 FROM cat.nodes").at(0, 0).as_int();
+    // The snapshot holds every node (this writer holds the lock): no query for the id.
+    const int64_t id = p.tree_snapshot().max_id + 1;
     con()
         .Prepare("INSERT INTO cat.nodes VALUES ($1, $2, $3, $4, $5)")
         .Bind(1, id)
@@ -104,13 +104,8 @@ struct Transaction::Impl {
                          std::optional<int64_t> rows = {}, std::optional<int64_t> min_ts = {},
                          std::optional<int64_t> max_ts = {}) {
     VersionInfo v;
-    v.version = static_cast<int>(con()
-                                     .Prepare("SELECT coalesce(max(version), 0) + 1 FROM "
-                                              "cat.versions WHERE node_id = $1")
-                                     .Bind(1, node_id)
-                                     .Execute()
-                                     .at(0, 0)
-                                     .as_int());
+    const std::vector<VersionInfo>& known = p.VersionsOf(node_id);
+    v.version = known.empty() ? 1 : known.back().version + 1;
     v.txn_seq = seq;
     v.time_us = NowMicros();
     v.blob = blob.hash;
@@ -309,6 +304,7 @@ void Transaction::Commit() {
   impl_->p.last_seq = impl_->seq;
   impl_->p.view_seq = impl_->seq;
   impl_->p.in_transaction = false;
+  impl_->p.InvalidateTree();  // what was noted carries the begin time, not the commit time
   spdlog::debug("committed transaction {}", impl_->seq);
 }
 
