@@ -5,6 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <functional>
+#include <sstream>
+
 #include "fake_hydrovu.h"
 #include "support/scenario.h"
 
@@ -126,7 +130,7 @@ TEST_F(HydroVuTest, AFailedDeviceCommitsNothingAndOthersStillRun) {
   RunResult r = P({"run", "/etc/hydrovu", "collect"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("pond: error: malformed HydroVu response"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("(device 123)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(device 123, page 2)\n"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("1 of 2 devices failed (/etc/hydrovu)"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("Silver (456): 6 rows"), std::string::npos) << r.out;
   EXPECT_EQ(P({"cat", "/hydrovu/devices/123/BDock.series"}).exit_code, 1);
@@ -143,6 +147,83 @@ TEST_F(HydroVuTest, HangTimesOutAndAuthFailureStopsTheRun) {
   r = P({"run", "/etc/hydrovu", "collect"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "pond: error: HydroVu authentication failed (HTTP 401) (/etc/hydrovu)\n");
+}
+
+// Faults aimed at BDock's data calls: each fails that device alone with one line
+// naming it, the run exits 1, Silver still commits, and nothing of BDock is written.
+TEST_F(HydroVuTest, EachDataFaultFailsThatDeviceOnly) {
+  Mknod("retry_attempts: 1\n");
+  fake_.AimFaultsAt("/locations/123/data");
+  struct Case {
+    std::function<void()> inject;
+    std::string error;  // the device's line on stderr
+  };
+  const std::vector<Case> cases = {
+      {[&] { fake_.FailApiCalls(403, 1); },
+       "pond: error: HydroVu request failed (HTTP 403) (device 123, page 1)"},
+      {[&] { fake_.FailApiCalls(500, 2); },
+       "pond: error: HydroVu request failed after 2 attempts: HTTP 500 (device 123, page 1)"},
+      {[&] { fake_.HangApiCalls(2, std::chrono::milliseconds(3000)); },
+       "pond: error: HydroVu request failed after 2 attempts: HTTP request failed: "},
+      {[&] { fake_.UseMilliseconds(true); },
+       "pond: error: HydroVu timestamp 1719792000000 is past the year 3000 (milliseconds "
+       "instead of seconds?) (device 123, page 1)"},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE(cases[i].error);
+    cases[i].inject();
+    RunResult r = P({"run", "/etc/hydrovu", "collect"});
+    fake_.UseMilliseconds(false);
+    EXPECT_EQ(r.exit_code, 1);
+    std::vector<std::string> errors;  // after any retry warnings
+    std::istringstream lines(r.err);
+    for (std::string l; std::getline(lines, l);)
+      if (l.starts_with("pond: error: ")) errors.push_back(l);
+    ASSERT_EQ(errors.size(), 2u) << r.err;
+    EXPECT_TRUE(errors[0].starts_with(cases[i].error)) << r.err;
+    EXPECT_TRUE(errors[0].ends_with("(device 123, page 1)")) << r.err;
+    EXPECT_EQ(errors[1], "pond: error: 1 of 2 devices failed (/etc/hydrovu)");
+    EXPECT_EQ(r.out, i == 0 ? "Silver (456): 6 rows, 2024-07-01T00:00:00Z .. 2024-07-01T01:15:00Z, "
+                              "transaction 4\n"
+                            : "Silver (456): 0 new rows\n");
+    EXPECT_EQ(P({"cat", "/hydrovu/devices/123/BDock.series"}).exit_code, 1);
+    EXPECT_EQ(nlohmann::json::parse(Ok({"--json", "log"}).out).size(), 4u);  // init, mkdir, mknod, Silver
+  }
+  // With the faults gone the next run collects BDock from the start.
+  RunResult r = Ok({"run", "/etc/hydrovu", "collect"});
+  EXPECT_TRUE(r.out.starts_with("BDock (123): 10 rows, 2024-07-01T00:00:00Z")) << r.out;
+}
+
+// `start_time` (Unix seconds) is where a device without a series starts.
+TEST_F(HydroVuTest, NewDeviceStartsAtStartTime) {
+  Mknod("start_time: " + std::to_string(kJul1 + 3600) + "\n");
+  RunResult r = Ok({"run", "/etc/hydrovu", "collect"});
+  EXPECT_EQ(fake_.requests_to("/123/data").at(0).Query("startTime"), std::to_string(kJul1 + 3600));
+  EXPECT_EQ(r.out,
+            "BDock (123): 6 rows, 2024-07-01T01:00:00Z .. 2024-07-01T02:15:00Z, transaction 4\n"
+            "Silver (456): 2 rows, 2024-07-01T01:00:00Z .. 2024-07-01T01:15:00Z, transaction 5\n");
+}
+
+// On a terminal, stderr shows each device's pages and points as they arrive;
+// --quiet, or stderr not a terminal, shows none.
+TEST_F(HydroVuTest, ProgressOnATerminalOnly) {
+  Mknod();
+  RunResult r = testing::PondOnTerminal({"--pond", pond_, "run", "/etc/hydrovu", "collect"},
+                                        {{"HYDROVU_SECRET", "fake-client-secret"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // 10 timestamps at 4 per page: 3 pages, 19 readings (DO has 9).
+  EXPECT_NE(r.err.find("\rBDock (123): 1 pages, 8 points"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\rBDock (123): 3 pages, 19 points"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\rSilver (456): 2 pages, 6 points"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.substr(0, 12), "BDock (123):");
+  fake_.AddLocation({123, "B Dock", {Param("1", "1", kJul1 + 900 * 10, 1, 19.0)}});
+  r = testing::PondOnTerminal({"--pond", pond_, "--quiet", "run", "/etc/hydrovu", "collect"},
+                              {{"HYDROVU_SECRET", "fake-client-secret"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out, "");
+  fake_.AddLocation({123, "B Dock", {Param("1", "1", kJul1 + 900 * 11, 1, 19.0)}});
+  EXPECT_EQ(P({"run", "/etc/hydrovu", "collect"}).err, "");  // stderr a pipe
 }
 
 TEST_F(HydroVuTest, SecretsNeverAppear) {

@@ -105,8 +105,12 @@ void Collect(const std::string& dir, const std::string& path, const std::string&
   hooks.on_failure = [&](const collect::HydroVuDevice& d, const Error& e) {
     if (progress) std::fprintf(stderr, "\n");
     std::fflush(stdout);
-    std::fprintf(stderr, "pond: error: %s (device %lld)\n", e.message().c_str(),
-                 static_cast<long long>(d.id));
+    // The collector's errors name the device and page already; a store error
+    // names a pond path, and gets the device added.
+    const std::string device = "device " + std::to_string(d.id);
+    std::fprintf(stderr, "pond: error: %s\n",
+                 e.where().starts_with(device) ? e.what()
+                                               : Error(e.what(), device).what());
   };
   if (progress) {
     hooks.progress = [](const collect::HydroVuDevice& d, int pages, int64_t points) {

@@ -173,6 +173,11 @@ void FakeHydroVu::UseMilliseconds(bool on) {
   milliseconds_ = on;
 }
 
+void FakeHydroVu::AimFaultsAt(std::string part) {
+  std::lock_guard lock(mutex_);
+  fault_path_ = std::move(part);
+}
+
 std::vector<RecordedRequest> FakeHydroVu::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
@@ -234,11 +239,12 @@ void FakeHydroVu::Record(const httplib::Request& req, const httplib::Response& r
 
 bool FakeHydroVu::AdmitApiCall(const httplib::Request& req, httplib::Response& res) {
   std::unique_lock lock(mutex_);
-  if (hangs_ > 0) {
+  const bool aimed = req.path.find(fault_path_) != std::string::npos;
+  if (aimed && hangs_ > 0) {
     --hangs_;
     stop_cv_.wait_for(lock, hang_delay_, [this] { return stopping_; });
   }
-  if (!faults_.empty()) {
+  if (aimed && !faults_.empty()) {
     Fault fault = faults_.front();
     faults_.erase(faults_.begin());
     if (fault.retry_after_s >= 0) {

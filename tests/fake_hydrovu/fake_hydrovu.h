@@ -103,6 +103,9 @@ class FakeHydroVu {
   void HangApiCalls(int times, std::chrono::milliseconds delay);
   // Serve timestamps in milliseconds (what a broken server might do).
   void UseMilliseconds(bool on);
+  // From now on FailApiCalls and HangApiCalls apply only to API calls whose path
+  // contains `part` (e.g. "/locations/123/data"); "" (the default) means all.
+  void AimFaultsAt(std::string part);
 
   // Inspection.
   std::vector<RecordedRequest> requests() const;
@@ -138,6 +141,7 @@ class FakeHydroVu {
   std::map<std::string, std::string> unit_names_;
   std::vector<FakeLocation> locations_;
   std::vector<Fault> faults_;
+  std::string fault_path_;  // faults and hangs apply to paths containing it
   int hangs_ = 0;
   std::chrono::milliseconds hang_delay_{0};
   int token_status_ = 200;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -37,11 +38,21 @@ std::vector<std::string> MergedEnv(const std::map<std::string, std::string>& ext
 }  // namespace
 
 RunResult Run(const std::string& program, const std::vector<std::string>& args,
-              const std::map<std::string, std::string>& env, const std::string& stdin_text) {
+              const std::map<std::string, std::string>& env, const std::string& stdin_text,
+              bool stderr_on_terminal) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 ||
-      pipe2(err_pipe, O_CLOEXEC) != 0)
+  if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0)
     throw std::runtime_error("pipe failed");
+  if (stderr_on_terminal) {
+    // [0] is the terminal's master side, read here; [1] the child's stderr. Once
+    // the child has exited, reading the master fails with EIO: the end.
+    if (openpty(&err_pipe[0], &err_pipe[1], nullptr, nullptr, nullptr) != 0)
+      throw std::runtime_error("openpty failed");
+    fcntl(err_pipe[0], F_SETFD, FD_CLOEXEC);
+    fcntl(err_pipe[1], F_SETFD, FD_CLOEXEC);
+  } else if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
@@ -124,6 +135,11 @@ const std::string& PondBinary() {
 RunResult Pond(const std::vector<std::string>& args,
                const std::map<std::string, std::string>& env) {
   return Run(PondBinary(), args, env);
+}
+
+RunResult PondOnTerminal(const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env) {
+  return Run(PondBinary(), args, env, "", true);
 }
 
 TempDir::TempDir() {

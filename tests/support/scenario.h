@@ -16,10 +16,12 @@ struct RunResult {
 };
 
 // Runs `program args...` with extra environment variables (added to, or replacing,
-// the test's own), optional stdin text, and returns what it did.
+// the test's own), optional stdin text, and returns what it did. With
+// `stderr_on_terminal`, stderr is a pseudo-terminal (what a user at a terminal
+// sees: progress lines), and `err` is what came through it.
 RunResult Run(const std::string& program, const std::vector<std::string>& args,
               const std::map<std::string, std::string>& env = {},
-              const std::string& stdin_text = "");
+              const std::string& stdin_text = "", bool stderr_on_terminal = false);
 
 // The `pond` binary under test ($POND_BINARY, else the build's).
 const std::string& PondBinary();
@@ -27,6 +29,9 @@ const std::string& PondBinary();
 // Runs the pond binary.
 RunResult Pond(const std::vector<std::string>& args,
                const std::map<std::string, std::string>& env = {});
+// Runs the pond binary with stderr on a pseudo-terminal.
+RunResult PondOnTerminal(const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env = {});
 
 // A fresh temporary directory, removed (recursively) on destruction.
 class TempDir {
