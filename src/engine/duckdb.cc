@@ -223,6 +223,12 @@ size_t Result::ColumnIndex(std::string_view name) const {
   throw Error(fmt::format("result has no column '{}'", name));
 }
 
+Row Result::Rows::at(size_t i) const {
+  if (i >= r_->row_count())
+    throw Error(fmt::format("row {} of a result of {} rows", i, r_->row_count()));
+  return r_->row(i);
+}
+
 Result Result::Consume(duckdb_result* res) {
   Result r;
   idx_t ncol = duckdb_column_count(res);
@@ -232,23 +238,32 @@ Result Result::Consume(duckdb_result* res) {
     types.push_back(std::make_unique<LogicalType>(duckdb_column_logical_type(res, c)));
     r.types_.push_back(TypeName(types.back()->get()));
   }
+  // The chunks first, then the values in one allocation of the known size.
+  std::vector<duckdb_data_chunk> chunks;
+  auto release = [&] {
+    for (auto& chunk : chunks) duckdb_destroy_data_chunk(&chunk);
+    duckdb_destroy_result(res);
+  };
   try {
     while (duckdb_data_chunk chunk = duckdb_fetch_chunk(*res)) {
-      idx_t n = duckdb_data_chunk_get_size(chunk);
-      size_t base = r.rows_.size();
-      r.rows_.resize(base + n, std::vector<Value>(ncol));
+      chunks.push_back(chunk);
+      r.rows_ += duckdb_data_chunk_get_size(chunk);
+    }
+    r.values_.resize(r.rows_ * ncol);
+    size_t base = 0;
+    for (duckdb_data_chunk chunk : chunks) {
+      const idx_t n = duckdb_data_chunk_get_size(chunk);
       for (idx_t c = 0; c < ncol; ++c) {
         duckdb_vector vec = duckdb_data_chunk_get_vector(chunk, c);
-        for (idx_t i = 0; i < n; ++i) r.rows_[base + i][c] = Decode(vec, types[c]->get(), i);
+        for (idx_t i = 0; i < n; ++i) r.values_[(base + i) * ncol + c] = Decode(vec, types[c]->get(), i);
       }
-      duckdb_destroy_data_chunk(&chunk);
-      if (n == 0) break;
+      base += n;
     }
   } catch (...) {
-    duckdb_destroy_result(res);
+    release();
     throw;
   }
-  duckdb_destroy_result(res);
+  release();
   return r;
 }
 

@@ -81,16 +81,17 @@ const TreeSnapshot& Pond::Impl::tree_snapshot() const {
   return *snapshot_;
 }
 
-const std::vector<VersionInfo>& Pond::Impl::VersionsOf(int64_t node_id) const {
-  static const std::vector<VersionInfo> kNone;
+const VersionList& Pond::Impl::VersionsOf(int64_t node_id) const {
+  static const VersionList kNone;
   if (auto it = versions_.find(node_id); it != versions_.end()) return it->second;
   if (all_versions_) return kNone;
   if (version_queries_ < kVersionQueries) {
     ++version_queries_;
-    auto one = catalog::LoadVersions(*con, view_seq, node_id);
-    return versions_[node_id] = std::move(one[node_id]);
+    auto one = catalog::LoadVersions(*con, view_seq, node_id, tree_snapshot());
+    return versions_[node_id] = VersionList(std::move(one[node_id]));
   }
-  versions_ = catalog::LoadVersions(*con, view_seq, std::nullopt);
+  for (auto& [id, list] : catalog::LoadVersions(*con, view_seq, std::nullopt, tree_snapshot()))
+    versions_[id] = VersionList(std::move(list));
   all_versions_ = true;
   auto it = versions_.find(node_id);
   return it == versions_.end() ? kNone : it->second;
@@ -135,7 +136,8 @@ void Pond::Impl::NoteNode(TreeSnapshot::Node node, int64_t parent_id, const std:
 
 void Pond::Impl::NoteVersion(int64_t node_id, VersionInfo version) {
   // A node not read yet gets its versions, this one included, from the catalog.
-  if (all_versions_ || versions_.count(node_id)) versions_[node_id].push_back(std::move(version));
+  if (all_versions_ || versions_.count(node_id))
+    versions_[node_id] = versions_[node_id].Plus(std::move(version));
 }
 
 NodeInfo Pond::Impl::Info(int64_t node_id) const {

@@ -104,7 +104,7 @@ struct Transaction::Impl {
                          std::optional<int64_t> rows = {}, std::optional<int64_t> min_ts = {},
                          std::optional<int64_t> max_ts = {}) {
     VersionInfo v;
-    const std::vector<VersionInfo>& known = p.VersionsOf(node_id);
+    const VersionList& known = p.VersionsOf(node_id);
     v.version = known.empty() ? 1 : known.back().version + 1;
     v.txn_seq = seq;
     v.time_us = NowMicros();
