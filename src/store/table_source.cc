@@ -132,13 +132,17 @@ std::vector<Column> DescribeSource(engine::Connection& con, const std::string& s
   return out;
 }
 
+std::vector<Column> SourceColumns(engine::Connection& con, const TableSource& source) {
+  return source.columns.empty() ? DescribeSource(con, source.sql, source.label) : source.columns;
+}
+
 std::string SeriesSelect(engine::Connection& con, const TableSource& source,
                          std::vector<Column>* columns) {
   if (!source.timestamp_unit.empty() && source.timestamp_unit != "s" &&
       source.timestamp_unit != "ms")
     throw Error("timestamp unit must be s or ms, not '" + source.timestamp_unit + "'",
                 source.label);
-  std::vector<Column> cols = DescribeSource(con, source.sql, source.label);
+  std::vector<Column> cols = SourceColumns(con, source);
   int t = FindTimeColumn(cols);
   if (t < 0)
     throw Error("no time column (timestamp, time, ts, datetime or Date Time)", source.label);
@@ -236,6 +240,7 @@ TableSource HostFileSource(engine::Connection& con, const std::string& path,
                     " columns, DuckDB found " + std::to_string(cols.size()) + ")",
                 path);
   }
+  s.columns = std::move(cols);
   return s;
 }
 

@@ -15,6 +15,8 @@ namespace pond::store {
 // The columns `select_sql` yields (DESCRIBE). Errors are SourceError(…, label).
 std::vector<Column> DescribeSource(engine::Connection& con, const std::string& select_sql,
                                    const std::string& label);
+// `source.columns`, or DescribeSource when they are not known.
+std::vector<Column> SourceColumns(engine::Connection& con, const TableSource& source);
 
 // The SELECT that turns `source` into series rows, columns in source order, with the
 // time column renamed to "timestamp" and converted to TIMESTAMP (UTC):

@@ -238,7 +238,7 @@ VersionInfo Transaction::WriteTable(const std::string& path, const TableSource& 
   Impl::Target t = impl_->PrepareTarget(path);
   auto existing = impl_->ExistingFile(t, Kind::kTable);
   bool has_timestamp = false;
-  for (const auto& c : DescribeSource(impl_->con(), source.sql, source.label))
+  for (const auto& c : SourceColumns(impl_->con(), source))
     has_timestamp |= c.name == "timestamp" && c.type == "TIMESTAMP";
   auto [blob, stats] = impl_->WriteParquet("SELECT * FROM (" + source.sql + ") AS __pond_source",
                                            source.label, has_timestamp);
