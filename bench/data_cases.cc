@@ -40,6 +40,17 @@ std::string Rate(double rows, double seconds) {
   return fmt::format("{:.2f} M rows/s", rows / seconds / 1e6);
 }
 
+// A case measured side by side: ours against the reference, ratio within `limit`.
+Row SideBySide(std::string id, std::string name, const Timing& ours, const Timing& reference,
+               double limit) {
+  Row row{std::move(id), std::move(name)};
+  row.ours = ours.seconds;
+  row.reference = reference.seconds;
+  row.limit = limit;
+  row.ours_rss_kib = ours.max_rss_kib;
+  return row;
+}
+
 // The target path of a COPY statement: the string literal after its last `) TO `.
 std::string CopyTarget(const std::string& sql) {
   size_t at = sql.rfind(") TO '");
@@ -84,11 +95,8 @@ std::vector<Row> IngestCase(const Bench& b, DataSet& data) {
   data.blob = SeriesBlob(pond_dir);
   ExpectSameRows(data.blob.string(), reference_out.string(), "ingest");
   fs::remove(reference_out);
-  Row row{"1", "ingest CSV -> series (pond copy vs read_csv -> Parquet)"};
-  row.ours = t[0].seconds;
-  row.reference = t[1].seconds;
-  row.limit = 1.15;
-  row.ours_rss_kib = t[0].max_rss_kib;
+  Row row = SideBySide("1", "ingest CSV -> series (pond copy vs read_csv -> Parquet)", t[0], t[1],
+                       1.15);
   row.note = Rate(static_cast<double>(b.rows), t[0].seconds);
   return {row};
 }
@@ -128,12 +136,9 @@ std::vector<Row> ReduceCase(const Bench& b, const DataSet& data) {
     auto t = Alternate(b.repeat, {ours, reference});
     ExpectSameRows((out / "reduced" / "s" / ("res=" + res) / "*.parquet").string(),
                    reference_out.string(), "reduce " + res);
-    Row row{"2 " + res, "temporal-reduce " + res + " avg/min/max (export vs time_bucket SQL)"};
-    row.ours = t[0].seconds;
-    row.reference = t[1].seconds;
-    row.limit = 1.10;
-    row.ours_rss_kib = t[0].max_rss_kib;
-    rows.push_back(row);
+    rows.push_back(SideBySide("2 " + res,
+                              "temporal-reduce " + res + " avg/min/max (export vs time_bucket SQL)",
+                              t[0], t[1], 1.10));
     fs::remove_all(out);
     fs::remove(reference_out);
   }
@@ -169,11 +174,7 @@ std::vector<Row> ExportCase(const Bench& b, const DataSet& data) {
   fs::remove(single);
   fs::remove_all(partitioned);
 
-  Row row3{"3", "export --temporal year,month (vs single-file COPY)"};
-  row3.ours = t[0].seconds;
-  row3.reference = t[1].seconds;
-  row3.limit = 1.10;
-  row3.ours_rss_kib = t[0].max_rss_kib;
+  Row row3 = SideBySide("3", "export --temporal year,month (vs single-file COPY)", t[0], t[1], 1.10);
   row3.note = fmt::format("{}; DuckDB PARTITION_BY/single {:.2f}", Rate(b.rows, t[0].seconds),
                           t[2].seconds / t[1].seconds);
 
