@@ -1,10 +1,10 @@
 #include "collect/http_client.h"
 
-#include <curl/curl.h>
+#include "collect/curl_library.h"
+
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 
 namespace pond::collect {
 
@@ -65,17 +65,12 @@ TransportError::Kind KindOf(CURLcode code) {
   }
 }
 
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 // Owns a curl_slist.
 struct HeaderList {
   curl_slist* list = nullptr;
-  ~HeaderList() { curl_slist_free_all(list); }
+  ~HeaderList() { Curl().curl_slist_free_all(list); }
   void Add(const std::string& line) {
-    curl_slist* grown = curl_slist_append(list, line.c_str());
+    curl_slist* grown = Curl().curl_slist_append(list, line.c_str());
     if (grown == nullptr) throw Error("out of memory building HTTP headers");
     list = grown;
   }
@@ -108,16 +103,15 @@ std::optional<std::string> HttpResponse::Header(std::string_view name) const {
 }
 
 CurlTransport::CurlTransport(HttpTimeouts timeouts) : timeouts_(timeouts) {
-  InitCurlOnce();
-  curl_ = curl_easy_init();
+  curl_ = Curl().curl_easy_init();
   if (curl_ == nullptr) throw Error("cannot initialise libcurl");
 }
 
-CurlTransport::~CurlTransport() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+CurlTransport::~CurlTransport() { Curl().curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 HttpResponse CurlTransport::Send(const HttpRequest& request) {
   CURL* curl = static_cast<CURL*>(curl_);
-  curl_easy_reset(curl);  // keeps the connection cache, drops the last request's options
+  Curl().curl_easy_reset(curl);  // keeps the connection cache, drops the last request's options
 
   HttpResponse response;
   HeaderList header_list;
@@ -127,34 +121,34 @@ HttpResponse CurlTransport::Send(const HttpRequest& request) {
   }
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+  Curl().curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  Curl().curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  Curl().curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  Curl().curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(std::min(timeouts_.connect, timeouts_.total).count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts_.total.count()));
-  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "duckpond-hydrovu/0.1");
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.list);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  Curl().curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts_.total.count()));
+  Curl().curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
+  Curl().curl_easy_setopt(curl, CURLOPT_USERAGENT, "duckpond-hydrovu/0.1");
+  Curl().curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.list);
+  Curl().curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  Curl().curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+  Curl().curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  Curl().curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
+  Curl().curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   if (request.method == HttpRequest::Method::kPost) {
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+    Curl().curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    Curl().curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
+    Curl().curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
   }
 
-  CURLcode code = curl_easy_perform(curl);
+  CURLcode code = Curl().curl_easy_perform(curl);
   if (code != CURLE_OK) {
-    std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
+    std::string detail = error_buffer[0] != '\0' ? error_buffer : Curl().curl_easy_strerror(code);
     throw TransportError(KindOf(code), "HTTP request failed: " + detail, request.url);
   }
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  Curl().curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
   return response;
 }

@@ -1,5 +1,7 @@
 #include "engine/duckdb.h"
 
+#include "engine/duckdb_library.h"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -16,18 +18,18 @@ namespace {
 class LogicalType {
  public:
   explicit LogicalType(duckdb_logical_type t) : t_(t) {}
-  ~LogicalType() { duckdb_destroy_logical_type(&t_); }
+  ~LogicalType() { Lib().duckdb_destroy_logical_type(&t_); }
   LogicalType(const LogicalType&) = delete;
   LogicalType& operator=(const LogicalType&) = delete;
   duckdb_logical_type get() const { return t_; }
-  duckdb_type id() const { return duckdb_get_type_id(t_); }
+  duckdb_type id() const { return Lib().duckdb_get_type_id(t_); }
 
  private:
   duckdb_logical_type t_;
 };
 
 std::string TypeName(duckdb_logical_type t) {
-  switch (duckdb_get_type_id(t)) {
+  switch (Lib().duckdb_get_type_id(t)) {
     case DUCKDB_TYPE_BOOLEAN: return "BOOLEAN";
     case DUCKDB_TYPE_TINYINT: return "TINYINT";
     case DUCKDB_TYPE_SMALLINT: return "SMALLINT";
@@ -55,26 +57,26 @@ std::string TypeName(duckdb_logical_type t) {
     case DUCKDB_TYPE_ENUM: return "ENUM";
     case DUCKDB_TYPE_SQLNULL: return "NULL";
     case DUCKDB_TYPE_DECIMAL:
-      return fmt::format("DECIMAL({},{})", duckdb_decimal_width(t), duckdb_decimal_scale(t));
+      return fmt::format("DECIMAL({},{})", Lib().duckdb_decimal_width(t), Lib().duckdb_decimal_scale(t));
     case DUCKDB_TYPE_LIST: {
-      LogicalType child(duckdb_list_type_child_type(t));
+      LogicalType child(Lib().duckdb_list_type_child_type(t));
       return TypeName(child.get()) + "[]";
     }
     case DUCKDB_TYPE_MAP: {
-      LogicalType k(duckdb_map_type_key_type(t)), v(duckdb_map_type_value_type(t));
+      LogicalType k(Lib().duckdb_map_type_key_type(t)), v(Lib().duckdb_map_type_value_type(t));
       return "MAP(" + TypeName(k.get()) + ", " + TypeName(v.get()) + ")";
     }
     case DUCKDB_TYPE_STRUCT: {
       std::string out = "STRUCT(";
-      for (idx_t i = 0; i < duckdb_struct_type_child_count(t); ++i) {
-        char* name = duckdb_struct_type_child_name(t, i);
-        LogicalType child(duckdb_struct_type_child_type(t, i));
+      for (idx_t i = 0; i < Lib().duckdb_struct_type_child_count(t); ++i) {
+        char* name = Lib().duckdb_struct_type_child_name(t, i);
+        LogicalType child(Lib().duckdb_struct_type_child_type(t, i));
         out += (i ? ", " : "") + QuoteIdent(name) + " " + TypeName(child.get());
-        duckdb_free(name);
+        Lib().duckdb_free(name);
       }
       return out + ")";
     }
-    default: return fmt::format("TYPE#{}", static_cast<int>(duckdb_get_type_id(t)));
+    default: return fmt::format("TYPE#{}", static_cast<int>(Lib().duckdb_get_type_id(t)));
   }
 }
 
@@ -92,8 +94,8 @@ Value FromUnsigned(uint64_t u) {
 }
 
 Value DecodeDecimal(duckdb_logical_type t, void* data, idx_t row) {
-  double scale = std::pow(10.0, duckdb_decimal_scale(t));
-  switch (duckdb_decimal_internal_type(t)) {
+  double scale = std::pow(10.0, Lib().duckdb_decimal_scale(t));
+  switch (Lib().duckdb_decimal_internal_type(t)) {
     case DUCKDB_TYPE_SMALLINT: return Value(static_cast<int16_t*>(data)[row] / scale);
     case DUCKDB_TYPE_INTEGER: return Value(static_cast<int32_t*>(data)[row] / scale);
     case DUCKDB_TYPE_BIGINT: return Value(static_cast<int64_t*>(data)[row] / scale);
@@ -107,10 +109,10 @@ Value DecodeDecimal(duckdb_logical_type t, void* data, idx_t row) {
 
 // Decodes row `row` of `vec` (whose type is `t`) into a Value.
 Value Decode(duckdb_vector vec, duckdb_logical_type t, idx_t row) {
-  uint64_t* validity = duckdb_vector_get_validity(vec);
-  if (validity != nullptr && !duckdb_validity_row_is_valid(validity, row)) return Value();
-  void* data = duckdb_vector_get_data(vec);
-  switch (duckdb_get_type_id(t)) {
+  uint64_t* validity = Lib().duckdb_vector_get_validity(vec);
+  if (validity != nullptr && !Lib().duckdb_validity_row_is_valid(validity, row)) return Value();
+  void* data = Lib().duckdb_vector_get_data(vec);
+  switch (Lib().duckdb_get_type_id(t)) {
     case DUCKDB_TYPE_BOOLEAN: return Value(static_cast<bool*>(data)[row]);
     case DUCKDB_TYPE_TINYINT: return Value(int64_t{static_cast<int8_t*>(data)[row]});
     case DUCKDB_TYPE_SMALLINT: return Value(int64_t{static_cast<int16_t*>(data)[row]});
@@ -134,12 +136,12 @@ Value Decode(duckdb_vector vec, duckdb_logical_type t, idx_t row) {
     case DUCKDB_TYPE_VARCHAR:
     case DUCKDB_TYPE_BLOB: {
       auto* s = &static_cast<duckdb_string_t*>(data)[row];
-      return Value(std::string(duckdb_string_t_data(s), duckdb_string_t_length(*s)));
+      return Value(std::string(Lib().duckdb_string_t_data(s), Lib().duckdb_string_t_length(*s)));
     }
     case DUCKDB_TYPE_LIST: {
       auto entry = static_cast<duckdb_list_entry*>(data)[row];
-      LogicalType child_t(duckdb_list_type_child_type(t));
-      duckdb_vector child = duckdb_list_vector_get_child(vec);
+      LogicalType child_t(Lib().duckdb_list_type_child_type(t));
+      duckdb_vector child = Lib().duckdb_list_vector_get_child(vec);
       List out;
       out.reserve(entry.length);
       for (idx_t i = 0; i < entry.length; ++i)
@@ -149,10 +151,10 @@ Value Decode(duckdb_vector vec, duckdb_logical_type t, idx_t row) {
     case DUCKDB_TYPE_MAP: {
       // A MAP is a LIST of STRUCT(key, value).
       auto entry = static_cast<duckdb_list_entry*>(data)[row];
-      LogicalType key_t(duckdb_map_type_key_type(t)), val_t(duckdb_map_type_value_type(t));
-      duckdb_vector entries = duckdb_list_vector_get_child(vec);
-      duckdb_vector keys = duckdb_struct_vector_get_child(entries, 0);
-      duckdb_vector vals = duckdb_struct_vector_get_child(entries, 1);
+      LogicalType key_t(Lib().duckdb_map_type_key_type(t)), val_t(Lib().duckdb_map_type_value_type(t));
+      duckdb_vector entries = Lib().duckdb_list_vector_get_child(vec);
+      duckdb_vector keys = Lib().duckdb_struct_vector_get_child(entries, 0);
+      duckdb_vector vals = Lib().duckdb_struct_vector_get_child(entries, 1);
       MapEntries out;
       out.reserve(entry.length);
       for (idx_t i = 0; i < entry.length; ++i)
@@ -162,11 +164,11 @@ Value Decode(duckdb_vector vec, duckdb_logical_type t, idx_t row) {
     }
     case DUCKDB_TYPE_STRUCT: {
       StructFields out;
-      for (idx_t i = 0; i < duckdb_struct_type_child_count(t); ++i) {
-        char* name = duckdb_struct_type_child_name(t, i);
-        LogicalType child_t(duckdb_struct_type_child_type(t, i));
-        out.emplace_back(name, Decode(duckdb_struct_vector_get_child(vec, i), child_t.get(), row));
-        duckdb_free(name);
+      for (idx_t i = 0; i < Lib().duckdb_struct_type_child_count(t); ++i) {
+        char* name = Lib().duckdb_struct_type_child_name(t, i);
+        LogicalType child_t(Lib().duckdb_struct_type_child_type(t, i));
+        out.emplace_back(name, Decode(Lib().duckdb_struct_vector_get_child(vec, i), child_t.get(), row));
+        Lib().duckdb_free(name);
       }
       return Value::FromStruct(std::move(out));
     }
@@ -179,7 +181,7 @@ void LogSql(const std::string& sql) { spdlog::debug("sql: {}", sql); }
 
 }  // namespace
 
-std::string LibraryVersion() { return duckdb_library_version(); }
+std::string LibraryVersion() { return Lib().duckdb_library_version(); }
 
 std::string QuoteIdent(std::string_view name) {
   std::string out = "\"";
@@ -201,21 +203,21 @@ std::string QuoteLiteral(std::string_view text) {
 
 Database::Database(const std::string& path, bool read_only) {
   duckdb_config config = nullptr;
-  if (duckdb_create_config(&config) != DuckDBSuccess) throw Error("cannot create DuckDB config");
-  if (read_only) duckdb_set_config(config, "access_mode", "READ_ONLY");
+  if (Lib().duckdb_create_config(&config) != DuckDBSuccess) throw Error("cannot create DuckDB config");
+  if (read_only) Lib().duckdb_set_config(config, "access_mode", "READ_ONLY");
   // DuckPond never installs or loads extensions from the network at run time.
-  duckdb_set_config(config, "autoinstall_known_extensions", "false");
+  Lib().duckdb_set_config(config, "autoinstall_known_extensions", "false");
   char* err = nullptr;
-  duckdb_state st = duckdb_open_ext(path.empty() ? nullptr : path.c_str(), &db_, config, &err);
-  duckdb_destroy_config(&config);
+  duckdb_state st = Lib().duckdb_open_ext(path.empty() ? nullptr : path.c_str(), &db_, config, &err);
+  Lib().duckdb_destroy_config(&config);
   if (st != DuckDBSuccess) {
     std::string msg = err ? err : "unknown error";
-    duckdb_free(err);
+    Lib().duckdb_free(err);
     throw Error("cannot open database: " + msg, path.empty() ? ":memory:" : path);
   }
 }
 
-Database::~Database() { duckdb_close(&db_); }
+Database::~Database() { Lib().duckdb_close(&db_); }
 
 size_t Result::ColumnIndex(std::string_view name) const {
   for (size_t i = 0; i < names_.size(); ++i)
@@ -229,32 +231,37 @@ Row Result::Rows::at(size_t i) const {
   return r_->row(i);
 }
 
-Result Result::Consume(duckdb_result* res) {
+// Fills a Result from a duckdb_result and destroys the latter (Result's friend).
+struct ResultReader {
+  static Result Consume(duckdb_result* res);
+};
+
+Result ResultReader::Consume(duckdb_result* res) {
   Result r;
-  idx_t ncol = duckdb_column_count(res);
+  idx_t ncol = Lib().duckdb_column_count(res);
   std::vector<std::unique_ptr<LogicalType>> types;
   for (idx_t c = 0; c < ncol; ++c) {
-    r.names_.emplace_back(duckdb_column_name(res, c));
-    types.push_back(std::make_unique<LogicalType>(duckdb_column_logical_type(res, c)));
+    r.names_.emplace_back(Lib().duckdb_column_name(res, c));
+    types.push_back(std::make_unique<LogicalType>(Lib().duckdb_column_logical_type(res, c)));
     r.types_.push_back(TypeName(types.back()->get()));
   }
   // The chunks first, then the values in one allocation of the known size.
   std::vector<duckdb_data_chunk> chunks;
   auto release = [&] {
-    for (auto& chunk : chunks) duckdb_destroy_data_chunk(&chunk);
-    duckdb_destroy_result(res);
+    for (auto& chunk : chunks) Lib().duckdb_destroy_data_chunk(&chunk);
+    Lib().duckdb_destroy_result(res);
   };
   try {
-    while (duckdb_data_chunk chunk = duckdb_fetch_chunk(*res)) {
+    while (duckdb_data_chunk chunk = Lib().duckdb_fetch_chunk(*res)) {
       chunks.push_back(chunk);
-      r.rows_ += duckdb_data_chunk_get_size(chunk);
+      r.rows_ += Lib().duckdb_data_chunk_get_size(chunk);
     }
     r.values_.resize(r.rows_ * ncol);
     size_t base = 0;
     for (duckdb_data_chunk chunk : chunks) {
-      const idx_t n = duckdb_data_chunk_get_size(chunk);
+      const idx_t n = Lib().duckdb_data_chunk_get_size(chunk);
       for (idx_t c = 0; c < ncol; ++c) {
-        duckdb_vector vec = duckdb_data_chunk_get_vector(chunk, c);
+        duckdb_vector vec = Lib().duckdb_data_chunk_get_vector(chunk, c);
         for (idx_t i = 0; i < n; ++i) r.values_[(base + i) * ncol + c] = Decode(vec, types[c]->get(), i);
       }
       base += n;
@@ -268,35 +275,35 @@ Result Result::Consume(duckdb_result* res) {
 }
 
 Connection::Connection(Database& db) {
-  if (duckdb_connect(db.raw(), &con_) != DuckDBSuccess) throw Error("cannot connect to DuckDB");
+  if (Lib().duckdb_connect(db.raw(), &con_) != DuckDBSuccess) throw Error("cannot connect to DuckDB");
   Execute("SET TimeZone='UTC'");
 }
 
-Connection::~Connection() { duckdb_disconnect(&con_); }
+Connection::~Connection() { Lib().duckdb_disconnect(&con_); }
 
 Result Connection::Query(const std::string& sql) {
   LogSql(sql);
   duckdb_result res;
-  if (duckdb_query(con_, sql.c_str(), &res) != DuckDBSuccess) {
-    std::string msg = duckdb_result_error(&res) ? duckdb_result_error(&res) : "query failed";
-    duckdb_destroy_result(&res);
+  if (Lib().duckdb_query(con_, sql.c_str(), &res) != DuckDBSuccess) {
+    std::string msg = Lib().duckdb_result_error(&res) ? Lib().duckdb_result_error(&res) : "query failed";
+    Lib().duckdb_destroy_result(&res);
     throw Error(msg);
   }
-  return Result::Consume(&res);
+  return ResultReader::Consume(&res);
 }
 
 PreparedStatement Connection::Prepare(const std::string& sql) {
   duckdb_prepared_statement st = nullptr;
-  if (duckdb_prepare(con_, sql.c_str(), &st) != DuckDBSuccess) {
-    std::string msg = duckdb_prepare_error(st) ? duckdb_prepare_error(st) : "prepare failed";
-    duckdb_destroy_prepare(&st);
+  if (Lib().duckdb_prepare(con_, sql.c_str(), &st) != DuckDBSuccess) {
+    std::string msg = Lib().duckdb_prepare_error(st) ? Lib().duckdb_prepare_error(st) : "prepare failed";
+    Lib().duckdb_destroy_prepare(&st);
     throw Error(msg);
   }
   return PreparedStatement(st, sql);
 }
 
 PreparedStatement::~PreparedStatement() {
-  if (st_ != nullptr) duckdb_destroy_prepare(&st_);
+  if (st_ != nullptr) Lib().duckdb_destroy_prepare(&st_);
 }
 
 PreparedStatement::PreparedStatement(PreparedStatement&& o) noexcept
@@ -304,89 +311,89 @@ PreparedStatement::PreparedStatement(PreparedStatement&& o) noexcept
   o.st_ = nullptr;
 }
 
-void PreparedStatement::Check(duckdb_state s, size_t index) {
-  if (s != DuckDBSuccess) throw Error(fmt::format("cannot bind parameter {} of: {}", index, sql_));
+void PreparedStatement::Check(bool ok, size_t index) {
+  if (!ok) throw Error(fmt::format("cannot bind parameter {} of: {}", index, sql_));
 }
 
 PreparedStatement& PreparedStatement::Bind(size_t i, std::nullopt_t) {
-  Check(duckdb_bind_null(st_, i), i);
+  Check(Lib().duckdb_bind_null(st_, i) == DuckDBSuccess, i);
   return *this;
 }
 PreparedStatement& PreparedStatement::Bind(size_t i, bool v) {
-  Check(duckdb_bind_boolean(st_, i, v), i);
+  Check(Lib().duckdb_bind_boolean(st_, i, v) == DuckDBSuccess, i);
   return *this;
 }
 PreparedStatement& PreparedStatement::Bind(size_t i, int64_t v) {
-  Check(duckdb_bind_int64(st_, i, v), i);
+  Check(Lib().duckdb_bind_int64(st_, i, v) == DuckDBSuccess, i);
   return *this;
 }
 PreparedStatement& PreparedStatement::Bind(size_t i, double v) {
-  Check(duckdb_bind_double(st_, i, v), i);
+  Check(Lib().duckdb_bind_double(st_, i, v) == DuckDBSuccess, i);
   return *this;
 }
 PreparedStatement& PreparedStatement::Bind(size_t i, std::string_view v) {
-  Check(duckdb_bind_varchar_length(st_, i, v.data(), v.size()), i);
+  Check(Lib().duckdb_bind_varchar_length(st_, i, v.data(), v.size()) == DuckDBSuccess, i);
   return *this;
 }
 PreparedStatement& PreparedStatement::Bind(size_t i, Timestamp v) {
-  Check(duckdb_bind_timestamp(st_, i, duckdb_timestamp{v.micros}), i);
+  Check(Lib().duckdb_bind_timestamp(st_, i, duckdb_timestamp{v.micros}) == DuckDBSuccess, i);
   return *this;
 }
 
 Result PreparedStatement::Execute() {
   LogSql(sql_);
   duckdb_result res;
-  if (duckdb_execute_prepared(st_, &res) != DuckDBSuccess) {
-    std::string msg = duckdb_result_error(&res) ? duckdb_result_error(&res) : "execute failed";
-    duckdb_destroy_result(&res);
+  if (Lib().duckdb_execute_prepared(st_, &res) != DuckDBSuccess) {
+    std::string msg = Lib().duckdb_result_error(&res) ? Lib().duckdb_result_error(&res) : "execute failed";
+    Lib().duckdb_destroy_result(&res);
     throw Error(msg);
   }
-  return Result::Consume(&res);
+  return ResultReader::Consume(&res);
 }
 
 Appender::Appender(Connection& con, const std::string& table) : table_(table) {
-  if (duckdb_appender_create(con.raw(), nullptr, table.c_str(), &app_) != DuckDBSuccess) {
-    std::string msg = app_ && duckdb_appender_error(app_) ? duckdb_appender_error(app_) : "cannot append";
-    duckdb_appender_destroy(&app_);
+  if (Lib().duckdb_appender_create(con.raw(), nullptr, table.c_str(), &app_) != DuckDBSuccess) {
+    std::string msg = app_ && Lib().duckdb_appender_error(app_) ? Lib().duckdb_appender_error(app_) : "cannot append";
+    Lib().duckdb_appender_destroy(&app_);
     throw Error(msg, table);
   }
 }
 
 Appender::~Appender() {
-  if (app_ != nullptr) duckdb_appender_destroy(&app_);
+  if (app_ != nullptr) Lib().duckdb_appender_destroy(&app_);
 }
 
-void Appender::Check(duckdb_state s) {
-  if (s != DuckDBSuccess) {
-    const char* e = duckdb_appender_error(app_);
+void Appender::Check(bool ok) {
+  if (!ok) {
+    const char* e = Lib().duckdb_appender_error(app_);
     throw Error(e ? e : "append failed", table_);
   }
 }
 
 Appender& Appender::Null() {
-  Check(duckdb_append_null(app_));
+  Check(Lib().duckdb_append_null(app_) == DuckDBSuccess);
   return *this;
 }
 Appender& Appender::Double(double v) {
-  Check(duckdb_append_double(app_, v));
+  Check(Lib().duckdb_append_double(app_, v) == DuckDBSuccess);
   return *this;
 }
 Appender& Appender::Int(int64_t v) {
-  Check(duckdb_append_int64(app_, v));
+  Check(Lib().duckdb_append_int64(app_, v) == DuckDBSuccess);
   return *this;
 }
 Appender& Appender::Text(std::string_view v) {
-  Check(duckdb_append_varchar_length(app_, v.data(), v.size()));
+  Check(Lib().duckdb_append_varchar_length(app_, v.data(), v.size()) == DuckDBSuccess);
   return *this;
 }
 Appender& Appender::Time(Timestamp v) {
-  Check(duckdb_append_timestamp(app_, duckdb_timestamp{v.micros}));
+  Check(Lib().duckdb_append_timestamp(app_, duckdb_timestamp{v.micros}) == DuckDBSuccess);
   return *this;
 }
-void Appender::EndRow() { Check(duckdb_appender_end_row(app_)); }
+void Appender::EndRow() { Check(Lib().duckdb_appender_end_row(app_) == DuckDBSuccess); }
 
 void Appender::Close() {
-  Check(duckdb_appender_close(app_));
+  Check(Lib().duckdb_appender_close(app_) == DuckDBSuccess);
 }
 
 }  // namespace pond::engine

@@ -1,10 +1,11 @@
 // The DuckDB layer: a thin RAII wrapper over DuckDB's C API (duckdb.h, v1.4.4).
-// Everything DuckPond asks of DuckDB — SQL, Parquet, COPY, the pond's catalog —
-// goes through these classes. Every statement is logged at debug level; every
-// failure throws pond::Error carrying DuckDB's own message.
+// Everything DuckPond asks of DuckDB — SQL, Parquet, COPY — goes through these
+// classes. Every statement is logged at debug level; every failure throws
+// pond::Error carrying DuckDB's own message. libduckdb.so is loaded on first use
+// (the first Database, or LibraryVersion()): code that never opens a Database
+// never loads it. duckdb.h stays inside src/engine/: this header names DuckDB's
+// handles only by their opaque struct tags.
 #pragma once
-
-#include <duckdb.h>
 
 #include <cstdint>
 #include <optional>
@@ -14,7 +15,14 @@
 
 #include "engine/value.h"
 
+struct _duckdb_database;
+struct _duckdb_connection;
+struct _duckdb_prepared_statement;
+struct _duckdb_appender;
+
 namespace pond::engine {
+
+struct ResultReader;
 
 // DuckDB's library version string, e.g. "v1.4.4".
 std::string LibraryVersion();
@@ -34,10 +42,10 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  duckdb_database raw() const { return db_; }
+  _duckdb_database* raw() const { return db_; }
 
  private:
-  duckdb_database db_ = nullptr;
+  _duckdb_database* db_ = nullptr;
 };
 
 // One row of a Result: its values by column index. Valid while the Result lives.
@@ -96,9 +104,7 @@ class Result {
   Rows rows() const { return Rows(this); }
 
  private:
-  friend class Connection;
-  friend class PreparedStatement;
-  static Result Consume(duckdb_result* res);
+  friend struct ResultReader;  // fills a Result from a duckdb_result (duckdb.cc)
   std::vector<std::string> names_;
   std::vector<std::string> types_;
   size_t rows_ = 0;
@@ -121,10 +127,10 @@ class Connection {
   void Execute(const std::string& sql) { Query(sql); }
   PreparedStatement Prepare(const std::string& sql);
 
-  duckdb_connection raw() const { return con_; }
+  _duckdb_connection* raw() const { return con_; }
 
  private:
-  duckdb_connection con_ = nullptr;
+  _duckdb_connection* con_ = nullptr;
 };
 
 // A prepared statement with positional parameters ($1, $2, … or ?), 1-based.
@@ -154,10 +160,10 @@ class PreparedStatement {
 
  private:
   friend class Connection;
-  PreparedStatement(duckdb_prepared_statement st, std::string sql)
+  PreparedStatement(_duckdb_prepared_statement* st, std::string sql)
       : st_(st), sql_(std::move(sql)) {}
-  void Check(duckdb_state s, size_t index);
-  duckdb_prepared_statement st_ = nullptr;
+  void Check(bool ok, size_t index);
+  _duckdb_prepared_statement* st_ = nullptr;
   std::string sql_;
 };
 
@@ -180,8 +186,8 @@ class Appender {
   void Close();
 
  private:
-  void Check(duckdb_state s);
-  duckdb_appender app_ = nullptr;
+  void Check(bool ok);
+  _duckdb_appender* app_ = nullptr;
   std::string table_;
 };
 

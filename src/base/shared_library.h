@@ -1,0 +1,18 @@
+// Loading a shared library on first use (dlopen), for the two big ones only some
+// commands need: DuckDB (src/engine/) and libcurl (src/collect/). Each wraps this in a
+// struct of function pointers typed from the library's own header (X-macros).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pond {
+
+// Opens the first of `candidates` that loads (RTLD_NOW | RTLD_LOCAL; never closed).
+// Throws pond::Error `cannot load <what>: <dlerror> (<first candidate>)`. Logs at
+// debug level `loaded <what> from <path> in N ms`: tests look for that line.
+void* OpenSharedLibrary(const std::vector<std::string>& candidates, const std::string& what);
+// A symbol of an opened library; throws `cannot load <what>: no symbol <name>`.
+void* SharedLibrarySymbol(void* handle, const char* name, const std::string& what);
+
+}  // namespace pond
