@@ -47,8 +47,8 @@ TEST(Cli, DebugLoggingShowsSql) {
   RunResult r = Pond({"--pond", tmp / "pond", "init"}, {{"POND_LOG", "debug"}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err,
-              HasSubstr(" DEBUG sql: CREATE TABLE cat.transactions (seq BIGINT PRIMARY KEY"));
-  EXPECT_THAT(r.err, HasSubstr(" DEBUG sql: COMMIT"));
+              HasSubstr(" DEBUG catalog: CREATE TABLE transactions (seq INTEGER PRIMARY KEY"));
+  EXPECT_THAT(r.err, HasSubstr(" DEBUG catalog: COMMIT"));
 }
 
 TEST(Cli, WriteCommandsRejectAt) {

@@ -6,7 +6,7 @@ PKGS=(
   build-essential cmake pkg-config git ca-certificates
   npm
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev
+  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev tzdata
   chromium

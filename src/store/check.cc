@@ -40,12 +40,11 @@ int64_t TreeSize(const fs::path& p) {
 // Paths of nodes for messages, from the newest entry naming each node.
 class NodePaths {
  public:
-  explicit NodePaths(engine::Connection& con) {
-    auto r = con.Query(
-        "SELECT node_id, parent_id, name FROM cat.entries "
+  explicit NodePaths(sqlite::Db& db) {
+    auto st = db.Prepare(
+        "SELECT node_id, parent_id, name FROM entries "
         "ORDER BY deleted_seq IS NULL, created_seq");
-    for (const auto& row : r.rows())
-      parent_[row[0].as_int()] = {row[1].as_int(), row[2].as_string()};
+    while (st.Step()) parent_[st.Int(0)] = {st.Int(1), st.Text(2)};
   }
   std::string Of(int64_t id) const {
     std::vector<std::string> names;
@@ -64,19 +63,18 @@ class NodePaths {
   std::unordered_map<int64_t, std::pair<int64_t, std::string>> parent_;
 };
 
-void CheckEntries(engine::Connection& con, const NodePaths& paths, std::vector<CheckProblem>& out) {
-  auto r = con.Query(
-      "SELECT e.parent_id, e.name, e.node_id, n.node_id IS NULL AS no_node, "
-      "coalesce(p.kind, '') AS parent_kind FROM cat.entries e "
-      "LEFT JOIN cat.nodes n ON n.node_id = e.node_id "
-      "LEFT JOIN cat.nodes p ON p.node_id = e.parent_id "
-      "WHERE e.deleted_seq IS NULL AND (n.node_id IS NULL OR p.kind IS DISTINCT FROM 'dir') "
+void CheckEntries(sqlite::Db& db, const NodePaths& paths, std::vector<CheckProblem>& out) {
+  auto st = db.Prepare(
+      "SELECT e.parent_id, e.name, e.node_id, n.node_id IS NULL AS no_node "
+      "FROM entries e "
+      "LEFT JOIN nodes n ON n.node_id = e.node_id "
+      "LEFT JOIN nodes p ON p.node_id = e.parent_id "
+      "WHERE e.deleted_seq IS NULL AND (n.node_id IS NULL OR p.kind IS NOT 'dir') "
       "ORDER BY e.parent_id, e.name");
-  for (const auto& row : r.rows()) {
-    std::string parent = paths.Of(row[0].as_int());
-    std::string path = (parent == "/" ? "" : parent) + "/" + row[1].as_string();
-    std::string why =
-        row[3].as_bool() ? "node " + std::to_string(row[2].as_int()) : "parent is not a directory";
+  while (st.Step()) {
+    std::string parent = paths.Of(st.Int(0));
+    std::string path = (parent == "/" ? "" : parent) + "/" + st.Text(1);
+    std::string why = st.Int(3) != 0 ? "node " + std::to_string(st.Int(2)) : "parent is not a directory";
     out.push_back(Problem(Type::kDangling, "dangling entry " + path + " (" + why + ")"));
   }
 }
@@ -96,31 +94,31 @@ size_t CheckReport::unrepaired() const {
 CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
   Disk& disk = disk_in != nullptr ? *disk_in : DiskFromEnvironment();
   auto pond = repair ? Pond::OpenWrite(dir, &disk) : Pond::OpenRead(dir);
-  engine::Connection& con = pond->sql();
+  sqlite::Db& db = CatalogOf(*pond);
   const std::string root = pond->dir();
   CheckReport report;
-  report.nodes = con.Query("SELECT count(*) FROM cat.nodes").at(0, 0).as_int();
-  NodePaths paths(con);
-  CheckEntries(con, paths, report.problems);
+  report.nodes = db.QueryInt("SELECT count(*) FROM nodes");
+  NodePaths paths(db);
+  CheckEntries(db, paths, report.problems);
 
   // Every version's blob, by file: one hash per file however many versions share it.
-  auto versions = con.Query(
-      "SELECT v.node_id, v.version, v.blob, n.kind FROM cat.versions v "
-      "LEFT JOIN cat.nodes n ON n.node_id = v.node_id ORDER BY v.node_id, v.version");
-  report.versions = static_cast<int64_t>(versions.row_count());
+  auto versions = db.Prepare(
+      "SELECT v.node_id, v.version, v.blob, n.kind FROM versions v "
+      "LEFT JOIN nodes n ON n.node_id = v.node_id ORDER BY v.node_id, v.version");
   std::map<std::string, std::vector<std::pair<std::string, std::string>>>
       refs;  // rel → (hash, who)
-  for (const auto& row : versions.rows()) {
-    const int64_t node = row[0].as_int();
-    const std::string who = "node " + paths.Of(node) + " v" + std::to_string(row[1].as_int());
-    if (row[3].is_null()) {
-      report.problems.push_back(
-          Problem(Type::kDangling, "dangling version (node " + std::to_string(node) + " v" +
-                                       std::to_string(row[1].as_int()) + ")"));
+  while (versions.Step()) {
+    ++report.versions;
+    const int64_t node = versions.Int(0);
+    const std::string version = std::to_string(versions.Int(1));
+    const std::string who = "node " + paths.Of(node) + " v" + version;
+    if (versions.IsNull(3)) {
+      report.problems.push_back(Problem(
+          Type::kDangling, "dangling version (node " + std::to_string(node) + " v" + version + ")"));
       continue;
     }
-    const std::string hash = row[2].as_string();
-    const std::string ext = BlobExtension(ParseKind(row[3].as_string()));
+    const std::string hash = versions.Text(2);
+    const std::string ext = BlobExtension(ParseKind(versions.Text(3)));
     refs["blobs/" + hash.substr(0, 2) + "/" + hash + ext].push_back({hash, who});
   }
   report.blobs = static_cast<int64_t>(refs.size());

@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/duckdb.h"
 #include "store/pond.h"
+#include "store/sqlite.h"
 
 namespace pond::store {
 namespace {
@@ -77,9 +77,8 @@ TEST_F(CheckTest, FindsEachProblemAndRepairsOnlyOrphansAndTemporaries) {
 
 TEST_F(CheckTest, DanglingEntry) {
   {
-    engine::Database db(dir_ + "/catalog.duckdb");
-    engine::Connection con(db);
-    con.Execute("INSERT INTO entries VALUES (0, 'ghost', 99, 1, NULL)");
+    sqlite::Db db(dir_ + "/catalog.sqlite", sqlite::Db::Mode::kWrite);
+    db.Exec("INSERT INTO entries VALUES (0, 'ghost', 99, 1, NULL)");
   }
   EXPECT_EQ(Texts(CheckPond(dir_, false, &RealDisk())),
             std::vector<std::string>{"dangling entry /ghost (node 99)"});

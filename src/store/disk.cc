@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <memory>
 #include <vector>
 
@@ -98,6 +100,11 @@ Disk& RealDisk() {
 void FaultDisk::Point(const std::string& what, const std::string& path) {
   if (++points_ != fault_at_) return;
   std::string desc = path.empty() ? what : what + " " + path;
+  if (mode_ == FaultMode::kStall) {
+    spdlog::debug("stalling {} ms at write point {} ({})", stall_ms_, points_, desc);
+    std::this_thread::sleep_for(std::chrono::milliseconds(stall_ms_));
+    return;
+  }
   if (mode_ == FaultMode::kCrash) {
     spdlog::debug("injected crash at write point {} ({})", points_, desc);
     ::kill(::getpid(), SIGKILL);
@@ -130,6 +137,7 @@ void FaultDisk::BeforeCommit() {
   Point("before commit", "");
   base_.BeforeCommit();
 }
+void FaultDisk::CatalogWrite(const std::string& op, const std::string& path) { Point(op, path); }
 
 Disk& DiskFromEnvironment() {
   static std::unique_ptr<Disk> disk = []() -> std::unique_ptr<Disk> {
@@ -141,14 +149,20 @@ Disk& DiskFromEnvironment() {
     const char* m = std::getenv("POND_FAULT_MODE");
     std::string mode = m != nullptr ? m : "error";
     FaultMode fm;
+    long stall_ms = 0;
     if (mode == "error" || mode.empty()) {
       fm = FaultMode::kError;
     } else if (mode == "crash") {
       fm = FaultMode::kCrash;
+    } else if (mode.starts_with("stall:") &&
+               (stall_ms = std::strtol(mode.c_str() + 6, &end, 10)) >= 0 && *end == '\0' &&
+               mode.size() > 6) {
+      fm = FaultMode::kStall;
     } else {
-      throw Error("POND_FAULT_MODE must be error or crash", mode);
+      throw Error("POND_FAULT_MODE must be error, crash or stall:MS", mode);
     }
-    return std::make_unique<FaultDisk>(RealDisk(), static_cast<int>(k), fm);
+    return std::make_unique<FaultDisk>(RealDisk(), static_cast<int>(k), fm,
+                                       static_cast<int>(stall_ms));
   }();
   return disk ? *disk : RealDisk();
 }

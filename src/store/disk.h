@@ -2,10 +2,10 @@
 // DiskInterface). Production uses RealDisk; crash tests use a Disk that fails or
 // aborts the process at the k-th write operation.
 //
-// Not behind the seam, by design: DuckDB's own writes (catalog.duckdb and its WAL,
-// whose durability DuckDB owns, and the Parquet file a COPY writes into blobs/tmp/,
-// which the store fsyncs through the seam right after) and the pid written into the
-// flock'ed pond.lock (a file descriptor, not a path).
+// Not behind the seam, by design: the Parquet file a DuckDB COPY writes into
+// blobs/tmp/ (the store fsyncs it through the seam right after) and the pid written
+// into a flock'ed lock file (a file descriptor, not a path). The catalog's own writes
+// are SQLite's, but a Disk that injects faults sees them too (CatalogWrite).
 #pragma once
 
 #include <string>
@@ -23,6 +23,12 @@ class Disk {
   virtual void Remove(const std::string& path) = 0;  // a file (or a tree); missing is fine
   // A point the store passes just before the catalog COMMIT, so a test can crash there.
   virtual void BeforeCommit() {}
+  // Whether CatalogWrite matters: only then is the catalog opened through the hook
+  // (a wrapper of SQLite's file layer), so production pays nothing for it.
+  virtual bool SeesCatalogWrites() const { return false; }
+  // SQLite writing, syncing or truncating a catalog file (`op` is "catalog write",
+  // "catalog sync" or "catalog truncate"): a write point of its own.
+  virtual void CatalogWrite(const std::string& /*op*/, const std::string& /*path*/) {}
 };
 
 // The real file system. MakeDirs fsyncs the parent of every directory it creates, so
@@ -32,20 +38,24 @@ Disk& RealDisk();
 enum class FaultMode {
   kError,  // the write point throws pond::Error("injected fault at write point k (…)")
   kCrash,  // the process kills itself with SIGKILL (no destructors, no cleanup)
+  kStall,  // the write point sleeps, then proceeds: a writer held mid-transaction, so
+           // concurrency tests can act while it holds its locks
 };
 
 // Passes every write point to `base`, except the `fault_at`-th (1-based, BeforeCommit
 // included), which fails as `mode` says instead of writing.
 class FaultDisk : public Disk {
  public:
-  FaultDisk(Disk& base, int fault_at, FaultMode mode)
-      : base_(base), fault_at_(fault_at), mode_(mode) {}
+  FaultDisk(Disk& base, int fault_at, FaultMode mode, int stall_ms = 0)
+      : base_(base), fault_at_(fault_at), mode_(mode), stall_ms_(stall_ms) {}
   void MakeDirs(const std::string& dir) override;
   void WriteFile(const std::string& path, const std::string& bytes) override;
   void Fsync(const std::string& path) override;
   void Rename(const std::string& from, const std::string& to) override;
   void Remove(const std::string& path) override;
   void BeforeCommit() override;
+  bool SeesCatalogWrites() const override { return true; }
+  void CatalogWrite(const std::string& op, const std::string& path) override;
   // Write points passed so far (the faulting one included).
   int points() const { return points_; }
 
@@ -54,13 +64,15 @@ class FaultDisk : public Disk {
   Disk& base_;
   int fault_at_;
   FaultMode mode_;
+  int stall_ms_;
   int points_ = 0;
 };
 
 // A Disk for crash tests, selected by the environment (so the `pond` binary can be
 // crashed from a scenario test): POND_FAULT_AT=k makes the k-th write point (1-based,
-// BeforeCommit included) fail with an error (POND_FAULT_MODE=error, default) or
-// kill the process with SIGKILL (POND_FAULT_MODE=crash). Returns RealDisk() when unset.
+// BeforeCommit and the catalog's writes included) fail with an error
+// (POND_FAULT_MODE=error, default), kill the process with SIGKILL (crash), or sleep
+// MS milliseconds and go on (stall:MS). Returns RealDisk() when unset.
 // Throws pond::Error for a malformed POND_FAULT_AT or POND_FAULT_MODE.
 Disk& DiskFromEnvironment();
 

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -51,33 +53,68 @@ class StoreTree : public TreeView {
   const Pond::Impl& p_;
 };
 
-std::string CatalogPath(const std::string& dir) { return dir + "/catalog.duckdb"; }
+std::string CatalogPath(const std::string& dir) { return dir + "/catalog.sqlite"; }
+// The catalog of format 1, which this version does not read.
+std::string OldCatalogPath(const std::string& dir) { return dir + "/catalog.duckdb"; }
 
 std::string TrimDir(std::string dir) {
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir;
 }
 
-void RequireFormat(engine::Connection& con, const std::string& dir) {
-  auto r = con.Query("SELECT value FROM cat.meta WHERE key = 'format_version'");
-  std::string v = r.row_count() == 1 && r.at(0, 0).is_string() ? r.at(0, 0).as_string() : "?";
+// SQLite's writes as the Disk's write points, when the Disk wants to see them.
+sqlite::WriteHook CatalogHook(Disk& disk) {
+  if (!disk.SeesCatalogWrites()) return {};
+  return [&disk](const std::string& op, const std::string& path) { disk.CatalogWrite(op, path); };
+}
+
+// `not a pond`, or for a pond of format 1 what to do about it.
+void RequireCatalog(const std::string& dir) {
+  if (fs::exists(CatalogPath(dir))) return;
+  if (fs::exists(OldCatalogPath(dir)))
+    throw Error(
+        "pond format 1 (catalog.duckdb) is not read by this version: create a new pond with "
+        "'pond init' and copy the data in again",
+        dir);
+  throw Error("not a pond", dir);
+}
+
+void RequireFormat(sqlite::Db& db, const std::string& dir) {
+  const std::string v = catalog::FormatVersion(db);
   if (v != catalog::kFormatVersion)
-    throw Error("unsupported pond format version " + v + " (this pond reads 1)", dir);
+    throw Error(fmt::format("unsupported pond format version {} (this pond reads {})", v,
+                            catalog::kFormatVersion),
+                dir);
 }
 
 }  // namespace
 
-Pond::Impl::Impl(std::string dir_in, Disk& disk_in, PondLock::Mode mode)
+Pond::Impl::Impl(std::string dir_in, Disk& disk_in, bool writer)
     : dir(std::move(dir_in)),
       disk(disk_in),
-      lock(dir, mode),
-      con(std::make_unique<engine::Connection>(db)),
+      lock(writer ? PondLock::Writer(dir) : PondLock::Blobs(dir, PondLock::Mode::kShared)),
+      catalog(std::make_unique<sqlite::Db>(
+          CatalogPath(dir), writer ? sqlite::Db::Mode::kWrite : sqlite::Db::Mode::kRead,
+          CatalogHook(writer ? disk_in : RealDisk()))),
       blobs(dir, disk_in),
-      writable(mode == PondLock::Mode::kExclusive),
+      writable(writer),
       tree_view(std::make_unique<StoreTree>(*this)) {}
 
+engine::Connection& Pond::Impl::Sql() {
+  if (!con_) {
+    db_ = std::make_unique<engine::Database>();
+    con_ = std::make_unique<engine::Connection>(*db_);
+  }
+  return *con_;
+}
+
+std::unique_ptr<engine::Connection> Pond::Impl::NewConnection() {
+  Sql();
+  return std::make_unique<engine::Connection>(*db_);
+}
+
 const TreeSnapshot& Pond::Impl::tree_snapshot() const {
-  if (!snapshot_) snapshot_ = catalog::LoadTree(*con, view_seq);
+  if (!snapshot_) snapshot_ = catalog::LoadTree(*catalog, view_seq);
   return *snapshot_;
 }
 
@@ -87,10 +124,10 @@ const VersionList& Pond::Impl::VersionsOf(int64_t node_id) const {
   if (all_versions_) return kNone;
   if (version_queries_ < kVersionQueries) {
     ++version_queries_;
-    auto one = catalog::LoadVersions(*con, view_seq, node_id, tree_snapshot());
+    auto one = catalog::LoadVersions(*catalog, view_seq, node_id);
     return versions_[node_id] = VersionList(std::move(one[node_id]));
   }
-  for (auto& [id, list] : catalog::LoadVersions(*con, view_seq, std::nullopt, tree_snapshot()))
+  for (auto& [id, list] : catalog::LoadVersions(*catalog, view_seq, std::nullopt))
     versions_[id] = VersionList(std::move(list));
   all_versions_ = true;
   auto it = versions_.find(node_id);
@@ -162,41 +199,40 @@ void Pond::Init(const std::string& dir_in, const std::vector<std::string>& argv,
                 const std::map<std::string, std::string>& vars, Disk* disk_in) {
   const std::string dir = TrimDir(dir_in);
   Disk& disk = disk_in != nullptr ? *disk_in : DiskFromEnvironment();
-  if (fs::exists(CatalogPath(dir))) throw Error("pond already exists", dir);
+  if (fs::exists(CatalogPath(dir)) || fs::exists(OldCatalogPath(dir)))
+    throw Error("pond already exists", dir);
   BlobStore blobs(dir, disk);
   disk.MakeDirs(blobs.tmp_dir());
-  if (!fs::exists(dir + "/pond.lock")) disk.WriteFile(dir + "/pond.lock", "");
-  PondLock lock(dir, PondLock::Mode::kExclusive);
+  for (const char* lock_file : {"/pond.lock", "/blobs.lock"})
+    if (!fs::exists(dir + lock_file)) disk.WriteFile(dir + lock_file, "");
+  PondLock lock = PondLock::Writer(dir);
   if (fs::exists(CatalogPath(dir))) throw Error("pond already exists", dir);
 
   // The catalog is built under blobs/tmp and renamed into place, so a pond either
-  // has a complete catalog with transaction 1 or none at all.
-  const std::string tmp = blobs.NewTempPath() + ".duckdb";
+  // has a complete catalog with transaction 1 or none at all. Closing the connection
+  // checkpoints the WAL into the file and removes it.
+  const std::string tmp = blobs.NewTempPath() + ".sqlite";
   {
-    engine::Database db;
-    engine::Connection con(db);
-    con.Execute("ATTACH " + QuoteLiteral(tmp) + " AS cat");
-    con.Execute("BEGIN TRANSACTION");
-    catalog::CreateSchema(con);
+    sqlite::Db db(tmp, sqlite::Db::Mode::kCreate, CatalogHook(disk));
+    db.Exec("BEGIN IMMEDIATE");
+    catalog::CreateSchema(db);
     const int64_t now = NowMicros();
-    con.Prepare("INSERT INTO cat.meta VALUES ('format_version', $1), ('created_us', $2)")
+    db.Prepare("INSERT INTO meta VALUES ('format_version', ?1), ('created_us', ?2)")
         .Bind(1, catalog::kFormatVersion)
         .Bind(2, std::to_string(now))
-        .Execute();
-    con.Prepare("INSERT INTO cat.transactions VALUES (1, $1, $2, $3)")
+        .Run();
+    db.Prepare("INSERT INTO transactions VALUES (1, ?1, ?2, ?3)")
         .Bind(1, now)
         .Bind(2,
               nlohmann::json(argv).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
         .Bind(3,
               nlohmann::json(vars).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
-        .Execute();
-    con.Execute("INSERT INTO cat.nodes VALUES (0, 'dir', NULL, NULL, 1)");
+        .Run();
+    db.Exec("INSERT INTO nodes VALUES (0, 'dir', NULL, NULL, 1)");
     disk.BeforeCommit();
-    con.Execute("COMMIT");
-    con.Execute("CHECKPOINT cat");
-    con.Execute("DETACH cat");
+    db.Exec("COMMIT");
   }
-  if (fs::exists(tmp + ".wal")) throw Error("catalog left a write-ahead log after checkpoint", tmp);
+  if (fs::exists(tmp + "-wal")) throw Error("catalog left a write-ahead log after closing", tmp);
   disk.Fsync(tmp);
   disk.Rename(tmp, CatalogPath(dir));
   disk.Fsync(dir);
@@ -204,11 +240,13 @@ void Pond::Init(const std::string& dir_in, const std::vector<std::string>& argv,
 
 std::unique_ptr<Pond> Pond::OpenRead(const std::string& dir_in, std::optional<int64_t> at) {
   const std::string dir = TrimDir(dir_in);
-  if (!fs::exists(CatalogPath(dir))) throw Error("not a pond", dir);
-  auto impl = std::make_unique<Impl>(dir, RealDisk(), PondLock::Mode::kShared);
-  impl->con->Execute("ATTACH " + QuoteLiteral(CatalogPath(dir)) + " AS cat (READ_ONLY)");
-  RequireFormat(*impl->con, dir);
-  impl->last_seq = catalog::LastSeq(*impl->con);
+  RequireCatalog(dir);
+  auto impl = std::make_unique<Impl>(dir, RealDisk(), /*writer=*/false);
+  // One read transaction for the view's whole life: every later query (the tree, versions,
+  // schemas, read lazily) sees the same snapshot however many writers commit meanwhile.
+  impl->catalog->Exec("BEGIN");
+  RequireFormat(*impl->catalog, dir);
+  impl->last_seq = catalog::LastSeq(*impl->catalog);
   impl->view_seq = impl->last_seq;
   if (at) {
     if (*at < 1 || *at > impl->last_seq)
@@ -220,12 +258,11 @@ std::unique_ptr<Pond> Pond::OpenRead(const std::string& dir_in, std::optional<in
 
 std::unique_ptr<Pond> Pond::OpenWrite(const std::string& dir_in, Disk* disk) {
   const std::string dir = TrimDir(dir_in);
-  if (!fs::exists(CatalogPath(dir))) throw Error("not a pond", dir);
+  RequireCatalog(dir);
   auto impl = std::make_unique<Impl>(dir, disk != nullptr ? *disk : DiskFromEnvironment(),
-                                     PondLock::Mode::kExclusive);
-  impl->con->Execute("ATTACH " + QuoteLiteral(CatalogPath(dir)) + " AS cat");
-  RequireFormat(*impl->con, dir);
-  impl->last_seq = catalog::LastSeq(*impl->con);
+                                     /*writer=*/true);
+  RequireFormat(*impl->catalog, dir);
+  impl->last_seq = catalog::LastSeq(*impl->catalog);
   impl->view_seq = impl->last_seq;
   return std::unique_ptr<Pond>(new Pond(std::move(impl)));
 }
@@ -233,11 +270,10 @@ std::unique_ptr<Pond> Pond::OpenWrite(const std::string& dir_in, Disk* disk) {
 const std::string& Pond::dir() const { return impl_->dir; }
 int64_t Pond::last_seq() const { return impl_->last_seq; }
 int64_t Pond::view_seq() const { return impl_->view_seq; }
-engine::Connection& Pond::sql() { return *impl_->con; }
-std::unique_ptr<engine::Connection> Pond::Connect() {
-  return std::make_unique<engine::Connection>(impl_->db);
-}
+engine::Connection& Pond::sql() { return impl_->Sql(); }
+std::unique_ptr<engine::Connection> Pond::Connect() { return impl_->NewConnection(); }
 const TreeView& Pond::tree() const { return *impl_->tree_view; }
+sqlite::Db& CatalogOf(Pond& pond) { return *pond.impl_->catalog; }
 
 // --- reading ---------------------------------------------------------------
 
@@ -307,30 +343,45 @@ std::string Pond::Impl::Relation(const NodeInfo& node) const {
 }
 
 std::vector<Column> Pond::Impl::Columns(const NodeInfo& node) const {
-  auto r = con->Query("DESCRIBE SELECT * FROM " + Relation(node));
+  if (node.kind != Kind::kTable && node.kind != Kind::kSeries)
+    throw Error("not a table or series: " + KindName(node.kind), "node " + std::to_string(node.id));
+  if (node.versions.empty()) throw Error("node has no versions", "node " + std::to_string(node.id));
+  // The latest version's row holds the merged schema of all versions up to it.
+  return ParseSchema(catalog::Schema(*catalog, node.id, node.versions.back().version));
+}
+
+std::string SchemaJson(const std::vector<Column>& columns) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& c : columns) j.push_back({c.name, c.type});
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<Column> ParseSchema(const std::string& json) {
+  auto j = nlohmann::json::parse(json, nullptr, false);
+  if (!j.is_array()) throw Error("catalog: malformed schema", json.substr(0, 80));
   std::vector<Column> out;
-  for (size_t i = 0; i < r.row_count(); ++i)
-    out.push_back({r.at(i, "column_name").as_string(), r.at(i, "column_type").as_string()});
+  for (const auto& c : j) {
+    if (!c.is_array() || c.size() != 2 || !c[0].is_string() || !c[1].is_string())
+      throw Error("catalog: malformed schema", json.substr(0, 80));
+    out.push_back({c[0].get<std::string>(), c[1].get<std::string>()});
+  }
   return out;
 }
 
 std::vector<TxnInfo> Pond::Log(size_t limit) const {
-  auto r = impl_->con
-               ->Prepare(
-                   "SELECT seq, time_us, argv, vars FROM cat.transactions WHERE seq <= $1 "
-                   "ORDER BY seq DESC LIMIT $2")
-               .Bind(1, impl_->view_seq)
-               .Bind(2, static_cast<int64_t>(limit))
-               .Execute();
+  auto st = impl_->catalog->Prepare(
+      "SELECT seq, time_us, argv, vars FROM transactions WHERE seq <= ?1 "
+      "ORDER BY seq DESC LIMIT ?2");
+  st.Bind(1, impl_->view_seq).Bind(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
   std::vector<TxnInfo> out;
-  for (const auto& row : r.rows()) {
+  while (st.Step()) {
     TxnInfo t;
-    t.seq = row[0].as_int();
-    t.time_us = row[1].as_int();
-    auto argv = nlohmann::json::parse(row[2].as_string(), nullptr, false);
+    t.seq = st.Int(0);
+    t.time_us = st.Int(1);
+    auto argv = nlohmann::json::parse(st.Text(2), nullptr, false);
     if (argv.is_array())
       for (const auto& a : argv) t.argv.push_back(a.is_string() ? a.get<std::string>() : a.dump());
-    auto vars = nlohmann::json::parse(row[3].as_string(), nullptr, false);
+    auto vars = nlohmann::json::parse(st.Text(3), nullptr, false);
     if (vars.is_object())
       for (const auto& [k, v] : vars.items())
         t.vars[k] = v.is_string() ? v.get<std::string>() : v.dump();

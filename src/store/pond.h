@@ -111,6 +111,9 @@ struct TableSource {
 };
 
 class Transaction;
+namespace sqlite {
+class Db;
+}
 
 // A view of a pond as of one transaction. Opened for reading (shared lock) or
 // writing (exclusive lock; then Begin() starts the one transaction).
@@ -176,6 +179,7 @@ class Pond {
   explicit Pond(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
   friend class Transaction;
+  friend sqlite::Db& CatalogOf(Pond& pond);  // for check.cc
 };
 
 // One transaction. Its changes are visible to its own reads and to nobody else

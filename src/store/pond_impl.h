@@ -16,6 +16,7 @@
 #include "store/disk.h"
 #include "store/pond.h"
 #include "store/pond_lock.h"
+#include "store/sqlite.h"
 
 namespace pond::store {
 
@@ -36,25 +37,31 @@ struct TreeSnapshot {
   std::unordered_map<int64_t, Node> nodes;
   int64_t max_id = 0;  // the largest node id: a new node takes the next one
   std::unordered_map<int64_t, std::map<std::string, int64_t>> children;  // by parent
-  std::unordered_map<int64_t, int64_t> txn_time_us;  // transaction seq → its time
 };
 
-// Schema and snapshot queries over the catalog attached as `cat` (catalog.cc).
+// Schema and snapshot queries over the SQLite catalog (catalog.cc).
 namespace catalog {
-inline constexpr const char* kFormatVersion = "1";
-void CreateSchema(engine::Connection& con);
-TreeSnapshot LoadTree(engine::Connection& con, int64_t seq);
+// 1 was catalog.duckdb; 2 is catalog.sqlite with a schema per version.
+inline constexpr const char* kFormatVersion = "2";
+void CreateSchema(sqlite::Db& db);
+// meta's format_version, or "?" when the file has none.
+std::string FormatVersion(sqlite::Db& db);
+TreeSnapshot LoadTree(sqlite::Db& db, int64_t seq);
 // Versions visible at seq, oldest first, by node: of one node, or of every node.
-// Times come from `tree.txn_time_us`.
-std::unordered_map<int64_t, std::vector<VersionInfo>> LoadVersions(engine::Connection& con,
-                                                                   int64_t seq,
-                                                                   std::optional<int64_t> node_id,
-                                                                   const TreeSnapshot& tree);
-int64_t LastSeq(engine::Connection& con);
+std::unordered_map<int64_t, std::vector<VersionInfo>> LoadVersions(
+    sqlite::Db& db, int64_t seq, std::optional<int64_t> node_id);
+// The `schema` of one version (JSON, see SchemaJson), "" if none.
+std::string Schema(sqlite::Db& db, int64_t node_id, int version);
+int64_t LastSeq(sqlite::Db& db);
 }  // namespace catalog
 
+// A table's or series' columns as the catalog keeps them: [["name","TYPE"],…].
+std::string SchemaJson(const std::vector<Column>& columns);
+std::vector<Column> ParseSchema(const std::string& json);
+
 struct Pond::Impl {
-  Impl(std::string dir, Disk& disk, PondLock::Mode mode);
+  // Writers take the writer lock; readers hold the blob lock shared (see PondLock).
+  Impl(std::string dir, Disk& disk, bool writer);
 
   // The node id `path` leads to in this view, or nullopt (missing, or through a
   // non-directory). Symlinks are followed (in the last component only when follow_last); more than
@@ -82,11 +89,16 @@ struct Pond::Impl {
     version_queries_ = 0;
   }
 
+  // The view's DuckDB connection, opened on first use: commands that only read the
+  // catalog never load DuckDB.
+  engine::Connection& Sql();
+  // A further connection to the same DuckDB database (Pond::Connect).
+  std::unique_ptr<engine::Connection> NewConnection();
+
   std::string dir;
   Disk& disk;
-  PondLock lock;        // first member: released after DuckDB has closed the catalog
-  engine::Database db;  // in-memory; the catalog is ATTACHed as `cat`
-  std::unique_ptr<engine::Connection> con;
+  PondLock lock;  // first member: released after the catalog is closed
+  std::unique_ptr<sqlite::Db> catalog;
   BlobStore blobs;
   bool writable = false;
   int64_t last_seq = 0;
@@ -95,6 +107,8 @@ struct Pond::Impl {
   std::unique_ptr<TreeView> tree_view;
 
  private:
+  std::unique_ptr<engine::Database> db_;  // in-memory, for data only
+  std::unique_ptr<engine::Connection> con_;
   mutable std::optional<TreeSnapshot> snapshot_;
   // Single-node queries before reading all: one costs ~3 ms on a 10,000-node catalog,
   // all of them ~10 ms (bench case 6), so a command touching a few nodes reads all.
@@ -103,5 +117,8 @@ struct Pond::Impl {
   mutable bool all_versions_ = false;  // versions_ holds every node
   mutable int version_queries_ = 0;
 };
+
+// The catalog connection behind a Pond (check.cc reads it whole).
+sqlite::Db& CatalogOf(Pond& pond);
 
 }  // namespace pond::store

@@ -27,8 +27,20 @@ std::string HolderPid(int fd) {
 
 }  // namespace
 
-PondLock::PondLock(const std::string& dir, Mode mode, std::chrono::milliseconds timeout)
-    : path_(dir + "/pond.lock") {
+PondLock PondLock::Writer(const std::string& dir, std::chrono::milliseconds timeout) {
+  return PondLock(dir + "/pond.lock", Mode::kExclusive, "pond is locked", true, timeout);
+}
+
+PondLock PondLock::Blobs(const std::string& dir, Mode mode, std::chrono::milliseconds timeout) {
+  // Only exclusive holders write their pid: a deleter waiting for readers has none to name.
+  return mode == Mode::kShared
+             ? PondLock(dir + "/blobs.lock", mode, "pond blobs are being deleted", true, timeout)
+             : PondLock(dir + "/blobs.lock", mode, "pond is being read", false, timeout);
+}
+
+PondLock::PondLock(std::string path, Mode mode, const std::string& busy, bool name_holder,
+                   std::chrono::milliseconds timeout)
+    : path_(std::move(path)) {
   bool writable = true;
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0 && mode == Mode::kShared) {
@@ -48,17 +60,15 @@ PondLock::PondLock(const std::string& dir, Mode mode, std::chrono::milliseconds 
       throw Error(std::string("cannot lock: ") + std::strerror(saved), path_);
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      std::string pid = HolderPid(fd_);
+      std::string pid = name_holder ? HolderPid(fd_) : "";
       ::close(fd_);
       fd_ = -1;
-      throw Error(
-          pid.empty() ? "pond is locked by another process" : "pond is locked by pid " + pid,
-          path_);
+      throw Error(busy + (pid.empty() ? " by another process" : " by pid " + pid), path_);
     }
     spdlog::debug("pond is locked ({}); retrying", path_);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  if (writable) {
+  if (writable && mode == Mode::kExclusive) {
     // Best effort: the pid only makes a blocked process's message helpful.
     std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, pid.data(), pid.size(), 0) < 0)

@@ -271,19 +271,54 @@ TEST_F(PondTest, TreeViewServesTheGlobMatcher) {
   EXPECT_FALSE(r.matches.back().is_dir);
 }
 
-TEST_F(PondTest, WriterExcludesOthersAndNamesItsPid) {
+TEST_F(PondTest, WriterExcludesWritersAndNamesItsPid) {
   auto w = Pond::OpenWrite(dir_, &RealDisk());
   try {
-    PondLock second(dir_, PondLock::Mode::kShared, std::chrono::milliseconds(250));
+    PondLock::Writer(dir_, std::chrono::milliseconds(250));
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()),
               "pond is locked by pid " + std::to_string(::getpid()) + " (" + dir_ + "/pond.lock)");
   }
-  w.reset();
+  // Readers take no writer lock: they open beside the writer and share the blob lock.
   auto r1 = Pond::OpenRead(dir_);
-  auto r2 = Pond::OpenRead(dir_);  // readers share
-  EXPECT_THROW(PondLock(dir_, PondLock::Mode::kExclusive, std::chrono::milliseconds(150)), Error);
+  auto r2 = Pond::OpenRead(dir_);
+  EXPECT_EQ(r1->last_seq(), 1);
+}
+
+TEST_F(PondTest, BlobDeletionWaitsForReaders) {
+  {
+    auto r = Pond::OpenRead(dir_);
+    try {
+      PondLock::Blobs(dir_, PondLock::Mode::kExclusive, std::chrono::milliseconds(150));
+      FAIL();
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), "pond is being read by another process (" + dir_ + "/blobs.lock)");
+    }
+  }
+  auto deleter = PondLock::Blobs(dir_, PondLock::Mode::kExclusive, std::chrono::milliseconds(150));
+  try {
+    Pond::OpenRead(dir_);  // a reader waits for the deleter, then names it
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_THAT(std::string(e.what()), ::testing::HasSubstr("pond blobs are being deleted by pid"));
+  }
+}
+
+TEST_F(PondTest, ReaderKeepsItsSnapshotWhileAWriterCommits) {
+  Write([](Transaction& t) { t.WriteData("/a.txt", "one"); });
+  auto reader = Pond::OpenRead(dir_);
+  const int64_t seen = reader->last_seq();
+  Write([](Transaction& t) {
+    t.WriteData("/a.txt", "two");
+    t.WriteData("/b.txt", "new");
+  });
+  // The reader asks for the tree and versions only now, after the commit.
+  EXPECT_EQ(reader->ReadData(reader->Get("/a.txt")), "one");
+  EXPECT_FALSE(reader->Lookup("/b.txt"));
+  EXPECT_EQ(reader->Log(100).front().seq, seen);
+  auto fresh = Pond::OpenRead(dir_);
+  EXPECT_EQ(fresh->ReadData(fresh->Get("/a.txt")), "two");
 }
 
 }  // namespace

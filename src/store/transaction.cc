@@ -41,7 +41,8 @@ struct Transaction::Impl {
     std::optional<NodeInfo> existing;  // that entry's node (symlinks followed)
   };
 
-  engine::Connection& con() { return *p.con; }
+  engine::Connection& con() { return p.Sql(); }
+  sqlite::Db& cat() { return *p.catalog; }
 
   Target PrepareTarget(const std::string& path_in) {
     Target t;
@@ -76,21 +77,21 @@ struct Transaction::Impl {
                      const std::string& link_target = "") {
     // The snapshot holds every node (this writer holds the lock): no query for the id.
     const int64_t id = p.tree_snapshot().max_id + 1;
-    con()
-        .Prepare("INSERT INTO cat.nodes VALUES ($1, $2, $3, $4, $5)")
+    cat()
+        .Prepare("INSERT INTO nodes VALUES (?1, ?2, ?3, ?4, ?5)")
         .Bind(1, id)
         .Bind(2, KindName(kind))
         .Bind(3, factory.empty() ? std::optional<std::string>() : factory)
         .Bind(4, link_target.empty() ? std::optional<std::string>() : link_target)
         .Bind(5, seq)
-        .Execute();
-    con()
-        .Prepare("INSERT INTO cat.entries VALUES ($1, $2, $3, $4, NULL)")
+        .Run();
+    cat()
+        .Prepare("INSERT INTO entries VALUES (?1, ?2, ?3, ?4, NULL)")
         .Bind(1, t.parent_id)
         .Bind(2, t.name)
         .Bind(3, id)
         .Bind(4, seq)
-        .Execute();
+        .Run();
     p.NoteNode({id, kind, factory, link_target, seq, begin_time_us}, t.parent_id, t.name);
     return id;
   }
@@ -100,9 +101,11 @@ struct Transaction::Impl {
     return s;
   }
 
+  // `schema`: a table's or series' columns (a series': merged over its versions).
   VersionInfo AddVersion(int64_t node_id, const BlobStore::Stored& blob,
                          std::optional<int64_t> rows = {}, std::optional<int64_t> min_ts = {},
-                         std::optional<int64_t> max_ts = {}) {
+                         std::optional<int64_t> max_ts = {},
+                         std::optional<std::string> schema = {}) {
     VersionInfo v;
     const VersionList& known = p.VersionsOf(node_id);
     v.version = known.empty() ? 1 : known.back().version + 1;
@@ -113,8 +116,8 @@ struct Transaction::Impl {
     v.rows = rows;
     v.min_ts = min_ts;
     v.max_ts = max_ts;
-    con()
-        .Prepare("INSERT INTO cat.versions VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+    cat()
+        .Prepare("INSERT INTO versions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
         .Bind(1, node_id)
         .Bind(2, v.version)
         .Bind(3, seq)
@@ -123,18 +126,25 @@ struct Transaction::Impl {
         .Bind(6, rows)
         .Bind(7, min_ts)
         .Bind(8, max_ts)
-        .Execute();
+        .Bind(9, schema)
+        .Run();
     VersionInfo seen = v;  // as the catalog reads it back before Commit
     seen.time_us = begin_time_us;
     p.NoteVersion(node_id, std::move(seen));
     return v;
   }
 
+  struct Written {
+    BlobStore::Stored blob;
+    engine::WrittenFile stats;
+    std::vector<Column> columns;  // as a read of the blob gives them
+  };
+
   // Writes `select_sql` as one Parquet blob; `rows`, `min_ts`, `max_ts` come from the
-  // COPY's own statistics, so the data is never scanned a second time.
-  std::pair<BlobStore::Stored, engine::WrittenFile> WriteParquet(const std::string& select_sql,
-                                                                 const std::string& label,
-                                                                 bool has_timestamp) {
+  // COPY's own statistics, so the data is never scanned a second time; the columns
+  // from the file's footer, as every later read will see them.
+  Written WriteParquet(const std::string& select_sql, const std::string& label,
+                       bool has_timestamp) {
     const std::string tmp = p.blobs.NewTempPath();
     engine::Result stats;
     try {
@@ -145,16 +155,77 @@ struct Transaction::Impl {
       throw SourceError(e, label);
     }
     auto files = engine::DecodeCopyStats(stats, has_timestamp ? "timestamp" : "");
-    if (files.size() != 1)
+    if (files.size() != 1) {
+      p.blobs.DropTemp(tmp);
       throw Error("COPY wrote " + std::to_string(files.size()) + " files", tmp);
-    return {Keep(p.blobs.PutTempFile(tmp, ".parquet")), files[0]};
+    }
+    std::vector<Column> columns;
+    try {
+      columns = DescribeSource(con(), "SELECT * FROM read_parquet(" + QuoteLiteral(tmp) + ")",
+                               label);
+    } catch (...) {
+      p.blobs.DropTemp(tmp);
+      throw;
+    }
+    return {Keep(p.blobs.PutTempFile(tmp, ".parquet")), files[0], std::move(columns)};
   }
 
-  void Rollback() noexcept {
+  // The columns a read of a series gives once `added` is appended to versions whose
+  // merged columns are `before`: DuckDB's own UNION ALL BY NAME over zero rows, so
+  // the catalog says exactly what a read returns (order of first appearance, numeric
+  // types widened) without opening any earlier version.
+  std::vector<Column> MergedColumns(const std::vector<Column>& before,
+                                    const std::vector<Column>& added, const std::string& label) {
+    auto zero_rows = [](const std::vector<Column>& cols) {
+      std::string sql = "SELECT ";
+      for (size_t i = 0; i < cols.size(); ++i)
+        sql += (i ? ", " : "") + std::string("NULL::") + cols[i].type + " AS " +
+               engine::QuoteIdent(cols[i].name);
+      return "(" + sql + " WHERE false)";
+    };
+    return DescribeSource(con(), zero_rows(before) + " UNION ALL BY NAME " + zero_rows(added),
+                          label);
+  }
+
+  // After a failed COMMIT: whether the WAL may still hold this transaction's commit
+  // frame beyond what SQLite's index shows (a failed sync, say), which recovery by the
+  // next process to open the catalog would bring back. A checkpoint that truncates the
+  // WAL settles it; when it cannot finish (a reader holds an older snapshot) the
+  // outcome stays in doubt and the blobs must stay.
+  bool CommitInDoubt() noexcept {
     try {
-      con().Execute("ROLLBACK");
+      auto st = cat().Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+      return !st.Step() || st.Int(0) != 0;  // busy: frames remain
+    } catch (const std::exception& e) {
+      spdlog::debug("checkpoint after a failed commit: {}", e.what());
+      return true;
+    }
+  }
+
+  // Whether this transaction is visible after all (a COMMIT error reported after the
+  // commit took effect).
+  bool Visible() noexcept {
+    try {
+      auto st = cat().Prepare("SELECT count(*) FROM transactions WHERE seq = ?1");
+      st.Bind(1, seq);
+      return st.Step() && st.Int(0) == 1;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+  // `after_commit`: the COMMIT itself failed, so the outcome may be in doubt.
+  void Rollback(bool after_commit = false) noexcept {
+    try {
+      cat().Exec("ROLLBACK");
     } catch (const std::exception& e) {
       spdlog::debug("rollback: {}", e.what());
+    }
+    if (after_commit && CommitInDoubt()) {
+      spdlog::warn("transaction {} may still appear when the catalog is next opened; its blobs "
+                   "are kept",
+                   seq);
+      created_blobs.clear();
     }
     for (const auto& path : created_blobs) {
       try {
@@ -173,19 +244,21 @@ std::unique_ptr<Transaction> Pond::Begin(const std::vector<std::string>& argv,
                                          const std::map<std::string, std::string>& vars) {
   if (!impl_->writable) throw Error("pond is open for reading only", impl_->dir);
   if (impl_->in_transaction) throw Error("a transaction is already open", impl_->dir);
-  impl_->con->Execute("BEGIN TRANSACTION");
+  // IMMEDIATE: the catalog's write lock now, not at the first INSERT. Only a process
+  // that bypassed pond.lock could hold it; readers never do (WAL).
+  impl_->catalog->Exec("BEGIN IMMEDIATE");
   auto impl = std::unique_ptr<Transaction::Impl>(new Transaction::Impl(*impl_));
   try {
-    impl->seq = catalog::LastSeq(*impl_->con) + 1;
+    impl->seq = catalog::LastSeq(*impl_->catalog) + 1;
     impl->begin_time_us = NowMicros();
     // The row goes in first so the transaction's own reads can join to it; Commit
     // sets the real commit time.
-    impl_->con->Prepare("INSERT INTO cat.transactions VALUES ($1, $2, $3, $4)")
+    impl_->catalog->Prepare("INSERT INTO transactions VALUES (?1, ?2, ?3, ?4)")
         .Bind(1, impl->seq)
         .Bind(2, impl->begin_time_us)
         .Bind(3, JsonText(argv))
         .Bind(4, JsonText(vars))
-        .Execute();
+        .Run();
   } catch (...) {
     impl->Rollback();
     throw;
@@ -240,10 +313,11 @@ VersionInfo Transaction::WriteTable(const std::string& path, const TableSource& 
   bool has_timestamp = false;
   for (const auto& c : SourceColumns(impl_->con(), source))
     has_timestamp |= c.name == "timestamp" && c.type == "TIMESTAMP";
-  auto [blob, stats] = impl_->WriteParquet("SELECT * FROM (" + source.sql + ") AS __pond_source",
-                                           source.label, has_timestamp);
+  auto w = impl_->WriteParquet("SELECT * FROM (" + source.sql + ") AS __pond_source",
+                               source.label, has_timestamp);
   const int64_t id = existing ? existing->id : impl_->CreateNode(t, Kind::kTable);
-  return impl_->AddVersion(id, blob, stats.rows, stats.min_ts, stats.max_ts);
+  return impl_->AddVersion(id, w.blob, w.stats.rows, w.stats.min_ts, w.stats.max_ts,
+                           SchemaJson(w.columns));
 }
 
 VersionInfo Transaction::AppendSeries(const std::string& path, const TableSource& source) {
@@ -251,10 +325,17 @@ VersionInfo Transaction::AppendSeries(const std::string& path, const TableSource
   auto existing = impl_->ExistingFile(t, Kind::kSeries);
   std::vector<Column> columns;
   const std::string select = SeriesSelect(impl_->con(), source, &columns);
-  if (existing) CheckAppendSchema(impl_->p.Columns(*existing), columns, t.path, source.label);
-  auto [blob, stats] = impl_->WriteParquet(select + " ORDER BY \"timestamp\"", source.label, true);
+  std::vector<Column> before;
+  if (existing) {
+    before = impl_->p.Columns(*existing);
+    CheckAppendSchema(before, columns, t.path, source.label);
+  }
+  auto w = impl_->WriteParquet(select + " ORDER BY \"timestamp\"", source.label, true);
+  const std::vector<Column> merged =
+      existing ? impl_->MergedColumns(before, w.columns, source.label) : w.columns;
   const int64_t id = existing ? existing->id : impl_->CreateNode(t, Kind::kSeries);
-  return impl_->AddVersion(id, blob, stats.rows, stats.min_ts, stats.max_ts);
+  return impl_->AddVersion(id, w.blob, w.stats.rows, w.stats.min_ts, w.stats.max_ts,
+                           SchemaJson(merged));
 }
 
 void Transaction::Mknod(const std::string& path, const std::string& factory,
@@ -285,20 +366,27 @@ void Transaction::Symlink(const std::string& path, const std::string& target) {
 
 void Transaction::Commit() {
   if (impl_->done) throw Error("transaction already finished");
-  auto& con = impl_->con();
+  auto& con = impl_->cat();
   try {
-    // Also a probe: an earlier failed statement leaves DuckDB's transaction aborted,
-    // and COMMIT would then silently roll back.
-    con.Prepare("UPDATE cat.transactions SET time_us = $1 WHERE seq = $2")
+    con.Prepare("UPDATE transactions SET time_us = ?1 WHERE seq = ?2")
         .Bind(1, NowMicros())
         .Bind(2, impl_->seq)
-        .Execute();
+        .Run();
     impl_->p.disk.BeforeCommit();
-    con.Execute("COMMIT");
   } catch (...) {
     impl_->done = true;
     impl_->Rollback();
     throw;
+  }
+  try {
+    con.Exec("COMMIT");
+  } catch (const std::exception& e) {
+    impl_->done = true;
+    if (!impl_->Visible()) {
+      impl_->Rollback(/*after_commit=*/true);
+      throw;
+    }
+    spdlog::warn("transaction {} committed, but the catalog reported: {}", impl_->seq, e.what());
   }
   impl_->done = true;
   impl_->p.last_seq = impl_->seq;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -32,6 +33,13 @@ std::vector<std::string> MergedEnv(const std::map<std::string, std::string>& ext
   for (const auto& [k, v] : extra) all[k] = v;
   std::vector<std::string> out;
   for (const auto& [k, v] : all) out.push_back(k + "=" + v);
+  return out;
+}
+
+std::vector<char*> Pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
   return out;
 }
 
@@ -121,6 +129,83 @@ RunResult Run(const std::string& program, const std::vector<std::string>& args,
   int status = 0;
   waitpid(pid, &status, 0);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+Background::Background(const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& env) {
+  int out_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  char err_template[] = "/tmp/pond-bg-err-XXXXXX";
+  int err_fd = mkstemp(err_template);
+  if (err_fd < 0) throw std::runtime_error("mkstemp failed");
+  err_path_ = err_template;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+  std::vector<std::string> argv_s{PondBinary()};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  auto env_s = MergedEnv(env);
+  auto argv = Pointers(argv_s);
+  auto envp = Pointers(env_s);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, PondBinary().c_str(), &fa, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  close(out_pipe[1]);
+  close(err_fd);
+  if (rc != 0) {
+    close(out_pipe[0]);
+    throw std::runtime_error(std::string("cannot start pond: ") + std::strerror(rc));
+  }
+  pid_ = pid;
+  out_fd_ = out_pipe[0];
+}
+
+Background::~Background() {
+  if (status_ < 0) Kill();
+  if (out_fd_ >= 0) close(out_fd_);
+  unlink(err_path_.c_str());
+}
+
+bool Background::Running() {
+  if (status_ >= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) status_ = status;
+  return status_ < 0;
+}
+
+bool Background::HasOutput() {
+  pollfd fd{out_fd_, POLLIN, 0};
+  return poll(&fd, 1, 0) == 1 && (fd.revents & POLLIN) != 0;
+}
+
+void Background::Kill() {
+  if (status_ >= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  status_ = status;
+}
+
+RunResult Background::Finish() {
+  RunResult r;
+  char buf[65536];
+  for (ssize_t k; out_fd_ >= 0 && (k = read(out_fd_, buf, sizeof buf)) != 0;) {
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    r.out.append(buf, static_cast<size_t>(k));
+  }
+  if (status_ < 0) {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    status_ = status;
+  }
+  r.exit_code = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+  r.err = ReadFile(err_path_);
   return r;
 }
 

@@ -2,6 +2,8 @@
 // and host folders, capturing its exit code, stdout and stderr.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <map>
 #include <string>
@@ -32,6 +34,29 @@ RunResult Pond(const std::vector<std::string>& args,
 // Runs the pond binary with stderr on a pseudo-terminal.
 RunResult PondOnTerminal(const std::vector<std::string>& args,
                          const std::map<std::string, std::string>& env = {});
+
+// A `pond` process started in the background. Its stdout goes to a pipe read only by
+// Finish(): a reader that prints more than a pipe holds (64 KiB) blocks mid-command,
+// holding its snapshot open until then. Its stderr goes to a file.
+class Background {
+ public:
+  Background(const std::vector<std::string>& args,
+             const std::map<std::string, std::string>& env = {});
+  ~Background();  // kills (SIGKILL) and reaps a process still running
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+  int pid() const { return pid_; }
+  bool Running();     // not exited yet
+  bool HasOutput();   // stdout has bytes waiting (none are consumed)
+  RunResult Finish();  // reads stdout to its end, waits; exit_code, out and err
+  void Kill();         // SIGKILL and reap; Finish() then reports 128+9
+
+ private:
+  int pid_ = -1;
+  int out_fd_ = -1;
+  int status_ = -1;  // waitpid status once reaped
+  std::string err_path_;
+};
 
 // A fresh temporary directory, removed (recursively) on destruction.
 class TempDir {

@@ -1,0 +1,295 @@
+#include "store/sqlite.h"
+
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <exception>
+#include <mutex>
+#include <utility>
+#include <new>
+
+#include "base/error.h"
+
+namespace pond::store::sqlite {
+
+namespace {
+
+std::exception_ptr hook_error;  // what the WriteHook threw, for the failed statement's error
+
+[[noreturn]] void Fail(sqlite3* db, const std::string& what, const std::string& path) {
+  // An injected fault is the cause a test wants to read, not SQLite's "disk I/O error".
+  if (std::exception_ptr e = std::exchange(hook_error, nullptr)) std::rethrow_exception(e);
+  throw Error(what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"), path);
+}
+
+// --- the hook VFS ------------------------------------------------------------
+// A shim over the default VFS that calls the open Db's WriteHook before each write,
+// sync and truncate of a main database or WAL file, and forwards everything else.
+
+const WriteHook* active_hook = nullptr;  // the Db opened with a hook, if any
+constexpr const char* kHookVfs = "pond-hook";
+
+struct HookFile {
+  sqlite3_file base;    // pMethods: kHookMethods once the real file is open
+  sqlite3_file* real;   // the default VFS's file, allocated right after this struct
+  std::string* path;    // main database and WAL files: for the hook; others: null
+};
+
+sqlite3_file* Real(sqlite3_file* f) { return reinterpret_cast<HookFile*>(f)->real; }
+sqlite3_vfs* RealVfs(sqlite3_vfs* v) { return static_cast<sqlite3_vfs*>(v->pAppData); }
+
+int CallHook(sqlite3_file* f, const char* op, int failure) {
+  const std::string* path = reinterpret_cast<HookFile*>(f)->path;
+  if (active_hook == nullptr || path == nullptr) return SQLITE_OK;
+  try {
+    (*active_hook)(op, *path);
+    return SQLITE_OK;
+  } catch (...) {
+    hook_error = std::current_exception();  // never let it cross SQLite's C frames
+    return failure;
+  }
+}
+
+int HookClose(sqlite3_file* f) {
+  auto* h = reinterpret_cast<HookFile*>(f);
+  int rc = h->real->pMethods != nullptr ? h->real->pMethods->xClose(h->real) : SQLITE_OK;
+  delete h->path;
+  h->path = nullptr;
+  return rc;
+}
+int HookRead(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
+  return Real(f)->pMethods->xRead(Real(f), buf, n, off);
+}
+int HookWrite(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
+  if (int rc = CallHook(f, "catalog write", SQLITE_IOERR_WRITE); rc != SQLITE_OK) return rc;
+  return Real(f)->pMethods->xWrite(Real(f), buf, n, off);
+}
+int HookTruncate(sqlite3_file* f, sqlite3_int64 size) {
+  if (int rc = CallHook(f, "catalog truncate", SQLITE_IOERR_TRUNCATE); rc != SQLITE_OK) return rc;
+  return Real(f)->pMethods->xTruncate(Real(f), size);
+}
+int HookSync(sqlite3_file* f, int flags) {
+  if (int rc = CallHook(f, "catalog sync", SQLITE_IOERR_FSYNC); rc != SQLITE_OK) return rc;
+  return Real(f)->pMethods->xSync(Real(f), flags);
+}
+int HookFileSize(sqlite3_file* f, sqlite3_int64* size) {
+  return Real(f)->pMethods->xFileSize(Real(f), size);
+}
+int HookLock(sqlite3_file* f, int l) { return Real(f)->pMethods->xLock(Real(f), l); }
+int HookUnlock(sqlite3_file* f, int l) { return Real(f)->pMethods->xUnlock(Real(f), l); }
+int HookCheckReservedLock(sqlite3_file* f, int* out) {
+  return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
+}
+int HookFileControl(sqlite3_file* f, int op, void* arg) {
+  return Real(f)->pMethods->xFileControl(Real(f), op, arg);
+}
+int HookSectorSize(sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); }
+int HookDeviceCharacteristics(sqlite3_file* f) {
+  return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
+}
+int HookShmMap(sqlite3_file* f, int page, int size, int extend, void volatile** out) {
+  return Real(f)->pMethods->xShmMap(Real(f), page, size, extend, out);
+}
+int HookShmLock(sqlite3_file* f, int offset, int n, int flags) {
+  return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
+}
+void HookShmBarrier(sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); }
+int HookShmUnmap(sqlite3_file* f, int del) { return Real(f)->pMethods->xShmUnmap(Real(f), del); }
+
+// Version 2: no memory-mapped I/O (xFetch), so every write passes xWrite.
+const sqlite3_io_methods kHookMethods = {
+    2,           HookClose,      HookRead,          HookWrite,
+    HookTruncate, HookSync,      HookFileSize,      HookLock,
+    HookUnlock,  HookCheckReservedLock, HookFileControl, HookSectorSize,
+    HookDeviceCharacteristics, HookShmMap, HookShmLock, HookShmBarrier,
+    HookShmUnmap, nullptr,       nullptr,
+};
+
+int HookOpen(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
+  auto* h = reinterpret_cast<HookFile*>(file);
+  h->base.pMethods = nullptr;
+  h->real = reinterpret_cast<sqlite3_file*>(h + 1);
+  h->real->pMethods = nullptr;
+  h->path = nullptr;
+  const int rc = RealVfs(vfs)->xOpen(RealVfs(vfs), name, h->real, flags, out_flags);
+  if (rc != SQLITE_OK) return rc;
+  // Journals and temp files pass through unwatched (no path).
+  if ((flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) != 0) {
+    h->path = new (std::nothrow) std::string(name != nullptr ? name : "");
+    if (h->path == nullptr) {
+      h->real->pMethods->xClose(h->real);
+      return SQLITE_NOMEM;
+    }
+  }
+  h->base.pMethods = &kHookMethods;
+  return SQLITE_OK;
+}
+
+int HookDelete(sqlite3_vfs* v, const char* name, int sync) {
+  return RealVfs(v)->xDelete(RealVfs(v), name, sync);
+}
+int HookAccess(sqlite3_vfs* v, const char* name, int flags, int* out) {
+  return RealVfs(v)->xAccess(RealVfs(v), name, flags, out);
+}
+int HookFullPathname(sqlite3_vfs* v, const char* name, int n, char* out) {
+  return RealVfs(v)->xFullPathname(RealVfs(v), name, n, out);
+}
+int HookRandomness(sqlite3_vfs* v, int n, char* out) {
+  return RealVfs(v)->xRandomness(RealVfs(v), n, out);
+}
+int HookSleep(sqlite3_vfs* v, int us) { return RealVfs(v)->xSleep(RealVfs(v), us); }
+int HookCurrentTime(sqlite3_vfs* v, double* out) {
+  return RealVfs(v)->xCurrentTime(RealVfs(v), out);
+}
+int HookGetLastError(sqlite3_vfs* v, int n, char* out) {
+  return RealVfs(v)->xGetLastError(RealVfs(v), n, out);
+}
+int HookCurrentTimeInt64(sqlite3_vfs* v, sqlite3_int64* out) {
+  return RealVfs(v)->xCurrentTimeInt64(RealVfs(v), out);
+}
+
+void RegisterHookVfs() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    static sqlite3_vfs vfs{};
+    sqlite3_vfs* real = sqlite3_vfs_find(nullptr);
+    vfs.iVersion = 2;
+    vfs.szOsFile = static_cast<int>(sizeof(HookFile)) + real->szOsFile;
+    vfs.mxPathname = real->mxPathname;
+    vfs.zName = kHookVfs;
+    vfs.pAppData = real;
+    vfs.xOpen = HookOpen;
+    vfs.xDelete = HookDelete;
+    vfs.xAccess = HookAccess;
+    vfs.xFullPathname = HookFullPathname;
+    vfs.xRandomness = HookRandomness;
+    vfs.xSleep = HookSleep;
+    vfs.xCurrentTime = HookCurrentTime;
+    vfs.xGetLastError = HookGetLastError;
+    vfs.xCurrentTimeInt64 = HookCurrentTimeInt64;
+    sqlite3_vfs_register(&vfs, /*makeDflt=*/0);
+  });
+}
+
+}  // namespace
+
+Db::Db(const std::string& path, Mode mode, WriteHook hook) : path_(path), hook_(std::move(hook)) {
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  flags |= mode == Mode::kCreate ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                 : SQLITE_OPEN_READWRITE;
+  const char* vfs = nullptr;
+  if (hook_) {
+    if (active_hook != nullptr) throw Error("catalog: a second hooked connection", path);
+    RegisterHookVfs();
+    active_hook = &hook_;
+    vfs = kHookVfs;
+  }
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
+  if (rc != SQLITE_OK && mode == Mode::kRead) {
+    // A pond on a read-only mount: SQLite reads WAL databases read-only as long as
+    // the -shm file exists or the directory lets it be recovered.
+    sqlite3_close(db_);
+    db_ = nullptr;
+    rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  }
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    if (hook_) active_hook = nullptr;
+    throw Error("cannot open catalog: " + msg, path);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_extended_result_codes(db_, 1);
+  try {
+    // journal_mode is persistent in the file; setting it again is a no-op read.
+    if (mode != Mode::kRead) Exec("PRAGMA journal_mode=WAL");
+    Exec("PRAGMA synchronous=FULL");
+    if (mode == Mode::kRead) Exec("PRAGMA query_only=1");
+  } catch (...) {
+    sqlite3_close(db_);
+    if (hook_) active_hook = nullptr;
+    throw;
+  }
+}
+
+Db::~Db() {
+  // Statements are finalized by their own destructors before this runs.
+  if (sqlite3_close(db_) != SQLITE_OK) spdlog::debug("closing {}: {}", path_, sqlite3_errmsg(db_));
+  if (hook_) active_hook = nullptr;
+}
+
+void Db::Exec(const std::string& sql) {
+  spdlog::debug("catalog: {}", sql);
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    if (std::exception_ptr e = std::exchange(hook_error, nullptr)) std::rethrow_exception(e);
+    throw Error("catalog: " + msg, path_);
+  }
+}
+
+Stmt Db::Prepare(const std::string& sql) {
+  spdlog::debug("catalog: {}", sql);
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr) !=
+      SQLITE_OK)
+    Fail(db_, "catalog", path_);
+  return Stmt(st, *this);
+}
+
+int64_t Db::QueryInt(const std::string& sql) {
+  Stmt st = Prepare(sql);
+  if (!st.Step()) throw Error("catalog: no row for " + sql, path_);
+  return st.Int(0);
+}
+
+Stmt::~Stmt() { sqlite3_finalize(st_); }
+
+Stmt::Stmt(Stmt&& o) noexcept : st_(o.st_), db_(o.db_) { o.st_ = nullptr; }
+
+void Stmt::Check(int rc) const {
+  if (rc != SQLITE_OK) Fail(db_->raw(), "catalog", db_->path());
+}
+
+Stmt& Stmt::Bind(int index, int64_t v) {
+  Check(sqlite3_bind_int64(st_, index, v));
+  return *this;
+}
+
+Stmt& Stmt::Bind(int index, std::string_view v) {
+  Check(sqlite3_bind_text64(st_, index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  return *this;
+}
+
+Stmt& Stmt::Bind(int index, std::nullopt_t) {
+  Check(sqlite3_bind_null(st_, index));
+  return *this;
+}
+
+bool Stmt::Step() {
+  const int rc = sqlite3_step(st_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Fail(db_->raw(), "catalog", db_->path());
+}
+
+void Stmt::Run() {
+  while (Step()) {
+  }
+  sqlite3_reset(st_);
+}
+
+bool Stmt::IsNull(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+
+int64_t Stmt::Int(int col) const { return sqlite3_column_int64(st_, col); }
+
+std::string Stmt::Text(int col) const {
+  const auto* p = sqlite3_column_text(st_, col);
+  return p == nullptr ? std::string()
+                      : std::string(reinterpret_cast<const char*>(p),
+                                    static_cast<size_t>(sqlite3_column_bytes(st_, col)));
+}
+
+}  // namespace pond::store::sqlite

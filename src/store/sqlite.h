@@ -1,0 +1,95 @@
+// The catalog's database: a thin RAII layer over SQLite's C API, the only place in
+// DuckPond that sees sqlite3.h. A Db is one connection; a Stmt one prepared
+// statement with 1-based positional parameters. Every failure throws pond::Error
+// carrying SQLite's message and naming the database file.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace pond::store::sqlite {
+
+class Stmt;
+
+// Called before SQLite writes, syncs or truncates the database file or its WAL, with
+// the operation ("catalog write", "catalog sync", "catalog truncate") and the file.
+// Throwing makes that I/O fail (SQLITE_IOERR) instead: the crash and fault tests'
+// way into the catalog's own commit.
+using WriteHook = std::function<void(const std::string& op, const std::string& path)>;
+
+class Db {
+ public:
+  enum class Mode {
+    kRead,    // an existing file; statements may not write (PRAGMA query_only)
+    kWrite,   // an existing file, read and written
+    kCreate,  // created when missing
+  };
+  // Opens `path`. Every connection waits up to 5 s for a lock another connection
+  // holds (SQLite's busy timeout), uses WAL and synchronous=FULL, so a committed
+  // transaction survives a power cut. Throws `cannot open catalog: … (<path>)`.
+  // With a `hook`, the file I/O goes through it (one such Db per process at a time).
+  Db(const std::string& path, Mode mode, WriteHook hook = {});
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // Runs one or more statements that return no rows.
+  void Exec(const std::string& sql);
+  Stmt Prepare(const std::string& sql);
+  // Single-integer query, e.g. `SELECT count(*) FROM nodes`.
+  int64_t QueryInt(const std::string& sql);
+  const std::string& path() const { return path_; }
+  sqlite3* raw() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  WriteHook hook_;
+};
+
+class Stmt {
+ public:
+  ~Stmt();
+  Stmt(Stmt&& o) noexcept;
+  Stmt& operator=(Stmt&&) = delete;
+  Stmt(const Stmt&) = delete;
+
+  Stmt& Bind(int index, int64_t v);
+  Stmt& Bind(int index, int v) { return Bind(index, static_cast<int64_t>(v)); }
+  Stmt& Bind(int index, std::string_view v);
+  Stmt& Bind(int index, const char* v) { return Bind(index, std::string_view(v)); }
+  Stmt& Bind(int index, const std::string& v) { return Bind(index, std::string_view(v)); }
+  Stmt& Bind(int index, std::nullopt_t);
+  template <class T>
+  Stmt& Bind(int index, const std::optional<T>& v) {
+    return v ? Bind(index, *v) : Bind(index, std::nullopt);
+  }
+
+  // Advances to the next row: true while there is one. Throws on error.
+  bool Step();
+  // Runs to completion, ignoring rows (INSERT, UPDATE…).
+  void Run();
+
+  // Columns of the current row, 0-based.
+  bool IsNull(int col) const;
+  int64_t Int(int col) const;
+  std::string Text(int col) const;
+  std::optional<int64_t> OptInt(int col) const {
+    return IsNull(col) ? std::nullopt : std::optional<int64_t>(Int(col));
+  }
+
+ private:
+  friend class Db;
+  Stmt(sqlite3_stmt* st, const Db& db) : st_(st), db_(&db) {}
+  void Check(int rc) const;
+  sqlite3_stmt* st_ = nullptr;
+  const Db* db_;
+};
+
+}  // namespace pond::store::sqlite
