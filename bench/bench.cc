@@ -51,4 +51,15 @@ void Progress(const std::string& what) {
   std::fflush(stderr);
 }
 
+// A case measured side by side: ours against the reference, ratio within `limit`.
+Row SideBySide(std::string id, std::string name, const Timing& ours, const Timing& reference,
+               double limit) {
+  Row row{std::move(id), std::move(name)};
+  row.ours = ours.seconds;
+  row.reference = reference.seconds;
+  row.limit = limit;
+  row.ours_rss_kib = ours.max_rss_kib;
+  return row;
+}
+
 }  // namespace pond::bench

@@ -53,6 +53,10 @@ struct Timing {
 };
 std::vector<Timing> Alternate(int repeat, const std::vector<Side>& sides);
 
+// A case measured side by side: ours against the reference, ratio within `limit`.
+Row SideBySide(std::string id, std::string name, const Timing& ours, const Timing& reference,
+               double limit);
+
 // Progress on stderr: `bench: <what>`.
 void Progress(const std::string& what);
 
@@ -68,5 +72,7 @@ std::vector<Row> ReduceCase(const Bench& b, const DataSet& data);  // 2
 std::vector<Row> ExportCase(const Bench& b, const DataSet& data);  // 3, 4, 7
 std::vector<Row> RenderCase(const Bench& b);                       // 5
 std::vector<Row> SmallCommandsCase(const Bench& b);                // 6
+std::vector<Row> CatalogGrowthCase(const Bench& b);                // 8
+std::vector<Row> WriterDuringExportCase(const Bench& b, const DataSet& data);  // 9
 
 }  // namespace pond::bench

@@ -40,16 +40,6 @@ std::string Rate(double rows, double seconds) {
   return fmt::format("{:.2f} M rows/s", rows / seconds / 1e6);
 }
 
-// A case measured side by side: ours against the reference, ratio within `limit`.
-Row SideBySide(std::string id, std::string name, const Timing& ours, const Timing& reference,
-               double limit) {
-  Row row{std::move(id), std::move(name)};
-  row.ours = ours.seconds;
-  row.reference = reference.seconds;
-  row.limit = limit;
-  row.ours_rss_kib = ours.max_rss_kib;
-  return row;
-}
 
 // The target path of a COPY statement: the string literal after its last `) TO `.
 std::string CopyTarget(const std::string& sql) {

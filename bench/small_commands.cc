@@ -1,6 +1,9 @@
 // Case 6: commands a person types, timed as the whole process: `pond list '/**'`
-// on a pond of 10,000 nodes and `pond cat` of a small series in it.
+// on a pond of 10,000 nodes against `find` over a host tree of the same entries,
+// `pond log`, `pond describe` and `pond cat` of a small series in it.
 #include <fmt/format.h>
+
+#include <fstream>
 
 #include "bench.h"
 #include "store/disk.h"
@@ -51,6 +54,17 @@ void BuildWidePond(const fs::path& dir) {
   txn->Commit();
 }
 
+// The same tree on the host: 100 folders of 99 files, and the series as a file.
+void BuildWideHostTree(const fs::path& dir) {
+  for (int d = 0; d < kDirs; ++d) {
+    const fs::path site = dir / fmt::format("site{:03d}", d);
+    fs::create_directories(site);
+    for (int f = 0; f < kFilesPerDir; ++f)
+      std::ofstream(site / fmt::format("reading{:02d}.csv", f)) << "timestamp,value\n";
+  }
+  std::ofstream(dir / "small.series") << "";
+}
+
 Row Absolute(const std::string& id, const std::string& name, double limit,
              const std::function<ChildRun()>& run) {
   std::vector<double> seconds;
@@ -75,13 +89,26 @@ std::vector<Row> SmallCommandsCase(const Bench& b) {
   Progress("6 pond list / pond cat");
   const fs::path dir = b.work / "wide-pond";
   BuildWidePond(dir);
-  Row list = Absolute("6 list", "pond list '/**', 10,000 nodes (process wall time)", 0.030, [&] {
-    return b.Pond(dir, {"list", "/**"});
+  const fs::path host = b.work / "wide-host";
+  BuildWideHostTree(host);
+  Side list_side = [&] { return b.Pond(dir, {"list", "/**"}); };
+  Side find_side = [&] { return RunChild({"/usr/bin/find", host.string()}); };
+  Bench nine = b;
+  nine.repeat = kRuns;
+  auto t = Alternate(nine.repeat, {list_side, find_side});
+  Row list = SideBySide("6 list", "pond list '/**', 10,000 nodes (vs find over the same tree)",
+                        t[0], t[1], 3.0);
+  list.note = fmt::format("median of {}", kRuns);
+  Row log = Absolute("6 log", "pond log of that pond (process wall time)", 0.030, [&] {
+    return b.Pond(dir, {"log"});
+  });
+  Row describe = Absolute("6 describe", "pond describe of the stored series", 0.030, [&] {
+    return b.Pond(dir, {"describe", "/small.series"});
   });
   Row cat = Absolute("6 cat", "pond cat of a 1,000-row series in that pond", 0.050, [&] {
     return b.Pond(dir, {"cat", "/small.series"});
   });
-  return {list, cat};
+  return {list, log, describe, cat};
 }
 
 }  // namespace pond::bench
