@@ -101,7 +101,7 @@ std::string View::ReadData(const Node& node) {
   return node.generated ? node.generated->ReadData(*this) : pond_.ReadData(*node.stored);
 }
 
-std::vector<GlobMatch> View::Glob(const std::string& pattern) {
+const std::vector<GlobMatch>& View::Glob(const std::string& pattern) {
   auto it = glob_cache_.find(pattern);
   if (it != glob_cache_.end()) return it->second;
   GlobResult result = pond::Glob(pattern, *this);
@@ -111,8 +111,8 @@ std::vector<GlobMatch> View::Glob(const std::string& pattern) {
 
 std::vector<GlobMatch> View::GlobFiles(const std::string& pattern) {
   std::vector<GlobMatch> files;
-  for (auto& m : Glob(pattern))
-    if (!m.is_dir) files.push_back(std::move(m));
+  for (const auto& m : Glob(pattern))
+    if (!m.is_dir) files.push_back(m);
   if (files.empty()) throw Error("pattern matched nothing", pattern);
   return files;
 }
@@ -183,7 +183,8 @@ std::optional<View::Resolved> View::ResolveUncached(const std::string& path, int
                     real};
   }
 
-  std::optional<store::NodeInfo> info = pond_.Lookup(real, /*follow_last=*/false);
+  // The parent is a stored directory, resolved (symlinks followed) already.
+  std::optional<store::NodeInfo> info = pond_.Child(*parent->node.stored, name);
   if (!info) return std::nullopt;
   switch (info->kind) {
     case store::Kind::kSymlink: {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -86,7 +87,7 @@ class View : public TreeView {
   // file:data bytes; throws `not a data file (<path>)` otherwise.
   std::string ReadData(const Node& node);
   // Glob over the whole view; warnings are printed as `pond: warning: …`.
-  std::vector<GlobMatch> Glob(const std::string& pattern);
+  const std::vector<GlobMatch>& Glob(const std::string& pattern);
   // Like Glob, but `pattern matched nothing (<pattern>)` when empty; skips directories.
   std::vector<GlobMatch> GlobFiles(const std::string& pattern);
 
@@ -141,7 +142,9 @@ class View : public TreeView {
   std::vector<std::string> stack_;
   // Lookups, globs and transaction vars are memoized per View: a command reads one
   // consistent snapshot. Rendered and computed data is never cached.
-  std::map<std::string, std::optional<Resolved>> cache_;
+  // Unordered: references stay valid on insertion, and paths share long prefixes
+  // that an ordered map would compare again and again.
+  std::unordered_map<std::string, std::optional<Resolved>> cache_;
   std::map<std::string, std::vector<GlobMatch>> glob_cache_;
   std::map<int64_t, std::map<std::string, std::string>> txn_vars_;
 };

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "base/error.h"
@@ -93,7 +95,7 @@ class Walker {
 
  private:
   void Visit(const std::string& path, const TreeView::NodeInfo& node, std::size_t index) {
-    if (!seen_.emplace(path, index).second) return;
+    if (!seen_.insert(path + '\0' + std::to_string(index)).second) return;
     if (index == parts_.size()) {
       matches_.try_emplace(path, GlobMatch{path, captures_, node.is_dir});
       return;
@@ -164,11 +166,12 @@ class Walker {
   const TreeView& tree_;
   std::vector<uint64_t> above_;        // ids of the directories above the current node
   std::vector<std::string> captures_;  // of the alignment being explored
-  std::set<std::pair<std::string, std::size_t>> seen_;
+  // Hashed: the tree's paths share long prefixes an ordered container would compare.
+  std::unordered_set<std::string> seen_;  // path NUL pattern position
   std::map<std::string, GlobMatch> matches_;  // byte-wise path order; first alignment wins
   std::set<std::string> warnings_;
-  std::map<std::string, std::optional<TreeView::NodeInfo>> stats_;
-  std::map<std::string, std::vector<std::string>> listings_;
+  std::unordered_map<std::string, std::optional<TreeView::NodeInfo>> stats_;
+  std::unordered_map<std::string, std::vector<std::string>> listings_;
 };
 
 }  // namespace

@@ -79,6 +79,20 @@ std::size_t ExtensionDot(std::string_view name) {
   return dot;
 }
 
+// True when `path` is already canonical: NormalizePath would return it unchanged.
+// Checked without allocating, so the common case (paths the tree itself produced)
+// costs a scan instead of a split into strings and a join.
+bool IsCanonical(std::string_view path) {
+  if (path == "/") return true;
+  if (path.empty() || path.front() != '/' || path.back() == '/') return false;
+  for (std::size_t start = 1;;) {
+    const std::size_t slash = path.find('/', start);
+    if (NameProblem(path.substr(start, slash - start))) return false;
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> SplitPath(std::string_view path) {
@@ -93,7 +107,10 @@ std::vector<std::string> SplitPath(std::string_view path) {
   return names;
 }
 
-std::string NormalizePath(std::string_view path) { return JoinNames(SplitPath(path)); }
+std::string NormalizePath(std::string_view path) {
+  if (IsCanonical(path)) return std::string(path);
+  return JoinNames(SplitPath(path));
+}
 
 std::string JoinNames(const std::vector<std::string>& names) {
   if (names.empty()) return "/";
@@ -104,18 +121,25 @@ std::string JoinNames(const std::vector<std::string>& names) {
 }
 
 std::string JoinPath(std::string_view dir, std::string_view name) {
+  if (IsCanonical(dir) && !NameProblem(name))
+    return (dir == "/" ? std::string() : std::string(dir)) + "/" + std::string(name);
   std::vector<std::string> names = SplitPath(dir);
   names.emplace_back(name);
   return JoinNames(names);
 }
 
 std::string ParentPath(std::string_view path) {
+  if (IsCanonical(path)) {
+    const std::size_t slash = path.rfind('/');
+    return slash == 0 ? std::string("/") : std::string(path.substr(0, slash));
+  }
   std::vector<std::string> names = SplitPath(path);
   if (!names.empty()) names.pop_back();
   return JoinNames(names);
 }
 
 std::string BaseName(std::string_view path) {
+  if (IsCanonical(path)) return std::string(path.substr(path.rfind('/') + 1));
   std::vector<std::string> names = SplitPath(path);
   return names.empty() ? "" : names.back();
 }
