@@ -16,26 +16,10 @@ namespace {
 constexpr int kDirs = 100, kFilesPerDir = 99;  // 100 + 9,900 nodes below the root
 constexpr int kRuns = 9;                       // the median is reported
 
-// The real file system without fsync: a fixture need not survive a power cut, and
-// 10,000 synced writes would take minutes.
-class NoSyncDisk : public store::Disk {
- public:
-  void MakeDirs(const std::string& dir) override { real_.MakeDirs(dir); }
-  void WriteFile(const std::string& path, const std::string& bytes) override {
-    real_.WriteFile(path, bytes);
-  }
-  void Fsync(const std::string&) override {}
-  void Rename(const std::string& from, const std::string& to) override { real_.Rename(from, to); }
-  void Remove(const std::string& path) override { real_.Remove(path); }
-
- private:
-  store::Disk& real_ = store::RealDisk();
-};
-
 // /site000 … /site099, each with reading00.csv … reading98.csv, and /small.series
 // (1,000 rows), written through the store in one transaction.
 void BuildWidePond(const fs::path& dir) {
-  NoSyncDisk disk;
+  store::NoSyncDisk disk;
   store::Pond::Init(dir.string(), {"pond_bench"}, {}, &disk);
   auto pond = store::Pond::OpenWrite(dir.string(), &disk);
   auto txn = pond->Begin({"pond_bench", "fixture"}, {});

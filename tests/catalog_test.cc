@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "support/scenario.h"
+#include "support/pond_fixture.h"
 
 namespace pond::testing {
 namespace {
@@ -19,23 +19,11 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class CatalogTest : public ::testing::Test {
+class CatalogTest : public PondFixture {
  protected:
   void SetUp() override {
     Ok({"init"});
     Ok({"mkdir", "/raw"});
-  }
-  std::map<std::string, std::string> Env(std::map<std::string, std::string> more = {}) {
-    more["POND"] = dir_;
-    return more;
-  }
-  RunResult P(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
-    return Pond(args, Env(std::move(env)));
-  }
-  std::string Ok(const std::vector<std::string>& args) {
-    RunResult r = P(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
   }
   // `rows` 15-minute readings from 2024-01-01 plus `offset` minutes.
   std::string Csv(const std::string& name, int rows, int offset = 0) {
@@ -61,9 +49,6 @@ class CatalogTest : public ::testing::Test {
     }
     FAIL() << "the reader printed nothing";
   }
-
-  TempDir tmp_;
-  std::string dir_ = tmp_ / "pond";
 };
 
 TEST_F(CatalogTest, CatalogOnlyCommandsNeverLoadDuckDbOrCurl) {

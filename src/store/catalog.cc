@@ -54,8 +54,13 @@ void CreateSchema(sqlite::Db& db) {
       "node_id INTEGER NOT NULL, created_seq INTEGER NOT NULL, deleted_seq INTEGER)",
       "CREATE TABLE versions (node_id INTEGER NOT NULL, version INTEGER NOT NULL, "
       "txn_seq INTEGER NOT NULL, blob TEXT NOT NULL, size INTEGER NOT NULL, rows INTEGER, "
-      "min_ts INTEGER, max_ts INTEGER, schema TEXT, PRIMARY KEY (node_id, version)) "
-      "WITHOUT ROWID",
+      "min_ts INTEGER, max_ts INTEGER, ts_nulls INTEGER NOT NULL DEFAULT 0, schema TEXT, "
+      "PRIMARY KEY (node_id, version)) WITHOUT ROWID",
+      // A series' merged blobs (layout.h): the rows of versions first..last in read order.
+      "CREATE TABLE segments (node_id INTEGER NOT NULL, first_version INTEGER NOT NULL, "
+      "last_version INTEGER NOT NULL, created_seq INTEGER NOT NULL, blob TEXT NOT NULL, "
+      "size INTEGER NOT NULL, rows INTEGER NOT NULL, ts_nulls INTEGER NOT NULL, min_ts INTEGER, "
+      "max_ts INTEGER, PRIMARY KEY (node_id, first_version, last_version)) WITHOUT ROWID",
   };
   for (const char* sql : kTables) db.Exec(sql);
 }
@@ -101,8 +106,8 @@ std::unordered_map<int64_t, std::vector<VersionInfo>> LoadVersions(
     sqlite::Db& db, int64_t seq, std::optional<int64_t> node_id) {
   const std::string select =
       "SELECT v.node_id, v.version, v.txn_seq, coalesce(t.time_us, 0), v.blob, v.size, v.rows, "
-      "v.min_ts, v.max_ts FROM versions v LEFT JOIN transactions t ON t.seq = v.txn_seq "
-      "WHERE v.txn_seq <= ?1";
+      "v.min_ts, v.max_ts, v.ts_nulls FROM versions v "
+      "LEFT JOIN transactions t ON t.seq = v.txn_seq WHERE v.txn_seq <= ?1";
   auto st = db.Prepare(node_id ? select + " AND v.node_id = ?2 ORDER BY v.version"
                                : select + " ORDER BY v.node_id, v.version");
   st.Bind(1, seq);
@@ -118,6 +123,7 @@ std::unordered_map<int64_t, std::vector<VersionInfo>> LoadVersions(
     v.rows = st.OptInt(6);
     v.min_ts = st.OptInt(7);
     v.max_ts = st.OptInt(8);
+    v.ts_nulls = st.Int(9);
     out[st.Int(0)].push_back(std::move(v));
   }
   return out;
@@ -127,6 +133,43 @@ std::string Schema(sqlite::Db& db, int64_t node_id, int version) {
   auto st = db.Prepare("SELECT schema FROM versions WHERE node_id = ?1 AND version = ?2");
   st.Bind(1, node_id).Bind(2, version);
   return st.Step() ? st.Text(0) : "";
+}
+
+std::vector<Segment> LoadSegments(sqlite::Db& db, int64_t node_id, int64_t seq) {
+  auto st = db.Prepare(
+      "SELECT first_version, last_version, created_seq, blob, size, rows, ts_nulls, min_ts, "
+      "max_ts FROM segments WHERE node_id = ?1 AND created_seq <= ?2 ORDER BY first_version");
+  st.Bind(1, node_id).Bind(2, seq);
+  std::vector<Segment> out;
+  while (st.Step()) {
+    Segment s;
+    s.first_version = static_cast<int>(st.Int(0));
+    s.last_version = static_cast<int>(st.Int(1));
+    s.created_seq = st.Int(2);
+    s.blob = st.Text(3);
+    s.size = st.Int(4);
+    s.rows = st.Int(5);
+    s.ts_nulls = st.Int(6);
+    s.min_ts = st.OptInt(7);
+    s.max_ts = st.OptInt(8);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void InsertSegment(sqlite::Db& db, int64_t node_id, const Segment& s) {
+  db.Prepare("INSERT INTO segments VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+      .Bind(1, node_id)
+      .Bind(2, s.first_version)
+      .Bind(3, s.last_version)
+      .Bind(4, s.created_seq)
+      .Bind(5, s.blob)
+      .Bind(6, s.size)
+      .Bind(7, s.rows)
+      .Bind(8, s.ts_nulls)
+      .Bind(9, s.min_ts)
+      .Bind(10, s.max_ts)
+      .Run();
 }
 
 int64_t LastSeq(sqlite::Db& db) {

@@ -121,6 +121,17 @@ CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
     const std::string ext = BlobExtension(ParseKind(versions.Text(3)));
     refs["blobs/" + hash.substr(0, 2) + "/" + hash + ext].push_back({hash, who});
   }
+  // A series' merged blobs (segments) are checked like versions' own.
+  auto segments = db.Prepare(
+      "SELECT node_id, first_version, last_version, blob FROM segments "
+      "ORDER BY node_id, first_version, last_version");
+  while (segments.Step()) {
+    const std::string hash = segments.Text(3);
+    const std::string who = "node " + paths.Of(segments.Int(0)) + " v" +
+                            std::to_string(segments.Int(1)) + "-v" +
+                            std::to_string(segments.Int(2));
+    refs["blobs/" + hash.substr(0, 2) + "/" + hash + ".parquet"].push_back({hash, who});
+  }
   report.blobs = static_cast<int64_t>(refs.size());
   for (const auto& [rel, users] : refs) {
     const std::string path = root + "/" + rel;

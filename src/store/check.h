@@ -35,9 +35,11 @@ struct CheckReport {
   size_t unrepaired() const;  // problems still present after this run
 };
 
-// Checks the pond at `dir` under the shared lock. With `repair`, takes the write lock
-// instead (a running writer's blobs are not orphans yet) and deletes orphans and
-// temporaries through `disk` (null: DiskFromEnvironment()); no transaction is created.
+// Checks the pond at `dir` as of one snapshot, like any reader. With `repair`, takes
+// the writer lock instead (a running writer's blobs are not orphans yet) and deletes
+// orphans and temporaries through `disk` (null: DiskFromEnvironment()); no
+// transaction is created. Orphans were never referenced by any catalog row, so no
+// reader's snapshot can name them (docs/storage.md, "Locking and snapshots").
 // Throws pond::Error only when the pond cannot be read at all.
 CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk = nullptr);
 

@@ -35,6 +35,21 @@ class Disk {
 // a new blobs/ab/ survives a power cut together with the blob renamed into it.
 Disk& RealDisk();
 
+// The real file system without fsync, for fixtures and tests that need not survive a
+// power cut (thousands of synced writes would take minutes).
+class NoSyncDisk : public Disk {
+ public:
+  void MakeDirs(const std::string& dir) override { RealDisk().MakeDirs(dir); }
+  void WriteFile(const std::string& path, const std::string& bytes) override {
+    RealDisk().WriteFile(path, bytes);
+  }
+  void Fsync(const std::string&) override {}
+  void Rename(const std::string& from, const std::string& to) override {
+    RealDisk().Rename(from, to);
+  }
+  void Remove(const std::string& path) override { RealDisk().Remove(path); }
+};
+
 enum class FaultMode {
   kError,  // the write point throws pond::Error("injected fault at write point k (…)")
   kCrash,  // the process kills itself with SIGKILL (no destructors, no cleanup)

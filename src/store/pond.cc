@@ -283,6 +283,15 @@ std::optional<NodeInfo> Pond::Lookup(const std::string& path, bool follow_last) 
   return impl_->Info(*id);
 }
 
+std::optional<NodeInfo> Pond::Child(const NodeInfo& dir, const std::string& name) const {
+  const TreeSnapshot& t = impl_->tree_snapshot();
+  auto entries = t.children.find(dir.id);
+  if (entries == t.children.end()) return std::nullopt;
+  auto child = entries->second.find(name);
+  if (child == entries->second.end() || !t.nodes.contains(child->second)) return std::nullopt;
+  return impl_->Info(child->second);
+}
+
 NodeInfo Pond::Get(const std::string& path) const {
   auto node = Lookup(path);
   if (!node) throw Error("no such node", path);
@@ -324,22 +333,16 @@ std::string Pond::Impl::Relation(const NodeInfo& node) const {
   if (node.kind == Kind::kTable)
     return "(SELECT * FROM read_parquet(" +
            QuoteLiteral(blobs.PathFor(node.versions.back().blob, ".parquet")) + "))";
-  // A version's blob is sorted by "timestamp" (ties in source order) when written, and
-  // DuckDB scans a file in order: one version needs no sort, which would cost a full
-  // pass and memory for the whole series on every read.
-  if (node.versions.size() == 1)
-    return "(SELECT * FROM read_parquet(" +
-           QuoteLiteral(blobs.PathFor(node.versions.back().blob, ".parquet")) + "))";
-  // Each version tags its rows, so ties on "timestamp" keep version then file order.
-  std::string parts;
-  for (const auto& v : node.versions) {
-    if (!parts.empty()) parts += " UNION ALL BY NAME ";
-    parts +=
-        fmt::format("SELECT *, {} AS __pond_version FROM read_parquet({}, file_row_number = true)",
-                    v.version, QuoteLiteral(blobs.PathFor(v.blob, ".parquet")));
-  }
-  return "(SELECT * EXCLUDE (__pond_version, file_row_number) FROM (" + parts +
-         ") ORDER BY \"timestamp\", __pond_version, file_row_number)";
+  // Every blob is sorted by "timestamp" (ties in version, then source order) when
+  // written, and DuckDB scans files in order: pieces whose times follow one another
+  // need no sort, which would cost a full pass and memory on every read.
+  return PiecesRelation(Pieces(node), Columns(node), [this](const std::string& hash) {
+    return blobs.PathFor(hash, ".parquet");
+  });
+}
+
+std::vector<Piece> Pond::Impl::Pieces(const NodeInfo& node) const {
+  return Cover(node.versions, catalog::LoadSegments(*catalog, node.id, view_seq));
 }
 
 std::vector<Column> Pond::Impl::Columns(const NodeInfo& node) const {

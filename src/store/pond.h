@@ -1,7 +1,8 @@
 // The pond: a transactional, versioned file system of data files, tables and
 // time series, kept in one host directory (spec storage.md):
-//   catalog.duckdb   nodes, directory entries, versions, transactions
-//   pond.lock        flock: writers LOCK_EX, readers LOCK_SH; holds the holder's pid
+//   catalog.sqlite   nodes, directory entries, versions, segments, transactions (WAL)
+//   pond.lock        the writer lock (flock LOCK_EX); holds the last writer's pid
+//   blobs.lock       readers LOCK_SH for their life; blob deleters LOCK_EX
 //   blobs/ab/<sha256>[.parquet]   immutable, content-addressed version contents
 //   blobs/tmp/       in-flight writes (garbage after a crash)
 //
@@ -9,7 +10,8 @@
 // - Every mutating command is one Transaction: all of its changes become visible
 //   at Commit(), or none do (destruction without Commit rolls back and deletes the
 //   blobs it created). A crash at any point leaves at most orphan blobs.
-// - Reads see a consistent view as of one transaction (the latest, or `--at SEQ`).
+// - Reads see a consistent view as of one transaction (the latest, or `--at SEQ`),
+//   from one SQLite snapshot held for the Pond's life: writers never wait for them.
 // - Tables and series are read through SQL: RelationSql() gives a relation that
 //   the view's own DuckDB connection can SELECT from; nothing is copied out.
 // - All host file-system writes go through a DiskInterface (disk.h), so tests can
@@ -41,6 +43,7 @@ struct VersionInfo {
   std::string blob;                             // sha256 hex
   int64_t size = 0;                             // bytes of the blob
   std::optional<int64_t> rows, min_ts, max_ts;  // tables/series; µs UTC
+  int64_t ts_nulls = 0;                         // series: rows whose timestamp is NULL
 };
 
 // A node's visible versions, oldest first. Shared and immutable, so copying a
@@ -119,24 +122,25 @@ class Db;
 // writing (exclusive lock; then Begin() starts the one transaction).
 class Pond {
  public:
-  // Creates the pond directory (and parents) and transaction 1. Error if
-  // catalog.duckdb exists: `pond already exists (<dir>)`.
+  // Creates the pond directory (and parents) and transaction 1. Error if a catalog
+  // exists: `pond already exists (<dir>)`.
   static void Init(const std::string& dir, const std::vector<std::string>& argv,
                    const std::map<std::string, std::string>& vars, Disk* disk = nullptr);
 
-  // Opens for reading as of `at` (default: latest). `no transaction 99 (last is 14)`
-  // for an unknown SEQ; `not a pond (<dir>)` when there is no catalog.
+  // Opens for reading as of `at` (default: latest): no writer lock, the blob lock
+  // shared. `no transaction 99 (last is 14)` for an unknown SEQ; `not a pond (<dir>)`
+  // when there is no catalog; a pond of format 1 (catalog.duckdb) is named as such.
   static std::unique_ptr<Pond> OpenRead(const std::string& dir, std::optional<int64_t> at = {});
-  // Opens for writing: takes the exclusive lock, retrying every 100 ms for 5 s,
-  // then fails with `pond is locked by pid N (<dir>/pond.lock)`. Readers take the
-  // shared lock the same way. A null `disk` means DiskFromEnvironment().
+  // Opens for writing: takes the writer lock, retrying every 100 ms for 5 s,
+  // then fails with `pond is locked by pid N (<dir>/pond.lock)`. A null `disk`
+  // means DiskFromEnvironment().
   static std::unique_ptr<Pond> OpenWrite(const std::string& dir, Disk* disk = nullptr);
   ~Pond();
 
   const std::string& dir() const;
   int64_t last_seq() const;   // newest committed transaction
   int64_t view_seq() const;   // the transaction this view shows
-  engine::Connection& sql();  // the view's DuckDB connection (catalog attached)
+  engine::Connection& sql();  // the view's DuckDB connection, opened on first use
   // A further connection to the same DuckDB database, for statements run in parallel
   // threads (each thread its own connection); its temp tables are its own.
   std::unique_ptr<engine::Connection> Connect();
@@ -147,16 +151,20 @@ class Pond {
   std::optional<NodeInfo> Lookup(const std::string& path, bool follow_last = true) const;
   // Like Lookup but throws `no such node (<path>)`.
   NodeInfo Get(const std::string& path) const;
+  // The node named `name` in the stored directory `dir`, not following a symlink;
+  // nullopt if none. A walk that has resolved the directory pays one lookup.
+  std::optional<NodeInfo> Child(const NodeInfo& dir, const std::string& name) const;
   // Names of a stored directory's entries, sorted byte-wise.
   std::vector<std::string> List(const NodeInfo& dir) const;
   // Bytes of the latest version of a file:data node (or a dynamic node's config).
   std::string ReadData(const NodeInfo& node) const;
-  // Columns of a file:table or file:series (the merged schema of all versions).
+  // Columns of a file:table or file:series (the merged schema of all versions), from
+  // the catalog: no Parquet is opened.
   std::vector<Column> Columns(const NodeInfo& node) const;
   // SQL relation (parenthesized SELECT) over a file:table (latest version) or a
-  // file:series (all versions merged with UNION ALL BY NAME, ordered by
-  // timestamp, version, row position; one version is its blob as written, already in
-  // that order). Usable as `SELECT … FROM <relation>`.
+  // file:series (all visible versions, columns merged by name, ordered by timestamp,
+  // version, row position; read from the view's cover of merged blobs, layout.h).
+  // Usable as `SELECT … FROM <relation>`.
   std::string RelationSql(const NodeInfo& node) const;
   // Host path of a version's blob.
   std::string BlobPath(const VersionInfo& v, Kind kind) const;
@@ -200,6 +208,10 @@ class Transaction {
   // type conflicts with earlier versions is an error naming it.
   // Returns the version written (rows, min/max). Sorted by "timestamp" on write.
   VersionInfo AppendSeries(const std::string& path, const TableSource& source);
+  // Merges the series' blobs now: by the tiered policy, then every piece after the
+  // last sealed one into one (docs/storage.md). Logical versions are untouched: every
+  // read, at every --at, returns what it did. Returns the merges done.
+  int Compact(const std::string& path);
   // Creates a dynamic node (or, with overwrite, adds a config version; same factory required).
   void Mknod(const std::string& path, const std::string& factory, const std::string& config,
              bool overwrite);

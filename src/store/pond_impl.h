@@ -14,6 +14,7 @@
 #include "path/glob.h"
 #include "store/blob_store.h"
 #include "store/disk.h"
+#include "store/layout.h"
 #include "store/pond.h"
 #include "store/pond_lock.h"
 #include "store/sqlite.h"
@@ -53,6 +54,9 @@ std::unordered_map<int64_t, std::vector<VersionInfo>> LoadVersions(
 // The `schema` of one version (JSON, see SchemaJson), "" if none.
 std::string Schema(sqlite::Db& db, int64_t node_id, int version);
 int64_t LastSeq(sqlite::Db& db);
+// A series' segments visible at seq, by first_version.
+std::vector<Segment> LoadSegments(sqlite::Db& db, int64_t node_id, int64_t seq);
+void InsertSegment(sqlite::Db& db, int64_t node_id, const Segment& segment);
 }  // namespace catalog
 
 // A table's or series' columns as the catalog keeps them: [["name","TYPE"],…].
@@ -75,6 +79,8 @@ struct Pond::Impl {
   NodeInfo Info(int64_t node_id) const;
   // Pond::RelationSql and Pond::Columns, for the transaction's use too.
   std::string Relation(const NodeInfo& node) const;
+  // The blobs that hold a series' rows in this view (layout.h).
+  std::vector<Piece> Pieces(const NodeInfo& node) const;
   std::vector<Column> Columns(const NodeInfo& node) const;
   // Record a node or version this view's transaction has just inserted into the
   // catalog, in the tree and versions already read (reloading them after every

@@ -22,6 +22,13 @@ std::string JsonText(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+bool SameColumns(const std::vector<Column>& a, const std::vector<Column>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].name != b[i].name || a[i].type != b[i].type) return false;
+  return true;
+}
+
 }  // namespace
 
 struct Transaction::Impl {
@@ -105,7 +112,7 @@ struct Transaction::Impl {
   VersionInfo AddVersion(int64_t node_id, const BlobStore::Stored& blob,
                          std::optional<int64_t> rows = {}, std::optional<int64_t> min_ts = {},
                          std::optional<int64_t> max_ts = {},
-                         std::optional<std::string> schema = {}) {
+                         std::optional<std::string> schema = {}, int64_t ts_nulls = 0) {
     VersionInfo v;
     const VersionList& known = p.VersionsOf(node_id);
     v.version = known.empty() ? 1 : known.back().version + 1;
@@ -116,8 +123,9 @@ struct Transaction::Impl {
     v.rows = rows;
     v.min_ts = min_ts;
     v.max_ts = max_ts;
+    v.ts_nulls = ts_nulls;
     cat()
-        .Prepare("INSERT INTO versions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+        .Prepare("INSERT INTO versions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
         .Bind(1, node_id)
         .Bind(2, v.version)
         .Bind(3, seq)
@@ -126,7 +134,8 @@ struct Transaction::Impl {
         .Bind(6, rows)
         .Bind(7, min_ts)
         .Bind(8, max_ts)
-        .Bind(9, schema)
+        .Bind(9, ts_nulls)
+        .Bind(10, schema)
         .Run();
     VersionInfo seen = v;  // as the catalog reads it back before Commit
     seen.time_us = begin_time_us;
@@ -185,6 +194,45 @@ struct Transaction::Impl {
     };
     return DescribeSource(con(), zero_rows(before) + " UNION ALL BY NAME " + zero_rows(added),
                           label);
+  }
+
+  // Writes pieces [first, last) of the series `node_id` as one segment, in read order.
+  Piece Merge(int64_t node_id, const std::string& path, const std::vector<Piece>& pieces,
+              size_t first, size_t last, const std::vector<Column>& columns) {
+    const std::vector<Piece> part(pieces.begin() + static_cast<long>(first),
+                                  pieces.begin() + static_cast<long>(last));
+    std::vector<std::string> paths;
+    for (const auto& piece : part) paths.push_back(p.blobs.PathFor(piece.blob, ".parquet"));
+    auto w = WriteParquet("SELECT * FROM " + PiecesRelationSql(paths, InReadOrder(part), columns),
+                          path, true);
+    Segment s{part.front().first_version, part.back().last_version, seq, w.blob.hash,
+              w.blob.size, w.stats.rows, w.stats.ts_null_count, w.stats.min_ts, w.stats.max_ts};
+    catalog::InsertSegment(cat(), node_id, s);
+    spdlog::debug("merged versions {}..{} of {} ({} blobs, {} rows)", s.first_version,
+                  s.last_version, path, part.size(), s.rows);
+    return {s.first_version, s.last_version, s.blob, s.rows, s.ts_nulls, s.min_ts, s.max_ts};
+  }
+
+  // Merges the series' latest cover by the tiered policy (layout.h); with `all`, then
+  // also every piece after the last sealed one into one. Returns the merges done.
+  int Compact(const NodeInfo& node, const std::string& path, bool all) {
+    std::vector<Piece> pieces = Cover(node.versions, catalog::LoadSegments(cat(), node.id, seq));
+    const std::vector<Column> columns = p.Columns(node);
+    int merges = 0;
+    auto replace = [&](size_t first, size_t last) {
+      Piece merged = Merge(node.id, path, pieces, first, last, columns);
+      pieces.erase(pieces.begin() + static_cast<long>(first),
+                   pieces.begin() + static_cast<long>(last));
+      pieces.insert(pieces.begin() + static_cast<long>(first), std::move(merged));
+      ++merges;
+    };
+    while (auto m = NextMerge(pieces)) replace(m->first, m->second);
+    if (all) {
+      size_t first = pieces.size();
+      while (first > 0 && pieces[first - 1].rows < kSealedRows) --first;
+      if (pieces.size() - first > 1) replace(first, pieces.size());
+    }
+    return merges;
   }
 
   // After a failed COMMIT: whether the WAL may still hold this transaction's commit
@@ -331,11 +379,24 @@ VersionInfo Transaction::AppendSeries(const std::string& path, const TableSource
     CheckAppendSchema(before, columns, t.path, source.label);
   }
   auto w = impl_->WriteParquet(select + " ORDER BY \"timestamp\"", source.label, true);
-  const std::vector<Column> merged =
-      existing ? impl_->MergedColumns(before, w.columns, source.label) : w.columns;
+  // The common append adds no column and changes no type: no statement needed.
+  const std::vector<Column> merged = !existing                ? w.columns
+                                     : SameColumns(before, w.columns)
+                                         ? before
+                                         : impl_->MergedColumns(before, w.columns, source.label);
   const int64_t id = existing ? existing->id : impl_->CreateNode(t, Kind::kSeries);
-  return impl_->AddVersion(id, w.blob, w.stats.rows, w.stats.min_ts, w.stats.max_ts,
-                           SchemaJson(merged));
+  VersionInfo v = impl_->AddVersion(id, w.blob, w.stats.rows, w.stats.min_ts, w.stats.max_ts,
+                                    SchemaJson(merged), w.stats.ts_null_count);
+  if (existing) impl_->Compact(impl_->p.Info(id), t.path, /*all=*/false);
+  return v;
+}
+
+int Transaction::Compact(const std::string& path) {
+  Impl::Target t = impl_->PrepareTarget(path);
+  if (!t.existing) throw Error("no such node", t.path);
+  if (t.existing->kind != Kind::kSeries)
+    throw Error("not a series: " + KindName(t.existing->kind), t.path);
+  return impl_->Compact(*t.existing, t.path, /*all=*/true);
 }
 
 void Transaction::Mknod(const std::string& path, const std::string& factory,
