@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -93,6 +96,76 @@ TEST_F(Maintain, KilledAtAnyWritePointChangesNoRead) {
   EXPECT_GE(k, 6);
   EXPECT_EQ(Reads(), before);
   EXPECT_EQ(BlobsRead(), 1);
+}
+
+int64_t BlobBytes(const std::string& dir) {
+  int64_t bytes = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir + "/blobs"))
+    if (e.is_regular_file()) bytes += static_cast<int64_t>(e.file_size());
+  return bytes;
+}
+
+// --keep-txns moves the horizon: views from it on read as before, older ones fail
+// naming it, and the blobs only they read are gone; tables and data files too.
+TEST_F(Maintain, KeepTxnsDropsWhatOnlyOlderViewsRead) {
+  WriteFile(tmp_.path() / "t.csv", "site,depth\nBDock,3\n");
+  Ok({"copy", tmp_ / "t.csv", "/raw/sites.table", "--format", "table"});
+  WriteFile(tmp_.path() / "t.csv", "site,depth\nBDock,4\n");
+  Ok({"copy", tmp_ / "t.csv", "/raw/sites.table", "--format", "table"});
+  const std::string series = Ok({"cat", "/raw/s.series", "--format", "csv"});
+  const std::string at_last_append =
+      Ok({"--at", std::to_string(seqs_.back()), "cat", "/raw/s.series", "--format", "csv"});
+  const std::string table = Ok({"cat", "/raw/sites.table", "--format", "csv"});
+  const int64_t bytes = BlobBytes(dir_);
+
+  // The newest 4 transactions: the last append, both table writes and maintain itself.
+  const std::string out = Ok({"maintain", "--keep-txns", "4"});
+  const int64_t horizon = LastSeq() - 3;
+  EXPECT_EQ(horizon, seqs_.back());
+  EXPECT_THAT(out, ::testing::StartsWith("compacted 1 series (1 merges); horizon " +
+                                         std::to_string(horizon) + "; deleted "));
+  EXPECT_LT(BlobBytes(dir_), bytes);
+  EXPECT_EQ(Ok({"cat", "/raw/s.series", "--format", "csv"}), series);
+  EXPECT_EQ(Ok({"--at", std::to_string(horizon), "cat", "/raw/s.series", "--format", "csv"}),
+            at_last_append);
+  EXPECT_EQ(Ok({"cat", "/raw/sites.table", "--format", "csv"}), table);
+  EXPECT_THAT(Ok({"describe", "/raw/s.series"}), HasSubstr("versions: 13 (latest v13"));
+  for (int64_t old : {seqs_.front(), horizon - 1}) {
+    RunResult r = P({"--at", std::to_string(old), "cat", "/raw/s.series"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err, "pond: error: transaction " + std::to_string(old) +
+                         " is older than the retention horizon " + std::to_string(horizon) +
+                         " (pond maintain --keep-txns/--keep)\n");
+  }
+  RunResult check = P({"check"});
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  // The horizon never moves back.
+  EXPECT_EQ(Ok({"maintain", "--keep-txns", "100"}), "nothing to compact\n");
+}
+
+// Blobs are not deleted under a running reader: maintain leaves them, the reader
+// reads its snapshot whole, and the next maintain deletes them.
+TEST_F(Maintain, ARunningReaderDefersDeletion) {
+  std::string csv = "timestamp,w\n";
+  for (int i = 0; i < 20000; ++i)
+    csv += "2025-01-01 00:00:00," + std::to_string(i) + "\n";
+  WriteFile(tmp_.path() / "big.csv", csv);
+  Ok({"copy", tmp_ / "big.csv", "/raw/big.series", "--format", "series"});
+  const std::string big = Ok({"cat", "/raw/big.series", "--format", "csv"});
+  Background reader({"--at", std::to_string(seqs_.back()), "cat", "/raw/s.series"}, Env());
+  Background big_reader({"cat", "/raw/big.series", "--format", "csv"}, Env());
+  for (int i = 0; i < 6000 && !big_reader.HasOutput(); ++i) ::usleep(10000);
+  ASSERT_TRUE(big_reader.Running());
+  const std::string out = Ok({"maintain", "--keep-txns", "1"});
+  EXPECT_THAT(out, HasSubstr("blobs left while a reader runs (the next maintain deletes them)"));
+  RunResult seen = big_reader.Finish();
+  EXPECT_EQ(seen.out, big);
+  EXPECT_EQ(reader.Finish().exit_code, 0);
+  const int64_t bytes = BlobBytes(dir_);
+  EXPECT_THAT(Ok({"maintain"}), ::testing::StartsWith("nothing to compact; deleted "));
+  EXPECT_LT(BlobBytes(dir_), bytes);
+  EXPECT_EQ(Ok({"cat", "/raw/big.series", "--format", "csv"}), big);
+  EXPECT_EQ(P({"check"}).exit_code, 0);
 }
 
 }  // namespace

@@ -1,9 +1,20 @@
-// `pond maintain [PATTERN]`: merges the blobs of every stored series matching
-// PATTERN (default every series) now, in one transaction (docs/storage.md,
-// "Physical layout"). Appends already merge by the tiered policy; this also merges
-// each series' unsealed tail into one blob. Logical versions and every read, at
-// every --at, are unchanged.
+// `pond maintain [PATTERN] [--keep-txns N | --keep DURATION]` (docs/storage.md,
+// "Physical layout" and "Retention"): merges the blobs of every stored series matching
+// PATTERN (default every series) now, in one transaction. Appends already merge by the
+// tiered policy; this also merges each series' unsealed tail into one blob. Logical
+// versions and every read, at every --at, are unchanged.
+// With --keep-txns N (the newest N transactions) or --keep DURATION (those committed
+// in the last 90d, 12h…), the transaction also moves the retention horizon: reads
+// --at an older transaction fail from then on, and the blobs only they read are
+// deleted once no reader is running (else by the next maintain). The setting is this
+// command line's: nothing is deleted unless maintain is run with it.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <optional>
+
 #include "base/error.h"
+#include "base/time.h"
 #include "cli/command.h"
 #include "path/glob.h"
 #include "store/pond.h"
@@ -12,30 +23,82 @@ namespace pond::cli {
 
 namespace {
 
+struct MaintainOptions {
+  std::string pattern = "/**";
+  std::optional<int64_t> keep_txns;
+  std::string keep;
+};
+
+// `90d`, `12h`, `30m`, `45s`, `2w` in µs; UsageError naming --keep otherwise.
+int64_t ParseKeep(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  const std::string unit = text.substr(digits);
+  static const std::map<std::string, int64_t> kUnits = {
+      {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 7 * 86400}};
+  auto it = kUnits.find(unit);
+  if (digits == 0 || digits > 9 || it == kUnits.end())
+    throw UsageError("expected a duration such as 90d, 12h, 30m, 45s or 2w", "--keep " + text);
+  return std::stoll(text.substr(0, digits)) * it->second * 1'000'000;
+}
+
 void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
-  static std::string pattern = "/**";
-  auto* cmd = app.add_subcommand("maintain", "merge the blobs of series (compaction)");
-  cmd->add_option("PATTERN", pattern, "glob pattern of the series to compact (default /**)");
+  static MaintainOptions o;
+  auto* cmd = app.add_subcommand("maintain", "merge series blobs; drop history past a horizon");
+  cmd->add_option("PATTERN", o.pattern, "glob pattern of the series to compact (default /**)");
+  auto* txns = cmd->add_option("--keep-txns", o.keep_txns, "keep the newest N transactions")
+                   ->check(CLI::PositiveNumber);
+  cmd->add_option("--keep", o.keep, "keep the transactions of the last DURATION (90d, 12h…)")
+      ->excludes(txns);
   cmd->callback([&g] {
     if (g.at) throw UsageError("--at is only for read-only commands", "--at");
+    const int64_t keep_us = o.keep.empty() ? 0 : ParseKeep(o.keep);  // 0: no --keep
     auto pond = store::Pond::OpenWrite(g.RequirePond());
     auto txn = pond->Begin(g.argv, g.vars);
     int series = 0, merges = 0;
-    for (const auto& m : Glob(pattern, pond->tree()).matches) {
+    for (const auto& m : Glob(o.pattern, pond->tree()).matches) {
       auto node = pond->Lookup(m.path, /*follow_last=*/false);
       if (!node || node->kind != store::Kind::kSeries) continue;
       const int n = txn->Compact(m.path);
       series += n > 0;
       merges += n;
     }
-    if (merges == 0) {
-      if (!g.quiet) std::printf("nothing to compact\n");
-      return;  // the transaction rolls back: no empty entry in the log
+    // The horizon: the oldest transaction still to be readable. This one counts.
+    int64_t horizon = pond->horizon();
+    if (o.keep_txns) horizon = std::max<int64_t>(1, txn->seq() - *o.keep_txns + 1);
+    if (!o.keep.empty()) {
+      const int64_t since = NowMicros() - keep_us;
+      horizon = txn->seq();
+      for (int64_t s = pond->horizon(); s < txn->seq(); ++s) {
+        if (pond->TxnTime(s).value_or(0) >= since) {
+          horizon = s;
+          break;
+        }
+      }
     }
+    const bool moves = horizon > pond->horizon();
+    if (merges == 0 && !moves) {
+      txn.reset();  // rolls back: no empty entry in the log
+      const auto d = pond->DeleteUnneededBlobs();  // what an earlier run had to leave
+      std::string line = "nothing to compact";
+      if (d.blobs > 0) line += fmt::format("; deleted {} blobs ({} bytes)", d.blobs, d.bytes);
+      if (!g.quiet) std::printf("%s\n", line.c_str());
+      return;
+    }
+    if (moves) txn->SetHorizon(horizon);
     txn->Commit();
-    if (!g.quiet)
-      std::printf("compacted %d series (%d merges) in transaction %lld\n", series, merges,
-                  static_cast<long long>(txn->seq()));
+    const int64_t seq = txn->seq();
+    txn.reset();
+    const auto d = pond->DeleteUnneededBlobs();
+    if (g.quiet) return;
+    std::string line = merges > 0 ? fmt::format("compacted {} series ({} merges)", series, merges)
+                                  : std::string("compacted nothing");
+    if (moves) line += fmt::format("; horizon {}", horizon);
+    if (d.blobs > 0) line += fmt::format("; deleted {} blobs ({} bytes)", d.blobs, d.bytes);
+    if (d.deferred > 0)
+      line += fmt::format("; {} blobs left while a reader runs (the next maintain deletes them)",
+                          d.deferred);
+    std::printf("%s in transaction %lld\n", line.c_str(), static_cast<long long>(seq));
   });
 }
 

@@ -10,6 +10,7 @@
 #include "store/blob_store.h"
 #include "store/pond.h"
 #include "store/pond_impl.h"
+#include "store/retention.h"
 
 namespace pond::store {
 
@@ -133,7 +134,12 @@ CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
     refs["blobs/" + hash.substr(0, 2) + "/" + hash + ".parquet"].push_back({hash, who});
   }
   report.blobs = static_cast<int64_t>(refs.size());
+  // Past a retention horizon, blobs only older views read may be gone by design.
+  const int64_t horizon = Horizon(db);
+  const std::set<std::string> needed =
+      horizon > 1 ? NeededBlobs(db, horizon, pond->last_seq()) : std::set<std::string>{};
   for (const auto& [rel, users] : refs) {
+    if (horizon > 1 && !needed.contains(rel)) continue;
     const std::string path = root + "/" + rel;
     std::error_code ec;
     const bool present = fs::is_regular_file(path, ec);

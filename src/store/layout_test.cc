@@ -171,9 +171,41 @@ TEST_F(ManyVersions, TenThousandAppendsReadAsTheSameRowsWrittenOnce) {
   ExpectReadsAsOne(std::nullopt, 10000);
   ExpectReadsAsOne(at_300, 300);
   ExpectReadsAsOne(at_1600, 1600);
-  auto pond = Pond::OpenRead(dir_);
-  const std::string sql = pond->RelationSql(pond->Get("/s.series"));
-  EXPECT_EQ(sql.find("/blobs/"), sql.rfind("/blobs/")) << "one blob after compaction";
+  {
+    auto pond = Pond::OpenRead(dir_);
+    const std::string sql = pond->RelationSql(pond->Get("/s.series"));
+    EXPECT_EQ(sql.find("/blobs/"), sql.rfind("/blobs/")) << "one blob after compaction";
+  }
+  // Retention: history from the second-to-last append on stays readable; the rest goes.
+  int64_t bytes_before = 0, bytes_after = 0, once = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir_ + "/blobs"))
+    if (e.is_regular_file()) bytes_before += static_cast<int64_t>(e.file_size());
+  {
+    auto pond = Pond::OpenWrite(dir_, &disk_);
+    auto txn = pond->Begin({"pond", "maintain", "--keep-txns", "3"}, {});
+    txn->SetHorizon(at_10000 - 1);
+    txn->Commit();
+    txn.reset();
+    EXPECT_GT(pond->DeleteUnneededBlobs().blobs, 0);
+  }
+  for (const auto& e : fs::recursive_directory_iterator(dir_ + "/blobs"))
+    if (e.is_regular_file()) bytes_after += static_cast<int64_t>(e.file_size());
+  ExpectReadsAsOne(std::nullopt, 10000);
+  ExpectReadsAsOne(at_10000 - 1, 9800);
+  EXPECT_THROW(Pond::OpenRead(dir_, at_1600), Error);
+  {
+    // The data stored once: the compacted segment the latest view reads.
+    auto pond = Pond::OpenRead(dir_);
+    const std::string sql = pond->RelationSql(pond->Get("/s.series"));
+    const size_t at = sql.find(dir_ + "/blobs/");
+    once = static_cast<int64_t>(fs::file_size(sql.substr(at, sql.find('\'', at) - at)));
+  }
+  EXPECT_LT(bytes_after, bytes_before / 2);
+  EXPECT_LE(bytes_after, 3 * once) << "kept " << bytes_after << " bytes for " << once
+                                    << " bytes of data";
+  std::fprintf(stderr, "blob bytes: %lld before retention, %lld after, data once %lld\n",
+               static_cast<long long>(bytes_before), static_cast<long long>(bytes_after),
+               static_cast<long long>(once));
 }
 
 }  // namespace

@@ -3,18 +3,21 @@
 #include "store/pond.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "base/error.h"
 #include "base/time.h"
 #include "path/path.h"
 #include "store/pond_impl.h"
+#include "store/retention.h"
 
 namespace pond::store {
 
@@ -251,6 +254,11 @@ std::unique_ptr<Pond> Pond::OpenRead(const std::string& dir_in, std::optional<in
   if (at) {
     if (*at < 1 || *at > impl->last_seq)
       throw Error(fmt::format("no transaction {}", *at), fmt::format("last is {}", impl->last_seq));
+    const int64_t horizon = Horizon(*impl->catalog);
+    if (*at < horizon)
+      throw Error(fmt::format("transaction {} is older than the retention horizon {}", *at,
+                              horizon),
+                  "pond maintain --keep-txns/--keep");
     impl->view_seq = *at;
   }
   return std::unique_ptr<Pond>(new Pond(std::move(impl)));
@@ -369,6 +377,47 @@ std::vector<Column> ParseSchema(const std::string& json) {
     out.push_back({c[0].get<std::string>(), c[1].get<std::string>()});
   }
   return out;
+}
+
+int64_t Pond::horizon() const { return Horizon(*impl_->catalog); }
+
+std::optional<int64_t> Pond::TxnTime(int64_t seq) const {
+  auto st = impl_->catalog->Prepare("SELECT time_us FROM transactions WHERE seq = ?1");
+  st.Bind(1, seq);
+  return st.Step() ? std::optional<int64_t>(st.Int(0)) : std::nullopt;
+}
+
+Pond::Deletion Pond::DeleteUnneededBlobs() {
+  if (!impl_->writable || impl_->in_transaction)
+    throw Error("blobs are deleted by a writer outside a transaction", impl_->dir);
+  Deletion d;
+  const int64_t horizon = Horizon(*impl_->catalog);
+  if (horizon <= 1) return d;  // without a horizon every blob stays, read or not
+  const std::set<std::string> needed = NeededBlobs(*impl_->catalog, horizon, impl_->last_seq);
+  std::vector<std::string> doomed;
+  for (const auto& rel : ReferencedBlobs(*impl_->catalog)) {
+    std::error_code ec;
+    if (!needed.contains(rel) && fs::exists(impl_->dir + "/" + rel, ec)) doomed.push_back(rel);
+  }
+  if (doomed.empty()) return d;
+  std::optional<PondLock> deleter;
+  try {
+    deleter.emplace(PondLock::Blobs(impl_->dir, PondLock::Mode::kExclusive,
+                                    std::chrono::milliseconds(0)));
+  } catch (const Error& e) {
+    spdlog::debug("{}: deleting no blob now", e.what());
+    d.deferred = static_cast<int64_t>(doomed.size());
+    return d;
+  }
+  for (const auto& rel : doomed) {
+    const std::string path = impl_->dir + "/" + rel;
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    impl_->disk.Remove(path);
+    ++d.blobs;
+    d.bytes += ec ? 0 : static_cast<int64_t>(size);
+  }
+  return d;
 }
 
 std::vector<TxnInfo> Pond::Log(size_t limit) const {

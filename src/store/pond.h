@@ -173,6 +173,22 @@ class Pond {
   const TreeView& tree() const;
   // Transactions, newest first.
   std::vector<TxnInfo> Log(size_t limit) const;
+  // The oldest transaction a view may show (pond maintain --keep…); 1 when all are kept.
+  int64_t horizon() const;
+  // Commit time of transaction `seq` (µs), nullopt when there is none.
+  std::optional<int64_t> TxnTime(int64_t seq) const;
+
+  // --- retention (OpenWrite only, outside a transaction) -------------------------
+  struct Deletion {
+    int64_t blobs = 0, bytes = 0;  // deleted now
+    int64_t deferred = 0;          // left because a reader is running: the next run deletes
+  };
+  // Once a horizon is set, deletes every blob file that no view at or after it reads
+  // (without one, nothing: every blob stays, even one no view reads). Takes the blob
+  // lock exclusively without waiting: while any reader runs, nothing is deleted
+  // (`deferred`). Holds the writer lock throughout, so no writer can reuse a blob
+  // (same bytes, same name) while it goes.
+  Deletion DeleteUnneededBlobs();
 
   // --- writing (OpenWrite only) ---------------------------------------------
   // Starts the one transaction of this command; argv and vars go to its log row.
@@ -216,6 +232,9 @@ class Transaction {
   void Mknod(const std::string& path, const std::string& factory, const std::string& config,
              bool overwrite);
   void Symlink(const std::string& path, const std::string& target);
+  // Sets the retention horizon: views of older transactions fail from the commit on,
+  // and DeleteUnneededBlobs may then delete what only they read. Never lowers it.
+  void SetHorizon(int64_t horizon);
   // Makes everything visible; releases nothing (the Pond releases the lock).
   // Passes Disk::BeforeCommit first.
   void Commit();

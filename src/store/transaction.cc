@@ -10,6 +10,7 @@
 #include "engine/copy_stats.h"
 #include "path/path.h"
 #include "store/pond_impl.h"
+#include "store/retention.h"
 #include "store/table_source.h"
 
 namespace pond::store {
@@ -397,6 +398,14 @@ int Transaction::Compact(const std::string& path) {
   if (t.existing->kind != Kind::kSeries)
     throw Error("not a series: " + KindName(t.existing->kind), t.path);
   return impl_->Compact(*t.existing, t.path, /*all=*/true);
+}
+
+void Transaction::SetHorizon(int64_t horizon) {
+  if (horizon <= Horizon(impl_->cat())) return;
+  impl_->cat()
+      .Prepare("INSERT OR REPLACE INTO meta VALUES ('horizon', ?1)")
+      .Bind(1, std::to_string(std::min(horizon, impl_->seq)))
+      .Run();
 }
 
 void Transaction::Mknod(const std::string& path, const std::string& factory,
