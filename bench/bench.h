@@ -74,5 +74,6 @@ std::vector<Row> RenderCase(const Bench& b);                       // 5
 std::vector<Row> SmallCommandsCase(const Bench& b);                // 6
 std::vector<Row> CatalogGrowthCase(const Bench& b);                // 8
 std::vector<Row> WriterDuringExportCase(const Bench& b, const DataSet& data);  // 9
+std::vector<Row> ManyVersionsCase(const Bench& b);                             // 10
 
 }  // namespace pond::bench

@@ -59,7 +59,7 @@ std::set<int> ParseOnly(const std::string& spec) {
     } catch (const std::exception&) {
       n = 0;
     }
-    if (n < 1 || n > 9) throw UsageError("cases are numbered 1 to 9", "--only " + spec);
+    if (n < 1 || n > 10) throw UsageError("cases are numbered 1 to 10", "--only " + spec);
     cases.insert(n);
   }
   return cases;
@@ -77,14 +77,14 @@ int Main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--repeat", repeat, "timed runs of each side (the median is reported)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--only", only, "comma-separated case numbers (1-9)");
+  app.add_option("--only", only, "comma-separated case numbers (1-10)");
   app.add_option("--pond", pond, "the pond binary");
   app.add_option("--tera-oracle", oracle, "the tera-oracle binary (case 5 is skipped without it)");
   app.add_flag("--json", json, "print the results as JSON instead of a table");
   app.add_flag("--keep", keep, "keep the temporary folder");
   CLI11_PARSE(app, argc, argv);
   const std::set<int> cases =
-      only.empty() ? std::set<int>{1, 2, 3, 4, 5, 6, 7, 8, 9} : ParseOnly(only);
+      only.empty() ? std::set<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10} : ParseOnly(only);
   auto want = [&](std::initializer_list<int> any) {
     for (int c : any)
       if (cases.count(c)) return true;
@@ -130,6 +130,7 @@ int Main(int argc, char** argv) {
     if (want({5})) add(RenderCase(b));
     if (want({6})) add(SmallCommandsCase(b));
     if (want({8})) add(CatalogGrowthCase(b));
+    if (want({10})) add(ManyVersionsCase(b));
   } catch (...) {
     if (!keep) fs::remove_all(b.work);
     throw;

@@ -9,12 +9,14 @@ namespace pond::bench {
 namespace {
 
 std::string Figure(const Row& row, double value) {
-  return row.bound == Bound::kMemoryKib ? FormatKib(value) : FormatSeconds(value);
+  return row.bound == Bound::kMemoryKib || row.bound == Bound::kSizeRatio ? FormatKib(value)
+                                                                         : FormatSeconds(value);
 }
 
 std::string TargetText(const Row& row) {
   switch (row.bound) {
     case Bound::kRatio:
+    case Bound::kSizeRatio:
       return fmt::format("<= {:.2f}", row.limit);
     case Bound::kSeconds:
       return "< " + FormatSeconds(row.limit);
@@ -38,7 +40,7 @@ std::optional<double> Row::ratio() const {
 
 bool Row::met() const {
   if (!skipped.empty()) return false;
-  if (bound != Bound::kRatio) return ours < limit;
+  if (bound != Bound::kRatio && bound != Bound::kSizeRatio) return ours < limit;
   auto r = ratio();
   return r && *r <= limit;
 }
@@ -49,7 +51,9 @@ std::string FormatSeconds(double s) {
   return fmt::format("{:.1f} us", s * 1e6);
 }
 
-std::string FormatKib(double kib) { return fmt::format("{:.0f} MiB", kib / 1024); }
+std::string FormatKib(double kib) {
+  return kib < 10 * 1024 ? fmt::format("{:.0f} KiB", kib) : fmt::format("{:.0f} MiB", kib / 1024);
+}
 
 std::string FormatTable(const Report& report) {
   const std::vector<std::string> header = {"case",   "what",   "ours",     "reference", "ratio",
@@ -103,7 +107,9 @@ nlohmann::json ToJson(const Report& report) {
   for (const auto& row : report.rows) {
     nlohmann::json j = {{"case", row.id},
                         {"what", row.name},
-                        {"unit", row.bound == Bound::kMemoryKib ? "KiB" : "s"},
+                        {"unit", row.bound == Bound::kMemoryKib || row.bound == Bound::kSizeRatio
+                                     ? "KiB"
+                                     : "s"},
                         {"target", TargetText(row)},
                         {"status", Status(row)},
                         {"note", row.note}};

@@ -168,5 +168,20 @@ TEST_F(Maintain, ARunningReaderDefersDeletion) {
   EXPECT_EQ(P({"check"}).exit_code, 0);
 }
 
+TEST_F(Maintain, BadRetentionOptionsAreUsageErrorsAndChangeNothing) {
+  const std::string log = Ok({"log"});
+  RunResult r = P({"maintain", "--keep", "90x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "pond: error: expected a duration such as 90d, 12h, 30m, 45s or 2w (--keep 90x)\n");
+  r = P({"maintain", "--keep", "1d", "--keep-txns", "3"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--keep"));
+  EXPECT_EQ(Ok({"log"}), log);
+  // --keep of a long window keeps everything: only the compaction commits.
+  EXPECT_THAT(Ok({"maintain", "--keep", "3650d"}),
+              ::testing::MatchesRegex("compacted 1 series \\(1 merges\\) in transaction [0-9]+\n"));
+}
+
 }  // namespace
 }  // namespace pond::testing

@@ -28,7 +28,7 @@ struct RunArgs {
   std::vector<std::string> args;
 };
 
-// The node's factory and raw config, read under a shared lock released on return.
+// The node's factory and raw config, read from a snapshot released on return.
 std::pair<std::string, std::string> ReadExecutable(const std::string& dir, const std::string& path) {
   auto pond = store::Pond::OpenRead(dir);
   store::NodeInfo node = pond->Get(path);

@@ -118,8 +118,8 @@ namespace sqlite {
 class Db;
 }
 
-// A view of a pond as of one transaction. Opened for reading (shared lock) or
-// writing (exclusive lock; then Begin() starts the one transaction).
+// A view of a pond as of one transaction. Opened for reading (no writer lock) or
+// writing (the writer lock; then Begin() starts the one transaction).
 class Pond {
  public:
   // Creates the pond directory (and parents) and transaction 1. Error if a catalog

@@ -1,0 +1,119 @@
+// Case 10: a series that lived through 10,000 appends (issue "series with thousands
+// of versions"): reading it, appending to it, and its blob bytes after retention,
+// each against the same rows stored as one version, in the same run.
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "bench.h"
+#include "store/disk.h"
+#include "store/pond.h"
+
+namespace pond::bench {
+
+namespace {
+
+constexpr int kVersions = 10'000, kRowsPerVersion = 100, kAppends = 16;
+
+// Version k (0-based): 100 15-minute readings after those of version k-1.
+std::string VersionSql(int k) {
+  return fmt::format(
+      "SELECT TIMESTAMP '2020-01-01' + to_minutes(({} + i) * 15) AS \"timestamp\", "
+      "round(10 + sin(({} + i) / 96.0), 3) AS \"Temperature.C\", "
+      "round(8 + cos(({} + i) / 96.0), 3) AS \"DO.mg/L\" FROM range({}) r(i)",
+      k * kRowsPerVersion, k * kRowsPerVersion, k * kRowsPerVersion, kRowsPerVersion);
+}
+
+int64_t BlobBytes(const fs::path& pond) {
+  int64_t bytes = 0;
+  for (const auto& e : fs::recursive_directory_iterator(pond / "blobs"))
+    if (e.is_regular_file()) bytes += static_cast<int64_t>(e.file_size());
+  return bytes;
+}
+
+// Appends `kAppends` small CSVs after the generated rows, one `pond copy` each.
+ChildRun Appends(const Bench& b, const fs::path& pond, const std::vector<fs::path>& csvs) {
+  ChildRun total;
+  for (const auto& csv : csvs) {
+    ChildRun r = b.Pond(pond, {"copy", csv.string(), "/s.series", "--format", "series"});
+    total.seconds += r.seconds;
+    total.max_rss_kib = std::max(total.max_rss_kib, r.max_rss_kib);
+  }
+  return total;
+}
+
+}  // namespace
+
+std::vector<Row> ManyVersionsCase(const Bench& b) {
+  Progress(fmt::format("10 a series of {} appended versions (building it in process)", kVersions));
+  const fs::path many = b.work / "many-versions", once = b.work / "one-version";
+  store::NoSyncDisk disk;  // a fixture: no power cut to survive
+  store::Pond::Init(many.string(), {"pond_bench"}, {}, &disk);
+  {
+    // One transaction per version, as a collector writes them (one Pond, so one
+    // DuckDB, for all of them: opening DuckDB 10,000 times would take minutes).
+    auto pond = store::Pond::OpenWrite(many.string(), &disk);
+    for (int k = 0; k < kVersions; ++k) {
+      auto txn = pond->Begin({"pond_bench", "append"}, {});
+      txn->AppendSeries("/s.series", {VersionSql(k), fmt::format("version {}", k), ""});
+      txn->Commit();
+    }
+  }
+  store::Pond::Init(once.string(), {"pond_bench"}, {}, &disk);
+  {
+    auto pond = store::Pond::OpenWrite(once.string(), &disk);
+    auto txn = pond->Begin({"pond_bench", "once"}, {});
+    txn->AppendSeries("/s.series",
+                      {fmt::format("SELECT TIMESTAMP '2020-01-01' + to_minutes(i * 15) AS "
+                                   "\"timestamp\", round(10 + sin(i / 96.0), 3) AS "
+                                   "\"Temperature.C\", round(8 + cos(i / 96.0), 3) AS \"DO.mg/L\" "
+                                   "FROM range({}) r(i)",
+                                   kVersions * kRowsPerVersion),
+                       "all rows", ""});
+    txn->Commit();
+  }
+  const int64_t once_bytes = BlobBytes(once);
+
+  const std::vector<std::string> read = {
+      "cat", "/s.series", "--format", "csv", "--sql",
+      "SELECT count(*) AS n, sum(\"Temperature.C\") AS t, sum(\"DO.mg/L\") AS o, "
+      "max(\"timestamp\") AS last FROM series"};
+  auto tr = Alternate(b.repeat, {[&] { return b.Pond(many, read); },
+                                 [&] { return b.Pond(once, read); }});
+  Row read_row = SideBySide("10 read", "read all rows of 10,000 appended versions (vs one version)",
+                            tr[0], tr[1], 1.5);
+
+  // 16 appends of 4 rows after the generated ones: to the 10,000-version series, and
+  // to a new series in a fresh pond (its first append creates it).
+  std::vector<fs::path> csvs;
+  for (int a = 0; a < kAppends; ++a) {
+    csvs.push_back(b.work / fmt::format("append{}.csv", a));
+    std::ofstream out(csvs.back());
+    out << "timestamp,Temperature.C,DO.mg/L\n";
+    for (int i = 0; i < 4; ++i)
+      out << fmt::format("2040-01-{:02d} {:02d}:00:00,10.{},8.{}\n", a + 1, i, i, i);
+  }
+  int round = 0;
+  auto ta = Alternate(b.repeat, {[&] { return Appends(b, many, csvs); },
+                                 [&] {
+                                   const fs::path fresh = b.work / fmt::format("fresh{}", round++);
+                                   store::Pond::Init(fresh.string(), {"pond_bench"}, {}, &disk);
+                                   return Appends(b, fresh, csvs);
+                                 }});
+  Row append_row = SideBySide(
+      "10 append", "16 appends to that series (vs to a new series), merges included", ta[0],
+      ta[1], 1.5);
+
+  b.Pond(many, {"maintain", "--keep-txns", "100"});
+  Row bytes_row{"10 bytes", "blob bytes after maintain --keep-txns 100 (vs the rows stored once)"};
+  bytes_row.bound = Bound::kSizeRatio;
+  bytes_row.ours = static_cast<double>(BlobBytes(many)) / 1024;
+  bytes_row.reference = static_cast<double>(once_bytes) / 1024;
+  bytes_row.limit = 2.0;
+  fs::remove_all(many);
+  fs::remove_all(once);
+  for (int r = 0; r < round; ++r) fs::remove_all(b.work / fmt::format("fresh{}", r));
+  return {read_row, append_row, bytes_row};
+}
+
+}  // namespace pond::bench
