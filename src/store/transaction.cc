@@ -147,14 +147,15 @@ struct Transaction::Impl {
   struct Written {
     BlobStore::Stored blob;
     engine::WrittenFile stats;
-    std::vector<Column> columns;  // as a read of the blob gives them
+    std::vector<Column> columns;  // as a read of the blob gives them (when asked for)
   };
 
   // Writes `select_sql` as one Parquet blob; `rows`, `min_ts`, `max_ts` come from the
-  // COPY's own statistics, so the data is never scanned a second time; the columns
-  // from the file's footer, as every later read will see them.
+  // COPY's own statistics, so the data is never scanned a second time; with
+  // `describe`, the columns from the file's footer, as every later read will see them
+  // (a merge already knows them: the node's merged schema).
   Written WriteParquet(const std::string& select_sql, const std::string& label,
-                       bool has_timestamp) {
+                       bool has_timestamp, bool describe = true) {
     const std::string tmp = p.blobs.NewTempPath();
     engine::Result stats;
     try {
@@ -171,8 +172,9 @@ struct Transaction::Impl {
     }
     std::vector<Column> columns;
     try {
-      columns = DescribeSource(con(), "SELECT * FROM read_parquet(" + QuoteLiteral(tmp) + ")",
-                               label);
+      if (describe)
+        columns = DescribeSource(con(), "SELECT * FROM read_parquet(" + QuoteLiteral(tmp) + ")",
+                                 label);
     } catch (...) {
       p.blobs.DropTemp(tmp);
       throw;
@@ -205,7 +207,7 @@ struct Transaction::Impl {
     std::vector<std::string> paths;
     for (const auto& piece : part) paths.push_back(p.blobs.PathFor(piece.blob, ".parquet"));
     auto w = WriteParquet("SELECT * FROM " + PiecesRelationSql(paths, InReadOrder(part), columns),
-                          path, true);
+                          path, true, /*describe=*/false);
     Segment s{part.front().first_version, part.back().last_version, seq, w.blob.hash,
               w.blob.size, w.stats.rows, w.stats.ts_null_count, w.stats.min_ts, w.stats.max_ts};
     catalog::InsertSegment(cat(), node_id, s);
