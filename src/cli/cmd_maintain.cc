@@ -67,14 +67,9 @@ void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
     int64_t horizon = pond->horizon();
     if (o.keep_txns) horizon = std::max<int64_t>(1, txn->seq() - *o.keep_txns + 1);
     if (!o.keep.empty()) {
-      const int64_t since = NowMicros() - keep_us;
-      horizon = txn->seq();
-      for (int64_t s = pond->horizon(); s < txn->seq(); ++s) {
-        if (pond->TxnTime(s).value_or(0) >= since) {
-          horizon = s;
-          break;
-        }
-      }
+      // One query, not one per transaction: a year of 15-minute runs is 35,040 of them.
+      horizon = std::min(pond->FirstTxnSince(NowMicros() - keep_us).value_or(txn->seq()),
+                         txn->seq());
     }
     const bool moves = horizon > pond->horizon();
     if (merges == 0 && !moves) {

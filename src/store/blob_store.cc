@@ -59,8 +59,12 @@ std::string Sha256OfFile(const std::string& path) {
   return FinishHex(ctx.get());
 }
 
+std::string BlobRelativePath(const std::string& hash, const std::string& extension) {
+  return "blobs/" + hash.substr(0, 2) + "/" + hash + extension;
+}
+
 std::string BlobStore::PathFor(const std::string& hash, const std::string& extension) const {
-  return dir_ + "/blobs/" + hash.substr(0, 2) + "/" + hash + extension;
+  return dir_ + "/" + BlobRelativePath(hash, extension);
 }
 
 std::string BlobStore::NewTempPath() {

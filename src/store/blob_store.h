@@ -17,6 +17,9 @@ namespace pond::store {
 std::string Sha256Hex(const std::string& bytes);
 std::string Sha256OfFile(const std::string& path);
 
+// A blob's path inside the pond: `blobs/ab/<hash><extension>`.
+std::string BlobRelativePath(const std::string& hash, const std::string& extension);
+
 class BlobStore {
  public:
   BlobStore(std::string pond_dir, Disk& disk) : dir_(std::move(pond_dir)), disk_(disk) {}

@@ -120,7 +120,7 @@ CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
     }
     const std::string hash = versions.Text(2);
     const std::string ext = BlobExtension(ParseKind(versions.Text(3)));
-    refs["blobs/" + hash.substr(0, 2) + "/" + hash + ext].push_back({hash, who});
+    refs[BlobRelativePath(hash, ext)].push_back({hash, who});
   }
   // A series' merged blobs (segments) are checked like versions' own.
   auto segments = db.Prepare(
@@ -131,7 +131,7 @@ CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
     const std::string who = "node " + paths.Of(segments.Int(0)) + " v" +
                             std::to_string(segments.Int(1)) + "-v" +
                             std::to_string(segments.Int(2));
-    refs["blobs/" + hash.substr(0, 2) + "/" + hash + ".parquet"].push_back({hash, who});
+    refs[BlobRelativePath(hash, ".parquet")].push_back({hash, who});
   }
   report.blobs = static_cast<int64_t>(refs.size());
   // Past a retention horizon, blobs only older views read may be gone by design.

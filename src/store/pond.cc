@@ -381,10 +381,11 @@ std::vector<Column> ParseSchema(const std::string& json) {
 
 int64_t Pond::horizon() const { return Horizon(*impl_->catalog); }
 
-std::optional<int64_t> Pond::TxnTime(int64_t seq) const {
-  auto st = impl_->catalog->Prepare("SELECT time_us FROM transactions WHERE seq = ?1");
-  st.Bind(1, seq);
-  return st.Step() ? std::optional<int64_t>(st.Int(0)) : std::nullopt;
+std::optional<int64_t> Pond::FirstTxnSince(int64_t time_us) const {
+  auto st = impl_->catalog->Prepare(
+      "SELECT min(seq) FROM transactions WHERE seq <= ?1 AND time_us >= ?2");
+  st.Bind(1, impl_->view_seq).Bind(2, time_us);
+  return st.Step() && !st.IsNull(0) ? std::optional<int64_t>(st.Int(0)) : std::nullopt;
 }
 
 Pond::Deletion Pond::DeleteUnneededBlobs() {

@@ -175,8 +175,8 @@ class Pond {
   std::vector<TxnInfo> Log(size_t limit) const;
   // The oldest transaction a view may show (pond maintain --keep…); 1 when all are kept.
   int64_t horizon() const;
-  // Commit time of transaction `seq` (µs), nullopt when there is none.
-  std::optional<int64_t> TxnTime(int64_t seq) const;
+  // The oldest transaction committed at or after `time_us`, nullopt when none was.
+  std::optional<int64_t> FirstTxnSince(int64_t time_us) const;
 
   // --- retention (OpenWrite only, outside a transaction) -------------------------
   struct Deletion {

@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "store/blob_store.h"
 #include "store/pond_impl.h"
 
 namespace pond::store {
@@ -12,10 +13,6 @@ namespace pond::store {
 namespace {
 
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
-
-std::string BlobFile(const std::string& hash, const std::string& ext) {
-  return "blobs/" + hash.substr(0, 2) + "/" + hash + ext;
-}
 
 // One blob as a node's views use it: from `born` (the transaction that made it
 // readable) until `died` (the one that replaced it or merged it into a segment).
@@ -38,7 +35,7 @@ class NodeReplay {
       End(top_.begin()->second, seq);
       top_.clear();
     }
-    uses_.push_back({BlobFile(hash, ext_), seq, kNever});
+    uses_.push_back({BlobRelativePath(hash, ext_), seq, kNever});
     top_[version] = uses_.size() - 1;
   }
   void Segment(int first, int last, int64_t seq, const std::string& hash) {
@@ -47,7 +44,7 @@ class NodeReplay {
       End(it->second, seq);
       it = top_.erase(it);
     }
-    uses_.push_back({BlobFile(hash, ".parquet"), seq, kNever});
+    uses_.push_back({BlobRelativePath(hash, ".parquet"), seq, kNever});
     top_[first] = uses_.size() - 1;
   }
   const std::vector<Use>& uses() const { return uses_; }
@@ -125,9 +122,9 @@ std::set<std::string> ReferencedBlobs(sqlite::Db& db) {
   auto versions = db.Prepare(
       "SELECT v.blob, n.kind FROM versions v JOIN nodes n ON n.node_id = v.node_id");
   while (versions.Step())
-    out.insert(BlobFile(versions.Text(0), BlobExtension(ParseKind(versions.Text(1)))));
+    out.insert(BlobRelativePath(versions.Text(0), BlobExtension(ParseKind(versions.Text(1)))));
   auto segments = db.Prepare("SELECT blob FROM segments");
-  while (segments.Step()) out.insert(BlobFile(segments.Text(0), ".parquet"));
+  while (segments.Step()) out.insert(BlobRelativePath(segments.Text(0), ".parquet"));
   return out;
 }
 
