@@ -156,6 +156,23 @@ std::vector<std::string> View::List(const std::string& path) const {
   return self.ListDir(self.Get(path));
 }
 
+std::vector<TreeView::Child> View::Children(const std::string& path) const {
+  View& self = const_cast<View&>(*this);
+  const Node dir = self.Get(path);
+  if (dir.generated || !dir.stored) return TreeView::Children(path);
+  if (dir.shape != Shape::kDir) throw Error("not a directory", dir.path);
+  std::vector<store::Pond::Entry> entries = pond_.Entries(*dir.stored);
+  std::vector<Child> children;
+  children.reserve(entries.size());
+  for (store::Pond::Entry& e : entries) {
+    // A symlink or dynamic node needs the View's own resolution: Stat on demand.
+    const bool plain = e.kind != store::Kind::kSymlink && e.kind != store::Kind::kDynamic;
+    children.push_back(Child{std::move(e.name), plain,
+                             NodeInfo{static_cast<uint64_t>(e.id), e.kind == store::Kind::kDir}});
+  }
+  return children;
+}
+
 const std::optional<View::Resolved>& View::Resolve(const std::string& path, int hops) {
   auto it = cache_.find(path);
   if (it != cache_.end()) return it->second;

@@ -108,6 +108,9 @@ class View : public TreeView {
   // TreeView, for the glob matcher.
   std::optional<NodeInfo> Stat(const std::string& path) const override;
   std::vector<std::string> List(const std::string& path) const override;
+  // A stored directory's plain entries (not symlinks, not dynamic) come with their
+  // Stat answer from the tree snapshot, without a cached lookup per node.
+  std::vector<Child> Children(const std::string& path) const override;
 
   // Cycle guard: a Generated holds a Guard on its own path while it reads its
   // inputs; the guard leaves on destruction. Re-entering a path on the stack throws

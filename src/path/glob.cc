@@ -1,7 +1,6 @@
 #include "path/glob.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -83,22 +82,44 @@ std::string ChildPath(const std::string& dir, const std::string& name) {
 class Walker {
  public:
   Walker(std::vector<PatternPart> parts, const TreeView& tree)
-      : parts_(std::move(parts)), tree_(tree) {}
+      : parts_(std::move(parts)),
+        tree_(tree),
+        // Every part but `**` consumes exactly one level, so with at most one `**`
+        // a path's length fixes the alignment: no state is reached twice.
+        track_seen_(std::count_if(parts_.begin(), parts_.end(), [](const PatternPart& p) {
+                      return p.kind == PatternPart::kStarStar;
+                    }) > 1) {}
 
   GlobResult Run() {
     if (std::optional<TreeView::NodeInfo> root = Stat("/")) Visit("/", *root, 0);
+    // Matches arrive in walk order, often sorted already; the first alignment found
+    // for a path wins.
+    auto by_path = [](const GlobMatch& a, const GlobMatch& b) { return a.path < b.path; };
+    if (!std::is_sorted(matches_.begin(), matches_.end(), by_path))
+      std::stable_sort(matches_.begin(), matches_.end(), by_path);
+    matches_.erase(std::unique(matches_.begin(), matches_.end(),
+                               [](const GlobMatch& a, const GlobMatch& b) {
+                                 return a.path == b.path;
+                               }),
+                   matches_.end());
     GlobResult result;
-    for (auto& [path, match] : matches_) result.matches.push_back(std::move(match));
+    result.matches = std::move(matches_);
     result.warnings.assign(warnings_.begin(), warnings_.end());
     return result;
   }
 
  private:
   void Visit(const std::string& path, const TreeView::NodeInfo& node, std::size_t index) {
-    if (!seen_.insert(path + '\0' + std::to_string(index)).second) return;
     if (index == parts_.size()) {
-      matches_.try_emplace(path, GlobMatch{path, captures_, node.is_dir});
+      matches_.push_back(GlobMatch{path, captures_, node.is_dir});
       return;
+    }
+    if (track_seen_) {
+      std::string state;
+      state.reserve(path.size() + 4);
+      state.append(path).push_back('\0');
+      state.append(std::to_string(index));
+      if (!seen_.insert(std::move(state)).second) return;
     }
     const PatternPart& part = parts_[index];
     if (part.kind == PatternPart::kStarStar) Visit(path, node, index + 1);
@@ -106,30 +127,32 @@ class Walker {
     above_.push_back(node.id);
     switch (part.kind) {
       case PatternPart::kLiteral:
-        VisitChild(path, part.text, index + 1, {});
+        VisitChild(path, TreeView::Child{part.text}, index + 1, {});
         break;
       case PatternPart::kStar:
-        for (const std::string& name : List(path)) {
-          if (auto captures = MatchComponent(part.text, name)) {
-            VisitChild(path, name, index + 1, std::move(*captures));
+        for (const TreeView::Child& child : Children(path)) {
+          if (auto captures = MatchComponent(part.text, child.name)) {
+            VisitChild(path, child, index + 1, std::move(*captures));
           }
         }
         break;
       case PatternPart::kStarStar:
-        for (const std::string& name : List(path)) VisitChild(path, name, index, {name});
+        for (const TreeView::Child& child : Children(path))
+          VisitChild(path, child, index, {child.name});
         break;
     }
     above_.pop_back();
   }
 
-  // Visits `dir`/`name` at pattern position `index` with `captures` appended.
-  void VisitChild(const std::string& dir, const std::string& name, std::size_t index,
+  // Visits `dir`/`child` at pattern position `index` with `captures` appended.
+  void VisitChild(const std::string& dir, const TreeView::Child& child, std::size_t index,
                   std::vector<std::string> captures) {
-    const std::string path = ChildPath(dir, name);
-    const std::optional<TreeView::NodeInfo> child = Stat(path);
-    if (!child) return;
+    const std::string path = ChildPath(dir, child.name);
+    const std::optional<TreeView::NodeInfo> info =
+        child.known ? std::optional<TreeView::NodeInfo>(child.info) : Stat(path);
+    if (!info) return;
     captures_.insert(captures_.end(), captures.begin(), captures.end());
-    Visit(path, *child, index);
+    Visit(path, *info, index);
     captures_.resize(captures_.size() - captures.size());
   }
 
@@ -151,30 +174,45 @@ class Walker {
     return it->second;
   }
 
-  const std::vector<std::string>& List(const std::string& path) {
+  const std::vector<TreeView::Child>& Children(const std::string& path) {
     auto it = listings_.find(path);
     if (it == listings_.end()) {
-      std::vector<std::string> names = tree_.List(path);
-      std::sort(names.begin(), names.end());
-      names.erase(std::unique(names.begin(), names.end()), names.end());
-      it = listings_.emplace(path, std::move(names)).first;
+      std::vector<TreeView::Child> children = tree_.Children(path);
+      auto by_name = [](const TreeView::Child& a, const TreeView::Child& b) {
+        return a.name < b.name;
+      };
+      if (!std::is_sorted(children.begin(), children.end(), by_name))
+        std::stable_sort(children.begin(), children.end(), by_name);
+      children.erase(std::unique(children.begin(), children.end(),
+                                 [](const TreeView::Child& a, const TreeView::Child& b) {
+                                   return a.name == b.name;
+                                 }),
+                     children.end());
+      it = listings_.emplace(path, std::move(children)).first;
     }
     return it->second;
   }
 
   const std::vector<PatternPart> parts_;
   const TreeView& tree_;
+  const bool track_seen_;
   std::vector<uint64_t> above_;        // ids of the directories above the current node
   std::vector<std::string> captures_;  // of the alignment being explored
   // Hashed: the tree's paths share long prefixes an ordered container would compare.
-  std::unordered_set<std::string> seen_;  // path NUL pattern position
-  std::map<std::string, GlobMatch> matches_;  // byte-wise path order; first alignment wins
+  std::unordered_set<std::string> seen_;  // path NUL pattern position, inner states only
+  std::vector<GlobMatch> matches_;        // in walk order, a path possibly more than once
   std::set<std::string> warnings_;
   std::unordered_map<std::string, std::optional<TreeView::NodeInfo>> stats_;
-  std::unordered_map<std::string, std::vector<std::string>> listings_;
+  std::unordered_map<std::string, std::vector<TreeView::Child>> listings_;
 };
 
 }  // namespace
+
+std::vector<TreeView::Child> TreeView::Children(const std::string& path) const {
+  std::vector<Child> children;
+  for (std::string& name : List(path)) children.push_back(Child{std::move(name)});
+  return children;
+}
 
 GlobResult Glob(std::string_view pattern, const TreeView& tree) {
   return Walker(ParsePattern(pattern), tree).Run();

@@ -32,6 +32,20 @@ class TreeView {
   // The names in the directory at `path`, in any order. Called only on paths that
   // Stat as directories. Must be cheap for dynamic directories (names only).
   virtual std::vector<std::string> List(const std::string& path) const = 0;
+
+  // One name in a directory and, when the tree knows it at no extra cost, what Stat
+  // would answer for it (`known`); otherwise the matcher asks Stat, and only for the
+  // names the pattern can take.
+  struct Child {
+    std::string name;
+    bool known = false;
+    NodeInfo info{};
+  };
+
+  // The directory's children in any order, as List, with whatever Stat answers come
+  // for free. A glob over a large stored tree then costs no path walk per node. The
+  // default knows nothing more than List.
+  virtual std::vector<Child> Children(const std::string& path) const;
 };
 
 // One path matching a pattern.

@@ -262,6 +262,53 @@ TEST(Glob, NonexistentPathsMatchNothing) {
   EXPECT_TRUE(Glob("/**", EmptyTree()).matches.empty());
 }
 
+// A tree that answers Stat for its children while listing them (as the pond's stored
+// directories do): the matcher takes those answers and asks Stat only for the rest.
+class KnowingTree : public TreeView {
+ public:
+  explicit KnowingTree(const FakeTreeView& inner) : inner_(inner) {}
+  std::optional<NodeInfo> Stat(const std::string& path) const override {
+    stat_calls.push_back(path);
+    return inner_.Stat(path);
+  }
+  std::vector<std::string> List(const std::string& path) const override {
+    return inner_.List(path);
+  }
+  std::vector<Child> Children(const std::string& path) const override {
+    std::vector<Child> children;
+    for (std::string& name : inner_.List(path)) {
+      const std::string child = path == "/" ? "/" + name : path + "/" + name;
+      std::optional<NodeInfo> info = inner_.Stat(child);
+      // Names starting with 'l' stand for symlinks: left to Stat.
+      const bool known = info && name[0] != 'l';
+      children.push_back(Child{std::move(name), known, known ? *info : NodeInfo{}});
+    }
+    return children;
+  }
+  mutable std::vector<std::string> stat_calls;
+
+ private:
+  const FakeTreeView& inner_;
+};
+
+TEST(Glob, TakesStatAnswersThatComeWithTheListing) {
+  FakeTreeView inner;
+  inner.File("/a/x").File("/a/y").Dir("/b").Link("/link", "/a").File("/b/z");
+  const KnowingTree knowing(inner);
+  for (const char* pattern : {"/**", "/*/*", "/**/x", "/l*/*"}) {
+    knowing.stat_calls.clear();
+    const GlobResult fast = Glob(pattern, knowing);
+    EXPECT_EQ(Paths(fast), Paths(Glob(pattern, inner))) << pattern;
+    for (const GlobMatch& m : fast.matches)
+      EXPECT_EQ(m.captures, Find(Glob(pattern, inner), m.path)->captures) << pattern;
+    // The root, the symlink where a pattern reaches it, and literal components
+    // (which cost a Stat, not a List): nothing else.
+    for (const std::string& asked : knowing.stat_calls)
+      EXPECT_TRUE(asked == "/" || asked == "/link" || asked.ends_with("/x"))
+          << pattern << ": " << asked;
+  }
+}
+
 TEST(Glob, ListsOnlyDirectoriesThePatternCanMatchInto) {
   struct Row {
     std::string pattern;

@@ -1,7 +1,5 @@
 #include "store/blob_store.h"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +7,7 @@
 #include <random>
 
 #include "base/error.h"
+#include "store/crypto_library.h"
 
 namespace pond::store {
 
@@ -16,11 +15,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using DigestCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+struct FreeDigest {
+  void operator()(EVP_MD_CTX* ctx) const { Crypto().EVP_MD_CTX_free(ctx); }
+};
+using DigestCtx = std::unique_ptr<EVP_MD_CTX, FreeDigest>;
 
 DigestCtx NewSha256() {
-  DigestCtx ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+  const CryptoLibrary& c = Crypto();
+  DigestCtx ctx(c.EVP_MD_CTX_new());
+  if (!ctx || c.EVP_DigestInit_ex(ctx.get(), c.EVP_sha256(), nullptr) != 1)
     throw Error("cannot initialise sha256");
   return ctx;
 }
@@ -28,7 +31,7 @@ DigestCtx NewSha256() {
 std::string FinishHex(EVP_MD_CTX* ctx) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_DigestFinal_ex(ctx, md, &len) != 1) throw Error("sha256 failed");
+  if (Crypto().EVP_DigestFinal_ex(ctx, md, &len) != 1) throw Error("sha256 failed");
   static const char* hex = "0123456789abcdef";
   std::string out;
   for (unsigned i = 0; i < len; ++i) {
@@ -42,7 +45,7 @@ std::string FinishHex(EVP_MD_CTX* ctx) {
 
 std::string Sha256Hex(const std::string& bytes) {
   DigestCtx ctx = NewSha256();
-  EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
+  Crypto().EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
   return FinishHex(ctx.get());
 }
 
@@ -53,7 +56,8 @@ std::string Sha256OfFile(const std::string& path) {
   std::array<char, 1 << 16> buf;
   while (in) {
     in.read(buf.data(), buf.size());
-    if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(in.gcount()));
+    if (in.gcount() > 0)
+      Crypto().EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(in.gcount()));
   }
   if (in.bad()) throw Error("cannot read file", path);
   return FinishHex(ctx.get());

@@ -9,12 +9,12 @@
 
 namespace pond::store {
 
-Kind ParseKind(const std::string& name) {
+Kind ParseKind(std::string_view name) {
   for (Kind k :
        {Kind::kDir, Kind::kData, Kind::kTable, Kind::kSeries, Kind::kSymlink, Kind::kDynamic}) {
     if (KindName(k) == name) return k;
   }
-  throw Error("unknown node kind in catalog: " + name);
+  throw Error("unknown node kind in catalog: " + std::string(name));
 }
 
 std::string KindName(Kind k) {
@@ -50,8 +50,11 @@ void CreateSchema(sqlite::Db& db) {
       "argv TEXT NOT NULL, vars TEXT NOT NULL)",
       "CREATE TABLE nodes (node_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, factory TEXT, "
       "target TEXT, created_seq INTEGER NOT NULL)",
+      // Clustered by directory: listing one costs one range of one B-tree, so a path
+      // walk reads the directories on its way and nothing else.
       "CREATE TABLE entries (parent_id INTEGER NOT NULL, name TEXT NOT NULL, "
-      "node_id INTEGER NOT NULL, created_seq INTEGER NOT NULL, deleted_seq INTEGER)",
+      "node_id INTEGER NOT NULL, created_seq INTEGER NOT NULL, deleted_seq INTEGER, "
+      "PRIMARY KEY (parent_id, name, created_seq)) WITHOUT ROWID",
       "CREATE TABLE versions (node_id INTEGER NOT NULL, version INTEGER NOT NULL, "
       "txn_seq INTEGER NOT NULL, blob TEXT NOT NULL, size INTEGER NOT NULL, rows INTEGER, "
       "min_ts INTEGER, max_ts INTEGER, ts_nulls INTEGER NOT NULL DEFAULT 0, schema TEXT, "
@@ -74,33 +77,58 @@ std::string FormatVersion(sqlite::Db& db) {
   }
 }
 
-TreeSnapshot LoadTree(sqlite::Db& db, int64_t seq) {
-  TreeSnapshot t;
-  // Transaction times by SQLite's rowid lookup: no table of all transactions in
-  // memory, which would grow with the pond's age.
-  auto nodes = db.Prepare(
-      "SELECT n.node_id, n.kind, n.factory, n.target, n.created_seq, "
-      "coalesce(t.time_us, 0) FROM nodes n LEFT JOIN transactions t ON t.seq = n.created_seq "
-      "WHERE n.created_seq <= ?1");
-  nodes.Bind(1, seq);
-  while (nodes.Step()) {
-    TreeSnapshot::Node n;
-    n.id = nodes.Int(0);
-    n.kind = ParseKind(nodes.Text(1));
-    n.factory = nodes.Text(2);
-    n.target = nodes.Text(3);
-    n.created_seq = nodes.Int(4);
-    n.created_time_us = nodes.Int(5);
-    t.max_id = std::max(t.max_id, n.id);
-    t.nodes[n.id] = std::move(n);
-  }
-  auto entries = db.Prepare(
-      "SELECT parent_id, name, node_id FROM entries "
-      "WHERE created_seq <= ?1 AND (deleted_seq IS NULL OR deleted_seq > ?1)");
-  entries.Bind(1, seq);
-  while (entries.Step()) t.children[entries.Int(0)][entries.Text(1)] = entries.Int(2);
-  return t;
+namespace {
+
+TreeSnapshot::Node NodeFromRow(const sqlite::Stmt& st, int first) {
+  TreeSnapshot::Node n;
+  n.id = st.Int(first);
+  n.kind = ParseKind(st.TextView(first + 1));
+  n.factory = st.TextView(first + 2);
+  n.target = st.TextView(first + 3);
+  n.created_seq = st.Int(first + 4);
+  return n;
 }
+
+constexpr const char* kNodeColumns = "n.node_id, n.kind, n.factory, n.target, n.created_seq";
+
+}  // namespace
+
+std::optional<TreeSnapshot::Node> LoadNode(sqlite::Db& db, int64_t seq, int64_t id) {
+  static const std::string sql = std::string("SELECT ") + kNodeColumns +
+                                 " FROM nodes n WHERE n.node_id = ?1 AND n.created_seq <= ?2";
+  sqlite::Stmt& st = db.Cached(sql);
+  st.Bind(1, id).Bind(2, seq);
+  std::optional<TreeSnapshot::Node> node;
+  if (st.Step()) node = NodeFromRow(st, 0);
+  st.Reset();
+  return node;
+}
+
+void LoadChildren(sqlite::Db& db, int64_t seq, int64_t dir_id, TreeSnapshot& t) {
+  static const std::string sql = std::string("SELECT e.name, e.node_id, ") + kNodeColumns +
+                                 " FROM entries e LEFT JOIN nodes n "
+                                 "ON n.node_id = e.node_id AND n.created_seq <= ?2 "
+                                 "WHERE e.parent_id = ?1 AND e.created_seq <= ?2 "
+                                 "AND (e.deleted_seq IS NULL OR e.deleted_seq > ?2)";
+  sqlite::Stmt& st = db.Cached(sql);
+  st.Bind(1, dir_id).Bind(2, seq);
+  auto& names = t.children[dir_id];
+  while (st.Step()) {
+    names.emplace_hint(names.end(), st.TextView(0), st.Int(1));
+    // An entry whose node is missing is kept as a name: a walk finds no node there.
+    if (!st.IsNull(2)) t.nodes.try_emplace(st.Int(2), NodeFromRow(st, 2));
+  }
+}
+
+int64_t TxnTime(sqlite::Db& db, int64_t seq) {
+  sqlite::Stmt& st = db.Cached("SELECT time_us FROM transactions WHERE seq = ?1");
+  st.Bind(1, seq);
+  const int64_t time_us = st.Step() ? st.Int(0) : 0;
+  st.Reset();
+  return time_us;
+}
+
+int64_t MaxNodeId(sqlite::Db& db) { return db.QueryInt("SELECT coalesce(max(node_id), 0) FROM nodes"); }
 
 std::unordered_map<int64_t, std::vector<VersionInfo>> LoadVersions(
     sqlite::Db& db, int64_t seq, std::optional<int64_t> node_id) {

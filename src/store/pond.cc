@@ -39,16 +39,13 @@ class StoreTree : public TreeView {
       return std::nullopt;  // a symlink loop: the matcher skips the name
     }
     if (!id) return std::nullopt;
-    return NodeInfo{static_cast<uint64_t>(*id),
-                    p_.tree_snapshot().nodes.at(*id).kind == Kind::kDir};
+    return NodeInfo{static_cast<uint64_t>(*id), p_.NodeOf(*id)->kind == Kind::kDir};
   }
   std::vector<std::string> List(const std::string& path) const override {
     std::vector<std::string> names;
     auto id = p_.Resolve(path, true);
     if (!id) return names;
-    const auto& children = p_.tree_snapshot().children;
-    if (auto it = children.find(*id); it != children.end())
-      for (const auto& [name, child] : it->second) names.push_back(name);
+    for (const auto& [name, child] : p_.ChildrenOf(*id)) names.emplace_back(name);
     return names;
   }
 
@@ -116,9 +113,24 @@ std::unique_ptr<engine::Connection> Pond::Impl::NewConnection() {
   return std::make_unique<engine::Connection>(*db_);
 }
 
-const TreeSnapshot& Pond::Impl::tree_snapshot() const {
-  if (!snapshot_) snapshot_ = catalog::LoadTree(*catalog, view_seq);
-  return *snapshot_;
+const TreeSnapshot::Node* Pond::Impl::NodeOf(int64_t id) const {
+  if (auto it = tree_->nodes.find(id); it != tree_->nodes.end()) return &it->second;
+  // Nodes come with their directory's entries; the root and ids reached otherwise
+  // (a node's own id) are read alone.
+  std::optional<TreeSnapshot::Node> node = catalog::LoadNode(*catalog, view_seq, id);
+  if (!node) return nullptr;
+  return &tree_->nodes.emplace(id, std::move(*node)).first->second;
+}
+
+const TreeSnapshot::Names& Pond::Impl::ChildrenOf(int64_t dir_id) const {
+  if (auto it = tree_->children.find(dir_id); it != tree_->children.end()) return it->second;
+  catalog::LoadChildren(*catalog, view_seq, dir_id, *tree_);
+  return tree_->children.at(dir_id);
+}
+
+int64_t Pond::Impl::NextNodeId() {
+  if (!tree_->max_id) tree_->max_id = catalog::MaxNodeId(*catalog);
+  return *tree_->max_id + 1;
 }
 
 const VersionList& Pond::Impl::VersionsOf(int64_t node_id) const {
@@ -138,40 +150,42 @@ const VersionList& Pond::Impl::VersionsOf(int64_t node_id) const {
 }
 
 std::optional<int64_t> Pond::Impl::Resolve(const std::string& path, bool follow_last) const {
-  const TreeSnapshot& t = tree_snapshot();
   std::vector<std::string> names = SplitPath(path);
   int hops = 0;
   int64_t cur = 0;
   for (size_t i = 0; i < names.size(); ++i) {
-    auto dir = t.children.find(cur);
-    if (dir == t.children.end()) return std::nullopt;
-    auto child = dir->second.find(names[i]);
-    if (child == dir->second.end()) return std::nullopt;
-    auto node = t.nodes.find(child->second);
-    if (node == t.nodes.end()) return std::nullopt;  // a dangling entry
+    const auto& dir = ChildrenOf(cur);
+    auto child = dir.find(names[i]);
+    if (child == dir.end()) return std::nullopt;
+    const TreeSnapshot::Node* node = NodeOf(child->second);
+    if (node == nullptr) return std::nullopt;  // a dangling entry
     const bool last = i + 1 == names.size();
-    if (node->second.kind == Kind::kSymlink && (!last || follow_last)) {
+    if (node->kind == Kind::kSymlink && (!last || follow_last)) {
       if (++hops > kMaxSymlinkHops) throw Error("symlink loop", path);
       std::vector<std::string> link(names.begin(), names.begin() + static_cast<long>(i) + 1);
       std::vector<std::string> next =
-          SplitPath(ResolveSymlinkTarget(JoinNames(link), node->second.target));
+          SplitPath(ResolveSymlinkTarget(JoinNames(link), node->target));
       next.insert(next.end(), names.begin() + static_cast<long>(i) + 1, names.end());
       names = std::move(next);
       cur = 0;
       i = static_cast<size_t>(-1);  // restart the walk at the root
       continue;
     }
-    if (!last && node->second.kind != Kind::kDir) return std::nullopt;
-    cur = node->second.id;
+    if (!last && node->kind != Kind::kDir) return std::nullopt;
+    cur = node->id;
   }
   return cur;
 }
 
 void Pond::Impl::NoteNode(TreeSnapshot::Node node, int64_t parent_id, const std::string& name) {
-  if (!snapshot_) return;  // read from the catalog, this node included, when needed
-  snapshot_->children[parent_id][name] = node.id;
-  snapshot_->max_id = std::max(snapshot_->max_id, node.id);
-  snapshot_->nodes[node.id] = std::move(node);
+  if (tree_->max_id) tree_->max_id = std::max(*tree_->max_id, node.id);
+  // A directory not read yet gets this entry from the catalog when it is.
+  if (auto dir = tree_->children.find(parent_id); dir != tree_->children.end()) {
+    auto [it, fresh] = dir->second.try_emplace(
+        std::pmr::string(name, dir->second.get_allocator()), node.id);
+    if (!fresh) it->second = node.id;
+  }
+  tree_->nodes.insert_or_assign(node.id, std::move(node));
 }
 
 void Pond::Impl::NoteVersion(int64_t node_id, VersionInfo version) {
@@ -181,14 +195,19 @@ void Pond::Impl::NoteVersion(int64_t node_id, VersionInfo version) {
 }
 
 NodeInfo Pond::Impl::Info(int64_t node_id) const {
-  const auto& n = tree_snapshot().nodes.at(node_id);
+  const TreeSnapshot::Node* node = NodeOf(node_id);
+  if (node == nullptr) throw Error("node " + std::to_string(node_id) + " is not in the catalog");
+  const TreeSnapshot::Node& n = *node;
   NodeInfo info;
   info.id = n.id;
   info.kind = n.kind;
   info.factory = n.factory;
   info.target = n.target;
   info.created_seq = n.created_seq;
-  info.created_time_us = n.created_time_us;
+  auto time = txn_times_.find(n.created_seq);
+  if (time == txn_times_.end())
+    time = txn_times_.emplace(n.created_seq, catalog::TxnTime(*catalog, n.created_seq)).first;
+  info.created_time_us = time->second;
   if (n.kind != Kind::kDir && n.kind != Kind::kSymlink) info.versions = VersionsOf(node_id);
   return info;
 }
@@ -292,11 +311,9 @@ std::optional<NodeInfo> Pond::Lookup(const std::string& path, bool follow_last) 
 }
 
 std::optional<NodeInfo> Pond::Child(const NodeInfo& dir, const std::string& name) const {
-  const TreeSnapshot& t = impl_->tree_snapshot();
-  auto entries = t.children.find(dir.id);
-  if (entries == t.children.end()) return std::nullopt;
-  auto child = entries->second.find(name);
-  if (child == entries->second.end() || !t.nodes.contains(child->second)) return std::nullopt;
+  const auto& entries = impl_->ChildrenOf(dir.id);
+  auto child = entries.find(name);
+  if (child == entries.end() || impl_->NodeOf(child->second) == nullptr) return std::nullopt;
   return impl_->Info(child->second);
 }
 
@@ -308,10 +325,18 @@ NodeInfo Pond::Get(const std::string& path) const {
 
 std::vector<std::string> Pond::List(const NodeInfo& dir) const {
   std::vector<std::string> names;
-  const auto& children = impl_->tree_snapshot().children;
-  if (auto it = children.find(dir.id); it != children.end())
-    for (const auto& [name, child] : it->second) names.push_back(name);
+  for (const auto& [name, child] : impl_->ChildrenOf(dir.id)) names.emplace_back(name);
   return names;
+}
+
+std::vector<Pond::Entry> Pond::Entries(const NodeInfo& dir) const {
+  std::vector<Entry> out;
+  const auto& entries = impl_->ChildrenOf(dir.id);
+  out.reserve(entries.size());
+  for (const auto& [name, child] : entries)
+    if (const TreeSnapshot::Node* node = impl_->NodeOf(child))
+      out.push_back(Entry{std::string(name), child, node->kind});
+  return out;
 }
 
 std::string Pond::BlobPath(const VersionInfo& v, Kind kind) const {

@@ -156,6 +156,14 @@ class Pond {
   std::optional<NodeInfo> Child(const NodeInfo& dir, const std::string& name) const;
   // Names of a stored directory's entries, sorted byte-wise.
   std::vector<std::string> List(const NodeInfo& dir) const;
+  // A stored directory's entries with the node each names (kind and id only, no
+  // versions read), sorted by name; an entry whose node is missing is left out.
+  struct Entry {
+    std::string name;
+    int64_t id;
+    Kind kind;
+  };
+  std::vector<Entry> Entries(const NodeInfo& dir) const;
   // Bytes of the latest version of a file:data node (or a dynamic node's config).
   std::string ReadData(const NodeInfo& node) const;
   // Columns of a file:table or file:series (the merged schema of all versions), from

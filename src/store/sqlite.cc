@@ -206,6 +206,7 @@ Db::Db(const std::string& path, Mode mode, WriteHook hook) : path_(path), hook_(
     if (mode != Mode::kRead) Exec("PRAGMA journal_mode=WAL");
     Exec("PRAGMA synchronous=FULL");
     if (mode == Mode::kRead) Exec("PRAGMA query_only=1");
+    Exec("PRAGMA mmap_size=268435456");
   } catch (...) {
     sqlite3_close(db_);
     if (hook_) active_hook = nullptr;
@@ -214,7 +215,8 @@ Db::Db(const std::string& path, Mode mode, WriteHook hook) : path_(path), hook_(
 }
 
 Db::~Db() {
-  // Statements are finalized by their own destructors before this runs.
+  // Other statements are finalized by their own destructors before this runs.
+  cached_.clear();
   if (sqlite3_close(db_) != SQLITE_OK) spdlog::debug("closing {}: {}", path_, sqlite3_errmsg(db_));
   if (hook_) active_hook = nullptr;
 }
@@ -239,6 +241,14 @@ Stmt Db::Prepare(const std::string& sql) {
   return Stmt(st, *this);
 }
 
+Stmt& Db::Cached(const std::string& sql) {
+  auto it = cached_.find(sql);
+  if (it == cached_.end())
+    return *cached_.emplace(sql, std::make_unique<Stmt>(Prepare(sql))).first->second;
+  it->second->Reset();
+  return *it->second;
+}
+
 int64_t Db::QueryInt(const std::string& sql) {
   Stmt st = Prepare(sql);
   if (!st.Step()) throw Error("catalog: no row for " + sql, path_);
@@ -246,6 +256,11 @@ int64_t Db::QueryInt(const std::string& sql) {
 }
 
 Stmt::~Stmt() { sqlite3_finalize(st_); }
+
+void Stmt::Reset() {
+  sqlite3_reset(st_);
+  sqlite3_clear_bindings(st_);
+}
 
 Stmt::Stmt(Stmt&& o) noexcept : st_(o.st_), db_(o.db_) { o.st_ = nullptr; }
 
@@ -285,11 +300,13 @@ bool Stmt::IsNull(int col) const { return sqlite3_column_type(st_, col) == SQLIT
 
 int64_t Stmt::Int(int col) const { return sqlite3_column_int64(st_, col); }
 
-std::string Stmt::Text(int col) const {
+std::string Stmt::Text(int col) const { return std::string(TextView(col)); }
+
+std::string_view Stmt::TextView(int col) const {
   const auto* p = sqlite3_column_text(st_, col);
-  return p == nullptr ? std::string()
-                      : std::string(reinterpret_cast<const char*>(p),
-                                    static_cast<size_t>(sqlite3_column_bytes(st_, col)));
+  return p == nullptr ? std::string_view()
+                      : std::string_view(reinterpret_cast<const char*>(p),
+                                         static_cast<size_t>(sqlite3_column_bytes(st_, col)));
 }
 
 }  // namespace pond::store::sqlite

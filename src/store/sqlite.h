@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -42,6 +44,9 @@ class Db {
   // Runs one or more statements that return no rows.
   void Exec(const std::string& sql);
   Stmt Prepare(const std::string& sql);
+  // A statement prepared once per connection and reset (bindings cleared) on every
+  // call: for queries a command runs once per directory or node.
+  Stmt& Cached(const std::string& sql);
   // Single-integer query, e.g. `SELECT count(*) FROM nodes`.
   int64_t QueryInt(const std::string& sql);
   const std::string& path() const { return path_; }
@@ -51,6 +56,7 @@ class Db {
   sqlite3* db_ = nullptr;
   std::string path_;
   WriteHook hook_;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> cached_;
 };
 
 class Stmt {
@@ -75,11 +81,15 @@ class Stmt {
   bool Step();
   // Runs to completion, ignoring rows (INSERT, UPDATE…).
   void Run();
+  // Back to before the first Step, bindings cleared; ends the statement's read.
+  void Reset();
 
   // Columns of the current row, 0-based.
   bool IsNull(int col) const;
   int64_t Int(int col) const;
   std::string Text(int col) const;
+  // The same bytes without a copy: valid until the next Step or the Stmt's end.
+  std::string_view TextView(int col) const;
   std::optional<int64_t> OptInt(int col) const {
     return IsNull(col) ? std::nullopt : std::optional<int64_t>(Int(col));
   }

@@ -60,12 +60,9 @@ struct Transaction::Impl {
     t.name = BaseName(t.path);
     auto parent_id = p.Resolve(parent, true);
     if (!parent_id) throw Error("no such directory", parent);
-    if (p.tree_snapshot().nodes.at(*parent_id).kind != Kind::kDir)
-      throw Error("not a directory", parent);
+    if (p.NodeOf(*parent_id)->kind != Kind::kDir) throw Error("not a directory", parent);
     t.parent_id = *parent_id;
-    const auto& children = p.tree_snapshot().children;
-    auto dir = children.find(t.parent_id);
-    t.taken = dir != children.end() && dir->second.contains(t.name);
+    t.taken = p.ChildrenOf(t.parent_id).contains(t.name);
     if (t.taken) {
       if (auto id = p.Resolve(t.path, true)) t.existing = p.Info(*id);
     }
@@ -83,8 +80,7 @@ struct Transaction::Impl {
 
   int64_t CreateNode(const Target& t, Kind kind, const std::string& factory = "",
                      const std::string& link_target = "") {
-    // The snapshot holds every node (this writer holds the lock): no query for the id.
-    const int64_t id = p.tree_snapshot().max_id + 1;
+    const int64_t id = p.NextNodeId();
     cat()
         .Prepare("INSERT INTO nodes VALUES (?1, ?2, ?3, ?4, ?5)")
         .Bind(1, id)
@@ -100,7 +96,7 @@ struct Transaction::Impl {
         .Bind(3, id)
         .Bind(4, seq)
         .Run();
-    p.NoteNode({id, kind, factory, link_target, seq, begin_time_us}, t.parent_id, t.name);
+    p.NoteNode({id, kind, factory, link_target, seq}, t.parent_id, t.name);
     return id;
   }
 
