@@ -1,8 +1,10 @@
 // Case 10: a series that lived through 10,000 appends (issue "series with thousands
 // of versions"): reading it, appending to it, and its blob bytes after retention,
-// each against the same rows stored as one version, in the same run.
+// each against the same rows stored as one version, in the same run. Case 11: a
+// 15-minute collector's year, 35,040 appends, read against one version.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "bench.h"
@@ -14,15 +16,50 @@ namespace pond::bench {
 namespace {
 
 constexpr int kVersions = 10'000, kRowsPerVersion = 100, kAppends = 16;
+// A collector every 15 minutes for a year, 4 readings a run.
+constexpr int kYearVersions = 35'040, kYearRowsPerVersion = 4;
 
-// Version k (0-based): 100 15-minute readings after those of version k-1.
-std::string VersionSql(int k) {
+// Rows first..first+count-1 of the series: 15-minute readings from 2020-01-01.
+std::string RowsSql(int64_t first, int64_t count) {
   return fmt::format(
-      "SELECT TIMESTAMP '2020-01-01' + to_minutes(({} + i) * 15) AS \"timestamp\", "
-      "round(10 + sin(({} + i) / 96.0), 3) AS \"Temperature.C\", "
-      "round(8 + cos(({} + i) / 96.0), 3) AS \"DO.mg/L\" FROM range({}) r(i)",
-      k * kRowsPerVersion, k * kRowsPerVersion, k * kRowsPerVersion, kRowsPerVersion);
+      "SELECT TIMESTAMP '2020-01-01' + to_minutes(({0} + i) * 15) AS \"timestamp\", "
+      "round(10 + sin(({0} + i) / 96.0), 3) AS \"Temperature.C\", "
+      "round(8 + cos(({0} + i) / 96.0), 3) AS \"DO.mg/L\" FROM range({1}) r(i)",
+      first, count);
 }
+
+// A pond at `dir` whose /s.series took `versions` appends of `rows` rows each, one
+// transaction per version as a collector writes them (one Pond, so one DuckDB, for
+// all of them: opening DuckDB 10,000 times would take minutes). Returns the seconds.
+double BuildAppended(const fs::path& dir, int versions, int rows) {
+  const auto start = std::chrono::steady_clock::now();
+  store::NoSyncDisk disk;  // a fixture: no power cut to survive
+  store::Pond::Init(dir.string(), {"pond_bench"}, {}, &disk);
+  auto pond = store::Pond::OpenWrite(dir.string(), &disk);
+  for (int k = 0; k < versions; ++k) {
+    auto txn = pond->Begin({"pond_bench", "append"}, {});
+    txn->AppendSeries("/s.series",
+                      {RowsSql(int64_t{k} * rows, rows), fmt::format("version {}", k), ""});
+    txn->Commit();
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The same rows as one version.
+void BuildOnce(const fs::path& dir, int64_t rows) {
+  store::NoSyncDisk disk;
+  store::Pond::Init(dir.string(), {"pond_bench"}, {}, &disk);
+  auto pond = store::Pond::OpenWrite(dir.string(), &disk);
+  auto txn = pond->Begin({"pond_bench", "once"}, {});
+  txn->AppendSeries("/s.series", {RowsSql(0, rows), "all rows", ""});
+  txn->Commit();
+}
+
+// What both sides of a read comparison run: every row, aggregated.
+const std::vector<std::string> kRead = {
+    "cat", "/s.series", "--format", "csv", "--sql",
+    "SELECT count(*) AS n, sum(\"Temperature.C\") AS t, sum(\"DO.mg/L\") AS o, "
+    "max(\"timestamp\") AS last FROM series"};
 
 int64_t BlobBytes(const fs::path& pond) {
   int64_t bytes = 0;
@@ -47,37 +84,11 @@ ChildRun Appends(const Bench& b, const fs::path& pond, const std::vector<fs::pat
 std::vector<Row> ManyVersionsCase(const Bench& b) {
   Progress(fmt::format("10 a series of {} appended versions (building it in process)", kVersions));
   const fs::path many = b.work / "many-versions", once = b.work / "one-version";
-  store::NoSyncDisk disk;  // a fixture: no power cut to survive
-  store::Pond::Init(many.string(), {"pond_bench"}, {}, &disk);
-  {
-    // One transaction per version, as a collector writes them (one Pond, so one
-    // DuckDB, for all of them: opening DuckDB 10,000 times would take minutes).
-    auto pond = store::Pond::OpenWrite(many.string(), &disk);
-    for (int k = 0; k < kVersions; ++k) {
-      auto txn = pond->Begin({"pond_bench", "append"}, {});
-      txn->AppendSeries("/s.series", {VersionSql(k), fmt::format("version {}", k), ""});
-      txn->Commit();
-    }
-  }
-  store::Pond::Init(once.string(), {"pond_bench"}, {}, &disk);
-  {
-    auto pond = store::Pond::OpenWrite(once.string(), &disk);
-    auto txn = pond->Begin({"pond_bench", "once"}, {});
-    txn->AppendSeries("/s.series",
-                      {fmt::format("SELECT TIMESTAMP '2020-01-01' + to_minutes(i * 15) AS "
-                                   "\"timestamp\", round(10 + sin(i / 96.0), 3) AS "
-                                   "\"Temperature.C\", round(8 + cos(i / 96.0), 3) AS \"DO.mg/L\" "
-                                   "FROM range({}) r(i)",
-                                   kVersions * kRowsPerVersion),
-                       "all rows", ""});
-    txn->Commit();
-  }
+  store::NoSyncDisk disk;
+  BuildAppended(many, kVersions, kRowsPerVersion);
+  BuildOnce(once, int64_t{kVersions} * kRowsPerVersion);
   const int64_t once_bytes = BlobBytes(once);
-
-  const std::vector<std::string> read = {
-      "cat", "/s.series", "--format", "csv", "--sql",
-      "SELECT count(*) AS n, sum(\"Temperature.C\") AS t, sum(\"DO.mg/L\") AS o, "
-      "max(\"timestamp\") AS last FROM series"};
+  const std::vector<std::string>& read = kRead;
   auto tr = Alternate(b.repeat, {[&] { return b.Pond(many, read); },
                                  [&] { return b.Pond(once, read); }});
   Row read_row = SideBySide("10 read", "read all rows of 10,000 appended versions (vs one version)",
@@ -114,6 +125,24 @@ std::vector<Row> ManyVersionsCase(const Bench& b) {
   fs::remove_all(once);
   for (int r = 0; r < round; ++r) fs::remove_all(b.work / fmt::format("fresh{}", r));
   return {read_row, append_row, bytes_row};
+}
+
+std::vector<Row> CollectorYearCase(const Bench& b) {
+  Progress(fmt::format("11 a 15-minute collector's year: {} appends (building it in process)",
+                       kYearVersions));
+  const fs::path year = b.work / "collector-year", once = b.work / "year-once";
+  const double build = BuildAppended(year, kYearVersions, kYearRowsPerVersion);
+  BuildOnce(once, int64_t{kYearVersions} * kYearRowsPerVersion);
+  auto t = Alternate(b.repeat, {[&] { return b.Pond(year, kRead); },
+                                [&] { return b.Pond(once, kRead); }});
+  Row read = SideBySide("11 read",
+                        "read a 15-minute collector's year: 35,040 appends (vs one version)",
+                        t[0], t[1], 1.5);
+  read.note = fmt::format("built in {:.0f} s, {:.1f} ms an append", build,
+                          build * 1000 / kYearVersions);
+  fs::remove_all(year);
+  fs::remove_all(once);
+  return {read};
 }
 
 }  // namespace pond::bench

@@ -59,7 +59,7 @@ std::set<int> ParseOnly(const std::string& spec) {
     } catch (const std::exception&) {
       n = 0;
     }
-    if (n < 1 || n > 10) throw UsageError("cases are numbered 1 to 10", "--only " + spec);
+    if (n < 1 || n > 11) throw UsageError("cases are numbered 1 to 11", "--only " + spec);
     cases.insert(n);
   }
   return cases;
@@ -84,7 +84,7 @@ int Main(int argc, char** argv) {
   app.add_flag("--keep", keep, "keep the temporary folder");
   CLI11_PARSE(app, argc, argv);
   const std::set<int> cases =
-      only.empty() ? std::set<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10} : ParseOnly(only);
+      only.empty() ? std::set<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11} : ParseOnly(only);
   auto want = [&](std::initializer_list<int> any) {
     for (int c : any)
       if (cases.count(c)) return true;
@@ -131,6 +131,7 @@ int Main(int argc, char** argv) {
     if (want({6})) add(SmallCommandsCase(b));
     if (want({8})) add(CatalogGrowthCase(b));
     if (want({10})) add(ManyVersionsCase(b));
+    if (want({11})) add(CollectorYearCase(b));
   } catch (...) {
     if (!keep) fs::remove_all(b.work);
     throw;

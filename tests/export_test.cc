@@ -2,7 +2,10 @@
 // metadata, the seed's scenario and summary, atomicity and determinism.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "engine/duckdb.h"
@@ -226,6 +229,74 @@ TEST_F(ExportTest, UnsafeCaptureRejectedBeforeWriting) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "pond: error: capture '.hidden' would escape the output directory (/x/*/a.series)\n");
   EXPECT_FALSE(fs::exists(out_));
+}
+
+// A node whose name without its extension is `..` or `.` exported without captures
+// would name OUT's parent (DuckDB wrote `data_0.parquet` there): refused before
+// anything is written, naming the node.
+TEST_F(ExportTest, NodeNamesThatWouldLeaveOutAreRefused) {
+  WriteDailyCsv(tmp_ / "a.csv", "2024-07-01", "2024-07-03", false);
+  const fs::path site = tmp_.path() / "site";
+  fs::create_directories(site);
+  testing::WriteFile(site / "data_0.parquet", "precious");
+  for (const std::string node : {"/...series", "/..series", "/d/.x.series"}) {
+    SCOPED_TRACE(node);
+    Ok({"mkdir", "-p", "/d"});
+    Ok({"copy", tmp_ / "a.csv", node, "--format", "series"});
+    RunResult r = P({"export", "--pattern", node, "--dir", out_});
+    EXPECT_EQ(r.exit_code, 1);
+    const std::string name = node == "/d/.x.series" ? ".x" : node.substr(1, node.size() - 8);
+    EXPECT_EQ(r.err, "pond: error: output name '" + name +
+                         "' would escape the output directory (" + node + ")\n");
+    EXPECT_FALSE(fs::exists(out_));
+    EXPECT_EQ(ReadFile(site / "data_0.parquet"), "precious");
+    std::vector<fs::path> left;
+    for (const auto& e : fs::directory_iterator(site)) left.push_back(e.path().filename());
+    EXPECT_EQ(left, std::vector<fs::path>{"data_0.parquet"});
+  }
+}
+
+TEST_F(ExportTest, EmptyOrRootOutputDirectoryIsRefused) {
+  MakeSeedSites();
+  for (const std::string dir : {"", "/", "//", "/tmp/.."}) {
+    SCOPED_TRACE(dir);
+    RunResult r = P({"export", "--pattern", "/test-locations/**/res=1d.series", "--dir", dir});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, dir.empty() ? "pond: error: the output directory is empty (--dir)\n"
+                                 : "pond: error: refusing to export into the root directory (--dir " +
+                                       dir + ")\n");
+  }
+}
+
+// An export killed with SIGKILL cannot delete its staging folder; the next export into
+// the same OUT deletes those of processes that are gone, and only those.
+TEST_F(ExportTest, NextExportRemovesStagingFoldersOfKilledExports) {
+  MakeSeedSites();
+  const std::vector<std::string> args = {"--pond", pond_, "export", "--pattern",
+                                         "/test-locations/**/res=1d.series", "--dir", out_,
+                                         "--temporal", "year,month"};
+  const fs::path site = tmp_.path() / "site";
+  int killed_pid = 0;
+  {
+    testing::Background killed(args);
+    killed_pid = killed.pid();
+    const fs::path staging = site / (".data.pond-staging-" + std::to_string(killed_pid));
+    for (int i = 0; i < 5000 && !fs::exists(staging); ++i) ::usleep(1000);
+    killed.Kill();
+    // Killed before it staged anything, the run left nothing: leave what it would have.
+    fs::create_directories(staging / "BDockDownsampled");
+  }
+  const fs::path alive = site / ".data.pond-staging-1";  // pid 1 runs
+  fs::create_directories(alive);
+  const fs::path other = site / ".other.pond-staging-99999999";  // another OUT's
+  fs::create_directories(other);
+  Ok({"--quiet", "export", "--pattern", "/test-locations/**/res=1d.series", "--dir", out_,
+      "--temporal", "year,month"});
+  std::set<std::string> left;
+  for (const auto& e : fs::directory_iterator(site)) left.insert(e.path().filename().string());
+  EXPECT_EQ(left, (std::set<std::string>{"data", ".data.pond-staging-1",
+                                         ".other.pond-staging-99999999"}));
+  EXPECT_EQ(Hashes().size(), 39u);
 }
 
 TEST_F(ExportTest, NullTimestampsAreExportedWithAWarning) {

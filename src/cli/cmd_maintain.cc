@@ -55,14 +55,6 @@ void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
     const int64_t keep_us = o.keep.empty() ? 0 : ParseKeep(o.keep);  // 0: no --keep
     auto pond = store::Pond::OpenWrite(g.RequirePond());
     auto txn = pond->Begin(g.argv, g.vars);
-    int series = 0, merges = 0;
-    for (const auto& m : Glob(o.pattern, pond->tree()).matches) {
-      auto node = pond->Lookup(m.path, /*follow_last=*/false);
-      if (!node || node->kind != store::Kind::kSeries) continue;
-      const int n = txn->Compact(m.path);
-      series += n > 0;
-      merges += n;
-    }
     // The horizon: the oldest transaction still to be readable. This one counts.
     int64_t horizon = pond->horizon();
     if (o.keep_txns) horizon = std::max<int64_t>(1, txn->seq() - *o.keep_txns + 1);
@@ -72,6 +64,16 @@ void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
                          txn->seq());
     }
     const bool moves = horizon > pond->horizon();
+    horizon = std::max(horizon, pond->horizon());
+    // Merges keep what the view at the horizon shares with the latest (Compact).
+    int series = 0, merges = 0;
+    for (const auto& m : Glob(o.pattern, pond->tree()).matches) {
+      auto node = pond->Lookup(m.path, /*follow_last=*/false);
+      if (!node || node->kind != store::Kind::kSeries) continue;
+      const int n = txn->Compact(m.path, horizon);
+      series += n > 0;
+      merges += n;
+    }
     if (merges == 0 && !moves) {
       txn.reset();  // rolls back: no empty entry in the log
       const auto d = pond->DeleteUnneededBlobs();  // what an earlier run had to leave

@@ -32,11 +32,20 @@ struct Target {
   std::vector<std::string> keys;  // ExportSet levels = output folders
 };
 
-// A capture becomes a folder name: it must not escape OUT or hide itself.
-void CheckCapture(const std::string& capture, const std::string& pattern) {
-  if (capture.empty() || capture == "." || capture == ".." || capture[0] == '.' ||
-      capture.find('/') != std::string::npos)
-    throw Error("capture '" + capture + "' would escape the output directory", pattern);
+// A capture or a node's name becomes a folder or file name under OUT: it must not
+// escape OUT or hide itself (`what` names it for the error).
+void CheckOutputName(const std::string& name, const std::string& what, const std::string& where) {
+  if (name.empty() || name == "." || name == ".." || name[0] == '.' ||
+      name.find('/') != std::string::npos || name.find('\0') != std::string::npos)
+    throw Error(what + " '" + name + "' would escape the output directory", where);
+}
+
+// OUT itself: `--dir ''` would write into the working directory's parent's staging
+// and `--dir /` would replace top-level folders of the file system.
+void CheckOutDir(const std::string& out_dir) {
+  if (out_dir.empty()) throw UsageError("the output directory is empty", "--dir");
+  if (!fs::absolute(out_dir).lexically_normal().has_relative_path())
+    throw UsageError("refusing to export into the root directory", "--dir " + out_dir);
 }
 
 std::vector<std::string> KeysOf(const GlobMatch& m) {
@@ -278,16 +287,20 @@ std::vector<std::string> ParseTemporal(const std::string& spec) {
 }
 
 ExportResult Export(factories::View& view, const ExportOptions& o) {
+  CheckOutDir(o.out_dir);
   // Match every stage first: bad captures are rejected before anything is written.
   std::vector<std::vector<Target>> stages;
   size_t total_targets = 0;
   for (const auto& pattern : o.patterns) {
     std::vector<Target> targets;
     for (auto& m : view.GlobFiles(pattern)) {
-      for (const auto& c : m.captures) CheckCapture(c, pattern);
+      for (const auto& c : m.captures) CheckOutputName(c, "capture", pattern);
       factories::Node node = view.Get(m.path);
       if (node.shape == factories::Shape::kExecutable) continue;
       std::vector<std::string> keys = KeysOf(m);
+      // Without captures the node's path names the output (`/...series` gives `..`).
+      if (m.captures.empty())
+        for (const auto& k : keys) CheckOutputName(k, "output name", m.path);
       targets.push_back(Target{std::move(m), std::move(node), std::move(keys)});
     }
     total_targets += targets.size();

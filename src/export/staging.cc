@@ -1,6 +1,10 @@
 #include "export/staging.h"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
 
 #include <system_error>
 #include <vector>
@@ -11,12 +15,37 @@ namespace fs = std::filesystem;
 
 namespace pond::exporter {
 
+namespace {
+
+// Whether process `pid` is gone: kill(pid, 0) fails with ESRCH. A process of another
+// user (EPERM) counts as alive.
+bool Dead(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+
+// Deletes the staging folders of OUT that exports killed before they finished left
+// behind: `prefix` followed by the pid of a process that no longer runs.
+void RemoveStale(const fs::path& parent, const std::string& prefix) {
+  std::error_code ec;
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    pid_t pid = 0;
+    const char* digits = name.data() + prefix.size();
+    auto [ptr, err] = std::from_chars(digits, name.data() + name.size(), pid);
+    if (err != std::errc() || ptr != name.data() + name.size() || pid <= 0) continue;
+    if (pid != ::getpid() && !Dead(pid)) continue;
+    std::error_code rm;
+    fs::remove_all(it->path(), rm);  // best effort: a folder we cannot delete stays
+  }
+}
+
+}  // namespace
+
 Staging::Staging(const fs::path& out_dir) : out_(fs::absolute(out_dir).lexically_normal()) {
   if (out_.filename().empty()) out_ = out_.parent_path();  // "OUT/" names OUT
-  dir_ = out_.parent_path() /
-         ("." + out_.filename().string() + ".pond-staging-" + std::to_string(getpid()));
+  const std::string prefix = "." + out_.filename().string() + ".pond-staging-";
+  dir_ = out_.parent_path() / (prefix + std::to_string(getpid()));
   std::error_code ec;
-  fs::remove_all(dir_, ec);  // a leftover of a killed run with our pid
+  RemoveStale(out_.parent_path(), prefix);  // this pid's own leftover included
   fs::create_directories(dir_, ec);
   if (ec) throw Error("cannot create staging folder: " + ec.message(), dir_.string());
 }

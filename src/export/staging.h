@@ -1,6 +1,7 @@
 // The staging folder of one export: OUT_PARENT/.OUTNAME.pond-staging-<pid>/ (same
 // file system as OUT, so the final moves are renames). Destroyed without Commit()
-// it is deleted and OUT is untouched.
+// it is deleted and OUT is untouched. An export killed outright cannot delete it, so
+// each new one first deletes the staging folders of OUT whose process is gone.
 #pragma once
 
 #include <filesystem>

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "base/error.h"
@@ -136,6 +137,21 @@ class ManyVersions : public ::testing::Test {
     for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], want[i]) << "row " << i;
   }
 
+  // The blob files a view reads, in read order.
+  std::vector<std::string> BlobsRead(std::optional<int64_t> at) {
+    auto pond = Pond::OpenRead(dir_, at);
+    const std::string sql = pond->RelationSql(pond->Get("/s.series"));
+    std::vector<std::string> out;
+    for (size_t at_blob = sql.find(dir_ + "/blobs/"); at_blob != std::string::npos;
+         at_blob = sql.find(dir_ + "/blobs/", at_blob + 1)) {
+      std::string path = sql.substr(at_blob, sql.find('\'', at_blob) - at_blob);
+      // The list of files comes first; an ORDER BY may name them again.
+      if (std::find(out.begin(), out.end(), path) != out.end()) break;
+      out.push_back(std::move(path));
+    }
+    return out;
+  }
+
   NoSyncDisk disk_;
   fs::path root_;
   std::string dir_;
@@ -206,6 +222,39 @@ TEST_F(ManyVersions, TenThousandAppendsReadAsTheSameRowsWrittenOnce) {
   std::fprintf(stderr, "blob bytes: %lld before retention, %lld after, data once %lld\n",
                static_cast<long long>(bytes_before), static_cast<long long>(bytes_after),
                static_cast<long long>(once));
+}
+
+// maintain with a horizon merges only what the latest view does not share with the
+// view at the horizon: both read the same leading blobs, so retention keeps the rows
+// about once, not once for each view.
+TEST_F(ManyVersions, CompactionSharesTheHorizonViewsBlobs) {
+  const int64_t horizon = Append(1, 300, 10);
+  Append(301, 340, 2);
+  const std::vector<std::string> then = BlobsRead(horizon);
+  ASSERT_GT(then.size(), 1u);
+  {
+    auto pond = Pond::OpenWrite(dir_, &disk_);
+    auto txn = pond->Begin({"pond", "maintain", "--keep-txns", "21"}, {});
+    EXPECT_EQ(txn->Compact("/s.series", horizon), 1);
+    txn->SetHorizon(horizon);
+    txn->Commit();
+    txn.reset();
+    EXPECT_GT(pond->DeleteUnneededBlobs().blobs, 0);
+  }
+  const std::vector<std::string> now = BlobsRead(std::nullopt);
+  size_t shared = 0;
+  while (shared < now.size() && shared < then.size() && now[shared] == then[shared]) ++shared;
+  EXPECT_GE(shared, 1u);
+  EXPECT_EQ(now.size(), shared + 1) << "the shared blobs, then one merged tail";
+  ExpectReadsAsOne(std::nullopt, 340);
+  ExpectReadsAsOne(horizon, 300);
+  // Nothing else holds the shared rows again: the tail starts after them.
+  auto pond = Pond::OpenRead(dir_);
+  int64_t read_now = 0;
+  for (const auto& path : now)
+    read_now += pond->sql().Query("SELECT count(*) FROM read_parquet('" + path + "')").at(0, 0)
+                    .as_int();
+  EXPECT_EQ(read_now, 340 * 2);
 }
 
 }  // namespace

@@ -235,7 +235,11 @@ class Transaction {
   // Merges the series' blobs now: by the tiered policy, then every piece after the
   // last sealed one into one (docs/storage.md). Logical versions are untouched: every
   // read, at every --at, returns what it did. Returns the merges done.
-  int Compact(const std::string& path);
+  // The leading pieces that the view at `horizon` (the oldest retention keeps) reads
+  // too are left as they are: that view and the latest then share them, where a merge
+  // of everything would keep the rows twice, once for each. A horizon at this
+  // transaction shares nothing.
+  int Compact(const std::string& path, int64_t horizon = 1);
   // Creates a dynamic node (or, with overwrite, adds a config version; same factory required).
   void Mknod(const std::string& path, const std::string& factory, const std::string& config,
              bool overwrite);

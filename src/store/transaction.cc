@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include <set>
+
 #include "base/error.h"
 #include "base/time.h"
 #include "engine/copy_stats.h"
@@ -214,7 +216,9 @@ struct Transaction::Impl {
 
   // Merges the series' latest cover by the tiered policy (layout.h); with `all`, then
   // also every piece after the last sealed one into one. Returns the merges done.
-  int Compact(const NodeInfo& node, const std::string& path, bool all) {
+  // `all`: also merge the tail after the last sealed piece and after the leading
+  // pieces the view at `horizon` shares.
+  int Compact(const NodeInfo& node, const std::string& path, bool all, int64_t horizon = 1) {
     std::vector<Piece> pieces = Cover(node.versions, catalog::LoadSegments(cat(), node.id, seq));
     const std::vector<Column> columns = p.Columns(node);
     int merges = 0;
@@ -229,9 +233,24 @@ struct Transaction::Impl {
     if (all) {
       size_t first = pieces.size();
       while (first > 0 && pieces[first - 1].rows < kSealedRows) --first;
+      // A horizon at this transaction keeps only its own view: nothing to share.
+      if (horizon < seq) first = std::max(first, SharedWithView(node.id, pieces, horizon));
       if (pieces.size() - first > 1) replace(first, pieces.size());
     }
     return merges;
+  }
+
+  // How many leading pieces of `pieces` the view at `seq_then` reads too.
+  size_t SharedWithView(int64_t node_id, const std::vector<Piece>& pieces, int64_t seq_then) {
+    auto versions = catalog::LoadVersions(cat(), seq_then, node_id);
+    if (versions[node_id].empty()) return 0;
+    std::set<std::string> then;
+    for (const Piece& piece : Cover(VersionList(std::move(versions[node_id])),
+                                    catalog::LoadSegments(cat(), node_id, seq_then)))
+      then.insert(piece.blob);
+    size_t shared = 0;
+    while (shared < pieces.size() && then.count(pieces[shared].blob)) ++shared;
+    return shared;
   }
 
   // After a failed COMMIT: whether the WAL may still hold this transaction's commit
@@ -390,12 +409,12 @@ VersionInfo Transaction::AppendSeries(const std::string& path, const TableSource
   return v;
 }
 
-int Transaction::Compact(const std::string& path) {
+int Transaction::Compact(const std::string& path, int64_t horizon) {
   Impl::Target t = impl_->PrepareTarget(path);
   if (!t.existing) throw Error("no such node", t.path);
   if (t.existing->kind != Kind::kSeries)
     throw Error("not a series: " + KindName(t.existing->kind), t.path);
-  return impl_->Compact(*t.existing, t.path, /*all=*/true);
+  return impl_->Compact(*t.existing, t.path, /*all=*/true, horizon);
 }
 
 void Transaction::SetHorizon(int64_t horizon) {
