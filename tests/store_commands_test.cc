@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <regex>
 
@@ -191,6 +195,38 @@ TEST_F(StoreCommands, CopyOutWritesDataAndParquetUnderBaseNames) {
   EXPECT_EQ(again.err, "pond: error: host file exists (" + out + "/notes.txt)\n");
   RunResult none = P({"copy", "/raw/*.table", "host://" + out});
   EXPECT_EQ(none.err, "pond: error: pattern matched nothing (/raw/*.table)\n");
+}
+
+// Copy-out is all or nothing: a disk that fills on the second of three files leaves
+// the folder as it was (no first file, no staging), and the retry succeeds.
+TEST_F(StoreCommands, CopyOutThatFailsMidwayLeavesNothing) {
+  const fs::path out = tmp_.path() / "small";
+  fs::create_directories(out);
+  if (::geteuid() != 0 ||
+      std::system(("mount -t tmpfs -o size=256k tmpfs " + out.string() + " 2>/dev/null").c_str()) != 0)
+    GTEST_SKIP() << "needs root to mount a small tmpfs";
+  struct Unmount {
+    fs::path dir;
+    ~Unmount() { std::system(("umount " + dir.string()).c_str()); }
+  } unmount{out};
+  Ok({"mkdir", "/d"});
+  Ok({"copy", Host("a.bin", std::string(64 << 10, 'a')), "/d/a.bin"});
+  Ok({"copy", Host("b.bin", std::string(512 << 10, 'b')), "/d/b.bin"});
+  Ok({"copy", Host("c.bin", std::string(16 << 10, 'c')), "/d/c.bin"});
+  RunResult full = P({"copy", "/d/*", "host://" + out.string()});
+  EXPECT_EQ(full.exit_code, 1);
+  EXPECT_EQ(full.err, "pond: error: cannot write file: No space left on device (" +
+                          (out / "b.bin").string() + ")\n");
+  EXPECT_TRUE(fs::is_empty(out)) << "DEST changed by a failed copy";
+  // Room for all three: the same command now copies them.
+  ASSERT_EQ(std::system(("mount -o remount,size=2m " + out.string()).c_str()), 0);
+  EXPECT_EQ(Ok({"copy", "/d/*", "host://" + out.string()}),
+            "copied 3 files to " + out.string() + "\n");
+  EXPECT_EQ(ReadFile(out / "b.bin"), std::string(512 << 10, 'b'));
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(out)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"a.bin", "b.bin", "c.bin"}));
 }
 
 TEST_F(StoreCommands, CheckCleanPond) {

@@ -1,5 +1,7 @@
 // `pond copy SRC... DEST [--format data|table|series]` (spec cli.md): host files into
 // the pond in one transaction, or pond files matched by globs out to a host directory.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -82,6 +84,55 @@ void CopyIn(const GlobalOptions& g, const CopyOptions& o) {
               static_cast<long long>(txn->seq()));
 }
 
+// DEST/.pond-copy-<pid>/: where copy-out writes before renaming into DEST. Removed
+// on destruction; Commit() renames every staged file into DEST, undoing the renames
+// already done if one fails (the names were free when the copy began).
+class CopyOutStaging {
+ public:
+  explicit CopyOutStaging(const std::string& dest)
+      : dest_(dest), dir_(fs::path(dest) / (".pond-copy-" + std::to_string(::getpid()))) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);  // a leftover of a killed run with our pid
+    fs::create_directory(dir_, ec);
+    if (ec) throw Error("cannot create staging folder: " + ec.message(), dir_.string());
+  }
+  ~CopyOutStaging() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  CopyOutStaging(const CopyOutStaging&) = delete;
+  CopyOutStaging& operator=(const CopyOutStaging&) = delete;
+
+  std::string PathFor(const std::string& host) {
+    names_.push_back(fs::path(host).filename());
+    return (dir_ / names_.back()).string();
+  }
+  void Commit() {
+    std::vector<fs::path> done;
+    for (const auto& name : names_) {
+      const fs::path target = fs::path(dest_) / name;
+      std::error_code ec;
+      std::string failure;
+      if (fs::exists(fs::symlink_status(target, ec))) {
+        failure = "host file exists";  // created by someone else meanwhile
+      } else {
+        fs::rename(dir_ / name, target, ec);
+        if (ec) failure = "cannot move into place: " + ec.message();
+      }
+      if (!failure.empty()) {
+        for (const auto& d : done) fs::remove(fs::path(dest_) / d, ec);
+        throw Error(failure, target.string());
+      }
+      done.push_back(name);
+    }
+  }
+
+ private:
+  std::string dest_;
+  fs::path dir_;
+  std::vector<fs::path> names_;
+};
+
 void CopyOut(const GlobalOptions& g, const CopyOptions& o) {
   const std::string dest = HostPath(o.args.back());
   auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
@@ -103,23 +154,31 @@ void CopyOut(const GlobalOptions& g, const CopyOptions& o) {
     }
   }
   store::RealDisk().MakeDirs(dest);
+  // All or nothing: every file is written into a staging folder inside DEST (same file
+  // system), then renamed into place; a failure on any file leaves DEST as it was.
+  CopyOutStaging staging(dest);
   for (const auto& [path, host] : plan) {
     store::NodeInfo node = pond->Get(path);
+    const std::string staged = staging.PathFor(host);
     if (node.kind == Kind::kData) {
-      store::RealDisk().WriteFile(host, pond->ReadData(node));
+      try {
+        store::RealDisk().WriteFile(staged, pond->ReadData(node));
+      } catch (const Error& e) {
+        if (e.where() != staged) throw;
+        throw Error(e.message(), host);  // the file the user asked for, not the staged one
+      }
     } else if (node.kind == Kind::kTable || node.kind == Kind::kSeries) {
       try {
         pond->sql().Execute("COPY (SELECT * FROM " + pond->RelationSql(node) + ") TO " +
-                            engine::QuoteLiteral(host) + " (FORMAT parquet)");
+                            engine::QuoteLiteral(staged) + " (FORMAT parquet)");
       } catch (const Error& e) {
-        std::error_code ec;
-        fs::remove(host, ec);
         throw store::SourceError(e, path);
       }
     } else {
       throw Error("cannot copy a " + store::KindName(node.kind) + " node out", path);
     }
   }
+  staging.Commit();
   if (!g.quiet)
     std::printf("copied %s to %s\n", Plural(static_cast<int64_t>(plan.size()), "file").c_str(),
                 dest.c_str());
