@@ -121,11 +121,25 @@ TEST_F(FactoriesReduceTest, BadResolutionAndOutPatternErrors) {
   Fails({"mknod", "temporal-reduce", "/bad", "--config", bad},
         "invalid resolution '1w' (expected <n>m, <n>h or <n>d) (" + bad + ":3)");
   EXPECT_EQ(Ok({"list", "/*"}), "/raw\n/reduced\n");  // nothing was created
-  Mknod("temporal-reduce", "/beyond",
-        "in_pattern: /raw/*.series\nout_pattern: $1\nresolutions: [1h]\naggregations: [{type: "
-        "avg}]\n");
-  Fails({"list", "/beyond/*"},
-        "out_pattern '$1' uses $1 but the match has 1 capture (/raw/Site.series)");
+  // A capture the in_pattern cannot have is refused at mknod...
+  const std::string beyond = Host("beyond.yaml",
+                                  "in_pattern: /raw/*.series\nout_pattern: $1\n"
+                                  "resolutions: [1h]\naggregations: [{type: avg}]\n");
+  Fails({"mknod", "temporal-reduce", "/beyond", "--config", beyond},
+        "out_pattern '$1' uses $1 but in_pattern /raw/*.series has 1 capture (" + beyond + ":2)");
+  // ...and where `**` makes it depend on the match, the node fails on its own read,
+  // named, while a listing warns and goes on with the rest of the pond.
+  Mknod("temporal-reduce", "/deep",
+        "in_pattern: /raw/**/*.series\nout_pattern: $1\nresolutions: [1h]\naggregations: "
+        "[{type: avg}]\n");
+  const std::string cause =
+      "dynamic node /deep: out_pattern '$1' uses $1 but the match has 1 capture (/raw/Site.series)";
+  Fails({"cat", "/deep/x.series"}, cause);
+  RunResult all = P({"list", "/**"});
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.err, "pond: warning: " + cause + "\n");
+  EXPECT_NE(all.out.find("/raw/Site.series\n"), std::string::npos) << all.out;
+  EXPECT_NE(all.out.find("/deep\n"), std::string::npos) << all.out;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "factories/config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <set>
@@ -175,10 +176,13 @@ std::string TimeColumnField(const Fields& fields) {
   return column;
 }
 
-void CheckOutPattern(std::string_view pattern, const std::string& where) {
+void CheckOutPattern(std::string_view pattern, std::string_view in_pattern,
+                     const std::string& where) {
   if (pattern.empty()) throw Error("out_pattern must not be empty", where);
   if (pattern.find('/') != std::string_view::npos)
     throw Error("out_pattern must be a single name, without '/': " + std::string(pattern), where);
+  size_t uses = 0;  // 1 + the largest $N, 0 when there is none
+  std::string largest;
   for (size_t i = 0; i < pattern.size(); ++i) {
     if (pattern[i] != '$') continue;
     if (i + 1 < pattern.size() && pattern[i + 1] == '$') {
@@ -188,8 +192,32 @@ void CheckOutPattern(std::string_view pattern, const std::string& where) {
       throw Error(
           "'$' in out_pattern must be followed by a capture number or '$': " + std::string(pattern),
           where);
+    } else {
+      size_t j = i + 1;
+      while (j < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[j]))) ++j;
+      const std::string digits(pattern.substr(i + 1, j - i - 1));
+      const size_t n = digits.size() > 9 ? SIZE_MAX : std::stoul(digits) + 1;
+      if (n > uses) {
+        uses = n;
+        largest = digits;
+      }
+      i = j - 1;
     }
   }
+  if (uses == 0) {
+    ExpandOutPattern(pattern, {}, where);  // a fixed name: it must be a valid one
+    return;
+  }
+  size_t stars = 0;
+  for (const std::string& part : SplitPath(std::string(in_pattern))) {
+    if (part == "**") return;  // one capture per level matched: known only on read
+    stars += static_cast<size_t>(std::count(part.begin(), part.end(), '*'));
+  }
+  if (uses > stars)
+    throw Error("out_pattern '" + std::string(pattern) + "' uses $" + largest + " but in_pattern " +
+                    std::string(in_pattern) + " has " + std::to_string(stars) + " capture" +
+                    (stars == 1 ? "" : "s"),
+                where);
 }
 
 std::string ExpandOutPattern(std::string_view pattern, const std::vector<std::string>& captures,

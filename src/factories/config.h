@@ -56,8 +56,13 @@ std::string ScalarText(const YAML::Node& node, std::string_view field, const Con
 std::string GlobField(const Fields& fields, std::string_view key);
 std::string PathField(const Fields& fields, std::string_view key);
 
-// Checks an out_pattern's syntax: `$` must be followed by digits or `$`, and no `/`.
-void CheckOutPattern(std::string_view pattern, const std::string& where);
+// Checks an out_pattern against its in_pattern at mknod, so a config no match can
+// expand is refused there rather than on every later read: `$` must be followed by
+// digits or `$`, no `/`, a pattern without captures must be a valid name, and without
+// `**` in in_pattern (whose capture count varies) every `$N` must be below the
+// number of `*`.
+void CheckOutPattern(std::string_view pattern, std::string_view in_pattern,
+                     const std::string& where);
 // `$0`, `$12` → captures[0], captures[12] (digits are maximal); `$$` → `$`. Throws
 // when an index is beyond the captures, or the result is not a valid name;
 // `where` is the match's path.

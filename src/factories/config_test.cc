@@ -102,10 +102,21 @@ TEST(OutPattern, Substitution) {
             0u);
   EXPECT_EQ(ErrorOf([] { ExpandOutPattern("$0", {""}, "/m"); }),
             "out_pattern '$0' gives an invalid name '' (/m)");
-  EXPECT_EQ(ErrorOf([] { CheckOutPattern("a$b", "c.yaml:2"); }),
+  EXPECT_EQ(ErrorOf([] { CheckOutPattern("a$b", "/in/*", "c.yaml:2"); }),
             "'$' in out_pattern must be followed by a capture number or '$': a$b (c.yaml:2)");
-  EXPECT_EQ(ErrorOf([] { CheckOutPattern("a/$0", "c.yaml:2"); }),
+  EXPECT_EQ(ErrorOf([] { CheckOutPattern("a/$0", "/in/*", "c.yaml:2"); }),
             "out_pattern must be a single name, without '/': a/$0 (c.yaml:2)");
+  // What no match can expand is refused at mknod.
+  EXPECT_EQ(ErrorOf([] { CheckOutPattern("..", "/in/*", "c.yaml:2"); }),
+            "out_pattern '..' gives an invalid name '..' (c.yaml:2)");
+  EXPECT_EQ(ErrorOf([] { CheckOutPattern("$7", "/in/*.series", "c.yaml:2"); }),
+            "out_pattern '$7' uses $7 but in_pattern /in/*.series has 1 capture (c.yaml:2)");
+  EXPECT_EQ(ErrorOf([] { CheckOutPattern("x$2", "/in/*/*_*", "c.yaml:2"); }), "no error");
+  EXPECT_EQ(ErrorOf([] { CheckOutPattern("x$3", "/in/*/*_*", "c.yaml:2"); }),
+            "out_pattern 'x$3' uses $3 but in_pattern /in/*/*_* has 3 captures (c.yaml:2)");
+  // `**` captures one name per level: $9 may exist for deep matches.
+  EXPECT_EQ(ErrorOf([] { CheckOutPattern("$9", "/in/**/*.series", "c.yaml:2"); }), "no error");
+  EXPECT_EQ(ErrorOf([] { CheckOutPattern("fixed$$", "/in/*", "c.yaml:2"); }), "no error");
 }
 
 TEST(TemporalReduce, Validate) {

@@ -27,7 +27,7 @@ TemplateConfig Parse(const Config& c) {
   TemplateConfig out;
   out.in_pattern = GlobField(f, "in_pattern");
   out.out_pattern = f.String("out_pattern");
-  CheckOutPattern(out.out_pattern, f.Where(f.Required("out_pattern")));
+  CheckOutPattern(out.out_pattern, out.in_pattern, f.Where(f.Required("out_pattern")));
   out.template_file = PathField(f, "template_file");
   out.vars = c.vars;
   return out;

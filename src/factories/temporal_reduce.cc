@@ -86,7 +86,7 @@ ReduceConfig Parse(const Config& c) {
   ReduceConfig out;
   out.in_pattern = GlobField(f, "in_pattern");
   out.out_pattern = f.String("out_pattern");
-  CheckOutPattern(out.out_pattern, f.Where(f.Required("out_pattern")));
+  CheckOutPattern(out.out_pattern, out.in_pattern, f.Where(f.Required("out_pattern")));
   out.time_column = TimeColumnField(f);
   out.resolutions = ParseResolutions(f);
   out.aggregations = ParseAggregations(f);

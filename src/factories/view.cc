@@ -82,10 +82,37 @@ Node View::Get(const std::string& path) {
   return *node;
 }
 
+namespace {
+
+// An error already named after its dynamic node, or a cycle (which names them all):
+// passed on as it is through the nodes that read it.
+class NamedError : public Error {
+ public:
+  using Error::Error;
+};
+
+// An error of a dynamic directory's own config or inputs, named after the node: the
+// cause alone names an input, and the user has to find which node read it.
+[[noreturn]] void RethrowNamingNode(const Error& e, const std::string& node_path) {
+  throw NamedError("dynamic node " + node_path + ": " + e.message(), e.where());
+}
+
+}  // namespace
+
 std::vector<std::string> View::ListDir(const Node& dir) {
   if (dir.shape != Shape::kDir) throw Error("not a directory", dir.path);
-  std::vector<std::string> names =
-      dir.generated ? dir.generated->List(*this) : pond_.List(*dir.stored);
+  std::vector<std::string> names;
+  if (!dir.generated) {
+    names = pond_.List(*dir.stored);
+  } else {
+    try {
+      names = dir.generated->List(*this);
+    } catch (const NamedError&) {
+      throw;
+    } catch (const Error& e) {
+      RethrowNamingNode(e, dir.path);
+    }
+  }
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -153,7 +180,17 @@ std::optional<TreeView::NodeInfo> View::Stat(const std::string& path) const {
 
 std::vector<std::string> View::List(const std::string& path) const {
   View& self = const_cast<View&>(*this);
-  return self.ListDir(self.Get(path));
+  const Node dir = self.Get(path);
+  try {
+    return self.ListDir(dir);
+  } catch (const Error& e) {
+    // A user's glob walks on: one broken dynamic node must not hide the rest of the
+    // pond. A node computing its inputs (a guard is held) fails, as does reading
+    // the broken node itself.
+    if (!dir.generated || !self.stack_.empty()) throw;
+    Warn(e.what());
+    return {};
+  }
 }
 
 std::vector<TreeView::Child> View::Children(const std::string& path) const {
@@ -193,7 +230,14 @@ std::optional<View::Resolved> View::ResolveUncached(const std::string& path, int
   const std::string real = JoinPath(parent->real_path, name);
 
   if (parent->node.generated) {
-    std::shared_ptr<const Generated> child = parent->node.generated->Child(*this, name);
+    std::shared_ptr<const Generated> child;
+    try {
+      child = parent->node.generated->Child(*this, name);
+    } catch (const NamedError&) {
+      throw;
+    } catch (const Error& e) {
+      RethrowNamingNode(e, parent->node.path);
+    }
     if (!child) return std::nullopt;
     return Resolved{Node{path, ChildId(parent->node.id, name), child->shape(), child->kind_name(),
                          std::nullopt, child},
@@ -242,7 +286,7 @@ View::Guard::Guard(View& v, const std::string& path) : view_(v) {
   if (it != stack.end()) {
     std::string chain;
     for (; it != stack.end(); ++it) chain += *it + " -> ";
-    throw Error("cycle: " + chain + path);
+    throw NamedError("cycle: " + chain + path);
   }
   stack.push_back(path);
 }
