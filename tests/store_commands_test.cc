@@ -229,6 +229,51 @@ TEST_F(StoreCommands, CopyOutThatFailsMidwayLeavesNothing) {
   EXPECT_EQ(names, (std::vector<std::string>{"a.bin", "b.bin", "c.bin"}));
 }
 
+// rm and mv are transactions: the latest view changes, every earlier one reads as
+// before, a refused one commits nothing, and retention frees a removed node's blobs
+// only once the horizon passes its removal.
+TEST_F(StoreCommands, RmAndMvKeepHistory) {
+  TwoVersionSeries();  // transactions 2-4
+  Ok({"mkdir", "-p", "/docs/old"});
+  Ok({"copy", Host("n.txt", "note\n"), "/docs/old/n.txt"});  // 6
+  const std::string series = Ok({"cat", "/raw/a.series", "--format", "csv"});
+  const std::string log = Ok({"log"});
+  auto refused = [&](const std::vector<std::string>& args, const std::string& err, int code) {
+    RunResult r = P(args);
+    EXPECT_EQ(r.exit_code, code) << r.err;
+    EXPECT_EQ(r.err, "pond: error: " + err + "\n");
+    EXPECT_EQ(Ok({"log"}), log) << "a refused command committed";
+  };
+  refused({"rm", "/docs"}, "directory not empty (pond rm -r removes it with its contents) (/docs)", 1);
+  refused({"rm", "/nope"}, "no such node (/nope)", 1);
+  refused({"rm", "/"}, "cannot remove the root directory (/)", 1);
+  refused({"mv", "/docs", "/docs/old/inner"},
+          "cannot move a directory into itself: /docs/old/inner (/docs)", 1);
+  refused({"mv", "/docs", "/raw"}, "already exists (/raw)", 1);
+  refused({"mv", "/nope", "/x"}, "no such node (/nope)", 1);
+  refused({"--at", "3", "rm", "/raw"}, "--at is only for read-only commands (--at)", 2);
+
+  EXPECT_EQ(Ok({"mv", "/raw/a.series", "/docs/a.series"}),
+            "moved /raw/a.series to /docs/a.series in transaction 7\n");
+  EXPECT_EQ(Ok({"cat", "/docs/a.series", "--format", "csv"}), series);
+  EXPECT_THAT(Ok({"describe", "/docs/a.series"}), HasSubstr("versions: 2"));
+  EXPECT_EQ(Ok({"rm", "-r", "/docs"}), "removed /docs and 3 below it in transaction 8\n");
+  EXPECT_EQ(Ok({"list", "/**"}), "/\n/raw\n");
+  EXPECT_EQ(Ok({"--at", "6", "list", "/**"}),
+            "/\n/docs\n/docs/old\n/docs/old/n.txt\n/raw\n/raw/a.series\n");
+  EXPECT_EQ(Ok({"--at", "7", "cat", "/docs/old/n.txt"}), "note\n");
+  EXPECT_EQ(Ok({"--at", "6", "cat", "/raw/a.series", "--format", "csv"}), series);
+  EXPECT_EQ(Ok({"check"}), "checked 3 versions, 3 blobs, 6 nodes\nok\n");
+  // A name freed by rm can be used again.
+  Ok({"mkdir", "/docs"});  // 9
+  // Retention keeping transaction 8 on still needs nothing of the removed nodes: their
+  // blobs go; keeping 7 on, the moved series was still readable then.
+  EXPECT_EQ(Ok({"maintain", "--keep-txns", "4"}), "compacted nothing; horizon 7 in transaction 10\n");
+  EXPECT_EQ(Ok({"--at", "7", "cat", "/docs/old/n.txt"}), "note\n");
+  EXPECT_THAT(Ok({"maintain", "--keep-txns", "1"}), HasSubstr("; horizon 11; deleted 3 blobs"));
+  EXPECT_THAT(Ok({"check"}), HasSubstr("ok\n"));
+}
+
 TEST_F(StoreCommands, CheckCleanPond) {
   TwoVersionSeries();
   EXPECT_EQ(Ok({"check"}), "checked 2 versions, 2 blobs, 3 nodes\nok\n");

@@ -153,6 +153,43 @@ TEST_F(StoreCrash, MkdirCrashAtEveryWritePoint) {
   EXPECT_TRUE(names().contains("/raw/d" + std::to_string(k)));
 }
 
+// rm and mv crash at every write point: the entry is where it was or where it went,
+// never in both places or neither, and the data reads the same.
+TEST_F(StoreCrash, RmAndMvCrashAtEveryWritePoint) {
+  Ok({"copy", Host("a.csv", "timestamp,v\n2024-07-01 00:00:00,1\n"), "/raw/s.series", "--format",
+      "series"});
+  const std::string before = Csv("/raw/s.series");
+  auto listing = [&] { return Ok({"list", "/**"}); };
+  const std::string at_raw = "/\n/raw\n/raw/s.series\n";
+  const std::string at_new = "/\n/new.series\n/raw\n";
+  for (int k = 1;; ++k) {
+    SCOPED_TRACE("mv, write point " + std::to_string(k));
+    ASSERT_LT(k, 40);
+    RunResult r = P({"mv", "/raw/s.series", "/new.series"},
+                    {{"POND_FAULT_AT", std::to_string(k)}, {"POND_FAULT_MODE", "crash"}});
+    const std::string now = listing();
+    EXPECT_TRUE(now == at_raw || now == at_new) << now;
+    CheckOnlyOrphans();
+    if (now == at_new) {
+      EXPECT_EQ(Csv("/new.series"), before);
+      break;
+    }
+    ASSERT_EQ(r.exit_code, 128 + SIGKILL) << r.err;
+    EXPECT_EQ(Csv("/raw/s.series"), before);
+  }
+  for (int k = 1;; ++k) {
+    SCOPED_TRACE("rm, write point " + std::to_string(k));
+    ASSERT_LT(k, 40);
+    RunResult r = P({"rm", "-r", "/raw"},
+                    {{"POND_FAULT_AT", std::to_string(k)}, {"POND_FAULT_MODE", "crash"}});
+    const std::string now = listing();
+    EXPECT_TRUE(now == at_new || now == "/\n/new.series\n") << now;
+    CheckOnlyOrphans();
+    if (now != at_new) break;
+    ASSERT_EQ(r.exit_code, 128 + SIGKILL) << r.err;
+  }
+}
+
 TEST_F(StoreCrash, KillDuringLargeCopyLeavesAllOrNothing) {
   // ~200k rows; each round's values differ, so each version is a new blob.
   auto csv = [&](int round) {

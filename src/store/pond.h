@@ -223,6 +223,14 @@ class Transaction {
 
   // Creates a directory (parents too with `parents`, where an existing dir is fine).
   void Mkdir(const std::string& path, bool parents);
+  // Removes the entry at `path` (a symlink itself, not its target); a directory with
+  // entries only with `recursive`, and then every entry below it too. History stays:
+  // a read --at an earlier transaction still sees them, and their blobs stay until
+  // retention's horizon passes this transaction. Returns the entries removed.
+  int Remove(const std::string& path, bool recursive);
+  // Renames the entry at `src` to `dst`, which must not exist and whose parent must be
+  // a directory (not `src` or below it). The node keeps its id, versions and history.
+  void Move(const std::string& src, const std::string& dst);
   // Creates a file:data node or adds a version to it.
   VersionInfo WriteData(const std::string& path, const std::string& bytes);
   // Creates a file:table node or adds a version (replaces the content).

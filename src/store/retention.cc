@@ -98,6 +98,15 @@ std::set<std::string> NeededBlobs(sqlite::Db& db, int64_t horizon, int64_t last_
     if (a.last - a.first != b.last - b.first) return a.last - a.first < b.last - b.first;
     return a.first < b.first;
   });
+  // A node no view after its removal reaches (`pond rm`; every entry naming it
+  // deleted) is read by no view from then on.
+  std::map<int64_t, int64_t> removed;
+  auto entries = db.Prepare(
+      "SELECT node_id, max(coalesce(deleted_seq, ?2)) FROM entries WHERE created_seq <= ?1 "
+      "GROUP BY node_id");
+  entries.Bind(1, last_seq).Bind(2, kNever);
+  while (entries.Step())
+    if (entries.Int(1) != kNever) removed[entries.Int(0)] = entries.Int(1);
   std::set<std::string> needed;
   for (size_t i = 0; i < events.size();) {
     const int64_t node = events[i].node;
@@ -111,8 +120,12 @@ std::set<std::string> NeededBlobs(sqlite::Db& db, int64_t horizon, int64_t last_
         replay.Segment(e.first, e.last, e.seq, e.hash);
     }
     // Used by the views [born, died); needed when that meets [horizon, last_seq].
-    for (const Use& u : replay.uses())
-      if (u.died > u.born && u.died > horizon) needed.insert(u.file);
+    const auto gone = removed.find(node);
+    const int64_t end = gone == removed.end() ? kNever : gone->second;
+    for (const Use& u : replay.uses()) {
+      const int64_t died = std::min(u.died, end);
+      if (died > u.born && died > horizon) needed.insert(u.file);
+    }
   }
   return needed;
 }

@@ -365,6 +365,77 @@ void Transaction::Mkdir(const std::string& path, bool parents) {
   }
 }
 
+int Transaction::Remove(const std::string& path, bool recursive) {
+  if (NormalizePath(path) == "/") throw Error("cannot remove the root directory", "/");
+  Impl::Target t = impl_->PrepareTarget(path);
+  auto& p = impl_->p;
+  const auto& siblings = p.ChildrenOf(t.parent_id);
+  auto entry = siblings.find(t.name);
+  if (entry == siblings.end()) throw Error("no such node", t.path);
+  // Every entry to end, depth first: (parent id, name). Symlinks are not followed.
+  std::vector<std::pair<int64_t, std::string>> doomed;
+  std::vector<std::pair<int64_t, std::string>> todo{{t.parent_id, t.name}};
+  while (!todo.empty()) {
+    auto [parent, name] = todo.back();
+    todo.pop_back();
+    const int64_t id = p.ChildrenOf(parent).find(name)->second;  // listed just before
+    const TreeSnapshot::Node* node = p.NodeOf(id);
+    if (node != nullptr && node->kind == Kind::kDir) {
+      const auto& children = p.ChildrenOf(id);
+      if (!children.empty() && !recursive)
+        throw Error("directory not empty (pond rm -r removes it with its contents)", t.path);
+      for (const auto& [child, child_id] : children) todo.emplace_back(id, std::string(child));
+    }
+    doomed.emplace_back(parent, std::move(name));
+  }
+  for (const auto& [parent, name] : doomed)
+    impl_->cat()
+        .Prepare("UPDATE entries SET deleted_seq = ?1 WHERE parent_id = ?2 AND name = ?3 "
+                 "AND deleted_seq IS NULL")
+        .Bind(1, impl_->seq)
+        .Bind(2, parent)
+        .Bind(3, name)
+        .Run();
+  p.InvalidateTree();
+  return static_cast<int>(doomed.size());
+}
+
+void Transaction::Move(const std::string& src, const std::string& dst) {
+  const std::string from = NormalizePath(src), to = NormalizePath(dst);
+  if (from == "/") throw Error("cannot move the root directory", "/");
+  Impl::Target s = impl_->PrepareTarget(from);
+  auto& p = impl_->p;
+  const auto& siblings = p.ChildrenOf(s.parent_id);
+  auto entry = siblings.find(s.name);
+  if (entry == siblings.end()) throw Error("no such node", from);
+  const int64_t id = entry->second;
+  Impl::Target d = impl_->PrepareTarget(to);
+  if (d.taken) throw Error("already exists", to);
+  // The destination's directory must not be the node itself or below it.
+  const std::vector<std::string> names = SplitPath(ParentPath(to));
+  for (size_t i = 0; i <= names.size(); ++i) {
+    const std::string prefix = JoinNames(
+        std::vector<std::string>(names.begin(), names.begin() + static_cast<long>(i)));
+    if (p.Resolve(prefix, true) == id)
+      throw Error("cannot move a directory into itself: " + to, from);
+  }
+  impl_->cat()
+      .Prepare("UPDATE entries SET deleted_seq = ?1 WHERE parent_id = ?2 AND name = ?3 "
+               "AND deleted_seq IS NULL")
+      .Bind(1, impl_->seq)
+      .Bind(2, s.parent_id)
+      .Bind(3, s.name)
+      .Run();
+  impl_->cat()
+      .Prepare("INSERT INTO entries VALUES (?1, ?2, ?3, ?4, NULL)")
+      .Bind(1, d.parent_id)
+      .Bind(2, d.name)
+      .Bind(3, id)
+      .Bind(4, impl_->seq)
+      .Run();
+  p.InvalidateTree();
+}
+
 VersionInfo Transaction::WriteData(const std::string& path, const std::string& bytes) {
   Impl::Target t = impl_->PrepareTarget(path);
   auto existing = impl_->ExistingFile(t, Kind::kData);
