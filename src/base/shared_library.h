@@ -15,4 +15,11 @@ void* OpenSharedLibrary(const std::vector<std::string>& candidates, const std::s
 // A symbol of an opened library; throws `cannot load <what>: no symbol <name>`.
 void* SharedLibrarySymbol(void* handle, const char* name, const std::string& what);
 
+// For a struct of one field per function of an X-macro list (X(name) X(name)…):
+// POND_LIBRARY_FIELD declares a field typed from the library's own header, and
+// POND_LIBRARY_SYMBOL fills it, where `lib`, `handle` and `what` are in scope.
+#define POND_LIBRARY_FIELD(name) decltype(&::name) name = nullptr;
+#define POND_LIBRARY_SYMBOL(name) \
+  lib.name = reinterpret_cast<decltype(lib.name)>(::pond::SharedLibrarySymbol(handle, #name, what));
+
 }  // namespace pond

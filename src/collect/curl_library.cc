@@ -8,12 +8,10 @@ namespace pond::collect {
 namespace {
 
 CurlLibrary Load() {
-  void* handle = OpenSharedLibrary({"libcurl.so.4"}, "libcurl");
+  const std::string what = "libcurl";
+  void* handle = OpenSharedLibrary({"libcurl.so.4"}, what);
   CurlLibrary lib;
-#define POND_CURL_LOAD(name) \
-  lib.name = reinterpret_cast<decltype(lib.name)>(SharedLibrarySymbol(handle, #name, "libcurl"));
-  POND_CURL_FUNCTIONS(POND_CURL_LOAD)
-#undef POND_CURL_LOAD
+  POND_CURL_FUNCTIONS(POND_LIBRARY_SYMBOL)
   if (lib.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
     throw Error("cannot initialise libcurl");
   return lib;

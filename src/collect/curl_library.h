@@ -8,6 +8,8 @@
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 
+#include "base/shared_library.h"
+
 namespace pond::collect {
 
 #define POND_CURL_FUNCTIONS(X)                                                          \
@@ -16,9 +18,7 @@ namespace pond::collect {
   X(curl_slist_append) X(curl_slist_free_all)
 
 struct CurlLibrary {
-#define POND_CURL_FIELD(name) decltype(&::name) name = nullptr;
-  POND_CURL_FUNCTIONS(POND_CURL_FIELD)
-#undef POND_CURL_FIELD
+  POND_CURL_FUNCTIONS(POND_LIBRARY_FIELD)
 };
 
 // libcurl.so.4 from the loader's search path, loaded and globally initialised on the

@@ -19,12 +19,10 @@ DuckDbLibrary Load() {
   if (candidates.empty() && std::filesystem::exists(POND_DUCKDB_LIBRARY_PATH, ec))
     candidates.push_back(POND_DUCKDB_LIBRARY_PATH);
   if (candidates.empty()) candidates.push_back("libduckdb.so");
-  void* handle = OpenSharedLibrary(candidates, "DuckDB");
+  const std::string what = "DuckDB";
+  void* handle = OpenSharedLibrary(candidates, what);
   DuckDbLibrary lib;
-#define POND_DUCKDB_LOAD(name) \
-  lib.name = reinterpret_cast<decltype(lib.name)>(SharedLibrarySymbol(handle, #name, "DuckDB"));
-  POND_DUCKDB_FUNCTIONS(POND_DUCKDB_LOAD)
-#undef POND_DUCKDB_LOAD
+  POND_DUCKDB_FUNCTIONS(POND_LIBRARY_SYMBOL)
   return lib;
 }
 

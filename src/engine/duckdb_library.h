@@ -6,6 +6,8 @@
 
 #include <duckdb.h>
 
+#include "base/shared_library.h"
+
 namespace pond::engine {
 
 #define POND_DUCKDB_FUNCTIONS(X)                                                             \
@@ -31,9 +33,7 @@ namespace pond::engine {
   X(duckdb_append_varchar_length) X(duckdb_append_timestamp)
 
 struct DuckDbLibrary {
-#define POND_DUCKDB_FIELD(name) decltype(&::name) name = nullptr;
-  POND_DUCKDB_FUNCTIONS(POND_DUCKDB_FIELD)
-#undef POND_DUCKDB_FIELD
+  POND_DUCKDB_FUNCTIONS(POND_LIBRARY_FIELD)
 };
 
 // The loaded library: POND_DUCKDB_LIBRARY (environment) if set, else the build's

@@ -7,13 +7,10 @@ namespace pond::store {
 namespace {
 
 CryptoLibrary Load() {
-  void* handle = OpenSharedLibrary({"libcrypto.so.3"}, "libcrypto");
+  const std::string what = "libcrypto";
+  void* handle = OpenSharedLibrary({"libcrypto.so.3"}, what);
   CryptoLibrary lib;
-#define POND_CRYPTO_LOAD(name) \
-  lib.name =                   \
-      reinterpret_cast<decltype(lib.name)>(SharedLibrarySymbol(handle, #name, "libcrypto"));
-  POND_CRYPTO_FUNCTIONS(POND_CRYPTO_LOAD)
-#undef POND_CRYPTO_LOAD
+  POND_CRYPTO_FUNCTIONS(POND_LIBRARY_SYMBOL)
   return lib;
 }
 

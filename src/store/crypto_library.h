@@ -6,6 +6,8 @@
 
 #include <openssl/evp.h>
 
+#include "base/shared_library.h"
+
 namespace pond::store {
 
 #define POND_CRYPTO_FUNCTIONS(X)                                                       \
@@ -13,9 +15,7 @@ namespace pond::store {
   X(EVP_DigestFinal_ex) X(EVP_sha256)
 
 struct CryptoLibrary {
-#define POND_CRYPTO_FIELD(name) decltype(&::name) name = nullptr;
-  POND_CRYPTO_FUNCTIONS(POND_CRYPTO_FIELD)
-#undef POND_CRYPTO_FIELD
+  POND_CRYPTO_FUNCTIONS(POND_LIBRARY_FIELD)
 };
 
 // libcrypto.so.3 from the loader's search path, loaded on the first call; throws
