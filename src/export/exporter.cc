@@ -40,8 +40,8 @@ void CheckOutputName(const std::string& name, const std::string& what, const std
     throw Error(what + " '" + name + "' would escape the output directory", where);
 }
 
-// OUT itself: `--dir ''` would write into the working directory's parent's staging
-// and `--dir /` would replace top-level folders of the file system.
+// OUT itself: `--dir ''` names no folder, and `--dir /` would replace top-level
+// folders of the file system.
 void CheckOutDir(const std::string& out_dir) {
   if (out_dir.empty()) throw UsageError("the output directory is empty", "--dir");
   if (!fs::absolute(out_dir).lexically_normal().has_relative_path())

@@ -240,6 +240,18 @@ struct Transaction::Impl {
     return merges;
   }
 
+  // Ends the visible entry `name` of directory `parent` at this transaction: views from
+  // here on no longer see it, earlier ones still do.
+  void EndEntry(int64_t parent, const std::string& name) {
+    cat()
+        .Prepare("UPDATE entries SET deleted_seq = ?1 WHERE parent_id = ?2 AND name = ?3 "
+                 "AND deleted_seq IS NULL")
+        .Bind(1, seq)
+        .Bind(2, parent)
+        .Bind(3, name)
+        .Run();
+  }
+
   // How many leading pieces of `pieces` the view at `seq_then` reads too.
   size_t SharedWithView(int64_t node_id, const std::vector<Piece>& pieces, int64_t seq_then) {
     auto versions = catalog::LoadVersions(cat(), seq_then, node_id);
@@ -388,14 +400,7 @@ int Transaction::Remove(const std::string& path, bool recursive) {
     }
     doomed.emplace_back(parent, std::move(name));
   }
-  for (const auto& [parent, name] : doomed)
-    impl_->cat()
-        .Prepare("UPDATE entries SET deleted_seq = ?1 WHERE parent_id = ?2 AND name = ?3 "
-                 "AND deleted_seq IS NULL")
-        .Bind(1, impl_->seq)
-        .Bind(2, parent)
-        .Bind(3, name)
-        .Run();
+  for (const auto& [parent, name] : doomed) impl_->EndEntry(parent, name);
   p.InvalidateTree();
   return static_cast<int>(doomed.size());
 }
@@ -419,13 +424,7 @@ void Transaction::Move(const std::string& src, const std::string& dst) {
     if (p.Resolve(prefix, true) == id)
       throw Error("cannot move a directory into itself: " + to, from);
   }
-  impl_->cat()
-      .Prepare("UPDATE entries SET deleted_seq = ?1 WHERE parent_id = ?2 AND name = ?3 "
-               "AND deleted_seq IS NULL")
-      .Bind(1, impl_->seq)
-      .Bind(2, s.parent_id)
-      .Bind(3, s.name)
-      .Run();
+  impl_->EndEntry(s.parent_id, s.name);
   impl_->cat()
       .Prepare("INSERT INTO entries VALUES (?1, ?2, ?3, ?4, NULL)")
       .Bind(1, d.parent_id)
