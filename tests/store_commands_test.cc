@@ -193,6 +193,18 @@ TEST_F(StoreCommands, CopyOutWritesDataAndParquetUnderBaseNames) {
   RunResult again = P({"copy", "/raw/notes.txt", "host://" + out});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_EQ(again.err, "pond: error: host file exists (" + out + "/notes.txt)\n");
+  // A killed copy's staging folder goes with the next copy into the same folder; that
+  // of a running process (pid 1) stays.
+  fs::create_directories(out + "/.pond-copy-99999999");
+  fs::create_directories(out + "/.pond-copy-1");
+  Ok({"copy", "/raw/a.series", "host://" + tmp_ / "out2"});
+  EXPECT_TRUE(fs::exists(out + "/.pond-copy-99999999"));  // another DEST: untouched
+  RunResult clash = P({"copy", "/raw/notes.txt", "host://" + out});
+  EXPECT_EQ(clash.exit_code, 1);  // refused before staging: nothing cleaned yet
+  Ok({"copy", tmp_ / "notes.txt", "/raw/more.txt"});
+  Ok({"copy", "/raw/more.txt", "host://" + out});
+  EXPECT_FALSE(fs::exists(out + "/.pond-copy-99999999"));
+  EXPECT_TRUE(fs::exists(out + "/.pond-copy-1"));
   RunResult none = P({"copy", "/raw/*.table", "host://" + out});
   EXPECT_EQ(none.err, "pond: error: pattern matched nothing (/raw/*.table)\n");
 }

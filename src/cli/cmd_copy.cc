@@ -12,6 +12,7 @@
 #include "cli/command.h"
 #include "cli/output_format.h"
 #include "engine/duckdb.h"
+#include "export/staging.h"
 #include "path/glob.h"
 #include "path/path.h"
 #include "store/disk.h"
@@ -91,8 +92,9 @@ class CopyOutStaging {
  public:
   explicit CopyOutStaging(const std::string& dest)
       : dest_(dest), dir_(fs::path(dest) / (".pond-copy-" + std::to_string(::getpid()))) {
+    // Leftovers of killed copies (this pid's included), as the export does.
+    exporter::RemoveStaleStaging(dest, ".pond-copy-");
     std::error_code ec;
-    fs::remove_all(dir_, ec);  // a leftover of a killed run with our pid
     fs::create_directory(dir_, ec);
     if (ec) throw Error("cannot create staging folder: " + ec.message(), dir_.string());
   }

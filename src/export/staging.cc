@@ -21,9 +21,9 @@ namespace {
 // user (EPERM) counts as alive.
 bool Dead(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
 
-// Deletes the staging folders of OUT that exports killed before they finished left
-// behind: `prefix` followed by the pid of a process that no longer runs.
-void RemoveStale(const fs::path& parent, const std::string& prefix) {
+}  // namespace
+
+void RemoveStaleStaging(const fs::path& parent, const std::string& prefix) {
   std::error_code ec;
   for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
@@ -38,14 +38,12 @@ void RemoveStale(const fs::path& parent, const std::string& prefix) {
   }
 }
 
-}  // namespace
-
 Staging::Staging(const fs::path& out_dir) : out_(fs::absolute(out_dir).lexically_normal()) {
   if (out_.filename().empty()) out_ = out_.parent_path();  // "OUT/" names OUT
   const std::string prefix = "." + out_.filename().string() + ".pond-staging-";
   dir_ = out_.parent_path() / (prefix + std::to_string(getpid()));
   std::error_code ec;
-  RemoveStale(out_.parent_path(), prefix);  // this pid's own leftover included
+  RemoveStaleStaging(out_.parent_path(), prefix);  // this pid's own leftover included
   fs::create_directories(dir_, ec);
   if (ec) throw Error("cannot create staging folder: " + ec.message(), dir_.string());
 }

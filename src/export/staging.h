@@ -9,6 +9,11 @@
 
 namespace pond::exporter {
 
+// Deletes the folders in `parent` named `prefix` followed by the pid of a process
+// that no longer runs (or by this process's own pid): what killed runs left behind.
+// Best effort: a folder that cannot be deleted stays.
+void RemoveStaleStaging(const std::filesystem::path& parent, const std::string& prefix);
+
 class Staging {
  public:
   // Creates the staging folder (and OUT's parent). Throws Error naming the folder.
