@@ -76,5 +76,6 @@ std::vector<Row> CatalogGrowthCase(const Bench& b);                // 8
 std::vector<Row> WriterDuringExportCase(const Bench& b, const DataSet& data);  // 9
 std::vector<Row> ManyVersionsCase(const Bench& b);                             // 10
 std::vector<Row> CollectorYearCase(const Bench& b);                            // 11
+std::vector<Row> VerifiedReadsCase(const Bench& b, const DataSet& data);       // 12
 
 }  // namespace pond::bench

@@ -241,4 +241,42 @@ std::vector<Row> ExportCase(const Bench& b, const DataSet& data) {
   return {row3, row4, row7};
 }
 
+std::vector<Row> VerifiedReadsCase(const Bench& b, const DataSet& data) {
+  // Case 12: what verifying every blob before its first read costs (storage.md,
+  // "Verified reads"), as the same commands with POND_VERIFY=off in the same run.
+  const fs::path config = b.work / "verify-reduce.yaml";
+  std::ofstream(config) << "in_pattern: /raw/*.series\nout_pattern: $0\nresolutions: [1h]\n"
+                           "aggregations: [{type: avg}]\n";
+  b.Pond(data.pond_dir, {"mknod", "temporal-reduce", "/verify-reduced", "--config",
+                         config.string()});
+  const fs::path out = b.work / "verify-out";
+  const std::string avg = "SELECT avg(" + QuoteIdent(data.value_columns[0]) + ") FROM series";
+  struct Command {
+    std::string id, name;
+    std::vector<std::string> args;
+  };
+  const std::vector<Command> commands = {
+      {"12 export", "export --temporal year,month, verified vs POND_VERIFY=off",
+       {"export", "--pattern", "/raw/s.series", "--dir", out.string(), "--temporal", "year,month"}},
+      {"12 reduce", "temporal-reduce 1h export, verified vs POND_VERIFY=off",
+       {"export", "--pattern", "/verify-reduced/s/res=1h.series", "--dir", out.string()}},
+      {"12 cat", "cat --sql avg(one column), verified vs POND_VERIFY=off",
+       {"cat", "/raw/s.series", "--sql", avg}},
+  };
+  std::vector<Row> rows;
+  for (const auto& c : commands) {
+    Progress(c.id);
+    auto side = [&](std::map<std::string, std::string> env) -> Side {
+      return [&, env] {
+        fs::remove_all(out);
+        return b.Pond(data.pond_dir, c.args, env);
+      };
+    };
+    auto t = Alternate(b.repeat, {side({}), side({{"POND_VERIFY", "off"}})});
+    rows.push_back(SideBySide(c.id, c.name, t[0], t[1], 1.05));
+  }
+  fs::remove_all(out);
+  return rows;
+}
+
 }  // namespace pond::bench

@@ -83,22 +83,22 @@ TEST_F(FactoriesErrorsTest, PatternMatchingNothingFailsOnRead) {
 
 TEST_F(FactoriesErrorsTest, CyclesFailInOneLine) {
   Mknod("timeseries-join", "/loop", "inputs: [{pattern: /loop}]\n");
-  Fails({"cat", "/loop"}, "cycle: /loop -> /loop");
+  Fails({"cat", "/loop"}, "cycle: /loop -> /loop (/loop)");
 
   Mknod("timeseries-join", "/a",
         "inputs: [{pattern: /raw/a.series, scope: A}, {pattern: /b, scope: B}]\n");
   Mknod("sql-derived-series", "/b", "patterns: {a: /a}\nquery: SELECT * FROM a\n");
-  Fails({"cat", "/a"}, "cycle: /a -> /b -> /a");
-  Fails({"cat", "/b"}, "cycle: /b -> /a -> /b");
+  Fails({"cat", "/a"}, "cycle: /a -> /b -> /a (/a)");
+  Fails({"cat", "/b"}, "cycle: /b -> /a -> /b (/b)");
 
   // A dynamic directory whose pattern walks into itself.
   Mknod("temporal-reduce", "/self",
         "in_pattern: /**/*.series\nout_pattern: $0\nresolutions: [1h]\naggregations: [{type: "
         "avg}]\n");
-  Fails({"cat", "/self/x.series"}, "cycle: /self -> /self");
+  Fails({"cat", "/self/x.series"}, "cycle: /self -> /self (/self)");
   RunResult list = P({"list", "/self/*"});
   EXPECT_EQ(list.exit_code, 0);
-  EXPECT_EQ(list.err, "pond: warning: cycle: /self -> /self\n");
+  EXPECT_EQ(list.err, "pond: warning: cycle: /self -> /self (/self)\n");
 }
 
 TEST_F(FactoriesErrorsTest, VarsGivenAtMknodAreDefaultsAndEnvIsReadOnUse) {

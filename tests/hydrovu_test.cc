@@ -131,11 +131,28 @@ TEST_F(HydroVuTest, AFailedDeviceCommitsNothingAndOthersStillRun) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("pond: error: malformed HydroVu response"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("(device 123, page 2)\n"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("1 of 2 devices failed (/etc/hydrovu)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\npond: 1 of 2 devices failed (/etc/hydrovu)\n"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("Silver (456): 6 rows"), std::string::npos) << r.out;
   EXPECT_EQ(P({"cat", "/hydrovu/devices/123/BDock.series"}).exit_code, 1);
   auto log = nlohmann::json::parse(Ok({"--json", "log"}).out);
   EXPECT_EQ(log[0]["vars"]["device"], "456");
+}
+
+TEST_F(HydroVuTest, EachFailedDeviceHasOneErrorLineAndTheRunOneSummary) {
+  Mknod();
+  fake_.GarbleDataPage(123, 1);
+  fake_.GarbleDataPage(456, 1);
+  RunResult r = P({"run", "/etc/hydrovu", "collect"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  std::vector<std::string> lines;
+  std::istringstream in(r.err);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 3u) << r.err;
+  EXPECT_TRUE(lines[0].starts_with("pond: error: malformed HydroVu response")) << r.err;
+  EXPECT_TRUE(lines[0].ends_with("(device 123, page 1)")) << r.err;
+  EXPECT_TRUE(lines[1].ends_with("(device 456, page 1)")) << r.err;
+  EXPECT_EQ(lines[2], "pond: 2 of 2 devices failed (/etc/hydrovu)");
 }
 
 TEST_F(HydroVuTest, HangTimesOutAndAuthFailureStopsTheRun) {
@@ -175,14 +192,17 @@ TEST_F(HydroVuTest, EachDataFaultFailsThatDeviceOnly) {
     RunResult r = P({"run", "/etc/hydrovu", "collect"});
     fake_.UseMilliseconds(false);
     EXPECT_EQ(r.exit_code, 1);
-    std::vector<std::string> errors;  // after any retry warnings
+    // One error line for the one failed device (after any retry warnings), then the
+    // summary as the last line.
+    std::vector<std::string> errors;
+    std::string last;
     std::istringstream lines(r.err);
-    for (std::string l; std::getline(lines, l);)
+    for (std::string l; std::getline(lines, l); last = l)
       if (l.starts_with("pond: error: ")) errors.push_back(l);
-    ASSERT_EQ(errors.size(), 2u) << r.err;
+    ASSERT_EQ(errors.size(), 1u) << r.err;
     EXPECT_TRUE(errors[0].starts_with(cases[i].error)) << r.err;
     EXPECT_TRUE(errors[0].ends_with("(device 123, page 1)")) << r.err;
-    EXPECT_EQ(errors[1], "pond: error: 1 of 2 devices failed (/etc/hydrovu)");
+    EXPECT_EQ(last, "pond: 1 of 2 devices failed (/etc/hydrovu)");
     EXPECT_EQ(r.out, i == 0 ? "Silver (456): 6 rows, 2024-07-01T00:00:00Z .. 2024-07-01T01:15:00Z, "
                               "transaction 4\n"
                             : "Silver (456): 0 new rows\n");

@@ -32,4 +32,12 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+// A failure whose details were already printed as their own `pond: error:` lines (one
+// per failed device of a collect): `main` prints only the summary, `pond: <what>
+// (<where>)`, and exits with status 1.
+class ReportedError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace pond

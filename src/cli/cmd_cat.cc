@@ -156,7 +156,7 @@ void Cat(const GlobalOptions& g, const CatOptions& o) {
         throw Error("a file:data node has no rows; use --format raw", o.path);
       if (!o.sql.empty() || !o.start.empty() || !o.end.empty())
         throw Error("--sql, --start and --end need a table or series", o.path);
-      return PrintText(view.ReadData(node));
+      return view.StreamData(node, [](std::string_view chunk) { PrintText(chunk); });
     case factories::Shape::kTable:
     case factories::Shape::kSeries:
       break;

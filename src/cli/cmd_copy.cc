@@ -57,7 +57,7 @@ void CopyIn(const GlobalOptions& g, const CopyOptions& o) {
     if (!fs::exists(path, ec)) throw Error("no such file", path);
     if (!fs::is_regular_file(path, ec)) throw Error("not a regular file", path);
   }
-  auto pond = store::Pond::OpenWrite(g.RequirePond());
+  auto pond = store::Pond::OpenWrite(g.RequireWritablePond());
   auto dest_node = pond->Lookup(dest);
   const bool into_dir = dest_node && dest_node->kind == Kind::kDir;
   if (srcs.size() > 1 && !into_dir) throw Error("not an existing directory", dest);
@@ -164,7 +164,11 @@ void CopyOut(const GlobalOptions& g, const CopyOptions& o) {
     const std::string staged = staging.PathFor(host);
     if (node.kind == Kind::kData) {
       try {
-        store::RealDisk().WriteFile(staged, pond->ReadData(node));
+        store::FileWriter out(staged);
+        pond->StreamData(node, [&](std::string_view chunk) { out.Write(chunk); });
+        out.Close();
+      } catch (const store::BlobError& e) {
+        throw Error(e.message(), path);
       } catch (const Error& e) {
         if (e.where() != staged) throw;
         throw Error(e.message(), host);  // the file the user asked for, not the staged one
@@ -173,6 +177,8 @@ void CopyOut(const GlobalOptions& g, const CopyOptions& o) {
       try {
         pond->sql().Execute("COPY (SELECT * FROM " + pond->RelationSql(node) + ") TO " +
                             engine::QuoteLiteral(staged) + " (FORMAT parquet)");
+      } catch (const store::BlobError& e) {
+        throw Error(e.message(), path);
       } catch (const Error& e) {
         throw store::SourceError(e, path);
       }

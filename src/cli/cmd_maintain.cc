@@ -53,7 +53,7 @@ void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
   cmd->callback([&g] {
     if (g.at) throw UsageError("--at is only for read-only commands", "--at");
     const int64_t keep_us = o.keep.empty() ? 0 : ParseKeep(o.keep);  // 0: no --keep
-    auto pond = store::Pond::OpenWrite(g.RequirePond());
+    auto pond = store::Pond::OpenWrite(g.RequireWritablePond());
     auto txn = pond->Begin(g.argv, g.vars);
     // The horizon: the oldest transaction still to be readable. This one counts.
     int64_t horizon = pond->horizon();

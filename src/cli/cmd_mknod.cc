@@ -9,6 +9,7 @@
 #include "base/error.h"
 #include "cli/command.h"
 #include "factories/factory.h"
+#include "factories/view.h"
 #include "path/path.h"
 #include "store/pond.h"
 
@@ -39,7 +40,7 @@ void RegisterMknod(CLI::App& app, GlobalOptions& g) {
   cmd->add_flag("--overwrite", o->overwrite,
                 "replace the config of an existing node (same factory)");
   cmd->callback([o, &g] {
-    const std::string& dir = g.RequirePond();
+    const std::string& dir = g.RequireWritablePond();
     const std::string path = NormalizePath(o->path);
     const factories::Factory& factory = factories::GetFactory(o->factory);
     const std::string raw = ReadHostFile(o->config);

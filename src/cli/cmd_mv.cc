@@ -20,7 +20,7 @@ void RegisterMv(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("DST", o.dst, "its new pond path (must not exist)")->required();
   cmd->callback([&g] {
     if (g.at) throw UsageError("--at is only for read-only commands", "--at");
-    auto pond = store::Pond::OpenWrite(g.RequirePond());
+    auto pond = store::Pond::OpenWrite(g.RequireWritablePond());
     auto txn = pond->Begin(g.argv, g.vars);
     txn->Move(o.src, o.dst);
     txn->Commit();

@@ -126,12 +126,13 @@ void Collect(const std::string& dir, const std::string& path, const std::string&
   }
   size_t failed = 0;
   for (const auto& o : outcomes) failed += o.error.has_value();
+  // Each failed device has had its own error line: the exit status carries the rest.
   if (failed > 0)
-    throw Error(fmt::format("{} of {} devices failed", failed, outcomes.size()), path);
+    throw ReportedError(fmt::format("{} of {} devices failed", failed, outcomes.size()), path);
 }
 
 void Run(const RunArgs& a, const GlobalOptions& g) {
-  const std::string& dir = g.RequirePond();
+  const std::string& dir = g.RequireWritablePond();
   auto [factory, raw] = ReadExecutable(dir, a.path);
   if (factory == "hydrovu") {
     if (a.args.size() != 1 || a.args[0] != "collect")

@@ -1,5 +1,8 @@
 #include "cli/command.h"
 
+#include <cctype>
+#include <charconv>
+
 #include <map>
 #include <regex>
 
@@ -23,6 +26,22 @@ void RegisterAllCommands(CLI::App& app, GlobalOptions& g) {
 const std::string& GlobalOptions::RequirePond() const {
   if (pond_dir.empty()) throw Error("no pond given (use --pond or POND)");
   return pond_dir;
+}
+
+const std::string& GlobalOptions::RequireWritablePond() const {
+  if (at) throw UsageError("a command that writes cannot read the past", "--at " + std::to_string(*at));
+  return RequirePond();
+}
+
+int64_t ParseAt(const std::string& text) {
+  int64_t seq = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, seq);
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])) || ptr != end)
+    throw UsageError("not a transaction number: '" + text + "'", "--at");
+  if (ec == std::errc::result_out_of_range)
+    throw UsageError("no transaction " + text + ": out of range", "--at");
+  return seq;
 }
 
 std::pair<std::string, std::string> ParseVarPair(const std::string& pair) {

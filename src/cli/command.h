@@ -25,7 +25,14 @@ struct GlobalOptions {
 
   // The pond directory; throws Error("no pond given (use --pond or POND)") when unset.
   const std::string& RequirePond() const;
+  // RequirePond for a command that writes: --at (a view of the past) is refused,
+  // as a UsageError naming it, before anything is opened.
+  const std::string& RequireWritablePond() const;
 };
+
+// The value of --at: a transaction number (digits only); throws UsageError naming
+// --at for anything else ('', signs, letters, a number past int64).
+int64_t ParseAt(const std::string& text);
 
 // Parses one `key=value` pair; throws UsageError naming the pair when malformed
 // (key must match [A-Za-z_][A-Za-z0-9_]*).

@@ -1,10 +1,12 @@
 // `pond`: parses global options, dispatches to the command, and is the one place
 // where errors become a message and an exit status (0 ok, 1 error, 2 usage).
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <new>
 #include <optional>
 
 #include "base/error.h"
@@ -13,9 +15,22 @@
 
 namespace {
 
+// Control characters (a path with a newline in it) escaped: an error is one line.
+std::string OneLine(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
 int PrintError(const std::string& message, int code) {
   std::fflush(stdout);
-  std::fprintf(stderr, "pond: error: %s\n", message.c_str());
+  std::fprintf(stderr, "pond: error: %s\n", OneLine(message).c_str());
   return code;
 }
 
@@ -61,7 +76,9 @@ int main(int argc, char** argv) {
       });
   app.add_flag("--quiet", g.quiet, "print only data, warnings and errors");
   app.add_flag("--json", g.json, "machine-readable output");
-  app.add_option("--at", g.at, "read the pond as of transaction SEQ");
+  app.add_option_function<std::string>(
+      "--at", [&g](const std::string& text) { g.at = pond::cli::ParseAt(text); },
+      "read the pond as of transaction SEQ");
   pond::cli::RegisterAllCommands(app, g);
 
   try {
@@ -75,18 +92,23 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
-      std::string msg = e.what();
+      // One line: CLI11's reason, then where to read the usage.
+      std::string command = "pond";
+      for (const auto* sub : app.get_subcommands()) command += " " + sub->get_name();
+      std::string msg = std::string(e.what()) + " (see '" + command + " --help')";
       if (app.get_subcommands().empty()) {
         if (auto word = FirstCommandWord(argc, argv))
           msg = "unknown command '" + *word + "' (see 'pond --help')";
       }
-      PrintError(msg, 2);
-      std::string usage = "usage: pond";
-      for (const auto* sub : app.get_subcommands()) usage += " " + sub->get_name();
-      std::fprintf(stderr, "%s [OPTIONS]… (see 'pond%s --help')\n", usage.c_str(),
-                   usage.substr(11).c_str());
-      return 2;
+      return PrintError(msg, 2);
     }
+  } catch (const std::bad_alloc&) {
+    // What ran out is the machine's memory; the command is all there is to name.
+    const auto word = FirstCommandWord(argc, argv);
+    return PrintError("out of memory (pond " + word.value_or("") + ")", 1);
+  } catch (const pond::ReportedError& e) {
+    std::fprintf(stderr, "pond: %s\n", OneLine(e.what()).c_str());
+    return 1;
   } catch (const pond::UsageError& e) {
     return PrintError(e.what(), 2);
   } catch (const pond::Error& e) {

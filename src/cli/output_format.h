@@ -62,6 +62,6 @@ inline std::string Plural(int64_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-inline void PrintText(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+inline void PrintText(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
 }  // namespace pond::cli

@@ -45,6 +45,10 @@ class Factory {
   // Checks the config's fields and types (unknown/missing/wrong type: one line naming
   // the field and source:line). Inputs are not read here.
   virtual void Validate(const Config& config) const = 0;
+  // At mknod, after Validate: what can be checked against the inputs that exist now
+  // (sql-derived binds its query). Throws Error naming `path`. Nothing by default.
+  virtual void CheckInputs(View& /*view*/, const std::string& /*path*/,
+                           const Config& /*config*/) const {}
   // The node itself. `path` is where it is mounted (symlinks resolved). Validates
   // the config as Validate does; inputs are read later, by the node's methods.
   virtual std::shared_ptr<const Generated> Create(const std::string& path,

@@ -7,6 +7,7 @@
 #include "factories/config.h"
 #include "factories/inputs.h"
 #include "factories/sql.h"
+#include "store/table_source.h"
 
 namespace pond::factories {
 
@@ -61,9 +62,16 @@ class SqlDerivedNode : public Generated {
       query.With(name, MatchedRelation(view, pattern));
     query.From("(" + config_.query + ")", "query");
     const std::string relation = query.Relation();
+    // Bound here, so a bad query fails as one line naming this node, not as DuckDB's
+    // multi-line report (with blob paths) from whichever statement reads it.
+    std::vector<sql::Column> columns;
+    try {
+      columns = sql::Describe(view.pond().sql(), relation);
+    } catch (const Error& e) {
+      throw store::SourceError(e, path_);
+    }
     if (shape_ == Shape::kTable) return relation;
 
-    const auto columns = sql::Describe(view.pond().sql(), relation);
     if (!sql::FindColumn(columns, "timestamp"))
       throw Error("query result has no 'timestamp' column", path_);
     const std::string time = sql::TimeExpr(columns, "timestamp", path_);
@@ -93,6 +101,17 @@ class SqlDerivedFactory : public Factory {
   }
   Shape shape() const override { return shape_; }
   void Validate(const Config& config) const override { Parse(config); }
+  // The query is bound against the inputs when every pattern matches already (at
+  // mknod, inputs still to come are fine).
+  void CheckInputs(View& view, const std::string& path, const Config& config) const override {
+    SqlDerivedConfig parsed = Parse(config);
+    for (const auto& [name, pattern] : parsed.patterns) {
+      bool any = false;
+      for (const auto& m : view.Glob(pattern)) any |= !m.is_dir;
+      if (!any) return;
+    }
+    SqlDerivedNode(shape_, path, std::move(parsed)).RelationSql(view);
+  }
   std::shared_ptr<const Generated> Create(const std::string& path,
                                           const Config& config) const override {
     return std::make_shared<SqlDerivedNode>(shape_, path, Parse(config));

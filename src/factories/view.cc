@@ -117,15 +117,38 @@ std::vector<std::string> View::ListDir(const Node& dir) {
   return names;
 }
 
+namespace {
+
+// A damaged or missing blob, named by the pond path that reads it (the blob's own
+// name is in the message): `pond check` then finds every other one.
+template <typename F>
+auto NamingBlobErrors(const std::string& path, F&& read) {
+  try {
+    return read();
+  } catch (const store::BlobError& e) {
+    throw Error(e.message(), path);
+  }
+}
+
+}  // namespace
+
 std::string View::RelationSql(const Node& node) {
   if (node.shape != Shape::kTable && node.shape != Shape::kSeries)
     throw Error("not a table or series", node.path);
-  return node.generated ? node.generated->RelationSql(*this) : pond_.RelationSql(*node.stored);
+  if (node.generated) return node.generated->RelationSql(*this);
+  return NamingBlobErrors(node.path, [&] { return pond_.RelationSql(*node.stored); });
 }
 
 std::string View::ReadData(const Node& node) {
   if (node.shape != Shape::kData) throw Error("not a data file", node.path);
-  return node.generated ? node.generated->ReadData(*this) : pond_.ReadData(*node.stored);
+  if (node.generated) return node.generated->ReadData(*this);
+  return NamingBlobErrors(node.path, [&] { return pond_.ReadData(*node.stored); });
+}
+
+void View::StreamData(const Node& node, const std::function<void(std::string_view)>& sink) {
+  if (node.shape != Shape::kData) throw Error("not a data file", node.path);
+  if (node.generated) return sink(node.generated->ReadData(*this));
+  NamingBlobErrors(node.path, [&] { pond_.StreamData(*node.stored, sink); });
 }
 
 const std::vector<GlobMatch>& View::Glob(const std::string& pattern) {
@@ -148,7 +171,8 @@ View::DynamicConfig View::ConfigOf(const Node& node) {
   if (!node.stored || node.stored->kind != store::Kind::kDynamic)
     throw Error("not a dynamic node", node.path);
   if (node.stored->versions.empty()) throw Error("dynamic node has no config", node.path);
-  DynamicConfig dc{node.stored->factory, pond_.ReadData(*node.stored),
+  DynamicConfig dc{node.stored->factory,
+                   NamingBlobErrors(node.path, [&] { return pond_.ReadData(*node.stored); }),
                    MknodVars(node.stored->versions.back())};
   for (const auto& [k, v] : vars_) dc.vars[k] = v;
   return dc;
@@ -286,7 +310,7 @@ View::Guard::Guard(View& v, const std::string& path) : view_(v) {
   if (it != stack.end()) {
     std::string chain;
     for (; it != stack.end(); ++it) chain += *it + " -> ";
-    throw NamedError("cycle: " + chain + path);
+    throw NamedError("cycle: " + chain + path, path);
   }
   stack.push_back(path);
 }

@@ -13,10 +13,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -86,6 +88,9 @@ class View : public TreeView {
   std::string RelationSql(const Node& node);
   // file:data bytes; throws `not a data file (<path>)` otherwise.
   std::string ReadData(const Node& node);
+  // The same bytes in chunks, memory bounded for stored nodes (a computed one is
+  // rendered whole and handed over at once).
+  void StreamData(const Node& node, const std::function<void(std::string_view)>& sink);
   // Glob over the whole view; warnings are printed as `pond: warning: …`.
   const std::vector<GlobMatch>& Glob(const std::string& pattern);
   // Like Glob, but `pattern matched nothing (<pattern>)` when empty; skips directories.

@@ -113,7 +113,7 @@ TEST_F(ViewTest, GuardNamesTheChain) {
       View::Guard again(view, "/a");
       FAIL();
     } catch (const Error& e) {
-      EXPECT_STREQ(e.what(), "cycle: /a -> /b -> /a");
+      EXPECT_STREQ(e.what(), "cycle: /a -> /b -> /a (/a)");
     }
   }
   View::Guard b_again(view, "/b");  // /b left the stack with its guard

@@ -1,10 +1,12 @@
 #include "store/blob_store.h"
 
 #include <array>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <random>
+#include <vector>
 
 #include "base/error.h"
 #include "store/crypto_library.h"
@@ -49,17 +51,38 @@ std::string Sha256Hex(const std::string& bytes) {
   return FinishHex(ctx.get());
 }
 
-std::string Sha256OfFile(const std::string& path) {
+namespace {
+
+// Reads a host file in 1 MiB chunks, handing each to `chunk`; false when it cannot be
+// opened, throws when a read fails midway.
+bool ReadChunks(const std::string& path, const std::function<void(std::string_view)>& chunk) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read file", path);
-  DigestCtx ctx = NewSha256();
-  std::array<char, 1 << 16> buf;
+  if (!in) return false;
+  std::vector<char> buf(1 << 20);
   while (in) {
-    in.read(buf.data(), buf.size());
-    if (in.gcount() > 0)
-      Crypto().EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(in.gcount()));
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in.gcount() > 0) chunk(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
   }
   if (in.bad()) throw Error("cannot read file", path);
+  return true;
+}
+
+bool VerifyDisabled() {
+  static const bool off = [] {
+    const char* v = std::getenv("POND_VERIFY");
+    return v != nullptr && (std::string_view(v) == "off" || std::string_view(v) == "0");
+  }();
+  return off;
+}
+
+}  // namespace
+
+std::string Sha256OfFile(const std::string& path) {
+  DigestCtx ctx = NewSha256();
+  if (!ReadChunks(path, [&](std::string_view b) {
+        Crypto().EVP_DigestUpdate(ctx.get(), b.data(), b.size());
+      }))
+    throw Error("cannot read file", path);
   return FinishHex(ctx.get());
 }
 
@@ -69,6 +92,54 @@ std::string BlobRelativePath(const std::string& hash, const std::string& extensi
 
 std::string BlobStore::PathFor(const std::string& hash, const std::string& extension) const {
   return dir_ + "/" + BlobRelativePath(hash, extension);
+}
+
+void BlobStore::Fail(const std::string& hash, const std::string& extension,
+                     const std::string& what) const {
+  throw BlobError("blob " + BlobRelativePath(hash, extension) + " " + what +
+                  "; run 'pond check'");
+}
+
+bool BlobStore::Verified(const std::string& hash) const {
+  if (VerifyDisabled()) return true;
+  std::lock_guard lock(verified_mu_);
+  return verified_.contains(hash);
+}
+
+void BlobStore::MarkVerified(const std::string& hash) const {
+  std::lock_guard lock(verified_mu_);
+  verified_.insert(hash);
+}
+
+std::string BlobStore::VerifiedPath(const std::string& hash, const std::string& extension) const {
+  std::string path = PathFor(hash, extension);
+  if (Verified(hash)) return path;
+  std::string actual;
+  try {
+    actual = Sha256OfFile(path);
+  } catch (const Error&) {
+    Fail(hash, extension, "is missing or unreadable");
+  }
+  if (actual != hash) Fail(hash, extension, "is damaged: its bytes are not the ones committed");
+  MarkVerified(hash);
+  return path;
+}
+
+std::string BlobStore::ReadVerified(const std::string& hash) const {
+  std::string bytes;
+  if (!ReadChunks(PathFor(hash, ""), [&](std::string_view b) { bytes.append(b); }))
+    Fail(hash, "", "is missing or unreadable");
+  if (!Verified(hash)) {
+    if (Sha256Hex(bytes) != hash) Fail(hash, "", "is damaged: its bytes are not the ones committed");
+    MarkVerified(hash);
+  }
+  return bytes;
+}
+
+void BlobStore::StreamVerified(const std::string& hash,
+                               const std::function<void(std::string_view)>& sink) const {
+  const std::string path = VerifiedPath(hash, "");
+  if (!ReadChunks(path, sink)) Fail(hash, "", "is missing or unreadable");
 }
 
 std::string BlobStore::NewTempPath() {

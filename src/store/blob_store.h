@@ -6,8 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 
+#include "base/error.h"
 #include "store/disk.h"
 
 namespace pond::store {
@@ -16,6 +21,14 @@ namespace pond::store {
 // (streamed; throws pond::Error naming the file if it cannot be read).
 std::string Sha256Hex(const std::string& bytes);
 std::string Sha256OfFile(const std::string& path);
+
+// A blob whose bytes are not the ones committed (or that is missing): its message
+// names the blob and suggests `pond check`; `where` is empty, for the caller to fill
+// with the pond path that reads it.
+class BlobError : public Error {
+ public:
+  using Error::Error;
+};
 
 // A blob's path inside the pond: `blobs/ab/<hash><extension>`.
 std::string BlobRelativePath(const std::string& hash, const std::string& extension);
@@ -45,14 +58,34 @@ class BlobStore {
 
   // Host path of the blob `hash` with `extension`.
   std::string PathFor(const std::string& hash, const std::string& extension) const;
+
+  // Verified reads (storage.md, "Verified reads"): before a blob is first read in this
+  // process its whole content is hashed and compared with its name; a mismatch or a
+  // missing file throws BlobError. Later uses cost a set lookup. `POND_VERIFY=off` in
+  // the environment skips the check, to salvage what a damaged blob still holds.
+  // Thread-safe.
+  std::string VerifiedPath(const std::string& hash, const std::string& extension) const;
+  // The bytes of a raw blob, hashed in the same pass.
+  std::string ReadVerified(const std::string& hash) const;
+  // Verifies a raw blob, then hands its bytes to `sink` in chunks: memory stays
+  // bounded whatever the blob's size.
+  void StreamVerified(const std::string& hash,
+                      const std::function<void(std::string_view)>& sink) const;
   std::string blobs_dir() const { return dir_ + "/blobs"; }
   std::string tmp_dir() const { return dir_ + "/blobs/tmp"; }
 
  private:
   Stored Place(const std::string& tmp_path, const std::string& hash, int64_t size,
                const std::string& extension);
+  [[noreturn]] void Fail(const std::string& hash, const std::string& extension,
+                         const std::string& what) const;
+  bool Verified(const std::string& hash) const;
+  void MarkVerified(const std::string& hash) const;
+
   std::string dir_;
   Disk& disk_;
+  mutable std::mutex verified_mu_;
+  mutable std::unordered_set<std::string> verified_;  // hashes checked by this process
 };
 
 }  // namespace pond::store

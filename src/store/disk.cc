@@ -39,6 +39,35 @@ void FsyncPath(const std::string& path) {
   ::close(fd);
 }
 
+}  // namespace
+
+FileWriter::FileWriter(const std::string& path) : path_(path) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) ThrowErrno("cannot create file", path);
+}
+
+FileWriter::~FileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void FileWriter::Write(std::string_view bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) ThrowErrno("cannot write file", path_);
+    done += static_cast<size_t>(n);
+  }
+}
+
+void FileWriter::Close() {
+  const int fd = fd_;
+  fd_ = -1;
+  if (fd >= 0 && ::close(fd) != 0) ThrowErrno("cannot write file", path_);
+}
+
+namespace {
+
 class RealDiskImpl : public Disk {
  public:
   void MakeDirs(const std::string& dir) override {
@@ -60,21 +89,9 @@ class RealDiskImpl : public Disk {
   }
 
   void WriteFile(const std::string& path, const std::string& bytes) override {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) ThrowErrno("cannot create file", path);
-    size_t done = 0;
-    while (done < bytes.size()) {
-      ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        int saved = errno;
-        ::close(fd);
-        errno = saved;
-        ThrowErrno("cannot write file", path);
-      }
-      done += static_cast<size_t>(n);
-    }
-    if (::close(fd) != 0) ThrowErrno("cannot write file", path);
+    FileWriter w(path);
+    w.Write(bytes);
+    w.Close();
   }
 
   void Fsync(const std::string& path) override { FsyncPath(path); }

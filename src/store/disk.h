@@ -9,8 +9,25 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace pond::store {
+
+// A host file written in pieces (create/truncate, then Write… then Close), for output
+// too large to hold in memory at once. Errors name the file and the errno text.
+class FileWriter {
+ public:
+  explicit FileWriter(const std::string& path);
+  ~FileWriter();  // closes without checking; call Close() to know the bytes landed
+  FileWriter(const FileWriter&) = delete;
+  FileWriter& operator=(const FileWriter&) = delete;
+  void Write(std::string_view bytes);
+  void Close();
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
 
 class Disk {
  public:

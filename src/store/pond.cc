@@ -343,16 +343,24 @@ std::string Pond::BlobPath(const VersionInfo& v, Kind kind) const {
   return impl_->blobs.PathFor(v.blob, BlobExtension(kind));
 }
 
-std::string Pond::ReadData(const NodeInfo& node) const {
+namespace {
+
+const VersionInfo& LatestData(const NodeInfo& node) {
   if (node.kind != Kind::kData && node.kind != Kind::kDynamic)
     throw Error("not a data file: " + KindName(node.kind), "node " + std::to_string(node.id));
   if (node.versions.empty()) throw Error("node has no versions", "node " + std::to_string(node.id));
-  const std::string path = BlobPath(node.versions.back(), node.kind);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("missing blob " + node.versions.back().blob, path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return node.versions.back();
+}
+
+}  // namespace
+
+std::string Pond::ReadData(const NodeInfo& node) const {
+  return impl_->blobs.ReadVerified(LatestData(node).blob);
+}
+
+void Pond::StreamData(const NodeInfo& node,
+                      const std::function<void(std::string_view)>& sink) const {
+  impl_->blobs.StreamVerified(LatestData(node).blob, sink);
 }
 
 std::string Pond::RelationSql(const NodeInfo& node) const { return impl_->Relation(node); }
@@ -365,12 +373,12 @@ std::string Pond::Impl::Relation(const NodeInfo& node) const {
   if (node.versions.empty()) throw Error("node has no versions", "node " + std::to_string(node.id));
   if (node.kind == Kind::kTable)
     return "(SELECT * FROM read_parquet(" +
-           QuoteLiteral(blobs.PathFor(node.versions.back().blob, ".parquet")) + "))";
+           QuoteLiteral(blobs.VerifiedPath(node.versions.back().blob, ".parquet")) + "))";
   // Every blob is sorted by "timestamp" (ties in version, then source order) when
   // written, and DuckDB scans files in order: pieces whose times follow one another
   // need no sort, which would cost a full pass and memory on every read.
   return PiecesRelation(Pieces(node), Columns(node), [this](const std::string& hash) {
-    return blobs.PathFor(hash, ".parquet");
+    return blobs.VerifiedPath(hash, ".parquet");
   });
 }
 

@@ -20,14 +20,17 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/duckdb.h"
 #include "path/glob.h"
+#include "store/blob_store.h"
 #include "store/disk.h"
 
 namespace pond::store {
@@ -165,7 +168,12 @@ class Pond {
   };
   std::vector<Entry> Entries(const NodeInfo& dir) const;
   // Bytes of the latest version of a file:data node (or a dynamic node's config).
+  // Every read of a blob's content is verified against its hash first (BlobStore::
+  // VerifiedPath): a damaged or missing blob throws BlobError, which callers name with
+  // the node's pond path.
   std::string ReadData(const NodeInfo& node) const;
+  // The same bytes, handed to `sink` in chunks (memory bounded by the chunk).
+  void StreamData(const NodeInfo& node, const std::function<void(std::string_view)>& sink) const;
   // Columns of a file:table or file:series (the merged schema of all versions), from
   // the catalog: no Parquet is opened.
   std::vector<Column> Columns(const NodeInfo& node) const;

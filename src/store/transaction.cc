@@ -203,7 +203,8 @@ struct Transaction::Impl {
     const std::vector<Piece> part(pieces.begin() + static_cast<long>(first),
                                   pieces.begin() + static_cast<long>(last));
     std::vector<std::string> paths;
-    for (const auto& piece : part) paths.push_back(p.blobs.PathFor(piece.blob, ".parquet"));
+    // Verified: a merge must never seal damaged rows into a blob with a valid hash.
+    for (const auto& piece : part) paths.push_back(p.blobs.VerifiedPath(piece.blob, ".parquet"));
     auto w = WriteParquet("SELECT * FROM " + PiecesRelationSql(paths, InReadOrder(part), columns),
                           path, true, /*describe=*/false);
     Segment s{part.front().first_version, part.back().last_version, seq, w.blob.hash,
