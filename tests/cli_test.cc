@@ -52,6 +52,43 @@ TEST(Cli, DebugLoggingShowsSql) {
   EXPECT_THAT(r.err, HasSubstr(" DEBUG catalog: COMMIT"));
 }
 
+// Each bad option or path: exit status 1 or 2, one stderr line with its `(<where>)`,
+// and the pond unchanged (issue 18, point 7).
+TEST(Cli, BadOptionsAndPathsAreOneLineNamingTheCulprit) {
+  TempDir tmp;
+  const std::map<std::string, std::string> env{{"POND", tmp / "pond"}};
+  ASSERT_EQ(Pond({"init"}, env).exit_code, 0);
+  WriteFile(tmp.path() / "d.yaml", "patterns: {a: /x}\nquery: SELECT 1\n");
+  const std::string log = Pond({"log"}, env).out;
+  struct Case {
+    std::vector<std::string> args;
+    int code;
+    std::string err;
+  };
+  const std::vector<Case> cases = {
+      {{"--at", "", "list"}, 2, "not a transaction number: '' (--at)"},
+      {{"--at", "x1", "list"}, 2, "not a transaction number: 'x1' (--at)"},
+      {{"--at", "99999999999999999999", "list"}, 2,
+       "no transaction 99999999999999999999: out of range (--at)"},
+      {{"--at", "1", "mknod", "sql-derived-series", "/d", "--config", tmp / "d.yaml"}, 2,
+       "--at is only for read-only commands (--at)"},
+      {{"--at", "1", "mkdir", "/d"}, 2, "--at is only for read-only commands (--at)"},
+      {{"log", "--limit", "-1"}, 2,
+       "--limit: must be a whole number >= 0, got '-1' (see 'pond log --help')"},
+      {{"maintain", "--keep-txns", "0"}, 2,
+       "--keep-txns: must be a whole number >= 1, got '0' (see 'pond maintain --help')"},
+      {{"cat", ""}, 1, "empty path: pond paths must start with '/' ('')"},
+      {{"cat", "/a\nb"}, 1, "no such node (/a\\nb)"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.args[0] + " " + c.args[1]);
+    RunResult r = Pond(c.args, env);
+    EXPECT_EQ(r.exit_code, c.code);
+    EXPECT_EQ(r.err, "pond: error: " + c.err + "\n");
+  }
+  EXPECT_EQ(Pond({"log"}, env).out, log);
+}
+
 TEST(Cli, WriteCommandsRejectAt) {
   TempDir tmp;
   RunResult r = Pond({"--pond", tmp / "pond", "--at", "1", "init"});

@@ -81,6 +81,35 @@ TEST_F(FactoriesErrorsTest, PatternMatchingNothingFailsOnRead) {
   EXPECT_EQ(Ok({"list", "/*"}), "/j\n/r\n/raw\n");
 }
 
+// Bad SQL is found at mknod when the inputs exist (the query is bound against their
+// schemas), and otherwise on read, as one line naming the node: never DuckDB's
+// multi-line report with blob paths.
+TEST_F(FactoriesErrorsTest, BadSqlFailsAtMknodOrOnReadNamingTheNode) {
+  const std::string log = Ok({"log"});
+  const std::string syntax = Host("syntax.yaml", "patterns: {a: /raw/a.series}\nquery: SELECT * FORM a\n");
+  Fails({"mknod", "sql-derived-series", "/s", "--config", syntax},
+        "Parser Error: syntax error at or near \"a\" (/s)");
+  const std::string column =
+      Host("column.yaml", "patterns: {a: /raw/a.series}\nquery: SELECT nope FROM a\n");
+  RunResult r = P({"mknod", "sql-derived-table", "/c", "--config", column});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, ::testing::StartsWith("pond: error: Binder Error: Referenced column \"nope\" not found"));
+  EXPECT_THAT(r.err, ::testing::EndsWith(" (/c)\n"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(r.err.find("blobs/"), std::string::npos) << r.err;
+  EXPECT_EQ(Ok({"log"}), log);  // nothing committed
+
+  // Inputs still to come: mknod accepts it; the read names the node.
+  const std::string later = Host("later.yaml", "patterns: {b: /raw/b.series}\nquery: SELECT nope FROM b\n");
+  Ok({"mknod", "sql-derived-series", "/later", "--config", later});
+  CopySeries("b.csv", SiteCsv({"2024-07-01 00:00:00", 8, "", "", 0, false}), "/raw/b.series");
+  r = P({"cat", "/later"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, ::testing::StartsWith("pond: error: Binder Error: Referenced column \"nope\""));
+  EXPECT_THAT(r.err, ::testing::EndsWith(" (/later)\n"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
 TEST_F(FactoriesErrorsTest, CyclesFailInOneLine) {
   Mknod("timeseries-join", "/loop", "inputs: [{pattern: /loop}]\n");
   Fails({"cat", "/loop"}, "cycle: /loop -> /loop (/loop)");

@@ -156,9 +156,14 @@ query: SELECT count(*) AS "rows", count("DO.mg/L") AS "DO.mg/L.count" FROM all_s
                 "* FROM " +
                 Csv("bdock.csv") + " UNION ALL BY NAME SELECT * FROM " + Csv("silver.csv") + ")"));
 
-  Mknod("sql-derived-series", "/no-time",
-        "patterns: {a: /hydrovu/devices/*/*.series}\nquery: SELECT 1 AS x\n");
-  Fails({"cat", "/no-time"}, "query result has no 'timestamp' column (/no-time)");
+  // Its inputs exist, so mknod binds the query and refuses it; without them, the read does.
+  const std::string no_time =
+      Host("no-time.yaml", "patterns: {a: /hydrovu/devices/*/*.series}\nquery: SELECT 1 AS x\n");
+  Fails({"mknod", "sql-derived-series", "/no-time", "--config", no_time},
+        "query result has no 'timestamp' column (/no-time)");
+  Mknod("sql-derived-series", "/no-time-yet", "patterns: {a: /later/*.series}\nquery: SELECT 1 AS x\n");
+  CopySeries("later.csv", "timestamp,v\n2024-07-01 00:00:00,1\n", "/later/a.series");
+  Fails({"cat", "/no-time-yet"}, "query result has no 'timestamp' column (/no-time-yet)");
 }
 
 }  // namespace

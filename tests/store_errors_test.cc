@@ -94,6 +94,18 @@ TEST_F(StoreErrors, MalformedValueFoundWhileWritingNamesFileAndLine) {
           f + ":29002)");
 }
 
+TEST_F(StoreErrors, CsvWithANulByteIsRefusedNamingTheLine) {
+  using namespace std::string_literals;
+  std::string f = Host("nul.csv", "timestamp,v\n2024-07-01 00:00:00,1\n2024-07-01 01:00:00,2\0\0"s + "3\n");
+  Fails({"copy", f, "/raw/n.series", "--format", "series"},
+        "malformed CSV row: a NUL byte (not a text file?) (" + f + ":3)");
+  std::string big = "timestamp,v\n";
+  big += std::string(3'000'000, '1') + "\n";
+  f = Host("long.csv", big);
+  Fails({"copy", f, "/raw/l.series", "--format", "series"},
+        "malformed CSV row: Maximum line size of 2000000 bytes exceeded. Actual Size:3000000 bytes. (" + f + ":2)");
+}
+
 TEST_F(StoreErrors, SeriesWithoutTimeColumn) {
   std::string f = Host("notime.csv", "when,v\n2024-07-01,1\n");
   Fails({"copy", f, "/raw/n.series", "--format", "series"},

@@ -48,7 +48,6 @@ std::string ReadHostFile(const std::string& path) {
 }
 
 void CopyIn(const GlobalOptions& g, const CopyOptions& o) {
-  if (g.at) throw UsageError("--at is only for read-only commands", "--at");
   const std::vector<std::string> srcs(o.args.begin(), o.args.end() - 1);
   const std::string dest = o.args.back();
   for (const auto& s : srcs) {

@@ -10,7 +10,6 @@ namespace {
 void RegisterInit(CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("init", "create a pond (and its directory) with transaction 1");
   cmd->callback([&g] {
-    if (g.at) throw UsageError("--at is only for read-only commands", "--at");
     const std::string& dir = g.RequireWritablePond();
     store::Pond::Init(dir, g.argv, g.vars);
     if (!g.quiet) std::printf("created pond %s (transaction 1)\n", dir.c_str());

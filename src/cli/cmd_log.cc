@@ -12,7 +12,7 @@ namespace {
 void RegisterLog(CLI::App& app, GlobalOptions& g) {
   static size_t limit = 20;
   auto* cmd = app.add_subcommand("log", "transactions, newest first");
-  cmd->add_option("--limit", limit, "how many (default 20)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--limit", limit, "how many (default 20)")->check(AtLeast(0));
   cmd->callback([&g] {
     auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
     std::vector<store::TxnInfo> log = pond->Log(limit);

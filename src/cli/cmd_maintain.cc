@@ -47,11 +47,10 @@ void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("maintain", "merge series blobs; drop history past a horizon");
   cmd->add_option("PATTERN", o.pattern, "glob pattern of the series to compact (default /**)");
   auto* txns = cmd->add_option("--keep-txns", o.keep_txns, "keep the newest N transactions")
-                   ->check(CLI::PositiveNumber);
+                   ->check(AtLeast(1));
   cmd->add_option("--keep", o.keep, "keep the transactions of the last DURATION (90d, 12h…)")
       ->excludes(txns);
   cmd->callback([&g] {
-    if (g.at) throw UsageError("--at is only for read-only commands", "--at");
     const int64_t keep_us = o.keep.empty() ? 0 : ParseKeep(o.keep);  // 0: no --keep
     auto pond = store::Pond::OpenWrite(g.RequireWritablePond());
     auto txn = pond->Begin(g.argv, g.vars);

@@ -18,7 +18,6 @@ void RegisterMkdir(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("PATH", o.path, "pond path of the new directory")->required();
   cmd->add_flag("-p,--parents", o.parents, "create parents; an existing directory is fine");
   cmd->callback([&g] {
-    if (g.at) throw UsageError("--at is only for read-only commands", "--at");
     auto pond = store::Pond::OpenWrite(g.RequireWritablePond());
     auto txn = pond->Begin(g.argv, g.vars);
     txn->Mkdir(o.path, o.parents);

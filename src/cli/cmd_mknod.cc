@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "factories/factory.h"
 #include "factories/view.h"
+#include "factories/view.h"
 #include "path/path.h"
 #include "store/pond.h"
 
@@ -46,9 +47,14 @@ void RegisterMknod(CLI::App& app, GlobalOptions& g) {
     const std::string raw = ReadHostFile(o->config);
     // Validated before the lock is taken; only the raw text is stored, so env()
     // secrets never reach the pond.
-    factory.Validate(factories::ExpandConfig(raw, o->config, g.vars));
+    const factories::Config config = factories::ExpandConfig(raw, o->config, g.vars);
+    factory.Validate(config);
 
     auto pond = store::Pond::OpenWrite(dir);
+    {
+      factories::View view(*pond, g.vars);
+      factory.CheckInputs(view, path, config);
+    }
     const bool existed = pond->Lookup(path, /*follow_last=*/false).has_value();
     auto txn = pond->Begin(g.argv, g.vars);
     txn->Mknod(path, factory.name(), raw, o->overwrite);

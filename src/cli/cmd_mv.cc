@@ -19,7 +19,6 @@ void RegisterMv(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("SRC", o.src, "pond path to move")->required();
   cmd->add_option("DST", o.dst, "its new pond path (must not exist)")->required();
   cmd->callback([&g] {
-    if (g.at) throw UsageError("--at is only for read-only commands", "--at");
     auto pond = store::Pond::OpenWrite(g.RequireWritablePond());
     auto txn = pond->Begin(g.argv, g.vars);
     txn->Move(o.src, o.dst);

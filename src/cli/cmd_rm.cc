@@ -19,7 +19,6 @@ void RegisterRm(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("PATH", o.path, "pond path to remove")->required();
   cmd->add_flag("-r,--recursive", o.recursive, "remove a directory and everything below it");
   cmd->callback([&g] {
-    if (g.at) throw UsageError("--at is only for read-only commands", "--at");
     auto pond = store::Pond::OpenWrite(g.RequireWritablePond());
     auto txn = pond->Begin(g.argv, g.vars);
     const int removed = txn->Remove(o.path, o.recursive);

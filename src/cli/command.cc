@@ -29,8 +29,21 @@ const std::string& GlobalOptions::RequirePond() const {
 }
 
 const std::string& GlobalOptions::RequireWritablePond() const {
-  if (at) throw UsageError("a command that writes cannot read the past", "--at " + std::to_string(*at));
+  if (at) throw UsageError("--at is only for read-only commands", "--at");
   return RequirePond();
+}
+
+CLI::Validator AtLeast(int64_t min) {
+  return CLI::Validator(
+      [min](std::string& text) -> std::string {
+        int64_t v = 0;
+        const char* end = text.data() + text.size();
+        auto [ptr, ec] = std::from_chars(text.data(), end, v);
+        if (text.empty() || ptr != end || ec != std::errc() || v < min)
+          return "must be a whole number >= " + std::to_string(min) + ", got '" + text + "'";
+        return "";
+      },
+      "INT>=" + std::to_string(min));
 }
 
 int64_t ParseAt(const std::string& text) {

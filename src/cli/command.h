@@ -30,6 +30,11 @@ struct GlobalOptions {
   const std::string& RequireWritablePond() const;
 };
 
+// A CLI11 check for an integer option: a whole number, at least `min`, else the
+// one-line `must be a whole number >= 1, got '-5'` (CLI11's own range check prints
+// the bound of a double).
+CLI::Validator AtLeast(int64_t min);
+
 // The value of --at: a transaction number (digits only); throws UsageError naming
 // --at for anything else ('', signs, letters, a number past int64).
 int64_t ParseAt(const std::string& text);

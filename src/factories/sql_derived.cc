@@ -1,5 +1,7 @@
 // sql-derived-series and sql-derived-table (spec factories.md): a user query over
 // named inputs. One file for both: they differ only in what the output must hold.
+#include <spdlog/spdlog.h>
+
 #include <set>
 
 #include "base/error.h"
@@ -57,13 +59,22 @@ class SqlDerivedNode : public Generated {
 
   std::string RelationSql(View& view) const override {
     View::Guard guard(view, path_);
+    return Bind(view, QueryOverInputs(view));
+  }
+
+  // The user's query with each pattern's matches as a named relation (reads inputs).
+  std::string QueryOverInputs(View& view) const {
     sql::Select query;
     for (const auto& [name, pattern] : config_.patterns)
       query.With(name, MatchedRelation(view, pattern));
     query.From("(" + config_.query + ")", "query");
-    const std::string relation = query.Relation();
-    // Bound here, so a bad query fails as one line naming this node, not as DuckDB's
-    // multi-line report (with blob paths) from whichever statement reads it.
+    return query.Relation();
+  }
+
+  // Binds the query, so a bad one fails as one line naming this node, not as DuckDB's
+  // multi-line report (with blob paths) from whichever statement reads it; then the
+  // series rules.
+  std::string Bind(View& view, const std::string& relation) const {
     std::vector<sql::Column> columns;
     try {
       columns = sql::Describe(view.pond().sql(), relation);
@@ -101,16 +112,20 @@ class SqlDerivedFactory : public Factory {
   }
   Shape shape() const override { return shape_; }
   void Validate(const Config& config) const override { Parse(config); }
-  // The query is bound against the inputs when every pattern matches already (at
-  // mknod, inputs still to come are fine).
+  // The query is bound against the inputs when they can be read now. Inputs still to
+  // come (or failing on their own, e.g. a cycle through this node) are the read's to
+  // report: mknod accepts them.
   void CheckInputs(View& view, const std::string& path, const Config& config) const override {
-    SqlDerivedConfig parsed = Parse(config);
-    for (const auto& [name, pattern] : parsed.patterns) {
-      bool any = false;
-      for (const auto& m : view.Glob(pattern)) any |= !m.is_dir;
-      if (!any) return;
+    const SqlDerivedNode node(shape_, path, Parse(config));
+    std::string relation;
+    try {
+      View::Guard guard(view, path);
+      relation = node.QueryOverInputs(view);
+    } catch (const Error& e) {
+      spdlog::debug("mknod {}: query not checked: {}", path, e.what());
+      return;
     }
-    SqlDerivedNode(shape_, path, std::move(parsed)).RelationSql(view);
+    node.Bind(view, relation);
   }
   std::shared_ptr<const Generated> Create(const std::string& path,
                                           const Config& config) const override {

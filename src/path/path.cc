@@ -96,9 +96,8 @@ bool IsCanonical(std::string_view path) {
 }  // namespace
 
 std::vector<std::string> SplitPath(std::string_view path) {
-  if (path.empty() || path.front() != '/') {
-    throw Error("pond paths must start with '/'", std::string(path));
-  }
+  if (path.empty()) throw Error("empty path: pond paths must start with '/'", "''");
+  if (path.front() != '/') throw Error("pond paths must start with '/'", std::string(path));
   std::vector<std::string> names;
   for (std::string_view piece : SplitOnSlash(path.substr(1))) {
     CheckName(piece, path);

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <vector>
 
 namespace pond::store {
 
@@ -73,6 +75,24 @@ size_t CountCsvFields(const std::string& line) {
       ++fields;
   }
   return fields;
+}
+
+// A NUL byte never belongs in a text CSV (a binary or damaged file); DuckDB would
+// keep it inside a VARCHAR value. Names the first line that has one.
+void CheckNoNulBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buf(1 << 20);
+  int64_t line = 1;
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const size_t n = static_cast<size_t>(in.gcount());
+    const char* nul = static_cast<const char*>(std::memchr(buf.data(), '\0', n));
+    const char* end = nul != nullptr ? nul : buf.data() + n;
+    line += std::count(static_cast<const char*>(buf.data()), end, '\n');
+    if (nul != nullptr)
+      throw Error("malformed CSV row: a NUL byte (not a text file?)",
+                  path + ":" + std::to_string(line));
+  }
 }
 
 // DuckDB's sniffer gives up on a file whose rows disagree with its header (it falls
@@ -227,6 +247,7 @@ TableSource HostFileSource(engine::Connection& con, const std::string& path,
   if (!header.empty() && header.back() == '\r') header.pop_back();
   if (header.empty()) throw Error("CSV file has no header line", path);
   const size_t fields = CountCsvFields(header);
+  if (!gzipped) CheckNoNulBytes(path);
   std::vector<Column> cols;
   try {
     cols = DescribeSource(con, s.sql, path);
