@@ -1,6 +1,7 @@
 // `pond run /etc/hydrovu collect` through the binary against the fake HydroVu on
 // 127.0.0.1: first and resumed collects, the points budget, every injected fault,
 // and that secrets never show.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -153,6 +154,21 @@ TEST_F(HydroVuTest, EachFailedDeviceHasOneErrorLineAndTheRunOneSummary) {
   EXPECT_TRUE(lines[0].ends_with("(device 123, page 1)")) << r.err;
   EXPECT_TRUE(lines[1].ends_with("(device 456, page 1)")) << r.err;
   EXPECT_EQ(lines[2], "pond: 2 of 2 devices failed (/etc/hydrovu)");
+}
+
+// A small gzip body that inflates to 512 MiB fails that device at max_response_mb
+// (64 by default) without the memory: the peak RSS stays far below the inflated size.
+TEST_F(HydroVuTest, DecompressionBombFailsThatDeviceWithinItsMemoryCap) {
+  Mknod();
+  fake_.GzipBombData(123, int64_t{512} << 20);
+  RunResult r = P({"run", "/etc/hydrovu", "collect"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, ::testing::StartsWith(
+                         "pond: error: HydroVu request failed: HTTP response larger than "
+                         "max_response_mb (64 MiB) once decompressed (device 123, page 1)\n"));
+  EXPECT_THAT(r.err, ::testing::EndsWith("\npond: 1 of 2 devices failed (/etc/hydrovu)\n"));
+  EXPECT_NE(r.out.find("Silver (456): 6 rows"), std::string::npos) << r.out;
+  EXPECT_LT(r.max_rss_kib, 256 * 1024) << "peak RSS in KiB";
 }
 
 TEST_F(HydroVuTest, HangTimesOutAndAuthFailureStopsTheRun) {

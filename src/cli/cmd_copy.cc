@@ -39,14 +39,6 @@ std::string HostPath(const std::string& arg) {
   return arg.starts_with(kHostPrefix) ? arg.substr(kHostPrefix.size()) : arg;
 }
 
-std::string ReadHostFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read file", path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void CopyIn(const GlobalOptions& g, const CopyOptions& o) {
   const std::vector<std::string> srcs(o.args.begin(), o.args.end() - 1);
   const std::string dest = o.args.back();
@@ -68,7 +60,7 @@ void CopyIn(const GlobalOptions& g, const CopyOptions& o) {
     const std::string target =
         into_dir ? JoinPath(NormalizePath(dest), fs::path(host).filename().string()) : dest;
     if (o.format == "data") {
-      bytes += txn->WriteData(target, ReadHostFile(host)).size;
+      bytes += txn->WriteDataFile(target, host).size;
       continue;
     }
     store::TableSource source = store::HostFileSource(pond->sql(), host, o.timestamp_unit);

@@ -90,7 +90,7 @@ void Collect(const std::string& dir, const std::string& path, const std::string&
              const GlobalOptions& g) {
   factories::Config config = factories::ExpandConfig(raw, path, g.vars);
   collect::HydroVuConfig cfg = collect::ParseHydroVuConfig(config.root, path);
-  collect::CurlTransport transport(collect::TimeoutsFor(cfg));
+  collect::CurlTransport transport(collect::TimeoutsFor(cfg), int64_t{cfg.max_response_mb} << 20);
   collect::Collector collector(cfg, transport);
   const bool progress = !g.quiet && StderrIsTty();
 

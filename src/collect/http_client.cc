@@ -1,10 +1,11 @@
 #include "collect/http_client.h"
 
-#include "collect/curl_library.h"
-
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
+
+#include "collect/curl_library.h"
 
 namespace pond::collect {
 
@@ -26,8 +27,21 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// The body as curl decodes it (gzip included), up to `max` bytes: past it the
+// transfer is aborted, so a small compressed response cannot grow without bound.
+struct BodySink {
+  std::string* body;
+  int64_t max;
+  bool exceeded = false;
+};
+
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  auto* sink = static_cast<BodySink*>(user);
+  if (static_cast<int64_t>(sink->body->size() + size * count) > sink->max) {
+    sink->exceeded = true;
+    return 0;  // curl fails the transfer with CURLE_WRITE_ERROR
+  }
+  sink->body->append(data, size * count);
   return size * count;
 }
 
@@ -102,7 +116,8 @@ std::optional<std::string> HttpResponse::Header(std::string_view name) const {
   return std::nullopt;
 }
 
-CurlTransport::CurlTransport(HttpTimeouts timeouts) : timeouts_(timeouts) {
+CurlTransport::CurlTransport(HttpTimeouts timeouts, int64_t max_body_bytes)
+    : timeouts_(timeouts), max_body_bytes_(max_body_bytes) {
   curl_ = Curl().curl_easy_init();
   if (curl_ == nullptr) throw Error("cannot initialise libcurl");
 }
@@ -132,7 +147,8 @@ HttpResponse CurlTransport::Send(const HttpRequest& request) {
   Curl().curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.list);
   Curl().curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   Curl().curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  Curl().curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  BodySink sink{&response.body, max_body_bytes_};
+  Curl().curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   Curl().curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
   Curl().curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   if (request.method == HttpRequest::Method::kPost) {
@@ -143,6 +159,11 @@ HttpResponse CurlTransport::Send(const HttpRequest& request) {
   }
 
   CURLcode code = Curl().curl_easy_perform(curl);
+  if (sink.exceeded)
+    throw TransportError(TransportError::Kind::kOther,
+                         fmt::format("HTTP response larger than max_response_mb ({} MiB) once decompressed",
+                                     max_body_bytes_ >> 20),
+                         request.url);
   if (code != CURLE_OK) {
     std::string detail = error_buffer[0] != '\0' ? error_buffer : Curl().curl_easy_strerror(code);
     throw TransportError(KindOf(code), "HTTP request failed: " + detail, request.url);

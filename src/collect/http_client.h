@@ -71,9 +71,12 @@ struct HttpTimeouts {
 
 // libcurl behind HttpTransport. Owns one easy handle (so connections are reused
 // between requests); not thread-safe, use one per thread. Only http and https.
+// A response body larger than `max_body_bytes` once decompressed fails the request
+// (a TransportError that is not retried): memory stays bounded by it.
 class CurlTransport : public HttpTransport {
  public:
-  explicit CurlTransport(HttpTimeouts timeouts);
+  static constexpr int64_t kDefaultMaxBodyBytes = int64_t{64} << 20;
+  explicit CurlTransport(HttpTimeouts timeouts, int64_t max_body_bytes = kDefaultMaxBodyBytes);
   ~CurlTransport() override;
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
@@ -82,6 +85,7 @@ class CurlTransport : public HttpTransport {
 
  private:
   HttpTimeouts timeouts_;
+  int64_t max_body_bytes_;
   void* curl_;  // CURL*, kept opaque so this header does not pull in curl.h
 };
 

@@ -169,7 +169,8 @@ HydroVuConfig ParseHydroVuConfig(const YAML::Node& root, const std::string& conf
   const std::string& name = config_name;
   MapReader reader(root, name, "the hydrovu config",
                    {"client_id", "client_secret", "base_url", "max_points_per_run", "hydrovu_path",
-                    "timeout_s", "retry_attempts", "retry_base_ms", "start_time", "devices"});
+                    "timeout_s", "retry_attempts", "retry_base_ms", "max_response_mb", "start_time",
+                    "devices"});
   reader.Field("client_id", true, [&](const Node& v, const Where& at) {
     config.client_id = ReadString(v, "client_id", at);
   });
@@ -191,6 +192,9 @@ HydroVuConfig ParseHydroVuConfig(const YAML::Node& root, const std::string& conf
   });
   reader.Field("retry_base_ms", false, [&](const Node& v, const Where& at) {
     config.retry_base_ms = static_cast<int>(ReadInteger(v, "retry_base_ms", at, 0, 600000));
+  });
+  reader.Field("max_response_mb", false, [&](const Node& v, const Where& at) {
+    config.max_response_mb = static_cast<int>(ReadInteger(v, "max_response_mb", at, 1, 4096));
   });
   reader.Field("start_time", false, [&](const Node& v, const Where& at) {
     config.start_time = ReadInteger(v, "start_time", at, 0, kHydroVuMaxTimestamp - 1);

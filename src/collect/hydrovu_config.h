@@ -28,6 +28,7 @@ struct HydroVuConfig {
   int timeout_s = 30;
   int retry_attempts = 5;  // retries after the first attempt
   int retry_base_ms = 1000;
+  int max_response_mb = 64;  // a response's size once decompressed (memory bound)
   int64_t start_time = 0;  // Unix seconds: where a device with no series yet starts
   std::vector<HydroVuDevice> devices;
 

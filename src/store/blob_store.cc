@@ -174,6 +174,20 @@ BlobStore::Stored BlobStore::PutBytes(const std::string& bytes) {
   }
 }
 
+BlobStore::Stored BlobStore::PutHostFile(const std::string& host_path) {
+  std::string tmp = NewTempPath();
+  try {
+    FileWriter out(tmp);
+    if (!ReadChunks(host_path, [&](std::string_view chunk) { out.Write(chunk); }))
+      throw Error("cannot read file", host_path);
+    out.Close();
+  } catch (...) {
+    DropTemp(tmp);
+    throw;
+  }
+  return PutTempFile(tmp, "");
+}
+
 BlobStore::Stored BlobStore::PutTempFile(const std::string& tmp_path,
                                          const std::string& extension) {
   try {

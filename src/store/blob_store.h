@@ -46,6 +46,9 @@ class BlobStore {
 
   // Stores raw bytes (file:data versions, dynamic configs): no extension.
   Stored PutBytes(const std::string& bytes);
+  // The same for a host file's bytes, copied in chunks (memory bounded); throws
+  // `cannot read file (<host_path>)`.
+  Stored PutHostFile(const std::string& host_path);
   // A fresh path under blobs/tmp/ (created if missing) for a writer such as DuckDB's
   // COPY to fill; then pass it to PutTempFile.
   std::string NewTempPath();

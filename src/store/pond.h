@@ -241,6 +241,9 @@ class Transaction {
   void Move(const std::string& src, const std::string& dst);
   // Creates a file:data node or adds a version to it.
   VersionInfo WriteData(const std::string& path, const std::string& bytes);
+  // The same from a host file, streamed into the blob store (memory bounded whatever
+  // its size). Throws `cannot read file (<host_path>)`.
+  VersionInfo WriteDataFile(const std::string& path, const std::string& host_path);
   // Creates a file:table node or adds a version (replaces the content).
   VersionInfo WriteTable(const std::string& path, const TableSource& source);
   // Creates a file:series node or appends a version. The source must have a

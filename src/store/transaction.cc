@@ -444,6 +444,14 @@ VersionInfo Transaction::WriteData(const std::string& path, const std::string& b
   return impl_->AddVersion(id, blob);
 }
 
+VersionInfo Transaction::WriteDataFile(const std::string& path, const std::string& host_path) {
+  Impl::Target t = impl_->PrepareTarget(path);
+  auto existing = impl_->ExistingFile(t, Kind::kData);
+  auto blob = impl_->Keep(impl_->p.blobs.PutHostFile(host_path));
+  const int64_t id = existing ? existing->id : impl_->CreateNode(t, Kind::kData);
+  return impl_->AddVersion(id, blob);
+}
+
 VersionInfo Transaction::WriteTable(const std::string& path, const TableSource& source) {
   Impl::Target t = impl_->PrepareTarget(path);
   auto existing = impl_->ExistingFile(t, Kind::kTable);

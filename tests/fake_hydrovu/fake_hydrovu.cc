@@ -1,5 +1,7 @@
 #include "fake_hydrovu.h"
 
+#include <zlib.h>
+
 #include <httplib.h>
 
 #include <algorithm>
@@ -160,6 +162,31 @@ void FakeHydroVu::RejectTokenRequests(int status) {
 void FakeHydroVu::GarbleDataPage(int64_t location_id, int page) {
   std::lock_guard lock(mutex_);
   garbled_pages_.emplace(location_id, page);
+}
+
+void FakeHydroVu::GzipBombData(int64_t location_id, int64_t inflated_bytes) {
+  z_stream z{};
+  deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);  // gzip
+  const std::string spaces(1 << 20, ' ');
+  std::string out;
+  std::vector<unsigned char> buf(1 << 16);
+  for (int64_t left = inflated_bytes; left >= 0;) {
+    const size_t n = static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(spaces.size())));
+    left -= static_cast<int64_t>(n);
+    const int flush = left == 0 ? Z_FINISH : Z_NO_FLUSH;
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(spaces.data()));
+    z.avail_in = static_cast<uInt>(n);
+    do {
+      z.next_out = buf.data();
+      z.avail_out = static_cast<uInt>(buf.size());
+      deflate(&z, flush);
+      out.append(reinterpret_cast<char*>(buf.data()), buf.size() - z.avail_out);
+    } while (z.avail_out == 0);
+    if (flush == Z_FINISH) break;
+  }
+  deflateEnd(&z);
+  std::lock_guard lock(mutex_);
+  gzip_bombs_[location_id] = std::move(out);
 }
 
 void FakeHydroVu::HangApiCalls(int times, std::chrono::milliseconds delay) {
@@ -359,6 +386,12 @@ void FakeHydroVu::ServeData(int64_t location_id, const httplib::Request& req,
   }
   if (end < times.size()) res.set_header("x-isi-next-page", prefix + std::to_string(page + 1));
   json body{{"locationId", location_id}, {"parameters", std::move(parameters)}};
+  if (auto bomb = gzip_bombs_.find(location_id); bomb != gzip_bombs_.end()) {
+    res.status = 200;
+    res.set_header("Content-Encoding", "gzip");
+    res.set_content(bomb->second, "application/json");
+    return;
+  }
   if (garbled_pages_.contains({location_id, page + 1})) {
     std::string text = body.dump();
     res.status = 200;

@@ -98,6 +98,9 @@ class FakeHydroVu {
   void RejectTokenRequests(int status = 401);
   // Data page `page` (1-based) of `location_id` is truncated JSON, every time.
   void GarbleDataPage(int64_t location_id, int page);
+  // Every data page of `location_id` is a small gzip body (Content-Encoding: gzip)
+  // that inflates to `inflated_bytes` of JSON whitespace: a decompression bomb.
+  void GzipBombData(int64_t location_id, int64_t inflated_bytes);
   // The next `times` API calls wait `delay` before answering (cut short when the
   // fake is destroyed).
   void HangApiCalls(int times, std::chrono::milliseconds delay);
@@ -146,6 +149,7 @@ class FakeHydroVu {
   std::chrono::milliseconds hang_delay_{0};
   int token_status_ = 200;
   std::set<std::pair<int64_t, int>> garbled_pages_;
+  std::map<int64_t, std::string> gzip_bombs_;  // location → gzip body
   bool milliseconds_ = false;
   std::vector<std::string> issued_tokens_;
   std::set<std::string> valid_tokens_;
