@@ -10,6 +10,9 @@ namespace pond::tmpl {
 namespace {
 
 constexpr int kMaxDepth = 200;  // nesting of expressions and tags; deeper is refused
+// Operators in one chain. Tera overflows its stack before this (after about 13,000 `+`
+// or a few tens of thousands of `and`); we go twice as far without trouble.
+constexpr size_t kMaxChain = 50000;
 
 bool IsMulOp(MathOp op) { return op == MathOp::kMul || op == MathOp::kDiv || op == MathOp::kMod; }
 
@@ -52,6 +55,13 @@ void Parser::Enter() {
   if (++depth_ > kMaxDepth) s_.FailAt(s_.pos(), "expression nested too deeply");
 }
 
+void Parser::CheckChain(size_t operators, size_t at) {
+  if (operators > kMaxChain) {
+    s_.FailAt(at,
+              "expression chain too long (more than " + std::to_string(kMaxChain) + " operators)");
+  }
+}
+
 ExprP Parser::IntLiteral(const std::string& text, size_t at) {
   int64_t v = 0;
   auto res = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -76,6 +86,7 @@ ExprP Parser::LogicExpr() {
   ExprP any;
   LogicOp pending = LogicOp::kOr;
   ExprP all = first;
+  size_t links = 0;
   for (;;) {
     size_t save = s_.pos();
     s_.SkipWs();
@@ -95,6 +106,7 @@ ExprP Parser::LogicExpr() {
       s_.set_pos(save);
       break;
     }
+    CheckChain(++links, save);
     if (op == LogicOp::kAnd) {
       all = Logic(all, op, next);
     } else {
@@ -224,6 +236,7 @@ ExprP Parser::ComparisonValTail(ExprP first) {
     }
     operands.push_back(next);
     ops.push_back(op);
+    CheckChain(ops.size(), save);
   }
   return ClimbMath(operands, ops);
 }
@@ -320,6 +333,7 @@ ExprP Parser::BasicExpr() {
     }
     operands.push_back(next);
     ops.push_back(op);
+    CheckChain(ops.size(), save);
   }
   return ClimbMath(operands, ops);
 }
