@@ -223,11 +223,10 @@ Ranges PerlClass(char kind, bool unicode) {
 }
 
 Ranges UnicodeClass(std::string_view query) {
-  // regex-syntax's order: "!=" (negated), then ':', then '='.
+  // regex-syntax 0.6.27 splits at "!=", then ':', then '=', and (a quirk Tera keeps)
+  // does not negate for "!=": \p{sc!=Greek} is \p{sc=Greek}.
   size_t at = query.find("!=");
-  if (at != std::string_view::npos) {
-    return Negate(ByValue(query.substr(0, at), query.substr(at + 2)));
-  }
+  if (at != std::string_view::npos) return ByValue(query.substr(0, at), query.substr(at + 2));
   at = query.find(':');
   if (at == std::string_view::npos) at = query.find('=');
   if (at != std::string_view::npos) return ByValue(query.substr(0, at), query.substr(at + 1));

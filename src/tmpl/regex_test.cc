@@ -45,6 +45,8 @@ TEST(RegexTest, UnicodePropertiesWithLooseNames) {
   EXPECT_TRUE(M("^\\p{sc=grek}+$", "αβγ"));
   EXPECT_FALSE(M("\\p{Greek}", "abc"));
   EXPECT_TRUE(M("^\\P{Greek}+$", "abc"));
+  EXPECT_TRUE(M("^\\p{sc!=Greek}+$", "αβγ"));  // regex-syntax 0.6.27 ignores the '!'
+  EXPECT_FALSE(M("\\p{sc!=Greek}", "abc"));
   EXPECT_TRUE(M("^\\p{Han}$", "漢"));
   EXPECT_TRUE(M("^\\p{Emoji}$", "😀"));
   EXPECT_TRUE(M("^\\p{Any}$", "\xF4\x8F\xBF\xBF"));  // U+10FFFF
