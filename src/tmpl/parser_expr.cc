@@ -10,8 +10,8 @@ namespace pond::tmpl {
 namespace {
 
 constexpr int kMaxDepth = 200;  // nesting of expressions and tags; deeper is refused
-// Operators in one chain. Tera overflows its stack before this (after about 13,000 `+`
-// or a few tens of thousands of `and`); we go twice as far without trouble.
+// Operators in one chain, to bound the work. Tera overflows its stack before this
+// (after about 13,000 `+` or a few tens of thousands of `and`).
 constexpr size_t kMaxChain = 50000;
 
 bool IsMulOp(MathOp op) { return op == MathOp::kMul || op == MathOp::kDiv || op == MathOp::kMod; }
@@ -50,6 +50,22 @@ ExprP Logic(ExprP lhs, LogicOp op, ExprP rhs) {
 }
 
 }  // namespace
+
+Expr::~Expr() {
+  std::vector<ExprP> sole;  // children no one else holds, detached from their own
+  auto detach = [&sole](ExprP& child) {
+    if (child && child.use_count() == 1) sole.push_back(std::move(child));
+  };
+  detach(lhs);
+  detach(rhs);
+  while (!sole.empty()) {
+    ExprP next = std::move(sole.back());
+    sole.pop_back();
+    auto& e = const_cast<Expr&>(*next);  // made by make_shared<Expr>, never const itself
+    detach(e.lhs);
+    detach(e.rhs);
+  }  // each `next` dies with no lhs/rhs left: no recursion
+}
 
 void Parser::Enter() {
   if (++depth_ > kMaxDepth) s_.FailAt(s_.pos(), "expression nested too deeply");
