@@ -50,11 +50,15 @@ def cstr(s):
 def main():
     src = sys.argv[1]
     version = re.search(r"Unicode version: ([\d.]+)", read(src, "script")).group(1)
-    ranges, sets = [], []
+    ranges, sets, emitted = [], [], {}
 
     def add_set(kind, name, rs):
-        sets.append((kind, name, len(ranges), len(rs)))
-        ranges.extend(rs)
+        # Sets with the same ranges (Script and Script_Extensions often agree) share them.
+        key = tuple(rs)
+        if key not in emitted:
+            emitted[key] = len(ranges)
+            ranges.extend(rs)
+        sets.append((kind, name, emitted[key], len(rs)))
 
     for kind, table in (("kGeneralCategory", "general_category"), ("kScript", "script"),
                         ("kScriptExtensions", "script_extension"), ("kBool", "property_bool"),
@@ -94,13 +98,18 @@ def main():
     for loose, canon in prop_names:
         print("    {%s, %s}," % (cstr(loose), cstr(canon)))
     print("};")
-    for i, (prop, body) in enumerate(prop_values):
-        print("const NameAlias kValues%d[] = {" % i)
-        for loose, canon in alias_list(body):
-            print("    {%s, %s}," % (cstr(loose), cstr(canon)))
-        print("};")
+    table_of, tables = [], {}  # properties with the same aliases (sc, scx) share a table
+    for prop, body in prop_values:
+        aliases = tuple(alias_list(body))
+        if aliases not in tables:
+            tables[aliases] = len(tables)
+            print("const NameAlias kValues%d[] = {" % tables[aliases])
+            for loose, canon in aliases:
+                print("    {%s, %s}," % (cstr(loose), cstr(canon)))
+            print("};")
+        table_of.append(tables[aliases])
     print("const PropertyValues kPropertyValues[] = {")
-    for i, (prop, body) in enumerate(prop_values):
+    for (prop, _), i in zip(prop_values, table_of):
         print("    {%s, kValues%d, sizeof(kValues%d) / sizeof(kValues%d[0])}," %
               (cstr(prop), i, i, i))
     print("};")
