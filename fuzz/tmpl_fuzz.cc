@@ -41,6 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.max_loop_iterations = 20000;
   limits.max_range_length = 5000;
   limits.max_output_bytes = 1 << 20;
+  limits.max_value_bytes = 1 << 20;
   limits.max_built_bytes = 8 << 20;
   limits.max_value_depth = 64;
   engine.SetLimits(limits);

@@ -83,6 +83,13 @@ enum class ExprKind {
 };
 
 struct Expr {
+  Expr() = default;
+  Expr(const Expr&) = default;
+  Expr& operator=(const Expr&) = default;
+  // Frees a long left-leaning chain (a + b + ..., a and b and ...) in a loop: the
+  // implicit, recursive teardown could exhaust the stack (parser_expr.cc).
+  ~Expr();
+
   ExprKind kind = ExprKind::kString;
   Pos pos;
   bool negated = false;

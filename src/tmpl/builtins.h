@@ -27,7 +27,7 @@ void RegisterFunctions(std::unordered_map<std::string, Function>& functions, con
 Value DateFilter(const Value& value, const Kwargs& args);
 
 // The limits of the render in progress on this thread, for builtins whose output can
-// outgrow their input (replace, join): they refuse to build more than max_built_bytes.
+// outgrow their input (replace, join): they refuse to build more than max_value_bytes.
 class LimitsScope {
  public:
   explicit LimitsScope(const Limits* limits);

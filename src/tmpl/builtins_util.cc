@@ -27,9 +27,9 @@ LimitsScope::LimitsScope(const Limits* limits) : saved_(current_limits) { curren
 LimitsScope::~LimitsScope() { current_limits = saved_; }
 
 void CheckBuildSize(uint64_t bytes) {
-  if (current_limits && bytes > current_limits->max_built_bytes) {
+  if (current_limits && bytes > current_limits->max_value_bytes) {
     throw BuiltinError("the result would be " + std::to_string(bytes) + " bytes (limit " +
-                       std::to_string(current_limits->max_built_bytes) + ")");
+                       std::to_string(current_limits->max_value_bytes) + ")");
   }
 }
 

@@ -287,11 +287,12 @@ std::string SlugText(char32_t c) {
                                        [](char32_t cp, const SlugRun& r) { return cp < r.start; });
   if (it == kSlugRuns || c >= (it - 1)->start + (it - 1)->count) return "-";
   --it;
-  size_t at = 2 * (it->first + (c - it->start));
+  size_t at = 3 * (it->first + (c - it->start));
   auto digit = [](char d) {
     return static_cast<int>(std::strchr(kSlugAlphabet, d) - kSlugAlphabet);
   };
-  return kSlugStrings[digit(kSlugIndex[at]) * 90 + digit(kSlugIndex[at + 1])];
+  return kSlugStrings[(digit(kSlugIndex[at]) * 90 + digit(kSlugIndex[at + 1])) * 90 +
+                      digit(kSlugIndex[at + 2])];
 }
 
 // slug::slugify: a-z, 0-9 and single dashes, none at either end.

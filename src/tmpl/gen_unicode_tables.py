@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates unicode_tables.cc: case mappings and \\w from Python's unicodedata, and
+"""Generates unicode_tables.cc: case mappings from Python's unicodedata, and
 grapheme cluster break properties (Unicode 10, as Tera's unic-segment uses) from the
 unic-ucd-segment table in Debian's cargo registry.
 Usage: gen_unicode_tables.py GCB_RSV > unicode_tables.cc"""
@@ -53,20 +53,6 @@ def case_tables(fn):
     return runs(simple), multi
 
 
-def word_ranges():
-    cats = {"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "Pc"}
-    ranges = []
-    for cp in range(MAX):
-        c = chr(cp)
-        w = unicodedata.category(c) in cats or cp in (0x200C, 0x200D) or 0x24B6 <= cp <= 0x24E9
-        if w:
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1][1] = cp
-            else:
-                ranges.append([cp, cp])
-    return ranges
-
-
 def gcb_ranges(path):
     text = open(path).read()
     out = []
@@ -100,18 +86,13 @@ def main():
         for cp, m in sorted(multi.items()):
             print("    {0x%X, %s}," % (cp, cstr(m)))
         print("};")
-    wr = word_ranges()
-    print("const Range kWordRanges[] = {")
-    for k in range(0, len(wr), 6):
-        print("    " + " ".join("{0x%X, 0x%X}," % tuple(r) for r in wr[k:k + 6]))
-    print("};")
     g = gcb_ranges(sys.argv[1])
     print("const GcbRange kGcbRanges[] = {")
     for k in range(0, len(g), 3):
         print("    " + " ".join("{0x%X, 0x%X, Gcb::k%s}," % r for r in g[k:k + 3]))
     print("};")
     for name, arr in (("kUpperRuns", 0), ("kLowerRuns", 0), ("kUpperMulti", 0),
-                      ("kLowerMulti", 0), ("kWordRanges", 0), ("kGcbRanges", 0)):
+                      ("kLowerMulti", 0), ("kGcbRanges", 0)):
         print("const size_t %sSize = sizeof(%s) / sizeof(%s[0]);" % (name, name, name))
     print("\n}  // namespace pond::tmpl::unicode")
 

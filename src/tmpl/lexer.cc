@@ -25,6 +25,27 @@ Scanner::Scanner(std::string_view src, const std::string* file) : src_(src), fil
   for (size_t i = 0; i < src.size(); ++i) {
     if (src[i] == '\n') line_starts_.push_back(i + 1);
   }
+  constexpr size_t kCharMarkBytes = 256;
+  size_t chars = 0;
+  for (size_t i = 0, next_mark = 0; i < src.size(); ++chars) {
+    if (i >= next_mark) {
+      char_marks_.emplace_back(i, chars);
+      next_mark = i - i % kCharMarkBytes + kCharMarkBytes;
+    }
+    unicode::Next(src, i);
+  }
+  if (char_marks_.empty()) char_marks_.emplace_back(0, 0);
+}
+
+size_t Scanner::CharsBefore(size_t offset) const {
+  auto it =
+      std::upper_bound(char_marks_.begin(), char_marks_.end(), offset,
+                       [](size_t o, const std::pair<size_t, size_t>& m) { return o < m.first; }) -
+      1;
+  auto [i, chars] = *it;
+  std::string_view upto = src_.substr(0, offset);
+  for (; i < offset; ++chars) unicode::Next(upto, i);
+  return chars;
 }
 
 Pos Scanner::PosAt(size_t offset) const {
@@ -33,7 +54,7 @@ Pos Scanner::PosAt(size_t offset) const {
   Pos p;
   p.file = file_;
   p.line = static_cast<uint32_t>(it - line_starts_.begin() + 1);
-  p.col = static_cast<uint32_t>(unicode::CharCount(src_.substr(*it, offset - *it)) + 1);
+  p.col = static_cast<uint32_t>(CharsBefore(offset) - CharsBefore(*it) + 1);
   return p;
 }
 

@@ -57,6 +57,11 @@ class Scanner {
   size_t furthest_ = 0;
   std::vector<std::string> expected_;
   std::vector<size_t> line_starts_;
+  // (byte offset, characters before it) every kCharMarkBytes or so, so that a column
+  // costs O(kCharMarkBytes) and not the whole line: a 50,000-filter chain on one line
+  // asks for a column per filter.
+  std::vector<std::pair<size_t, size_t>> char_marks_;
+  size_t CharsBefore(size_t offset) const;
 };
 
 }  // namespace pond::tmpl

@@ -68,6 +68,8 @@ class Parser {
   ExprP IntLiteral(const std::string& text, size_t at);
   ExprP FloatLiteral(const std::string& text, size_t at);
   void Enter();
+  // Refuses a chain of more than kMaxChain operators (a + b + ..., a and b and ...).
+  void CheckChain(size_t operators, size_t at);
   void Leave() { --depth_; }
 
   // Tags and content (parser_tags.cc).

@@ -10,6 +10,9 @@ namespace pond::tmpl {
 namespace {
 
 constexpr int kMaxDepth = 200;  // nesting of expressions and tags; deeper is refused
+// Operators in one chain, to bound the work. Tera overflows its stack before this
+// (after about 13,000 `+` or a few tens of thousands of `and`).
+constexpr size_t kMaxChain = 50000;
 
 bool IsMulOp(MathOp op) { return op == MathOp::kMul || op == MathOp::kDiv || op == MathOp::kMod; }
 
@@ -48,8 +51,31 @@ ExprP Logic(ExprP lhs, LogicOp op, ExprP rhs) {
 
 }  // namespace
 
+Expr::~Expr() {
+  std::vector<ExprP> sole;  // children no one else holds, detached from their own
+  auto detach = [&sole](ExprP& child) {
+    if (child && child.use_count() == 1) sole.push_back(std::move(child));
+  };
+  detach(lhs);
+  detach(rhs);
+  while (!sole.empty()) {
+    ExprP next = std::move(sole.back());
+    sole.pop_back();
+    auto& e = const_cast<Expr&>(*next);  // made by make_shared<Expr>, never const itself
+    detach(e.lhs);
+    detach(e.rhs);
+  }  // each `next` dies with no lhs/rhs left: no recursion
+}
+
 void Parser::Enter() {
   if (++depth_ > kMaxDepth) s_.FailAt(s_.pos(), "expression nested too deeply");
+}
+
+void Parser::CheckChain(size_t operators, size_t at) {
+  if (operators > kMaxChain) {
+    s_.FailAt(at,
+              "expression chain too long (more than " + std::to_string(kMaxChain) + " operators)");
+  }
 }
 
 ExprP Parser::IntLiteral(const std::string& text, size_t at) {
@@ -76,6 +102,7 @@ ExprP Parser::LogicExpr() {
   ExprP any;
   LogicOp pending = LogicOp::kOr;
   ExprP all = first;
+  size_t links = 0;
   for (;;) {
     size_t save = s_.pos();
     s_.SkipWs();
@@ -95,6 +122,7 @@ ExprP Parser::LogicExpr() {
       s_.set_pos(save);
       break;
     }
+    CheckChain(++links, save);
     if (op == LogicOp::kAnd) {
       all = Logic(all, op, next);
     } else {
@@ -224,6 +252,7 @@ ExprP Parser::ComparisonValTail(ExprP first) {
     }
     operands.push_back(next);
     ops.push_back(op);
+    CheckChain(ops.size(), save);
   }
   return ClimbMath(operands, ops);
 }
@@ -320,6 +349,7 @@ ExprP Parser::BasicExpr() {
     }
     operands.push_back(next);
     ops.push_back(op);
+    CheckChain(ops.size(), save);
   }
   return ClimbMath(operands, ops);
 }

@@ -21,7 +21,7 @@ SyntaxP Make(Syntax::Kind kind) {
 [[noreturn]] void Bad(const std::string& why) { throw BuiltinError("regex parse error: " + why); }
 
 struct Flags {
-  bool i = false, m = false, s = false, x = false;
+  bool i = false, m = false, s = false, x = false, u = true;
 };
 
 class Parser {
@@ -144,13 +144,11 @@ class Parser {
     switch (c) {
       case '(':
         return Group();
-      case '[': {
-        SyntaxP n = Make(Syntax::kClass);
-        n->index = static_cast<int>(classes_->size());
-        classes_->push_back(Class());
-        return n;
-      }
+      case '[':
+        return ClassNode(Bracketed());
       case '.': {
+        // Without u, '.' is any byte: Rust refuses what can match invalid UTF-8.
+        if (!flags_.u) Bad("pattern can match invalid UTF-8");
         SyntaxP n = Make(Syntax::kAny);
         n->flag = flags_.s;
         return n;
@@ -179,18 +177,24 @@ class Parser {
     return n;
   }
 
+  // Under i, a literal with case variants becomes the class of its folding orbit.
   SyntaxP Literal(char32_t c) {
+    if (!flags_.u && c > 0x7F) Bad("Unicode not allowed here");
+    if (flags_.i) {
+      Ranges r{{c, c}};
+      CaseFold(&r, flags_.u);
+      if (r.size() > 1 || r[0].second != c || r[0].first != c) return ClassNode(std::move(r));
+    }
     SyntaxP n = Make(Syntax::kLiteral);
     n->c = c;
-    n->flag = flags_.i;
     return n;
   }
 
-  SyntaxP ClassNode(Regex::CharClass cls) {
-    cls.case_insensitive = cls.case_insensitive || flags_.i;
+  SyntaxP ClassNode(Ranges r) {
+    if (r.empty()) Bad("empty character classes are not allowed");
     SyntaxP n = Make(Syntax::kClass);
     n->index = static_cast<int>(classes_->size());
-    classes_->push_back(std::move(cls));
+    classes_->push_back(Regex::CharClass{std::move(r)});
     return n;
   }
 
@@ -204,25 +208,7 @@ class Parser {
         pos_ = end + 1;
       } else {
         // Flags: (?flags) for the rest of the group, (?flags:...) for a subexpression.
-        bool negate = false;
-        for (;;) {
-          if (AtEnd()) Bad("unclosed group");
-          char c = p_[pos_++];
-          if (c == ')') return nullptr;
-          if (c == ':') break;
-          if (c == '-') {
-            negate = true;
-            continue;
-          }
-          bool* f = c == 'i'   ? &flags_.i
-                    : c == 'm' ? &flags_.m
-                    : c == 's' ? &flags_.s
-                    : c == 'x' ? &flags_.x
-                               : nullptr;
-          if (c == 'U') continue;
-          if (!f) Bad("unrecognized flag");
-          *f = !negate;
-        }
+        if (!GroupFlags()) return nullptr;
       }
     }
     SyntaxP inner = Alternation();
@@ -231,34 +217,74 @@ class Parser {
     return inner;
   }
 
-  // \d \w \s and their negations, as a class.
-  bool PerlClass(char32_t c, Regex::CharClass* cls) {
-    int p = c == 'd' || c == 'D'   ? kDigit
-            : c == 'w' || c == 'W' ? kWord
-            : c == 's' || c == 'S' ? kSpace
-                                   : 0;
-    if (!p) return false;
-    cls->predicates.push_back(c >= 'a' ? p : -p);
+  // \p{..} or \P{..} after the 'p' or 'P': the query's code points, folded then negated.
+  Ranges UnicodeProperty(bool negated) {
+    if (!flags_.u) Bad("Unicode not allowed here");
+    std::string query;
+    if (Eat('{')) {
+      for (;;) {
+        SkipExtended();
+        if (AtEnd()) Bad("unclosed Unicode class");
+        if (Eat('}')) break;
+        query += p_[pos_++];
+      }
+    } else if (!AtEnd() && p_[pos_] != '\\') {
+      unicode::Append(query, Take());
+    } else {
+      Bad("invalid Unicode class");
+    }
+    Ranges r = FoldNegate(UnicodeClass(query), negated);
+    if (r.empty()) Bad("empty character classes are not allowed");
+    return r;
+  }
+
+  // After "(?": flags up to ':' (true: a group follows) or ')' (false: they hold for the
+  // rest of the enclosing group). Errors as regex-syntax's: each flag once, one '-'.
+  bool GroupFlags() {
+    std::string seen;
+    bool negate = false, dangling = false;
+    for (;;) {
+      if (AtEnd()) Bad("unclosed group");
+      char c = p_[pos_++];
+      if (c == ')' || c == ':') {
+        if (dangling) Bad("dangling flag negation operator");
+        if (c == ')' && seen.empty()) Bad("repetition operator missing expression");
+        return c == ':';
+      }
+      if (c == '-') {
+        if (negate) Bad("flag negation operator repeated");
+        negate = dangling = true;
+        continue;
+      }
+      bool* f = c == 'i'   ? &flags_.i
+                : c == 'm' ? &flags_.m
+                : c == 's' ? &flags_.s
+                : c == 'x' ? &flags_.x
+                : c == 'u' ? &flags_.u
+                           : nullptr;
+      if (!f && c != 'U') Bad("unrecognized flag");
+      if (seen.find(c) != std::string::npos) Bad("duplicate flag");
+      seen += c;
+      dangling = false;
+      if (f) *f = !negate;
+    }
+  }
+
+  // \d \w \s (and \D \W \S) after the backslash; false for other escapes.
+  bool Perl(char32_t e, Ranges* out) {
+    char32_t lower = e | 32;
+    if (e > 0x7F || (lower != 'd' && lower != 'w' && lower != 's')) return false;
+    *out = PerlClass(static_cast<char>(lower), flags_.u);
+    if (e != lower) *out = Negate(*out);
     return true;
   }
 
-  // \p{..}: the Unicode categories this engine knows.
-  int UnicodeProperty() {
-    std::string name;
-    if (Eat('{')) {
-      size_t end = p_.find('}', pos_);
-      if (end == std::string_view::npos) Bad("unclosed Unicode class");
-      name = std::string(p_.substr(pos_, end - pos_));
-      pos_ = end + 1;
-    } else if (!AtEnd()) {
-      name = std::string(1, static_cast<char>(p_[pos_++]));
-    }
-    if (name == "L" || name == "Letter" || name == "Alphabetic") return kLetter;
-    if (name == "Lu" || name == "Uppercase_Letter" || name == "Uppercase") return kUpper;
-    if (name == "Ll" || name == "Lowercase_Letter" || name == "Lowercase") return kLower;
-    if (name == "N" || name == "Nd" || name == "Number" || name == "Decimal_Number") return kDigit;
-    if (name == "Z" || name == "White_Space" || name == "Whitespace") return kSpace;
-    Bad("unsupported Unicode class \\p{" + name + "}");
+  // Case folding (under i) comes before negation, as in regex-syntax: (?i)[^x] excludes X.
+  Ranges FoldNegate(Ranges r, bool negated) {
+    if (flags_.i) CaseFold(&r, flags_.u);
+    if (negated) r = Negate(r);
+    if (!flags_.u && !IsAscii(r)) Bad("pattern can match invalid UTF-8");
+    return r;
   }
 
   char32_t Hex(size_t digits) {
@@ -325,12 +351,20 @@ class Parser {
   SyntaxP Escape() {
     if (AtEnd()) Bad("incomplete escape sequence");
     char32_t e = Take();
-    Regex::CharClass cls;
-    if (PerlClass(e, &cls)) return ClassNode(std::move(cls));
+    Ranges perl;
+    if (Perl(e, &perl)) {
+      if (flags_.u || e == (e | 32)) return ClassNode(std::move(perl));
+      // (?-u)\W \D \S match one byte: an ASCII one of the class, or any byte >= 0x80.
+      SyntaxP n = ClassNode(Intersect(perl, {{0, 0x7F}}));
+      n->kind = Syntax::kByteClass;
+      return n;
+    }
     switch (e) {
       case 'b':
-        return Assert(kWordBoundary);
+        return Assert(flags_.u ? kWordBoundary : kAsciiWordBoundary);
       case 'B':
+        // Rust refuses an ASCII \B: it could match inside a multi-byte character.
+        if (!flags_.u) Bad("pattern can match invalid UTF-8");
         return Assert(kNotWordBoundary);
       case 'A':
         return Assert(kStartText);
@@ -338,125 +372,141 @@ class Parser {
         return Assert(kEndText);
       case 'p':
       case 'P':
-        cls.predicates.push_back(e == 'p' ? UnicodeProperty() : -UnicodeProperty());
-        return ClassNode(std::move(cls));
+        return ClassNode(UnicodeProperty(e == 'P'));
     }
     char32_t c;
     if (!EscapedChar(e, &c)) Bad("unrecognized escape sequence");
     return Literal(c);
   }
 
-  bool PosixClass(Regex::CharClass* cls) {
+  // [:name:] or [:^name:] at pos_; false (nothing consumed) when there is none.
+  bool PosixClass(Ranges* out) {
     if (!p_.substr(pos_).starts_with("[:")) return false;
     size_t end = p_.find(":]", pos_ + 2);
     if (end == std::string_view::npos) return false;
     std::string_view name = p_.substr(pos_ + 2, end - pos_ - 2);
     bool negate = name.starts_with('^');
     if (negate) name.remove_prefix(1);
-    Regex::CharClass sub;
-    auto add = [&](char32_t a, char32_t b) { sub.ranges.emplace_back(a, b); };
-    if (name == "alnum")
-      add('0', '9'), add('A', 'Z'), add('a', 'z');
-    else if (name == "alpha")
-      add('A', 'Z'), add('a', 'z');
-    else if (name == "ascii")
-      add(0, 0x7F);
-    else if (name == "blank")
-      add('\t', '\t'), add(' ', ' ');
-    else if (name == "cntrl")
-      add(0, 0x1F), add(0x7F, 0x7F);
-    else if (name == "digit")
-      add('0', '9');
-    else if (name == "graph")
-      add('!', '~');
-    else if (name == "lower")
-      add('a', 'z');
-    else if (name == "print")
-      add(' ', '~');
-    else if (name == "punct")
-      add('!', '/'), add(':', '@'), add('[', '`'), add('{', '~');
-    else if (name == "space")
-      add('\t', '\r'), add(' ', ' ');
-    else if (name == "upper")
-      add('A', 'Z');
-    else if (name == "word")
-      add('0', '9'), add('A', 'Z'), add('a', 'z'), add('_', '_');
-    else if (name == "xdigit")
-      add('0', '9'), add('A', 'F'), add('a', 'f');
-    else
-      Bad("invalid POSIX class");
-    pos_ = end + 2;
-    if (!negate) {
-      cls->ranges.insert(cls->ranges.end(), sub.ranges.begin(), sub.ranges.end());
-      return true;
+    static const std::pair<std::string_view, Ranges> kPosix[] = {
+        {"alnum", {{'0', '9'}, {'A', 'Z'}, {'a', 'z'}}},
+        {"alpha", {{'A', 'Z'}, {'a', 'z'}}},
+        {"ascii", {{0, 0x7F}}},
+        {"blank", {{'\t', '\t'}, {' ', ' '}}},
+        {"cntrl", {{0, 0x1F}, {0x7F, 0x7F}}},
+        {"digit", {{'0', '9'}}},
+        {"graph", {{'!', '~'}}},
+        {"lower", {{'a', 'z'}}},
+        {"print", {{' ', '~'}}},
+        {"punct", {{'!', '/'}, {':', '@'}, {'[', '`'}, {'{', '~'}}},
+        {"space", {{'\t', '\r'}, {' ', ' '}}},
+        {"upper", {{'A', 'Z'}}},
+        {"word", {{'0', '9'}, {'A', 'Z'}, {'_', '_'}, {'a', 'z'}}},
+        {"xdigit", {{'0', '9'}, {'A', 'F'}, {'a', 'f'}}},
+    };
+    for (const auto& [n, r] : kPosix) {
+      if (n == name) {
+        pos_ = end + 2;
+        *out = FoldNegate(r, negate);
+        return true;
+      }
     }
-    // Complement of the ranges.
-    char32_t next = 0;
-    for (auto [a, b] : sub.ranges) {
-      if (a > next) cls->ranges.emplace_back(next, a - 1);
-      next = b + 1;
-    }
-    cls->ranges.emplace_back(next, 0x10FFFF);
-    return true;
+    Bad("invalid POSIX class");
   }
 
-  // After '[': items up to the matching ']'.
-  Regex::CharClass Class() {
+  bool AtSetOperator() const {
+    std::string_view two = p_.substr(pos_, 2);
+    return two == "&&" || two == "--" || two == "~~";
+  }
+
+  // After '[': a union of items, then any of && (intersection), -- (difference) and ~~
+  // (symmetric difference), equal precedence, left to right; folded, then negated.
+  Ranges Bracketed() {
     if (++depth_ > kMaxNesting) Bad("nesting too deep");
-    Regex::CharClass cls;
-    cls.case_insensitive = flags_.i;
-    cls.negated = Eat('^');
-    bool first = true;
+    bool negated = Eat('^');
+    Ranges acc = ClassUnion(true);
     for (;;) {
-      if (AtEnd()) Bad("unclosed character class");
-      if (!first && p_[pos_] == ']') {
-        ++pos_;
-        break;
+      if (Eat(']')) break;
+      char op = p_[pos_];
+      pos_ += 2;
+      Ranges rhs = ClassUnion(false);
+      if (flags_.i) {
+        CaseFold(&acc, flags_.u);
+        CaseFold(&rhs, flags_.u);
       }
-      if (p_.substr(pos_).starts_with("&&") || p_.substr(pos_).starts_with("--") ||
-          p_.substr(pos_).starts_with("~~")) {
-        Bad("class set operations are not supported");
-      }
-      first = false;
-      if (PosixClass(&cls)) continue;
-      if (p_[pos_] == '[') {
-        ++pos_;
-        Regex::CharClass nested = Class();
-        if (nested.negated || !nested.predicates.empty()) Bad("unsupported nested class");
-        cls.ranges.insert(cls.ranges.end(), nested.ranges.begin(), nested.ranges.end());
-        continue;
-      }
-      char32_t lo;
-      if (!ClassChar(&cls, &lo)) continue;
-      if (pos_ + 1 < p_.size() && p_[pos_] == '-' && p_[pos_ + 1] != ']') {
-        ++pos_;
-        char32_t hi;
-        if (!ClassChar(&cls, &hi)) Bad("invalid range");
-        if (hi < lo) Bad("invalid range");
-        cls.ranges.emplace_back(lo, hi);
-      } else {
-        cls.ranges.emplace_back(lo, lo);
-      }
+      acc = op == '&'   ? Intersect(acc, rhs)
+            : op == '-' ? Difference(acc, rhs)
+                        : SymmetricDifference(acc, rhs);
     }
     --depth_;
-    return cls;
+    return FoldNegate(std::move(acc), negated);
   }
 
-  // One class member: a char (returned) or an escape class added to `cls` (false).
-  bool ClassChar(Regex::CharClass* cls, char32_t* out) {
+  // Class items up to a ']' or a set operator. At a class's start, ']' and '-' are
+  // literal characters.
+  Ranges ClassUnion(bool at_start) {
+    Ranges r;
+    if (at_start) {
+      SkipExtended();
+      if (Eat(']')) r.emplace_back(']', ']');
+      while (Eat('-')) r.emplace_back('-', '-');
+    }
+    for (;;) {
+      SkipExtended();
+      if (AtEnd()) Bad("unclosed character class");
+      if (p_[pos_] == ']' || AtSetOperator()) break;
+      Ranges sub;
+      if (PosixClass(&sub)) {
+        r = Union(r, sub);
+      } else if (Eat('[')) {
+        r = Union(r, Bracketed());
+      } else {
+        ClassItem(&r);
+      }
+    }
+    Canonicalize(&r);
+    return r;
+  }
+
+  // One character, range or escape class, added to `r`.
+  void ClassItem(Ranges* r) {
+    char32_t lo;
+    bool is_char = ClassChar(r, &lo);
+    SkipExtended();
+    if (!is_char) {
+      if (pos_ + 1 < p_.size() && p_[pos_] == '-' && p_[pos_ + 1] != ']' && !AtSetOperator()) {
+        Bad("invalid range boundary, must be a literal");
+      }
+      return;
+    }
+    if (pos_ + 1 < p_.size() && p_[pos_] == '-' && p_[pos_ + 1] != ']' && p_[pos_ + 1] != '-') {
+      ++pos_;
+      SkipExtended();
+      char32_t hi;
+      Ranges none;
+      if (AtEnd() || !ClassChar(&none, &hi)) Bad("invalid range boundary, must be a literal");
+      if (hi < lo) Bad("invalid range");
+      r->emplace_back(lo, hi);
+    } else {
+      r->emplace_back(lo, lo);
+    }
+  }
+
+  // One class member: a char (returned) or an escape class added to `r` (false).
+  bool ClassChar(Ranges* r, char32_t* out) {
     char32_t c = Take();
-    if (c != '\\') {
-      *out = c;
-      return true;
+    if (c == '\\') {
+      if (AtEnd()) Bad("incomplete escape sequence");
+      char32_t e = Take();
+      Ranges cls;
+      if (Perl(e, &cls) || e == 'p' || e == 'P') {
+        if (e == 'p' || e == 'P') cls = UnicodeProperty(e == 'P');
+        r->insert(r->end(), cls.begin(), cls.end());
+        return false;
+      }
+      if (!EscapedChar(e, &c)) Bad("unrecognized escape sequence");
     }
-    if (AtEnd()) Bad("incomplete escape sequence");
-    char32_t e = Take();
-    if (PerlClass(e, cls)) return false;
-    if (e == 'p' || e == 'P') {
-      cls->predicates.push_back(e == 'p' ? UnicodeProperty() : -UnicodeProperty());
-      return false;
-    }
-    if (!EscapedChar(e, out)) Bad("unrecognized escape sequence");
+    if (!flags_.u && c > 0x7F) Bad("Unicode not allowed here");
+    *out = c;
     return true;
   }
 

@@ -184,6 +184,77 @@ TEST(RenderTest, RunawayTemplatesHitLimits) {
   EXPECT_THROW(e.Render("zero.tera", Value::object()), pond::Error);
 }
 
+// The first error of rendering template "t.tera" under `limits`: "where: message".
+std::string LimitError(const Limits& limits, const std::string& source) {
+  Engine e;
+  e.SetLimits(limits);
+  e.AddTemplate("t.tera", source);
+  try {
+    e.Render("t.tera", Value::object());
+  } catch (const pond::Error& err) {
+    return err.where() + ": " + err.message();
+  }
+  return "no error";
+}
+
+// Doubling a string (checked before the concatenation allocates) or an array (checked
+// once built) stops at max_value_bytes.
+TEST(RenderTest, DoublingStopsAtTheValueLimit) {
+  Limits limits;
+  limits.max_value_bytes = 1 << 20;
+  EXPECT_EQ(LimitError(limits,
+                       "{% set s = 'ab' %}{% for i in range(end=40) %}\n"
+                       "{% set_global s = s ~ s %}{% endfor %}{{ s | length }}"),
+            "t.tera:2:19: the template builds a value larger than 1048576 bytes (the limit "
+            "of one value)");
+  std::string err = LimitError(limits,
+                               "{% set a = [1] %}{% for i in range(end=40) %}"
+                               "{% set_global a = a | concat(with=a) %}{% endfor %}");
+  EXPECT_NE(err.find("larger than 1048576 bytes"), std::string::npos) << err;
+  EXPECT_EQ(err.rfind("t.tera:1:", 0), 0u) << err;
+}
+
+TEST(RenderTest, OutputStopsAtItsLimit) {
+  Limits limits;
+  limits.max_output_bytes = 1000;
+  std::string err = LimitError(limits, "{% for i in range(end=1000) %}0123456789{% endfor %}");
+  EXPECT_NE(err.find("output exceeds 1000 bytes"), std::string::npos) << err;
+}
+
+TEST(RenderTest, ReplaceStopsAtTheValueLimit) {
+  Limits limits;
+  limits.max_value_bytes = 1000;
+  std::string b50(50, 'b'), a25(25, 'a');
+  std::string err = LimitError(
+      limits, "{% set t = '" + b50 + "' %}{{ '" + a25 + "' | replace(from='a', to=t) }}");
+  EXPECT_NE(err.find("limit 1000"), std::string::npos) << err;
+}
+
+// A long filter chain is a list, not a tree: it neither recurses nor re-scans the line
+// for each filter's column (which made 50,000 filters take 24 s).
+TEST(RenderTest, FiftyThousandFilterChainRenders) {
+  std::string source = "{{ x";
+  for (int i = 0; i < 50000; ++i) source += " | lower";
+  source += " }}";
+  EXPECT_EQ(Render(source, R"({"x": "AbC"})"), "abc");
+  EXPECT_EQ(ErrorWhere(source + "{{ nope }}", R"({"x": "AbC"})"),
+            "t.tera:1:" + std::to_string(source.size() + 4));
+}
+
+// Math and logic chains are walked in loops: 50,000 operators render (Tera overflows
+// its stack long before); one more is refused, never a crash.
+TEST(RenderTest, LongOperatorChainsRenderOrFailCleanly) {
+  auto chain = [](const std::string& op, int n) {
+    std::string s = "{{ 1";
+    for (int i = 0; i < n; ++i) s += " " + op + " 1";
+    return s + " }}";
+  };
+  EXPECT_EQ(Render(chain("+", 50000)), "50001");
+  EXPECT_EQ(Render(chain("and", 50000)), "true");
+  EXPECT_EQ(Render("{{ 0" + chain("or", 50000).substr(4)), "true");
+  EXPECT_EQ(ErrorWhere(chain("*", 50001)), "t.tera:1:" + std::to_string(3 + 4 * 50000 + 2));
+}
+
 TEST(RenderTest, RenderingTwiceGivesTheSameBytes) {
   Engine e;
   e.AddTemplate("t.tera", "{% for x in xs %}{{ x }}{% endfor %}");

@@ -52,6 +52,7 @@ class Renderer {
   std::optional<Number> EvalAsNumber(const Expr& e);      // Tera's eval_as_number (ExprVal)
   std::optional<Number> EvalExprAsNumber(const Expr& e);  // eval_expr_as_number (Expr)
   std::optional<Number> EvalMath(const Expr& e);
+  bool EvalAndOr(const Expr& e);
   bool EvalIn(const Expr& e);
   bool EvalTest(const Expr& e);
   Val LookupIdent(const IdentPath& path, const Pos& pos);
@@ -62,9 +63,11 @@ class Renderer {
   Val CallFilter(const Val& value, const Call& call);
   Kwargs EvalArgs(const Call& call);
   Val EvalConcat(const Expr& e, bool* needs_escape);
-  // Counts a value this render built against Limits::max_built_bytes/max_value_depth.
+  // Counts a value this render built against the Limits on bytes and depth.
   Val Built(Value v, const Pos& pos);
-  bool Charge(const Value& v, int depth);
+  // Adds v's size to *size; false when v nests deeper than max_value_depth.
+  bool Measure(const Value& v, int depth, uint64_t* size) const;
+  [[noreturn]] void FailValueTooLarge(const Pos& pos) const;
 
   const RenderEnv& env_;
   const Template& template_;       // the template asked for

@@ -95,26 +95,35 @@ Val Renderer::DefaultValue(const Expr& e) {
   Fail(e.filters[0].pos, "The `default` filter requires a `value` argument.");
 }
 
-bool Renderer::Charge(const Value& v, int depth) {
+bool Renderer::Measure(const Value& v, int depth, uint64_t* size) const {
   if (depth > env_.limits.max_value_depth) return false;
-  built_bytes_ += 16;
+  *size += 16;
   if (v.is_string()) {
-    built_bytes_ += v.get_ref<const std::string&>().size();
+    *size += v.get_ref<const std::string&>().size();
   } else if (v.is_array()) {
     for (const Value& item : v) {
-      if (!Charge(item, depth + 1)) return false;
+      if (!Measure(item, depth + 1, size)) return false;
     }
   } else if (v.is_object()) {
     for (const auto& [key, item] : v.get_ref<const Value::object_t&>()) {
-      built_bytes_ += key.size();
-      if (!Charge(item, depth + 1)) return false;
+      *size += key.size();
+      if (!Measure(item, depth + 1, size)) return false;
     }
   }
-  return built_bytes_ <= env_.limits.max_built_bytes;
+  return true;
+}
+
+void Renderer::FailValueTooLarge(const Pos& pos) const {
+  Fail(pos, "the template builds a value larger than " +
+                std::to_string(env_.limits.max_value_bytes) + " bytes (the limit of one value)");
 }
 
 Val Renderer::Built(Value v, const Pos& pos) {
-  if (!Charge(v, 0)) {
+  uint64_t size = 0;
+  bool shallow = Measure(v, 0, &size);
+  if (shallow && size > env_.limits.max_value_bytes) FailValueTooLarge(pos);
+  built_bytes_ += size;
+  if (!shallow || built_bytes_ > env_.limits.max_built_bytes) {
     Fail(pos, "the template builds values too large or too deeply nested (limits " +
                   std::to_string(env_.limits.max_built_bytes) + " bytes, depth " +
                   std::to_string(env_.limits.max_value_depth) + ")");
@@ -205,23 +214,28 @@ Val Renderer::Eval(const Expr& e) {
 
 Val Renderer::EvalConcat(const Expr& e, bool* needs_escape) {
   std::string out;
+  // Refuses to grow past max_value_bytes before allocating, so `s ~ s` stays bounded.
+  auto append = [&](std::string_view piece, const Pos& pos) {
+    if (out.size() + piece.size() > env_.limits.max_value_bytes) FailValueTooLarge(pos);
+    out += piece;
+  };
   for (const ExprP& part : e.items) {
     switch (part->kind) {
       case ExprKind::kString:
-        out += part->literal.get_ref<const std::string&>();
+        append(part->literal.get_ref<const std::string&>(), part->pos);
         break;
       case ExprKind::kInt:
-        out += std::to_string(part->literal.get<int64_t>());
+        append(std::to_string(part->literal.get<int64_t>()), part->pos);
         break;
       case ExprKind::kFloat:
-        out += FormatFloat(part->literal.get<double>());
+        append(FormatFloat(part->literal.get<double>()), part->pos);
         break;
       case ExprKind::kIdent: {
         Val v = LookupIdent(*part->ident, part->pos);
         if (v->is_string()) {
-          out += v->get_ref<const std::string&>();
+          append(v->get_ref<const std::string&>(), part->pos);
         } else if (auto n = Number::Of(*v)) {
-          out += NumberToString(*n);
+          append(NumberToString(*n), part->pos);
         } else {
           Fail(part->pos, "Tried to concat a value that is not a string or a number from ident " +
                               part->ident->raw);
@@ -232,9 +246,9 @@ Val Renderer::EvalConcat(const Expr& e, bool* needs_escape) {
         *needs_escape = true;
         Val v = CallFunction(part->call);
         if (v->is_string()) {
-          out += v->get_ref<const std::string&>();
+          append(v->get_ref<const std::string&>(), part->pos);
         } else if (auto n = Number::Of(*v)) {
-          out += NumberToString(*n);
+          append(NumberToString(*n), part->pos);
         } else {
           Fail(part->pos,
                "Tried to concat a value that is not a string or a number from "
@@ -351,10 +365,8 @@ bool Renderer::EvalAsBool(const Expr& e) {
   switch (e.kind) {
     case ExprKind::kLogic: {
       LogicOp op = e.logic_op;
-      if (op == LogicOp::kOr) {
-        res = EvalAsBool(*e.lhs) || EvalAsBool(*e.rhs);
-      } else if (op == LogicOp::kAnd) {
-        res = EvalAsBool(*e.lhs) && EvalAsBool(*e.rhs);
+      if (op == LogicOp::kOr || op == LogicOp::kAnd) {
+        return EvalAndOr(e);
       } else if (op == LogicOp::kEq || op == LogicOp::kNotEq) {
         Val l = Eval(*e.lhs);
         Val r = Eval(*e.rhs);
@@ -435,6 +447,25 @@ bool Renderer::EvalAsBool(const Expr& e) {
   return e.negated ? !res : res;
 }
 
+// A left-deep chain of `and`/`or` (as the parser builds them), walked in a loop like
+// EvalMath, each link short-circuiting and applying its own `not`.
+bool Renderer::EvalAndOr(const Expr& e) {
+  auto is_and_or = [](const Expr& x) {
+    return x.kind == ExprKind::kLogic &&
+           (x.logic_op == LogicOp::kOr || x.logic_op == LogicOp::kAnd);
+  };
+  std::vector<const Expr*> spine{&e};
+  while (is_and_or(*spine.back()->lhs)) spine.push_back(spine.back()->lhs.get());
+  bool acc = EvalAsBool(*spine.back()->lhs);
+  for (auto it = spine.rbegin(); it != spine.rend(); ++it) {
+    const Expr& link = **it;
+    acc =
+        link.logic_op == LogicOp::kOr ? acc || EvalAsBool(*link.rhs) : acc && EvalAsBool(*link.rhs);
+    if (link.negated) acc = !acc;
+  }
+  return acc;
+}
+
 std::optional<Number> Renderer::EvalExprAsNumber(const Expr& e) {
   if (e.filters.empty()) return EvalAsNumber(e);
   Val v = Eval(e);
@@ -486,15 +517,28 @@ std::optional<Number> Renderer::EvalAsNumber(const Expr& e) {
   }
 }
 
+// `1 + 1 + ... + 1` parses left-deep: its left spine is walked in a loop, so a chain
+// of any length costs no stack.
 std::optional<Number> Renderer::EvalMath(const Expr& e) {
-  auto l = EvalExprAsNumber(*e.lhs);
-  auto r = EvalExprAsNumber(*e.rhs);
-  if (!l || !r) return std::nullopt;
-  try {
-    return ApplyMath(e.math_op, *l, *r);
-  } catch (const BuiltinError& err) {
-    Fail(e.pos, err.what());
+  std::vector<const Expr*> spine{&e};
+  while (spine.back()->lhs->kind == ExprKind::kMath && spine.back()->lhs->filters.empty()) {
+    spine.push_back(spine.back()->lhs.get());
   }
+  auto acc = EvalExprAsNumber(*spine.back()->lhs);
+  for (auto it = spine.rbegin(); it != spine.rend(); ++it) {
+    const Expr& op = **it;
+    auto r = EvalExprAsNumber(*op.rhs);
+    if (!acc || !r) {
+      acc = std::nullopt;
+      continue;
+    }
+    try {
+      acc = ApplyMath(op.math_op, *acc, *r);
+    } catch (const BuiltinError& err) {
+      Fail(op.pos, err.what());
+    }
+  }
+  return acc;
 }
 
 }  // namespace pond::tmpl

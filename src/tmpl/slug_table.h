@@ -1,5 +1,6 @@
 // Non-ASCII characters as Tera's `slugify` (slug + deunicode crates) turns them into
-// slug text (lowercase letters, digits and '-'), generated into slug_table.cc.
+// slug text (lowercase letters, digits and '-'), generated into slug_table.cc from
+// deunicode's data: every plane it covers, emoji and mathematical letters included.
 #pragma once
 
 #include <cstddef>
@@ -7,8 +8,8 @@
 
 namespace pond::tmpl {
 
-// Code points start..start+count-1 use the slug texts at kSlugIndex[2*first ...]:
-// each is two base-90 digits (kSlugAlphabet) indexing kSlugStrings.
+// Code points start..start+count-1 use the slug texts at kSlugIndex[3*first ...]:
+// each is three base-90 digits (kSlugAlphabet) indexing kSlugStrings.
 struct SlugRun {
   char32_t start;
   uint32_t count;

@@ -25,14 +25,19 @@ using Filter = std::function<Value(const Value& input, const Kwargs&)>;
 // Returns the source of a template by name, or nullopt if there is none.
 using Loader = std::function<std::optional<std::string>(const std::string& name)>;
 
-// Guards against runaway templates (recursive macros, self-includes, huge ranges).
-// Exceeding one is a render error, never a crash.
+// Guards against runaway templates (recursive macros, self-includes, huge ranges,
+// strings that double). Exceeding one is a render error, never a crash; Tera has none
+// of these byte limits (templates.md, "Limits").
 struct Limits {
   int max_call_depth = 200;                    // nested macro calls + includes
   uint64_t max_loop_iterations = 100'000'000;  // all for-loop iterations of one render
   uint64_t max_range_length = 10'000'000;      // elements range() may build
-  uint64_t max_output_bytes = 1ull << 30;      // rendered bytes, including macro output
-  // Bytes of the values one render builds (filter and function results, array
+  uint64_t max_output_bytes = 256ull << 20;    // rendered bytes, including macro output
+  // Bytes of any one value a render builds (a string, or an array or object counted
+  // as 16 bytes a value plus its strings and keys), checked before a concatenation
+  // grows past it, so memory stays a small multiple of this.
+  uint64_t max_value_bytes = 256ull << 20;
+  // Bytes of all the values one render builds (filter and function results, array
   // literals, concatenations), and how deeply such values may nest.
   uint64_t max_built_bytes = 1ull << 34;
   int max_value_depth = 256;

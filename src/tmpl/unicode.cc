@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tmpl/regex_tables.h"
 #include "tmpl/unicode_tables.h"
 
 namespace pond::tmpl::unicode {
@@ -82,10 +83,12 @@ bool IsWhitespace(char32_t c) {
 bool IsWordChar(char32_t c) {
   if (c < 0x80)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-  const Range* end = kWordRanges + kWordRangesSize;
+  // The regex crate's \w (regex_tables.cc), which Tera's `title` also relies on.
+  using regex_tables::kPerlWord;
+  const Range* end = kPerlWord + regex_tables::kPerlWordSize;
   const Range* it =
-      std::upper_bound(kWordRanges, end, c, [](char32_t v, const Range& r) { return v < r.start; });
-  return it != kWordRanges && c <= (it - 1)->end;
+      std::upper_bound(kPerlWord, end, c, [](char32_t v, const Range& r) { return v < r.start; });
+  return it != kPerlWord && c <= (it - 1)->end;
 }
 
 bool IsAlphanumeric(char32_t c) { return c != '_' && IsWordChar(c); }

@@ -49,9 +49,8 @@ extern const CaseRun kUpperRuns[];
 extern const CaseRun kLowerRuns[];
 extern const CaseMulti kUpperMulti[];
 extern const CaseMulti kLowerMulti[];
-extern const Range kWordRanges[];
 extern const GcbRange kGcbRanges[];
 extern const size_t kUpperRunsSize, kLowerRunsSize, kUpperMultiSize, kLowerMultiSize,
-    kWordRangesSize, kGcbRangesSize;
+    kGcbRangesSize;
 
 }  // namespace pond::tmpl::unicode
