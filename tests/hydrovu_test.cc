@@ -171,6 +171,30 @@ TEST_F(HydroVuTest, DecompressionBombFailsThatDeviceWithinItsMemoryCap) {
   EXPECT_LT(r.max_rss_kib, 256 * 1024) << "peak RSS in KiB";
 }
 
+// `active: false` keeps a device's config (and any data it has) but collect skips it.
+TEST_F(HydroVuTest, AnInactiveDeviceIsSkipped) {
+  auto config = [&](const std::string& active) {
+    testing::WriteFile(tmp_ / "hydrovu.yaml",
+                       "client_id: fake-client-id\n"
+                       "client_secret: '{{ env(name=\"HYDROVU_SECRET\") }}'\n"
+                       "base_url: " + fake_.base_url() + "\nretry_base_ms: 10\ntimeout_s: 1\n"
+                       "devices:\n"
+                       "  - {name: BDock, id: 123, active: " + active + "}\n"
+                       "  - {name: Silver, id: 456}\n");
+    return tmp_ / "hydrovu.yaml";
+  };
+  RunResult bad = P({"mknod", "hydrovu", "/etc/hydrovu", "--config", config("maybe")});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.err, "pond: error: field 'active' must be true or false (" + tmp_ / "hydrovu.yaml" +
+                         ":6)\n");
+  Ok({"mknod", "hydrovu", "/etc/hydrovu", "--config", config("false")});
+  RunResult r = Ok({"run", "/etc/hydrovu", "collect"});
+  EXPECT_EQ(r.out,
+            "BDock (123): inactive, skipped\n"
+            "Silver (456): 6 rows, 2024-07-01T00:00:00Z .. 2024-07-01T01:15:00Z, transaction 4\n");
+  EXPECT_EQ(P({"cat", "/hydrovu/devices/123/BDock.series"}).exit_code, 1);
+}
+
 TEST_F(HydroVuTest, HangTimesOutAndAuthFailureStopsTheRun) {
   Mknod("retry_attempts: 0\n");
   fake_.HangApiCalls(1, std::chrono::milliseconds(3000));

@@ -84,6 +84,10 @@ TEST_F(StoreCommands, CopySeriesAndCatInEveryFormat) {
   EXPECT_EQ(Ok({"cat", "/raw/a.series", "--format", "csv", "--sql",
                 "SELECT \"timestamp\", \"AT500_Surface.DO.mg/L\" FROM series LIMIT 1"}),
             "timestamp,AT500_Surface.DO.mg/L\n2024-07-01 00:00:00,8.135\n");
+  // `source` is the original DuckPond's name for the same relation.
+  EXPECT_EQ(Ok({"cat", "/raw/a.series", "--format", "csv", "--sql",
+                "SELECT \"timestamp\", \"AT500_Surface.DO.mg/L\" FROM source LIMIT 1"}),
+            "timestamp,AT500_Surface.DO.mg/L\n2024-07-01 00:00:00,8.135\n");
   EXPECT_EQ(Ok({"cat", "/raw/a.series", "--format", "csv", "--start", "2024-07-02", "--end",
                 "1719964800000"}),
             "timestamp,AT500_Surface.DO.mg/L\n2024-07-02 00:00:00,7.9\n");

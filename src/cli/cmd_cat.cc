@@ -186,6 +186,8 @@ void Cat(const GlobalOptions& g, const CatOptions& o) {
   if (node.generated && node.shape == factories::Shape::kSeries) order = " ORDER BY \"timestamp\"";
   con.Execute("CREATE OR REPLACE TEMP VIEW series AS SELECT * FROM " + relation +
               (where.empty() ? "" : " WHERE " + where) + order);
+  // `source`: the original DuckPond's name for it, which its users' queries use.
+  con.Execute("CREATE OR REPLACE TEMP VIEW source AS SELECT * FROM series");
   std::string query = o.sql.empty() ? "SELECT * FROM series" : o.sql;
   while (!query.empty() &&
          (std::isspace(static_cast<unsigned char>(query.back())) || query.back() == ';'))
@@ -201,7 +203,7 @@ void RegisterCat(CLI::App& app, GlobalOptions& g) {
   static CatOptions o;
   auto* cmd = app.add_subcommand("cat", "print a file, table or series");
   cmd->add_option("PATH", o.path, "pond path")->required();
-  cmd->add_option("--sql", o.sql, "query over the view `series`");
+  cmd->add_option("--sql", o.sql, "query over the view `series` (also named `source`)");
   cmd->add_option("--format", o.format, "table, csv, json or raw")
       ->check(CLI::IsMember({"table", "csv", "json", "raw"}));
   cmd->add_option("--start", o.start, "first time included (ISO 8601 UTC or Unix ms)");

@@ -118,6 +118,9 @@ void Collect(const std::string& dir, const std::string& path, const std::string&
                    static_cast<long long>(d.id), pages, static_cast<long long>(points));
     };
   }
+  if (!g.quiet)
+    for (const auto& d : cfg.devices)
+      if (!d.active) std::printf("%s (%lld): inactive, skipped\n", d.name.c_str(), static_cast<long long>(d.id));
   std::vector<collect::DeviceOutcome> outcomes;
   try {
     outcomes = collector.Run(hooks);

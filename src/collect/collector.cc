@@ -146,6 +146,7 @@ std::vector<DeviceOutcome> Collector::Run(const CollectHooks& hooks) {
   int64_t budget = config_.max_points_per_run;
   std::vector<DeviceOutcome> outcomes;
   for (const auto& device : config_.devices) {
+    if (!device.active) continue;  // kept in the config, its series kept, not fetched
     DeviceOutcome outcome{device, 0, 0, 0, 0, std::nullopt};
     try {
       outcome.start_time = hooks.resume_start(device);

@@ -143,7 +143,7 @@ using Where = std::string;
 
 HydroVuDevice ReadDevice(const Node& node, const std::string& config_name) {
   HydroVuDevice device;
-  MapReader reader(node, config_name, "a device", {"name", "id", "comment"});
+  MapReader reader(node, config_name, "a device", {"name", "id", "comment", "active"});
   reader.Field("name", true, [&](const Node& v, const Where& at) {
     device.name = ReadString(v, "name", at);
     if (!IsValidPondName(device.name)) throw Error("invalid device name '" + device.name + "'", at);
@@ -153,6 +153,11 @@ HydroVuDevice ReadDevice(const Node& node, const std::string& config_name) {
   });
   reader.Field("comment", false, [&](const Node& v, const Where& at) {
     device.comment = ReadString(v, "comment", at);
+  });
+  reader.Field("active", false, [&](const Node& v, const Where& at) {
+    const std::string text = v.IsScalar() ? v.Scalar() : "";
+    if (text != "true" && text != "false") throw Error("field 'active' must be true or false", at);
+    device.active = text == "true";
   });
   return device;
 }

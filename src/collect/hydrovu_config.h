@@ -17,6 +17,7 @@ struct HydroVuDevice {
   std::string name;  // a valid pond name: the series is `<name>.series`
   int64_t id = 0;    // the HydroVu location id
   std::string comment;
+  bool active = true;  // `active: false`: config and data kept, skipped by collect
 };
 
 struct HydroVuConfig {
