@@ -37,6 +37,15 @@ TEST(Cli, UnknownCommand) {
   EXPECT_THAT(r.err, StartsWith("pond: error: unknown command 'frobnicate' (see 'pond --help')\n"));
 }
 
+TEST(Cli, MistypedCommandSuggestsTheNearestAndNeverAnotherUsage) {
+  RunResult r = Pond({"lst", "/"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pond: error: unknown command 'lst'; did you mean 'list'? (see 'pond --help')\n");
+  r = Pond({"remote", "list"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pond: error: unknown command 'remote' (see 'pond --help')\n");
+}
+
 TEST(Cli, NoPondGiven) {
   RunResult r = Pond({"list"}, {{"POND", ""}});
   EXPECT_EQ(r.exit_code, 1);

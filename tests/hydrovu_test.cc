@@ -186,7 +186,7 @@ TEST_F(HydroVuTest, AnInactiveDeviceIsSkipped) {
   RunResult bad = P({"mknod", "hydrovu", "/etc/hydrovu", "--config", config("maybe")});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(bad.err, "pond: error: field 'active' must be true or false (" + tmp_ / "hydrovu.yaml" +
-                         ":6)\n");
+                         ":7)\n");
   Ok({"mknod", "hydrovu", "/etc/hydrovu", "--config", config("false")});
   RunResult r = Ok({"run", "/etc/hydrovu", "collect"});
   EXPECT_EQ(r.out,

@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <new>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "base/log.h"
@@ -45,6 +48,36 @@ std::optional<std::string> FirstCommandWord(int argc, char** argv) {
     }
   }
   return std::nullopt;
+}
+
+// Levenshtein distance, for suggesting the command a typo meant.
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The command closest to `word`, if it is within a third of the word's length.
+std::string Nearest(const std::string& word, const std::vector<std::string>& names) {
+  std::string best;
+  size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
+  for (const auto& n : names) {
+    const size_t d = EditDistance(word, n);
+    if (d < best_distance) {
+      best_distance = d;
+      best = n;
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -96,9 +129,17 @@ int main(int argc, char** argv) {
       std::string command = "pond";
       for (const auto* sub : app.get_subcommands()) command += " " + sub->get_name();
       std::string msg = std::string(e.what()) + " (see '" + command + " --help')";
-      if (app.get_subcommands().empty()) {
-        if (auto word = FirstCommandWord(argc, argv))
-          msg = "unknown command '" + *word + "' (see 'pond --help')";
+      // The first word decides: `pond remote list` is an unknown `remote`, not a
+      // `list` with a stray argument.
+      if (auto word = FirstCommandWord(argc, argv)) {
+        std::vector<std::string> names;
+        for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+          names.push_back(sub->get_name());
+        if (std::find(names.begin(), names.end(), *word) == names.end()) {
+          const std::string near = Nearest(*word, names);
+          msg = "unknown command '" + *word + "'" +
+                (near.empty() ? "" : "; did you mean '" + near + "'?") + " (see 'pond --help')";
+        }
       }
       return PrintError(msg, 2);
     }

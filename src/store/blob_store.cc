@@ -1,6 +1,5 @@
 #include "store/blob_store.h"
 
-#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -100,20 +99,21 @@ void BlobStore::Fail(const std::string& hash, const std::string& extension,
                   "; run 'pond check'");
 }
 
-bool BlobStore::Verified(const std::string& hash) const {
+// Keyed by file, not hash: the same bytes may be stored as a raw and a .parquet blob.
+bool BlobStore::Verified(const std::string& hash, const std::string& extension) const {
   if (VerifyDisabled()) return true;
   std::lock_guard lock(verified_mu_);
-  return verified_.contains(hash);
+  return verified_.contains(hash + extension);
 }
 
-void BlobStore::MarkVerified(const std::string& hash) const {
+void BlobStore::MarkVerified(const std::string& hash, const std::string& extension) const {
   std::lock_guard lock(verified_mu_);
-  verified_.insert(hash);
+  verified_.insert(hash + extension);
 }
 
 std::string BlobStore::VerifiedPath(const std::string& hash, const std::string& extension) const {
   std::string path = PathFor(hash, extension);
-  if (Verified(hash)) return path;
+  if (Verified(hash, extension)) return path;
   std::string actual;
   try {
     actual = Sha256OfFile(path);
@@ -121,7 +121,7 @@ std::string BlobStore::VerifiedPath(const std::string& hash, const std::string& 
     Fail(hash, extension, "is missing or unreadable");
   }
   if (actual != hash) Fail(hash, extension, "is damaged: its bytes are not the ones committed");
-  MarkVerified(hash);
+  MarkVerified(hash, extension);
   return path;
 }
 
@@ -129,9 +129,9 @@ std::string BlobStore::ReadVerified(const std::string& hash) const {
   std::string bytes;
   if (!ReadChunks(PathFor(hash, ""), [&](std::string_view b) { bytes.append(b); }))
     Fail(hash, "", "is missing or unreadable");
-  if (!Verified(hash)) {
+  if (!Verified(hash, "")) {
     if (Sha256Hex(bytes) != hash) Fail(hash, "", "is damaged: its bytes are not the ones committed");
-    MarkVerified(hash);
+    MarkVerified(hash, "");
   }
   return bytes;
 }

@@ -82,13 +82,13 @@ class BlobStore {
                const std::string& extension);
   [[noreturn]] void Fail(const std::string& hash, const std::string& extension,
                          const std::string& what) const;
-  bool Verified(const std::string& hash) const;
-  void MarkVerified(const std::string& hash) const;
+  bool Verified(const std::string& hash, const std::string& extension) const;
+  void MarkVerified(const std::string& hash, const std::string& extension) const;
 
   std::string dir_;
   Disk& disk_;
   mutable std::mutex verified_mu_;
-  mutable std::unordered_set<std::string> verified_;  // hashes checked by this process
+  mutable std::unordered_set<std::string> verified_;  // hash + extension, checked by this process
 };
 
 }  // namespace pond::store
