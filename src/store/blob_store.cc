@@ -52,19 +52,8 @@ std::string Sha256Hex(const std::string& bytes) {
 
 namespace {
 
-// Reads a host file in 1 MiB chunks, handing each to `chunk`; false when it cannot be
-// opened, throws when a read fails midway.
-bool ReadChunks(const std::string& path, const std::function<void(std::string_view)>& chunk) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    if (in.gcount() > 0) chunk(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
-  }
-  if (in.bad()) throw Error("cannot read file", path);
-  return true;
-}
+constexpr const char* kMissing = "is missing or unreadable";
+constexpr const char* kDamaged = "is damaged: its bytes are not the ones committed";
 
 bool VerifyDisabled() {
   static const bool off = [] {
@@ -78,7 +67,7 @@ bool VerifyDisabled() {
 
 std::string Sha256OfFile(const std::string& path) {
   DigestCtx ctx = NewSha256();
-  if (!ReadChunks(path, [&](std::string_view b) {
+  if (!ReadFileChunks(path, [&](std::string_view b) {
         Crypto().EVP_DigestUpdate(ctx.get(), b.data(), b.size());
       }))
     throw Error("cannot read file", path);
@@ -118,19 +107,19 @@ std::string BlobStore::VerifiedPath(const std::string& hash, const std::string& 
   try {
     actual = Sha256OfFile(path);
   } catch (const Error&) {
-    Fail(hash, extension, "is missing or unreadable");
+    Fail(hash, extension, kMissing);
   }
-  if (actual != hash) Fail(hash, extension, "is damaged: its bytes are not the ones committed");
+  if (actual != hash) Fail(hash, extension, kDamaged);
   MarkVerified(hash, extension);
   return path;
 }
 
 std::string BlobStore::ReadVerified(const std::string& hash) const {
   std::string bytes;
-  if (!ReadChunks(PathFor(hash, ""), [&](std::string_view b) { bytes.append(b); }))
-    Fail(hash, "", "is missing or unreadable");
+  if (!ReadFileChunks(PathFor(hash, ""), [&](std::string_view b) { bytes.append(b); }))
+    Fail(hash, "", kMissing);
   if (!Verified(hash, "")) {
-    if (Sha256Hex(bytes) != hash) Fail(hash, "", "is damaged: its bytes are not the ones committed");
+    if (Sha256Hex(bytes) != hash) Fail(hash, "", kDamaged);
     MarkVerified(hash, "");
   }
   return bytes;
@@ -139,7 +128,7 @@ std::string BlobStore::ReadVerified(const std::string& hash) const {
 void BlobStore::StreamVerified(const std::string& hash,
                                const std::function<void(std::string_view)>& sink) const {
   const std::string path = VerifiedPath(hash, "");
-  if (!ReadChunks(path, sink)) Fail(hash, "", "is missing or unreadable");
+  if (!ReadFileChunks(path, sink)) Fail(hash, "", kMissing);
 }
 
 std::string BlobStore::NewTempPath() {
@@ -178,7 +167,7 @@ BlobStore::Stored BlobStore::PutHostFile(const std::string& host_path) {
   std::string tmp = NewTempPath();
   try {
     FileWriter out(tmp);
-    if (!ReadChunks(host_path, [&](std::string_view chunk) { out.Write(chunk); }))
+    if (!ReadFileChunks(host_path, [&](std::string_view chunk) { out.Write(chunk); }))
       throw Error("cannot read file", host_path);
     out.Close();
   } catch (...) {

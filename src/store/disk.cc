@@ -11,6 +11,7 @@
 #include <cstring>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 #include <memory>
 #include <vector>
@@ -40,6 +41,18 @@ void FsyncPath(const std::string& path) {
 }
 
 }  // namespace
+
+bool ReadFileChunks(const std::string& path, const std::function<void(std::string_view)>& chunk) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    if (in.gcount() > 0) chunk(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
+  }
+  if (in.bad()) throw Error("cannot read file", path);
+  return true;
+}
 
 FileWriter::FileWriter(const std::string& path) : path_(path) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -8,10 +8,16 @@
 // are SQLite's, but a Disk that injects faults sees them too (CatalogWrite).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
 namespace pond::store {
+
+// Reads a host file in 1 MiB chunks, handing each to `chunk` (memory bounded by the
+// chunk); false when the file cannot be opened, throws `cannot read file (<path>)`
+// when a read fails midway. The reading twin of FileWriter.
+bool ReadFileChunks(const std::string& path, const std::function<void(std::string_view)>& chunk);
 
 // A host file written in pieces (create/truncate, then Write… then Close), for output
 // too large to hold in memory at once. Errors name the file and the errno text.

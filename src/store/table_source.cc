@@ -10,6 +10,8 @@
 #include <regex>
 #include <vector>
 
+#include "store/disk.h"
+
 namespace pond::store {
 
 namespace fs = std::filesystem;
@@ -80,19 +82,15 @@ size_t CountCsvFields(const std::string& line) {
 // A NUL byte never belongs in a text CSV (a binary or damaged file); DuckDB would
 // keep it inside a VARCHAR value. Names the first line that has one.
 void CheckNoNulBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> buf(1 << 20);
   int64_t line = 1;
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    const size_t n = static_cast<size_t>(in.gcount());
-    const char* nul = static_cast<const char*>(std::memchr(buf.data(), '\0', n));
-    const char* end = nul != nullptr ? nul : buf.data() + n;
-    line += std::count(static_cast<const char*>(buf.data()), end, '\n');
-    if (nul != nullptr)
+  ReadFileChunks(path, [&](std::string_view chunk) {
+    const size_t nul = chunk.find('\0');
+    line += std::count(chunk.begin(), nul == std::string_view::npos ? chunk.end()
+                                                                    : chunk.begin() + nul, '\n');
+    if (nul != std::string_view::npos)
       throw Error("malformed CSV row: a NUL byte (not a text file?)",
                   path + ":" + std::to_string(line));
-  }
+  });
 }
 
 // DuckDB's sniffer gives up on a file whose rows disagree with its header (it falls
