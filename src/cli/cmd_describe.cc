@@ -20,23 +20,7 @@ namespace {
 
 using store::Kind;
 
-struct Summary {
-  std::optional<int64_t> rows, min_ts, max_ts;
-};
-
-// Series rows add up over versions; a table is its latest version.
-Summary Summarize(const store::NodeInfo& n) {
-  Summary s;
-  if (n.versions.empty()) return s;
-  if (n.kind == Kind::kTable)
-    return {n.versions.back().rows, n.versions.back().min_ts, n.versions.back().max_ts};
-  for (const auto& v : n.versions) {
-    if (v.rows) s.rows = s.rows.value_or(0) + *v.rows;
-    if (v.min_ts) s.min_ts = std::min(s.min_ts.value_or(*v.min_ts), *v.min_ts);
-    if (v.max_ts) s.max_ts = std::max(s.max_ts.value_or(*v.max_ts), *v.max_ts);
-  }
-  return s;
-}
+using Summary = store::Pond::Extent;
 
 // A table or series a factory computes has no versions: rows and time range come
 // from one aggregate query over its relation (this reads the inputs).
@@ -91,7 +75,7 @@ std::string Text(store::Pond& pond, const std::string& path, const store::NodeIn
                      latest.version, latest.txn_seq, FormatSeconds(latest.time_us));
   if (n.kind == Kind::kData) return out + fmt::format("  size: {} bytes\n", latest.size);
   if (n.kind == Kind::kDynamic) return out + fmt::format("  config: {} bytes\n", latest.size);
-  return out + StatsText({Summarize(n), pond.Columns(n)}, n.kind == Kind::kSeries);
+  return out + StatsText({pond.ExtentOf(n), pond.Columns(n)}, n.kind == Kind::kSeries);
 }
 
 void AddStatsJson(nlohmann::ordered_json& j, const Computed& c) {
@@ -128,7 +112,7 @@ nlohmann::ordered_json Json(store::Pond& pond, const std::string& path, const st
                              {"min_time", iso(v.min_ts)},
                              {"max_time", iso(v.max_ts)}});
   if (n.kind == Kind::kTable || n.kind == Kind::kSeries)
-    AddStatsJson(j, {Summarize(n), pond.Columns(n)});
+    AddStatsJson(j, {pond.ExtentOf(n), pond.Columns(n)});
   return j;
 }
 

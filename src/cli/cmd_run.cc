@@ -44,10 +44,8 @@ std::optional<int64_t> LatestMaxTs(const std::string& dir, const std::string& se
   auto pond = store::Pond::OpenRead(dir);
   auto node = pond->Lookup(series);
   if (!node) return std::nullopt;
-  std::optional<int64_t> max_ts;
-  for (const auto& v : node->versions)
-    if (v.max_ts && (!max_ts || *v.max_ts > *max_ts)) max_ts = v.max_ts;
-  return max_ts;
+  if (node->kind != store::Kind::kSeries) return std::nullopt;
+  return pond->ExtentOf(*node).max_ts;
 }
 
 // Appends one device's readings as a new version of its series: one transaction.

@@ -2,6 +2,8 @@
 // it for one view, on SQLite (catalog.sqlite). Rows are only ever inserted (and the
 // transactions row's time set at commit), so `<= seq` filters give every view the
 // state as of its transaction.
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "base/error.h"
@@ -130,29 +132,87 @@ int64_t TxnTime(sqlite::Db& db, int64_t seq) {
 
 int64_t MaxNodeId(sqlite::Db& db) { return db.QueryInt("SELECT coalesce(max(node_id), 0) FROM nodes"); }
 
+namespace {
+
+// The version columns after node_id, as every version query below selects them.
+constexpr const char* kVersionColumns =
+    "v.version, v.txn_seq, coalesce(t.time_us, 0), v.blob, v.size, v.rows, v.min_ts, "
+    "v.max_ts, v.ts_nulls FROM versions v LEFT JOIN transactions t ON t.seq = v.txn_seq ";
+
+VersionInfo VersionFromRow(const sqlite::Stmt& st, int first) {
+  VersionInfo v;
+  v.version = static_cast<int>(st.Int(first));
+  v.txn_seq = st.Int(first + 1);
+  v.time_us = st.Int(first + 2);
+  v.blob = st.Text(first + 3);
+  v.size = st.Int(first + 4);
+  v.rows = st.OptInt(first + 5);
+  v.min_ts = st.OptInt(first + 6);
+  v.max_ts = st.OptInt(first + 7);
+  v.ts_nulls = st.Int(first + 8);
+  return v;
+}
+
+}  // namespace
+
 std::unordered_map<int64_t, std::vector<VersionInfo>> LoadVersions(
     sqlite::Db& db, int64_t seq, std::optional<int64_t> node_id) {
   const std::string select =
-      "SELECT v.node_id, v.version, v.txn_seq, coalesce(t.time_us, 0), v.blob, v.size, v.rows, "
-      "v.min_ts, v.max_ts, v.ts_nulls FROM versions v "
-      "LEFT JOIN transactions t ON t.seq = v.txn_seq WHERE v.txn_seq <= ?1";
+      std::string("SELECT v.node_id, ") + kVersionColumns + "WHERE v.txn_seq <= ?1";
   auto st = db.Prepare(node_id ? select + " AND v.node_id = ?2 ORDER BY v.version"
                                : select + " ORDER BY v.node_id, v.version");
   st.Bind(1, seq);
   if (node_id) st.Bind(2, *node_id);
   std::unordered_map<int64_t, std::vector<VersionInfo>> out;
-  while (st.Step()) {
-    VersionInfo v;
-    v.version = static_cast<int>(st.Int(1));
-    v.txn_seq = st.Int(2);
-    v.time_us = st.Int(3);
-    v.blob = st.Text(4);
-    v.size = st.Int(5);
-    v.rows = st.OptInt(6);
-    v.min_ts = st.OptInt(7);
-    v.max_ts = st.OptInt(8);
-    v.ts_nulls = st.Int(9);
-    out[st.Int(0)].push_back(std::move(v));
+  while (st.Step()) out[st.Int(0)].push_back(VersionFromRow(st, 1));
+  return out;
+}
+
+std::optional<VersionInfo> LatestVersion(sqlite::Db& db, int64_t seq, int64_t node_id) {
+  // Walks the (node_id, version) key backwards from the newest: the first row for
+  // the latest view, the versions written after `seq` more for an older one.
+  static const std::string sql = std::string("SELECT ") + kVersionColumns +
+                                 "WHERE v.node_id = ?1 AND v.txn_seq <= ?2 "
+                                 "ORDER BY v.version DESC LIMIT 1";
+  sqlite::Stmt& st = db.Cached(sql);
+  st.Bind(1, node_id).Bind(2, seq);
+  std::optional<VersionInfo> v;
+  if (st.Step()) v = VersionFromRow(st, 0);
+  st.Reset();
+  return v;
+}
+
+std::vector<Piece> LoadCover(sqlite::Db& db, int64_t node_id, int64_t seq, int versions) {
+  // Layout's Cover() over the visible versions and segments, as one indexed lookup or
+  // two per piece: the longest segment starting at each point, else that version.
+  sqlite::Stmt& segment = db.Cached(
+      "SELECT last_version, blob, rows, ts_nulls, min_ts, max_ts FROM segments "
+      "WHERE node_id = ?1 AND first_version = ?2 AND created_seq <= ?3 AND last_version <= ?4 "
+      "ORDER BY last_version DESC LIMIT 1");
+  sqlite::Stmt& version = db.Cached(
+      "SELECT blob, rows, ts_nulls, min_ts, max_ts FROM versions "
+      "WHERE node_id = ?1 AND version = ?2");
+  std::vector<Piece> out;
+  for (int v = 1; v <= versions;) {
+    segment.Bind(1, node_id).Bind(2, v).Bind(3, seq).Bind(4, versions);
+    if (segment.Step()) {
+      const int last = static_cast<int>(segment.Int(0));
+      out.push_back({v, last, segment.Text(1), segment.Int(2), segment.Int(3),
+                     segment.OptInt(4), segment.OptInt(5)});
+      segment.Reset();
+      v = last + 1;
+      continue;
+    }
+    segment.Reset();
+    version.Bind(1, node_id).Bind(2, v);
+    if (!version.Step()) {
+      version.Reset();
+      throw Error(fmt::format("catalog: version {} of node {} is missing", v, node_id));
+    }
+    out.push_back({v, v, version.Text(0), version.OptInt(1).value_or(0), version.Int(2),
+                   version.OptInt(3), version.OptInt(4)});
+    version.Reset();
+    ++v;
   }
   return out;
 }

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "store/pond.h"
+#include "store/pond_impl.h"
 
 namespace pond::store {
 namespace {
@@ -222,6 +223,46 @@ TEST_F(ManyVersions, TenThousandAppendsReadAsTheSameRowsWrittenOnce) {
   std::fprintf(stderr, "blob bytes: %lld before retention, %lld after, data once %lld\n",
                static_cast<long long>(bytes_before), static_cast<long long>(bytes_after),
                static_cast<long long>(once));
+}
+
+// The cover a read uses (catalog::LoadCover: a lookup or two per piece) is layout's
+// Cover() over every visible version and segment, at every view: through tiered
+// merges, a full compaction in the middle, and appends after it.
+TEST_F(ManyVersions, IndexedCoverIsTheCoverOfEveryView) {
+  Append(1, 150, 3);
+  {
+    auto pond = Pond::OpenWrite(dir_, &disk_);
+    auto txn = pond->Begin({"pond", "maintain"}, {});
+    txn->Compact("/s.series");
+    txn->Commit();
+  }
+  const int64_t last = Append(151, 230, 1);
+  auto pond = Pond::OpenRead(dir_);
+  sqlite::Db& db = CatalogOf(*pond);
+  const int64_t id = pond->Get("/s.series").id;
+  int views = 0;
+  for (int64_t seq = 2; seq <= last; ++seq) {
+    auto versions = catalog::LoadVersions(db, seq, id)[id];
+    if (versions.empty()) continue;
+    const int n = versions.back().version;
+    auto want = Cover(VersionList(std::move(versions)), catalog::LoadSegments(db, id, seq));
+    auto got = catalog::LoadCover(db, id, seq, n);
+    ASSERT_EQ(got.size(), want.size()) << "at " << seq;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].blob, want[i].blob) << "at " << seq << ", piece " << i;
+      EXPECT_EQ(got[i].first_version, want[i].first_version);
+      EXPECT_EQ(got[i].last_version, want[i].last_version);
+      EXPECT_EQ(got[i].rows, want[i].rows);
+      EXPECT_EQ(got[i].min_ts, want[i].min_ts);
+      EXPECT_EQ(got[i].max_ts, want[i].max_ts);
+      EXPECT_EQ(got[i].ts_nulls, want[i].ts_nulls);
+    }
+    auto latest = catalog::LatestVersion(db, seq, id);
+    ASSERT_TRUE(latest);
+    EXPECT_EQ(latest->version, n);
+    ++views;
+  }
+  EXPECT_EQ(views, 50 + 80 + 1);  // 50 transactions of 3, the compaction, 80 of 1
 }
 
 // maintain with a horizon merges only what the latest view does not share with the

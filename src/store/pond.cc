@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -133,20 +134,21 @@ int64_t Pond::Impl::NextNodeId() {
   return *tree_->max_id + 1;
 }
 
+VersionList::Loader Pond::Impl::Loader(int64_t node_id) const {
+  return [alive = std::weak_ptr<const Impl*>(alive_), node_id, seq = view_seq] {
+    auto impl = alive.lock();
+    if (!impl) throw Error("the pond this node was read from is closed");
+    auto all = catalog::LoadVersions(*(*impl)->catalog, seq, node_id);
+    return std::move(all[node_id]);
+  };
+}
+
 const VersionList& Pond::Impl::VersionsOf(int64_t node_id) const {
-  static const VersionList kNone;
   if (auto it = versions_.find(node_id); it != versions_.end()) return it->second;
-  if (all_versions_) return kNone;
-  if (version_queries_ < kVersionQueries) {
-    ++version_queries_;
-    auto one = catalog::LoadVersions(*catalog, view_seq, node_id);
-    return versions_[node_id] = VersionList(std::move(one[node_id]));
-  }
-  for (auto& [id, list] : catalog::LoadVersions(*catalog, view_seq, std::nullopt))
-    versions_[id] = VersionList(std::move(list));
-  all_versions_ = true;
-  auto it = versions_.find(node_id);
-  return it == versions_.end() ? kNone : it->second;
+  auto latest = catalog::LatestVersion(*catalog, view_seq, node_id);
+  VersionList list;
+  if (latest) list = VersionList(std::move(*latest), Loader(node_id));
+  return versions_.emplace(node_id, std::move(list)).first->second;
 }
 
 std::optional<int64_t> Pond::Impl::Resolve(const std::string& path, bool follow_last) const {
@@ -190,8 +192,49 @@ void Pond::Impl::NoteNode(TreeSnapshot::Node node, int64_t parent_id, const std:
 
 void Pond::Impl::NoteVersion(int64_t node_id, VersionInfo version) {
   // A node not read yet gets its versions, this one included, from the catalog.
-  if (all_versions_ || versions_.count(node_id))
-    versions_[node_id] = versions_[node_id].Plus(std::move(version));
+  if (auto it = versions_.find(node_id); it != versions_.end())
+    it->second = it->second.Plus(std::move(version), Loader(node_id));
+}
+
+// --- VersionList -------------------------------------------------------------
+
+struct VersionList::State {
+  Loader load;
+  std::once_flag once;
+  std::vector<VersionInfo> all;
+};
+
+VersionList::VersionList(std::vector<VersionInfo> v) : count_(v.size()) {
+  if (v.empty()) return;
+  latest_ = std::make_shared<const VersionInfo>(v.back());
+  state_ = std::make_shared<State>();
+  std::call_once(state_->once, [&] { state_->all = std::move(v); });
+}
+
+VersionList::VersionList(VersionInfo latest, Loader load)
+    : count_(static_cast<size_t>(latest.version)),
+      latest_(std::make_shared<const VersionInfo>(std::move(latest))),
+      state_(std::make_shared<State>()) {
+  state_->load = std::move(load);
+}
+
+const std::vector<VersionInfo>& VersionList::all() const {
+  static const std::vector<VersionInfo> kNone;
+  if (!state_) return kNone;
+  std::call_once(state_->once, [this] {
+    state_->all = state_->load();
+    // Versions are numbered 1..n without gaps; a list that is not is a broken catalog.
+    if (state_->all.size() != count_ || state_->all.back().version != latest_->version)
+      throw Error(fmt::format("catalog: {} versions listed, the latest is v{}",
+                              state_->all.size(), latest_->version));
+  });
+  return state_->all;
+}
+
+VersionList VersionList::Plus(VersionInfo v, Loader load) const {
+  VersionList out(std::move(v), std::move(load));
+  out.count_ = count_ + 1;
+  return out;
 }
 
 NodeInfo Pond::Impl::Info(int64_t node_id) const {
@@ -383,7 +426,23 @@ std::string Pond::Impl::Relation(const NodeInfo& node) const {
 }
 
 std::vector<Piece> Pond::Impl::Pieces(const NodeInfo& node) const {
-  return Cover(node.versions, catalog::LoadSegments(*catalog, node.id, view_seq));
+  if (node.versions.empty()) return {};
+  return catalog::LoadCover(*catalog, node.id, view_seq, node.versions.back().version);
+}
+
+Pond::Extent Pond::ExtentOf(const NodeInfo& node) const {
+  if (node.kind != Kind::kTable && node.kind != Kind::kSeries)
+    throw Error("not a table or series: " + KindName(node.kind), "node " + std::to_string(node.id));
+  Extent e;
+  if (node.versions.empty()) return e;
+  if (node.kind == Kind::kTable)
+    return {node.versions.back().rows, node.versions.back().min_ts, node.versions.back().max_ts};
+  for (const Piece& p : impl_->Pieces(node)) {
+    e.rows = e.rows.value_or(0) + p.rows;
+    if (p.min_ts) e.min_ts = std::min(e.min_ts.value_or(*p.min_ts), *p.min_ts);
+    if (p.max_ts) e.max_ts = std::max(e.max_ts.value_or(*p.max_ts), *p.max_ts);
+  }
+  return e;
 }
 
 std::vector<Column> Pond::Impl::Columns(const NodeInfo& node) const {

@@ -71,6 +71,11 @@ int64_t TxnTime(sqlite::Db& db, int64_t seq);
 // Versions visible at seq, oldest first, by node: of one node, or of every node.
 std::unordered_map<int64_t, std::vector<VersionInfo>> LoadVersions(
     sqlite::Db& db, int64_t seq, std::optional<int64_t> node_id);
+// The newest version of a node visible at seq, or nullopt: one indexed lookup.
+std::optional<VersionInfo> LatestVersion(sqlite::Db& db, int64_t seq, int64_t node_id);
+// The cover (layout.h Cover) of a series' versions 1..versions as visible at seq, read
+// with a lookup or two per piece instead of loading every version and segment.
+std::vector<Piece> LoadCover(sqlite::Db& db, int64_t node_id, int64_t seq, int versions);
 // The `schema` of one version (JSON, see SchemaJson), "" if none.
 std::string Schema(sqlite::Db& db, int64_t node_id, int version);
 int64_t LastSeq(sqlite::Db& db);
@@ -97,9 +102,8 @@ struct Pond::Impl {
   const TreeSnapshot::Names& ChildrenOf(int64_t dir_id) const;
   // The id a new node takes (writers: they hold the lock, so it stays free).
   int64_t NextNodeId();
-  // The versions of a node in this view. The first few nodes asked for cost a query
-  // each; then every node's versions are read in one query, as a query per node made
-  // `list` over 10,000 nodes take seconds.
+  // The versions of a node in this view: its latest read now (one indexed lookup),
+  // the whole list only when a caller walks it.
   const VersionList& VersionsOf(int64_t node_id) const;
   NodeInfo Info(int64_t node_id) const;
   // Pond::RelationSql and Pond::Columns, for the transaction's use too.
@@ -117,8 +121,6 @@ struct Pond::Impl {
     tree_ = std::make_unique<TreeSnapshot>();
     txn_times_.clear();
     versions_.clear();
-    all_versions_ = false;
-    version_queries_ = 0;
   }
 
   // The view's DuckDB connection, opened on first use: commands that only read the
@@ -145,12 +147,12 @@ struct Pond::Impl {
   // Commit times of the transactions that created the nodes asked about (Info): a
   // lookup each, never a table of all transactions, which grows with the pond's age.
   mutable std::unordered_map<int64_t, int64_t> txn_times_;
-  // Single-node queries before reading all: one costs ~3 ms on a 10,000-node catalog,
-  // all of them ~10 ms (bench case 6), so a command touching a few nodes reads all.
-  static constexpr int kVersionQueries = 2;
+  // Each node's latest version, read with one indexed lookup; the whole lists load
+  // lazily (VersionList).
   mutable std::unordered_map<int64_t, VersionList> versions_;
-  mutable bool all_versions_ = false;  // versions_ holds every node
-  mutable int version_queries_ = 0;
+  // What a VersionList's loader holds: it reads nothing once the Pond is gone.
+  std::shared_ptr<const Impl*> alive_ = std::make_shared<const Impl*>(this);
+  VersionList::Loader Loader(int64_t node_id) const;
 };
 
 // The catalog connection behind a Pond (check.cc reads it whole).

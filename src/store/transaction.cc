@@ -220,7 +220,7 @@ struct Transaction::Impl {
   // `all`: also merge the tail after the last sealed piece and after the leading
   // pieces the view at `horizon` shares.
   int Compact(const NodeInfo& node, const std::string& path, bool all, int64_t horizon = 1) {
-    std::vector<Piece> pieces = Cover(node.versions, catalog::LoadSegments(cat(), node.id, seq));
+    std::vector<Piece> pieces = p.Pieces(node);
     const std::vector<Column> columns = p.Columns(node);
     int merges = 0;
     auto replace = [&](size_t first, size_t last) {
@@ -255,11 +255,10 @@ struct Transaction::Impl {
 
   // How many leading pieces of `pieces` the view at `seq_then` reads too.
   size_t SharedWithView(int64_t node_id, const std::vector<Piece>& pieces, int64_t seq_then) {
-    auto versions = catalog::LoadVersions(cat(), seq_then, node_id);
-    if (versions[node_id].empty()) return 0;
+    auto latest = catalog::LatestVersion(cat(), seq_then, node_id);
+    if (!latest) return 0;
     std::set<std::string> then;
-    for (const Piece& piece : Cover(VersionList(std::move(versions[node_id])),
-                                    catalog::LoadSegments(cat(), node_id, seq_then)))
+    for (const Piece& piece : catalog::LoadCover(cat(), node_id, seq_then, latest->version))
       then.insert(piece.blob);
     size_t shared = 0;
     while (shared < pieces.size() && then.count(pieces[shared].blob)) ++shared;
