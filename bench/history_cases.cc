@@ -31,7 +31,8 @@ std::string RowsSql(int64_t first, int64_t count) {
 // A pond at `dir` whose /s.series took `versions` appends of `rows` rows each, one
 // transaction per version as a collector writes them. A Pond (so one DuckDB) serves
 // 1,000 of them: opening DuckDB 10,000 times would take minutes, and one Pond for all
-// of them grew to ~900 MB over 20,000. Returns the seconds; progress per 5,000.
+// of them grew to ~900 MB over 20,000 (DuckDB's external file cache, now off). Returns the
+// seconds; progress per 5,000.
 double BuildAppended(const fs::path& dir, int versions, int rows) {
   const auto start = std::chrono::steady_clock::now();
   auto lap = start;
