@@ -166,6 +166,18 @@ TEST_F(StoreErrors, SeriesAppendWithConflictingSchemaNamesTheColumn) {
         "column 'v' is VARCHAR here but DOUBLE in /raw/a.series (" + f + ")");
 }
 
+TEST_F(StoreErrors, AClashInTheSecondFileOfACopyWritesNothing) {
+  // /raw/c.csv is a series with a DOUBLE column; a copy of two files into /raw whose
+  // second types it VARCHAR commits neither, nor keeps the first one's blob.
+  Ok({"copy", Host("c.csv", "timestamp,v\n2024-07-01 00:00:00,1.5\n"), "/raw/c.csv", "--format",
+      "series"});
+  std::filesystem::create_directories(tmp_.path() / "later");
+  std::string fresh = Host("fresh.csv", "timestamp,v\n2024-07-02 00:00:00,2.5\n");
+  std::string text = Host("later/c.csv", "timestamp,v\n2024-07-03 00:00:00,n/a\n");
+  Fails({"copy", fresh, text, "/raw", "--format", "series"},
+        "column 'v' is VARCHAR here but DOUBLE in /raw/c.csv (" + text + ")");
+}
+
 TEST_F(StoreErrors, BadPathsAndExistingPaths) {
   Fails({"mkdir", "/raw"}, "already exists (/raw)");
   Fails({"mkdir", "/raw/../etc"}, "invalid path component '..' (/raw/../etc)");
