@@ -67,7 +67,8 @@ aggregations: [{type: avg}]
 
 TEST_F(FactoriesErrorsTest, PatternMatchingNothingFailsOnRead) {
   Mknod("timeseries-join", "/j", "inputs: [{pattern: '/nothing/*.series'}]\n");
-  Fails({"cat", "/j"}, "pattern matched nothing (/nothing/*.series)");
+  // A join only fails when no input matches anything (issue #19).
+  Fails({"cat", "/j"}, "no input matched anything: /nothing/*.series (/j)");
   Mknod("temporal-reduce", "/r",
         "in_pattern: /raw/*.table\nout_pattern: $0\nresolutions: [1h]\naggregations: [{type: "
         "avg}]\n");

@@ -7,7 +7,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -117,6 +119,17 @@ class FactoryScenario : public ::testing::Test {
     con.Execute("COPY (" + query + ") TO " + engine::QuoteLiteral(out) +
                 " (FORMAT csv, HEADER true)");
     return ReadFile(out);
+  }
+
+  // The pond's blob files, one per line: with `pond log`, what a refused command
+  // must leave as it was.
+  std::string Blobs() const {
+    std::set<std::string> files;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(pond_dir_ + "/blobs"))
+      if (e.is_regular_file()) files.insert(e.path().string());
+    std::string out;
+    for (const auto& f : files) out += f + "\n";
+    return out;
   }
 
   static std::string Joined(const std::vector<std::string>& args) {

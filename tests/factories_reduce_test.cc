@@ -117,9 +117,9 @@ TEST_F(FactoriesReduceTest, NullTimestampsAreExcluded) {
 TEST_F(FactoriesReduceTest, BadResolutionAndOutPatternErrors) {
   const std::string bad = Host("bad.yaml",
                                "in_pattern: /raw/*.series\nout_pattern: $0\n"
-                               "resolutions: [1h, 1w]\naggregations: [{type: avg}]\n");
+                               "resolutions: [1h, 1y]\naggregations: [{type: avg}]\n");
   Fails({"mknod", "temporal-reduce", "/bad", "--config", bad},
-        "invalid resolution '1w' (expected <n>m, <n>h or <n>d) (" + bad + ":3)");
+        "invalid resolution '1y' (expected <n>s, <n>m, <n>h, <n>d or <n>w) (" + bad + ":3)");
   EXPECT_EQ(Ok({"list", "/*"}), "/raw\n/reduced\n");  // nothing was created
   // A capture the in_pattern cannot have is refused at mknod...
   const std::string beyond = Host("beyond.yaml",
@@ -140,6 +140,110 @@ TEST_F(FactoriesReduceTest, BadResolutionAndOutPatternErrors) {
   EXPECT_EQ(all.err, "pond: warning: " + cause + "\n");
   EXPECT_NE(all.out.find("/raw/Site.series\n"), std::string::npos) << all.out;
   EXPECT_NE(all.out.find("/deep\n"), std::string::npos) << all.out;
+}
+
+TEST_F(FactoriesReduceTest, SecondsAndWeeksAreEpochAlignedLikeTheOthers) {
+  Mknod("temporal-reduce", "/fine",
+        std::string(kConfig).replace(std::string(kConfig).find("[1h, 2h, 12h, 1d]"),
+                                     std::string("[1h, 2h, 12h, 1d]").size(), "[30s, 1w, 2w]"));
+  const std::pair<const char*, int64_t> cases[] = {
+      {"30s", 30 * 1000000}, {"1w", 7 * 24 * kHour}, {"2w", 14 * 24 * kHour}};
+  for (const auto& [res, width] : cases)
+    EXPECT_EQ(CatCsv(std::string("/fine/SiteDownsampled/res=") + res + ".series", kAll),
+              Expected(width))
+        << res;
+  // The epoch was a Thursday: so is the start of every week.
+  EXPECT_EQ(CatCsv("/fine/SiteDownsampled/res=1w.series",
+                   "SELECT \"timestamp\", dayname(\"timestamp\") AS d FROM series ORDER BY 1"),
+            "timestamp,d\n2024-02-22 00:00:00,Thursday\n2024-02-29 00:00:00,Thursday\n");
+}
+
+TEST_F(FactoriesReduceTest, CountOfStarCountsRowsAsTimestampCount) {
+  Mknod("temporal-reduce", "/rows", R"(in_pattern: /raw/*.series
+out_pattern: $0
+resolutions: [1d]
+aggregations:
+  - type: count
+    columns: ["*"]
+  - type: count
+    columns: ["*", "DO.*"]
+  - type: avg
+    columns: ["DO.*"]
+)");
+  // Rows, not values: every 7th DO reading is NULL and still counts as a row.
+  EXPECT_EQ(CatCsv("/rows/Site/res=1d.series", kAll), Reference(R"(
+SELECT time_bucket(INTERVAL '1 day', "timestamp", TIMESTAMP '1970-01-01') AS "timestamp",
+       count(*) AS "timestamp.count", count("DO.mg/L") AS "DO.mg/L.count",
+       CAST(avg("DO.mg/L") AS DOUBLE) AS "DO.mg/L.avg"
+FROM )" + Csv("site.csv") + R"( GROUP BY 1 ORDER BY 1)"));
+  EXPECT_EQ(CatCsv("/rows/Site/res=1d.series",
+                   "SELECT max(typeof(\"timestamp.count\")) AS t, sum(\"timestamp.count\") AS n "
+                   "FROM series"),
+            "t,n\nBIGINT,463\n");  // 483 steps less the 20 of the gap
+}
+
+TEST_F(FactoriesReduceTest, TransformsRenameEachInputBeforeReducing) {
+  Ok({"mkdir", "-p", "/etc"});
+  Mknod(
+      "column-rename", "/etc/short",
+      "rules: [{pattern: '^Temperature\\.(.*)$', replacement: 'T.$1'}, {from: DO.mg/L, to: DO}]\n");
+  Mknod("temporal-reduce", "/renamed", R"(in_pattern: /raw/*.series
+out_pattern: $0
+transforms: [/etc/short]
+resolutions: [1d]
+aggregations:
+  - type: max
+    columns: ["T.*", "DO"]
+)");
+  EXPECT_EQ(CatCsv("/renamed/Site/res=1d.series", kAll), Reference(R"(
+SELECT time_bucket(INTERVAL '1 day', "timestamp", TIMESTAMP '1970-01-01') AS "timestamp",
+       CAST(max("Temperature.C") AS DOUBLE) AS "T.C.max", CAST(max("DO.mg/L") AS DOUBLE) AS "DO.max"
+FROM )" + Csv("site.csv") + R"( GROUP BY 1 ORDER BY 1)"));
+  // A transforms entry that is no transform fails the read, naming it.
+  Mknod("temporal-reduce", "/wrong",
+        "in_pattern: /raw/*.series\nout_pattern: $0\ntransforms: [/raw/Site.series]\n"
+        "resolutions: [1d]\naggregations: [{type: max}]\n");
+  Fails({"cat", "/wrong/Site/res=1d.series"}, "not a transform (/raw/Site.series)");
+}
+
+TEST_F(FactoriesReduceTest, SeveralInputsOfOneOutputAreReducedTogether) {
+  // Rotating files: the newer one has a column the older lacks (NULL before).
+  CopySeries("day1.csv", "timestamp,Temperature.C\n2024-03-05 00:00:00,1\n2024-03-05 00:30:00,3\n",
+             "/rot/Site-day1.series");
+  CopySeries("day2.csv",
+             "timestamp,Temperature.C,DO.mg/L\n2024-03-05 00:45:00,5,7\n2024-03-05 01:00:00,7,9\n",
+             "/rot/Site-day2.series");
+  Mknod("temporal-reduce", "/rotated",
+        "in_pattern: /rot/Site-*.series\nout_pattern: Site\nresolutions: [1h]\n"
+        "aggregations: [{type: avg}, {type: count, columns: ['*', DO.*]}]\n");
+  EXPECT_EQ(Ok({"list", "/rotated/"}), "/rotated/Site\n");
+  EXPECT_EQ(CatCsv("/rotated/Site/res=1h.series", kAll),
+            "timestamp,Temperature.C.avg,DO.mg/L.avg,timestamp.count,DO.mg/L.count\n"
+            "2024-03-05 00:00:00,3.0,7.0,3,1\n2024-03-05 01:00:00,7.0,9.0,1,1\n");
+
+  // An input that types a column differently cannot be merged: the existing node
+  // fails its reads naming the clash, and mknod refuses a new one, changing nothing.
+  CopySeries("day3.csv", "timestamp,Temperature.C\n2024-03-06 00:00:00,warm\n",
+             "/rot/Site-day3.series");
+  const std::string clash =
+      "out_pattern gives 'Site' for /rot/Site-day1.series and /rot/Site-day3.series, whose "
+      "column 'Temperature.C' is BIGINT in one and VARCHAR in the other";
+  Fails({"cat", "/rotated/Site/res=1h.series"}, clash + " (/rotated)");
+  const std::string log = Ok({"log"}), blobs = Blobs();
+  const std::string config = Host("again.yaml",
+                                  "in_pattern: /rot/Site-*.series\nout_pattern: Site\n"
+                                  "resolutions: [1h]\naggregations: [{type: avg}]\n");
+  Fails({"mknod", "temporal-reduce", "/again", "--config", config}, clash + " (/again)");
+  // A template cannot merge its matches: two for one name are refused at mknod too.
+  const std::string page = Host("page.yaml",
+                                "in_pattern: /rot/*\nout_pattern: page.md\n"
+                                "template_file: /templates/page.md.tera\n");
+  Fails({"mknod", "template", "/pages", "--config", page},
+        "out_pattern gives 'page.md' for both /rot/Site-day1.series and /rot/Site-day2.series "
+        "(/pages)");
+  EXPECT_EQ(Ok({"log"}), log);
+  EXPECT_EQ(Blobs(), blobs);
+  EXPECT_EQ(Ok({"list", "/"}), "/raw\n/reduced\n/rot\n/rotated\n");
 }
 
 }  // namespace

@@ -69,6 +69,46 @@ FROM (SELECT * FROM )" + Csv("bdock.csv") + R"( WHERE "timestamp" < TIMESTAMP '2
 ORDER BY 1)"));
 }
 
+TEST_F(FactoriesSeriesTest, JoinLeavesOutAnInputThatMatchesNothingWithAWarning) {
+  // A retired instrument, and one not collected yet: the join is built from BDock.
+  Mknod("timeseries-join", "/joined", R"(
+inputs:
+  - pattern: /hydrovu/devices/123/BDock.series
+    scope: AT500_Surface
+  - pattern: /hydrovu/devices/999/*.series
+    scope: Retired
+  - pattern: /hydrovu/devices/777/Next.series
+    scope: AT500_Surface
+)");
+  RunResult r = P({"cat", "/joined", "--format", "csv", "--sql", kAll});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err,
+            "pond: warning: /joined: input matched nothing, joined without it "
+            "(/hydrovu/devices/999/*.series)\n"
+            "pond: warning: /joined: input matched nothing, joined without it "
+            "(/hydrovu/devices/777/Next.series)\n");
+  EXPECT_EQ(r.out, Reference(R"(
+SELECT "timestamp", "Temperature.C" AS "AT500_Surface.Temperature.C",
+       "DO.mg/L" AS "AT500_Surface.DO.mg/L", "Spec Cond.uS/cm" AS "AT500_Surface.Spec Cond.uS/cm"
+FROM )" + Csv("bdock.csv") + " ORDER BY 1"));
+  // Once the instrument arrives, it joins without a change to the config.
+  CopySeries("next.csv", SiteCsv({"2024-03-10 00:00:00", 4, "", "", 1, false}),
+             "/hydrovu/devices/777/Next.series");
+  r = P({"cat", "/joined", "--format", "csv", "--sql",
+         "SELECT count(*) AS n FROM series WHERE \"timestamp\" >= '2024-03-10'"});
+  EXPECT_EQ(r.out, "n\n4\n");
+  EXPECT_EQ(Lines(r.err), 1u) << r.err;
+
+  // Only a join where nothing matches at all fails, naming every pattern.
+  Mknod("timeseries-join", "/nothing",
+        "inputs: [{pattern: /none/a.series}, {pattern: '/none/*.series', scope: b}]\n");
+  const std::string log = Ok({"log"}), blobs = Blobs();
+  Fails({"cat", "/nothing"},
+        "no input matched anything: /none/a.series, /none/*.series (/nothing)");
+  EXPECT_EQ(Ok({"log"}), log);
+  EXPECT_EQ(Blobs(), blobs);
+}
+
 TEST_F(FactoriesSeriesTest, ColumnRenameTransformAndUnscopedInputs) {
   Ok({"mkdir", "-p", "/etc/transforms"});
   Mknod("column-rename", "/etc/transforms/at500", R"(
@@ -121,6 +161,23 @@ SELECT COALESCE(a."timestamp", b."timestamp") AS "timestamp",
 FROM )" + Csv("bdock.csv") +
                            " AS a FULL OUTER JOIN " + Csv("silver.csv") +
                            R"( AS b ON a."timestamp" = b."timestamp" ORDER BY 1)"));
+}
+
+TEST_F(FactoriesSeriesTest, PivotAppliesTransformsToEachMatchFirst) {
+  Ok({"mkdir", "-p", "/etc"});
+  Mknod("column-rename", "/etc/temp", "rules: [{from: Temperature.C, to: Temp}]\n");
+  Mknod("timeseries-pivot", "/pivot", R"(
+pattern: /hydrovu/devices/*/*.series
+transforms: [/etc/temp]
+columns: [Temp]
+)");
+  EXPECT_EQ(
+      CatCsv("/pivot", kAll), Reference(R"(
+SELECT COALESCE(a."timestamp", b."timestamp") AS "timestamp",
+       a."Temperature.C" AS "123.BDock.Temp", b."Temperature.C" AS "456.Silver.Temp"
+FROM )" + Csv("bdock.csv") + " AS a FULL OUTER JOIN " +
+                                        Csv("silver.csv") +
+                                        R"( AS b ON a."timestamp" = b."timestamp" ORDER BY 1)"));
 }
 
 TEST_F(FactoriesSeriesTest, SqlDerivedSeriesAndTable) {

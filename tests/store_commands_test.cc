@@ -61,8 +61,27 @@ TEST_F(StoreCommands, InitMkdirAndTheirErrors) {
             "created /hydrovu/devices/123 in transaction 2\n");
   EXPECT_EQ(Ok({"mkdir", "-p", "/hydrovu"}), "created /hydrovu in transaction 3\n");
   EXPECT_EQ(Ok({"--quiet", "mkdir", "/raw"}), "");
-  EXPECT_EQ(Ok({"list"}), "/hydrovu\n/raw\n");
+  EXPECT_EQ(Ok({"list", "/*"}), "/hydrovu\n/raw\n");
   EXPECT_EQ(Ok({"list", "/**/1*"}), "/hydrovu/devices/123\n");
+}
+
+// As `ls -R` users read it: no pattern is everything, a trailing `/` lists inside,
+// a path without one is the entry itself, a relative pattern starts at the root.
+TEST_F(StoreCommands, ListReadsLikeLsR) {
+  Ok({"mkdir", "-p", "/hydrovu/devices/123"});
+  Ok({"mkdir", "/raw"});
+  Ok({"copy", Host("a.csv", "timestamp,v\n2024-07-01 00:00:00,1\n"), "/raw/a.csv"});
+  EXPECT_EQ(Ok({"list"}), "/hydrovu\n/hydrovu/devices\n/hydrovu/devices/123\n/raw\n/raw/a.csv\n");
+  EXPECT_EQ(Ok({"list", "/"}), "/hydrovu\n/raw\n");
+  EXPECT_EQ(Ok({"list", "/hydrovu/"}), "/hydrovu/devices\n");
+  EXPECT_EQ(Ok({"list", "/hydrovu"}), "/hydrovu\n");
+  EXPECT_EQ(Ok({"list", "raw"}), "/raw\n");
+  EXPECT_EQ(Ok({"list", "raw/"}), "/raw/a.csv\n");
+  EXPECT_EQ(Ok({"list", "**/*.csv"}), "/raw/a.csv\n");
+  EXPECT_EQ(Ok({"list", "/*/"}), "/hydrovu/devices\n/raw/a.csv\n");
+  EXPECT_THAT(Ok({"list", "-l", "raw/"}),
+              MatchesRegex("file:data +1 +34  [-0-9]+ [:0-9]+  /raw/a.csv\n"));
+  EXPECT_EQ(Ok({"list", "/raw/a.csv/"}), "");  // a file has no entries
 }
 
 TEST_F(StoreCommands, CopySeriesAndCatInEveryFormat) {
@@ -182,22 +201,22 @@ TEST_F(StoreCommands, TablesCsvParquetAndEpochSeries) {
             "timestamp,v\n2024-07-01 00:00:00,1\n2024-07-01 01:00:00,2\n");
   // Parquet in: the file written out by copy comes back as the same rows.
   Ok({"copy", "/t/e.series", "host://" + tmp_ / "out"});
-  Ok({"copy", tmp_ / "out/e.series", "/t/back.series", "--format", "series"});
+  Ok({"copy", tmp_ / "out/t/e.series", "/t/back.series", "--format", "series"});
   EXPECT_EQ(Ok({"cat", "/t/back.series", "--format", "csv"}),
             Ok({"cat", "/t/e.series", "--format", "csv"}));
 }
 
-TEST_F(StoreCommands, CopyOutWritesDataAndParquetUnderBaseNames) {
+TEST_F(StoreCommands, CopyOutWritesDataAndParquetUnderTheirPondPaths) {
   TwoVersionSeries();
   Host("notes.txt", "hello\n");
   Ok({"copy", tmp_ / "notes.txt", "/raw/notes.txt"});
   const std::string out = tmp_ / "out";
   EXPECT_EQ(Ok({"copy", "/raw/*", "host://" + out}), "copied 2 files to " + out + "\n");
-  EXPECT_EQ(ReadFile(out + "/notes.txt"), "hello\n");
-  EXPECT_THAT(ReadFile(out + "/a.series"), StartsWith("PAR1"));
+  EXPECT_EQ(ReadFile(out + "/raw/notes.txt"), "hello\n");
+  EXPECT_THAT(ReadFile(out + "/raw/a.series"), StartsWith("PAR1"));
   RunResult again = P({"copy", "/raw/notes.txt", "host://" + out});
   EXPECT_EQ(again.exit_code, 1);
-  EXPECT_EQ(again.err, "pond: error: host file exists (" + out + "/notes.txt)\n");
+  EXPECT_EQ(again.err, "pond: error: host file exists (" + out + "/raw/notes.txt)\n");
   // A killed copy's staging folder goes with the next copy into the same folder; that
   // of a running process (pid 1) stays.
   fs::create_directories(out + "/.pond-copy-99999999");
@@ -212,6 +231,65 @@ TEST_F(StoreCommands, CopyOutWritesDataAndParquetUnderBaseNames) {
   EXPECT_TRUE(fs::exists(out + "/.pond-copy-1"));
   RunResult none = P({"copy", "/raw/*.table", "host://" + out});
   EXPECT_EQ(none.err, "pond: error: pattern matched nothing (/raw/*.table)\n");
+}
+
+// `copy '/sensors/**' host:///out` keeps the pond's structure; --strip-prefix drops
+// a leading directory; what comes back in reads as it went out.
+TEST_F(StoreCommands, CopyOutKeepsTheStructureAndRoundTrips) {
+  Ok({"mkdir", "-p", "/sensors/bdock"});
+  Ok({"mkdir", "/other"});
+  Ok({"copy",
+      Host("t.csv",
+           "timestamp,Temperature.C,DO.mg/L\n2024-07-01 00:00:00,12.5,\n"
+           "2024-07-01 00:15:00,12.625,8.25\n"),
+      "/sensors/bdock/t.series", "--format", "series"});
+  Ok({"copy", Host("more.csv", "timestamp,Temperature.C\n2024-07-02 00:00:00,13\n"),
+      "/sensors/bdock/t.series", "--format", "series"});
+  Ok({"copy", Host("site.csv", "site,depth\nBDock,3.5\n"), "/sensors/site.table", "--format",
+      "table"});
+  Ok({"copy", Host("notes.txt", "swapped sonde\n"), "/sensors/bdock/notes.txt"});
+  Ok({"copy", Host("x.txt", "x\n"), "/other/x.txt"});
+
+  const std::string out = tmp_ / "out";
+  EXPECT_EQ(Ok({"copy", "/sensors/**", "host://" + out}), "copied 3 files to " + out + "\n");
+  std::vector<std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(out))
+    if (e.is_regular_file()) files.push_back(fs::relative(e.path(), out).string());
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{"sensors/bdock/notes.txt", "sensors/bdock/t.series",
+                                             "sensors/site.table"}));
+
+  const std::string flat = tmp_ / "flat";
+  Ok({"copy", "/sensors/**", "host://" + flat, "--strip-prefix", "/sensors"});
+  EXPECT_EQ(ReadFile(flat + "/bdock/notes.txt"), "swapped sonde\n");
+  // Back in: the same rows and values, types included.
+  Ok({"mkdir", "/back"});
+  Ok({"copy", flat + "/bdock/t.series", "/back/t.series", "--format", "series"});
+  Ok({"copy", flat + "/site.table", "/back/site.table", "--format", "table"});
+  Ok({"copy", flat + "/bdock/notes.txt", "/back/notes.txt"});
+  const std::string all = "SELECT * FROM series ORDER BY ALL";
+  const std::string types = "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM series)";
+  for (const auto& [a, b] : {std::pair{"/sensors/bdock/t.series", "/back/t.series"},
+                             std::pair{"/sensors/site.table", "/back/site.table"}}) {
+    EXPECT_EQ(Ok({"cat", b, "--format", "csv", "--sql", all}),
+              Ok({"cat", a, "--format", "csv", "--sql", all}));
+    EXPECT_EQ(Ok({"cat", b, "--format", "csv", "--sql", types}),
+              Ok({"cat", a, "--format", "csv", "--sql", types}));
+  }
+  EXPECT_EQ(Ok({"cat", "/back/t.series", "--format", "csv", "--sql", all}),
+            "timestamp,Temperature.C,DO.mg/L\n2024-07-01 00:00:00,12.5,\n"
+            "2024-07-01 00:15:00,12.625,8.25\n2024-07-02 00:00:00,13.0,\n");
+  EXPECT_EQ(Ok({"cat", "/back/notes.txt"}), "swapped sonde\n");
+
+  // A match outside the prefix is refused before anything is written.
+  RunResult outside = P({"copy", "/sensors/site.table", "/other/x.txt", "host://" + tmp_ / "o3",
+                         "--strip-prefix", "/sensors"});
+  EXPECT_EQ(outside.exit_code, 1);
+  EXPECT_EQ(outside.err, "pond: error: not below --strip-prefix /sensors (/other/x.txt)\n");
+  EXPECT_FALSE(fs::exists(tmp_ / "o3"));
+  RunResult in = P({"copy", tmp_ / "x.txt", "/other/y.txt", "--strip-prefix", "/other"});
+  EXPECT_EQ(in.exit_code, 1);
+  EXPECT_EQ(in.err, "pond: error: only copying out (DEST host://...) takes it (--strip-prefix)\n");
 }
 
 // Copy-out is all or nothing: a disk that fills on the second of three files leaves
@@ -233,15 +311,15 @@ TEST_F(StoreCommands, CopyOutThatFailsMidwayLeavesNothing) {
   RunResult full = P({"copy", "/d/*", "host://" + out.string()});
   EXPECT_EQ(full.exit_code, 1);
   EXPECT_EQ(full.err, "pond: error: cannot write file: No space left on device (" +
-                          (out / "b.bin").string() + ")\n");
+                          (out / "d/b.bin").string() + ")\n");
   EXPECT_TRUE(fs::is_empty(out)) << "DEST changed by a failed copy";
   // Room for all three: the same command now copies them.
   ASSERT_EQ(std::system(("mount -o remount,size=2m " + out.string()).c_str()), 0);
   EXPECT_EQ(Ok({"copy", "/d/*", "host://" + out.string()}),
             "copied 3 files to " + out.string() + "\n");
-  EXPECT_EQ(ReadFile(out / "b.bin"), std::string(512 << 10, 'b'));
+  EXPECT_EQ(ReadFile(out / "d/b.bin"), std::string(512 << 10, 'b'));
   std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(out)) names.push_back(e.path().filename());
+  for (const auto& e : fs::directory_iterator(out / "d")) names.push_back(e.path().filename());
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{"a.bin", "b.bin", "c.bin"}));
 }

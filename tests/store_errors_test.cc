@@ -106,6 +106,54 @@ TEST_F(StoreErrors, CsvWithANulByteIsRefusedNamingTheLine) {
         "malformed CSV row: Maximum line size of 2000000 bytes exceeded. Actual Size:3000000 bytes. (" + f + ":2)");
 }
 
+TEST_F(StoreErrors, UnterminatedQuoteIsRefusedNotReadAsText) {
+  // A sniffer left to guess reads this with no quote character, and `v` becomes
+  // VARCHAR holding `"unterminated`; the RFC 4180 dialect is given instead.
+  std::string f = Host("quote.csv",
+                       "timestamp,v\n2024-07-02 00:00:00,2\n2024-07-02 01:00:00,\"unterminated\n"
+                       "2024-07-02 02:00:00,4\n");
+  Fails({"copy", f, "/raw/a.series", "--format", "series"},
+        "malformed CSV row: Value with unterminated quote found. (" + f + ":3)");
+  Fails({"copy", f, "/raw/q.table", "--format", "table"},
+        "malformed CSV row: Value with unterminated quote found. (" + f + ":3)");
+  // Quotes that follow RFC 4180 still read, doubled quotes included.
+  Host("quoted.csv", "timestamp,v,note\n2024-07-03 00:00:00,3,\"a, \"\"b\"\"\"\n");
+  Ok({"copy", tmp_ / "quoted.csv", "/raw/a.series", "--format", "series"});
+  EXPECT_EQ(Ok({"cat", "/raw/a.series", "--format", "csv", "--sql",
+                "SELECT v, note FROM series WHERE note IS NOT NULL"}),
+            "v,note\n3.0,\"a, \"\"b\"\"\"\n");
+}
+
+TEST_F(StoreErrors, NeitherParquetNorCsvSuggestsFormatData) {
+  using namespace std::string_literals;
+  const std::string suffix = "; to store its bytes as they are, use --format data (";
+  std::string png = Host("photo.parquet", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01"s);
+  Fails(
+      {"copy", png, "/raw/p.table", "--format", "table"},
+      "neither Parquet (no PAR1 magic bytes) nor CSV (named .csv or .csv.gz)" + suffix + png + ")");
+  std::string txt = Host("notes.txt", "timestamp,v\n2024-07-01 00:00:00,1\n");
+  Fails(
+      {"copy", txt, "/raw/n.series", "--format", "series"},
+      "neither Parquet (no PAR1 magic bytes) nor CSV (named .csv or .csv.gz)" + suffix + txt + ")");
+  // A Parquet file cut short has its first magic bytes but not its last.
+  std::string cut = Host("cut.parquet", "PAR1\x15\x04\x15\x10\x15\x14L\x15\x02"s);
+  Fails({"copy", cut, "/raw/c.table", "--format", "table"},
+        "not a readable Parquet file: no PAR1 magic bytes at its end (truncated?) (" + cut + ")");
+  // What it suggests works.
+  Ok({"copy", png, "/raw/p.bin", "--format", "data"});
+}
+
+TEST_F(StoreErrors, UnsupportedUrlSchemesAreNamed) {
+  Fails({"copy", "host+table://" + tmp_ / "t.csv", "/raw/x.table"},
+        "unsupported URL scheme 'host+table://': use host:// with --format table (host+table://" +
+            tmp_ / "t.csv" + ")");
+  Fails({"copy", "csv://t.csv", "/raw/x.table", "--format", "table"},
+        "unsupported URL scheme 'csv://': copy takes host:// paths and pond paths (csv://t.csv)");
+  Fails(
+      {"copy", "/raw/a.series", "s3://bucket/out"},
+      "unsupported URL scheme 's3://': copy takes host:// paths and pond paths (s3://bucket/out)");
+}
+
 TEST_F(StoreErrors, SeriesWithoutTimeColumn) {
   std::string f = Host("notime.csv", "when,v\n2024-07-01,1\n");
   Fails({"copy", f, "/raw/n.series", "--format", "series"},
@@ -116,6 +164,18 @@ TEST_F(StoreErrors, SeriesAppendWithConflictingSchemaNamesTheColumn) {
   std::string f = Host("conflict.csv", "timestamp,v\n2024-07-03 00:00:00,high\n");
   Fails({"copy", f, "/raw/a.series", "--format", "series"},
         "column 'v' is VARCHAR here but DOUBLE in /raw/a.series (" + f + ")");
+}
+
+TEST_F(StoreErrors, AClashInTheSecondFileOfACopyWritesNothing) {
+  // /raw/c.csv is a series with a DOUBLE column; a copy of two files into /raw whose
+  // second types it VARCHAR commits neither, nor keeps the first one's blob.
+  Ok({"copy", Host("c.csv", "timestamp,v\n2024-07-01 00:00:00,1.5\n"), "/raw/c.csv", "--format",
+      "series"});
+  std::filesystem::create_directories(tmp_.path() / "later");
+  std::string fresh = Host("fresh.csv", "timestamp,v\n2024-07-02 00:00:00,2.5\n");
+  std::string text = Host("later/c.csv", "timestamp,v\n2024-07-03 00:00:00,n/a\n");
+  Fails({"copy", fresh, text, "/raw", "--format", "series"},
+        "column 'v' is VARCHAR here but DOUBLE in /raw/c.csv (" + text + ")");
 }
 
 TEST_F(StoreErrors, BadPathsAndExistingPaths) {

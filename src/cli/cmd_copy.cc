@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -32,7 +33,20 @@ struct CopyOptions {
   std::vector<std::string> args;  // SRC... DEST
   std::string format = "data";
   std::string timestamp_unit;
+  std::string strip_prefix;  // copy-out: the pond directory DEST stands for
 };
+
+// A `scheme://` other than host:// (the original's `host+table://`, `csv://`,
+// `s3://`) is refused by name, before it is taken for a host or pond path.
+void CheckScheme(const std::string& arg) {
+  static const std::regex scheme("^([A-Za-z][A-Za-z0-9+.-]*)://");
+  std::smatch m;
+  if (!std::regex_search(arg, m, scheme) || arg.starts_with(kHostPrefix)) return;
+  const std::string hint = m[1].str().starts_with("host+")
+                               ? "use host:// with --format " + m[1].str().substr(5)
+                               : "copy takes host:// paths and pond paths";
+  throw Error("unsupported URL scheme '" + m[1].str() + "://': " + hint, arg);
+}
 
 // `host://data/a.csv` → `data/a.csv`, `host:///tmp/a.csv` → `/tmp/a.csv`.
 std::string HostPath(const std::string& arg) {
@@ -40,6 +54,8 @@ std::string HostPath(const std::string& arg) {
 }
 
 void CopyIn(const GlobalOptions& g, const CopyOptions& o) {
+  if (!o.strip_prefix.empty())
+    throw Error("only copying out (DEST host://...) takes it", "--strip-prefix");
   const std::vector<std::string> srcs(o.args.begin(), o.args.end() - 1);
   const std::string dest = o.args.back();
   for (const auto& s : srcs) {
@@ -77,8 +93,9 @@ void CopyIn(const GlobalOptions& g, const CopyOptions& o) {
 }
 
 // DEST/.pond-copy-<pid>/: where copy-out writes before renaming into DEST. Removed
-// on destruction; Commit() renames every staged file into DEST, undoing the renames
-// already done if one fails (the names were free when the copy began).
+// on destruction; Commit() renames every staged file into DEST, creating the folders
+// it needs, and undoes the renames and folders already done if one fails (the
+// names were free when the copy began).
 class CopyOutStaging {
  public:
   explicit CopyOutStaging(const std::string& dest)
@@ -96,63 +113,91 @@ class CopyOutStaging {
   CopyOutStaging(const CopyOutStaging&) = delete;
   CopyOutStaging& operator=(const CopyOutStaging&) = delete;
 
-  std::string PathFor(const std::string& host) {
-    names_.push_back(fs::path(host).filename());
-    return (dir_ / names_.back()).string();
+  // Where to write the file that goes to DEST/`rel`.
+  std::string PathFor(const fs::path& rel) {
+    store::RealDisk().MakeDirs((dir_ / rel).parent_path().string());
+    rels_.push_back(rel);
+    return (dir_ / rel).string();
   }
   void Commit() {
-    std::vector<fs::path> done;
-    for (const auto& name : names_) {
-      const fs::path target = fs::path(dest_) / name;
+    std::vector<fs::path> done, made;  // files moved, folders created (outermost first)
+    const auto undo = [&] {
+      std::error_code ec;
+      for (const auto& d : done) fs::remove(fs::path(dest_) / d, ec);
+      for (auto it = made.rbegin(); it != made.rend(); ++it) fs::remove(*it, ec);
+    };
+    for (const auto& rel : rels_) {
+      const fs::path target = fs::path(dest_) / rel;
       std::error_code ec;
       std::string failure;
+      fs::path at;
+      for (const auto& part : rel.parent_path()) {
+        at = at.empty() ? fs::path(dest_) / part : at / part;
+        if (fs::is_directory(at, ec)) continue;
+        if (!fs::create_directory(at, ec)) {
+          undo();
+          throw Error(ec ? "cannot create folder: " + ec.message() : "host file exists",
+                      at.string());
+        }
+        made.push_back(at);
+      }
       if (fs::exists(fs::symlink_status(target, ec))) {
         failure = "host file exists";  // created by someone else meanwhile
       } else {
-        fs::rename(dir_ / name, target, ec);
+        fs::rename(dir_ / rel, target, ec);
         if (ec) failure = "cannot move into place: " + ec.message();
       }
       if (!failure.empty()) {
-        for (const auto& d : done) fs::remove(fs::path(dest_) / d, ec);
+        undo();
         throw Error(failure, target.string());
       }
-      done.push_back(name);
+      done.push_back(rel);
     }
   }
 
  private:
   std::string dest_;
   fs::path dir_;
-  std::vector<fs::path> names_;
+  std::vector<fs::path> rels_;
 };
+
+// Where below DEST a matched pond file goes: its pond path, less `strip` (a pond
+// directory) when given, so DEST keeps the pond's structure.
+fs::path RelativeHostPath(const std::string& pond_path, const std::string& strip) {
+  if (strip.empty() || strip == "/") return pond_path.substr(1);
+  if (!pond_path.starts_with(strip + "/"))
+    throw Error("not below --strip-prefix " + strip, pond_path);
+  return pond_path.substr(strip.size() + 1);
+}
 
 void CopyOut(const GlobalOptions& g, const CopyOptions& o) {
   const std::string dest = HostPath(o.args.back());
+  const std::string strip = o.strip_prefix.empty() ? "" : NormalizePath(o.strip_prefix);
   auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
-  // Every matched file and its host name, all checked before anything is written.
-  std::vector<std::pair<std::string, std::string>> plan;  // pond path, host path
-  std::set<std::string> names;
+  // Every matched file and its place below DEST, all checked before anything is written.
+  std::vector<std::pair<std::string, fs::path>> plan;  // pond path, host path below DEST
+  std::set<std::string> seen;
   for (auto it = o.args.begin(); it != o.args.end() - 1; ++it) {
     GlobResult r = Glob(*it, pond->tree());
     for (const auto& w : r.warnings) Warn(w);
     if (r.matches.empty()) throw Error("pattern matched nothing", *it);
     for (const auto& m : r.matches) {
-      if (m.is_dir) continue;
-      const std::string name = BaseName(m.path);
-      const std::string host = (fs::path(dest) / name).string();
-      if (!names.insert(name).second) throw Error("two matched files are named " + name, dest);
+      if (m.is_dir || !seen.insert(m.path).second) continue;
+      const fs::path rel = RelativeHostPath(m.path, strip);
+      const std::string host = (fs::path(dest) / rel).string();
       std::error_code ec;
       if (fs::exists(host, ec)) throw Error("host file exists", host);
-      plan.emplace_back(m.path, host);
+      plan.emplace_back(m.path, rel);
     }
   }
   store::RealDisk().MakeDirs(dest);
   // All or nothing: every file is written into a staging folder inside DEST (same file
   // system), then renamed into place; a failure on any file leaves DEST as it was.
   CopyOutStaging staging(dest);
-  for (const auto& [path, host] : plan) {
+  for (const auto& [path, rel] : plan) {
     store::NodeInfo node = pond->Get(path);
-    const std::string staged = staging.PathFor(host);
+    const std::string host = (fs::path(dest) / rel).string();
+    const std::string staged = staging.PathFor(rel);
     if (node.kind == Kind::kData) {
       try {
         store::FileWriter out(staged);
@@ -194,7 +239,10 @@ void RegisterCopy(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--timestamp-unit", o.timestamp_unit,
                   "series: the time column holds Unix epochs in s or ms")
       ->check(CLI::IsMember({"s", "ms"}));
+  cmd->add_option("--strip-prefix", o.strip_prefix,
+                  "copy out: write paths below this pond directory, without it");
   cmd->callback([&g] {
+    for (const auto& arg : o.args) CheckScheme(arg);
     if (o.args.back().starts_with(kHostPrefix)) {
       CopyOut(g, o);
     } else {

@@ -1,5 +1,8 @@
-// `pond list [PATTERN] [-l]` (spec cli.md, paths-and-glob.md): matching paths in
-// sorted order; `-l` adds kind, versions, latest size and last write time.
+// `pond list [PATTERN] [-l]` (spec cli.md, paths-and-glob.md; issue 19 for the
+// patterns): matching paths in sorted order; `-l` adds kind, versions, latest size
+// and last write time.
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "base/log.h"
@@ -16,9 +19,22 @@ namespace {
 using store::Kind;
 
 struct ListOptions {
-  std::string pattern = "/*";
+  std::string pattern_text;
+  std::optional<std::string> pattern;  // none given: everything
   bool long_format = false;
 };
+
+// The glob a list argument stands for, read as `ls -R` users read it: none = every
+// entry below the root; `/` = the root's entries; `/dir/` = the entries inside /dir
+// (a trailing `/` lists inside whatever the rest matches); `/dir` = the entry
+// itself; a relative pattern (`data`, `**/*.csv`) is taken from the root.
+std::string ListPattern(const std::optional<std::string>& arg) {
+  if (!arg) return "/**";
+  std::string p = *arg;
+  if (!p.empty() && p.front() != '/') p = "/" + p;
+  if (!p.empty() && p.back() == '/') p += "*";
+  return p;
+}
 
 // What `-l` shows of one node.
 struct Listing {
@@ -45,14 +61,17 @@ Listing Describe(const store::NodeInfo& n) {
 void RegisterList(CLI::App& app, GlobalOptions& g) {
   static ListOptions o;
   auto* cmd = app.add_subcommand("list", "list pond paths matching a glob pattern");
-  cmd->add_option("PATTERN", o.pattern, "glob pattern (default /*)");
+  auto* pattern = cmd->add_option("PATTERN", o.pattern_text,
+                                  "glob pattern; /dir/ lists inside /dir; none lists everything");
   cmd->add_flag("-l,--long", o.long_format, "kind, versions, size, last write time");
-  cmd->callback([&g] {
+  cmd->callback([&g, pattern] {
+    if (pattern->count() > 0) o.pattern = o.pattern_text;
     auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
     // Dynamic directories list what their factories generate (names only).
     factories::View view(*pond, g.vars);
     std::vector<nlohmann::ordered_json> items;
-    for (const auto& m : view.Glob(o.pattern)) {
+    for (const auto& m : view.Glob(ListPattern(o.pattern))) {
+      if (!o.pattern && m.path == "/") continue;  // everything below the root
       if (!o.long_format && !g.json) {
         std::printf("%s\n", m.path.c_str());
         continue;

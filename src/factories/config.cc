@@ -168,6 +168,19 @@ std::string PathField(const Fields& fields, std::string_view key) {
   }
 }
 
+std::vector<std::string> TransformsField(const Fields& fields) {
+  std::vector<std::string> out;
+  for (const auto& t : fields.OptionalStringList("transforms")) {
+    try {
+      out.push_back(NormalizePath(t));
+    } catch (const Error& e) {
+      throw Error("field 'transforms': " + e.message() + ": " + t,
+                  fields.Where(fields.Required("transforms")));
+    }
+  }
+  return out;
+}
+
 std::string TimeColumnField(const Fields& fields) {
   std::string column = fields.OptionalString("time_column").value_or("timestamp");
   if (column.empty())

@@ -55,6 +55,10 @@ std::string ScalarText(const YAML::Node& node, std::string_view field, const Con
 // The pattern after checking it is a valid pond glob (error names the field and line).
 std::string GlobField(const Fields& fields, std::string_view key);
 std::string PathField(const Fields& fields, std::string_view key);
+// The optional `transforms` list: normalized pond paths of column-rename nodes,
+// applied in order to each input (timeseries-join inputs, temporal-reduce and
+// timeseries-pivot matches).
+std::vector<std::string> TransformsField(const Fields& fields);
 
 // Checks an out_pattern against its in_pattern at mknod, so a config no match can
 // expand is refused there rather than on every later read: `$` must be followed by

@@ -122,12 +122,12 @@ TEST(OutPattern, Substitution) {
 TEST(TemporalReduce, Validate) {
   ExpectValid("temporal-reduce", kReduce);
   ExpectValid("temporal-reduce",
-              "in_pattern: /a/*\nout_pattern: $0\nresolutions: [15m, 90m, 7d]\n"
+              "in_pattern: /a/*\nout_pattern: $0\nresolutions: [30s, 15m, 90m, 7d, 1w]\n"
               "aggregations: [{type: count}]\n");
   std::string bad = kReduce;
-  bad.replace(bad.find("4h"), 2, "1w");
+  bad.replace(bad.find("4h"), 2, "1y");
   EXPECT_EQ(ValidateError("temporal-reduce", bad),
-            "invalid resolution '1w' (expected <n>m, <n>h or <n>d) (cfg.yaml:4)");
+            "invalid resolution '1y' (expected <n>s, <n>m, <n>h, <n>d or <n>w) (cfg.yaml:4)");
   for (const char* r : {"0h", "h", "1.5h", "01h", "1H", "2 h"}) {
     std::string b = kReduce;
     b.replace(b.find("4h"), 2, r);

@@ -17,19 +17,14 @@ std::string MatchedRelation(View& view, const std::string& pattern) {
   return sql::UnionAllByName(relations);
 }
 
-std::map<std::string, GlobMatch> NamedMatches(View& view, const std::string& in_pattern,
-                                              const std::string& out_pattern, bool files_only,
-                                              const std::string& where) {
+std::map<std::string, std::vector<GlobMatch>> GroupedMatches(View& view,
+                                                             const std::string& in_pattern,
+                                                             const std::string& out_pattern,
+                                                             bool files_only) {
   std::vector<GlobMatch> matches = files_only ? view.GlobFiles(in_pattern) : view.Glob(in_pattern);
   if (matches.empty()) throw Error("pattern matched nothing", in_pattern);
-  std::map<std::string, GlobMatch> named;
-  for (auto& m : matches) {
-    std::string name = ExpandOutPattern(out_pattern, m.captures, m.path);
-    auto [it, fresh] = named.emplace(name, m);
-    if (!fresh)
-      throw Error("out_pattern gives '" + name + "' for both " + it->second.path + " and " + m.path,
-                  where);
-  }
+  std::map<std::string, std::vector<GlobMatch>> named;
+  for (auto& m : matches) named[ExpandOutPattern(out_pattern, m.captures, m.path)].push_back(m);
   return named;
 }
 
@@ -69,14 +64,52 @@ std::shared_ptr<const Transform> GetTransform(View& view, const std::string& pat
   throw Error("not a transform", path);
 }
 
-std::map<std::string, GlobMatch> MatchedDir::Matches(View& view) const {
-  return NamedMatches(view, in_pattern_, out_pattern_, files_only_, path_);
+std::string ApplyTransforms(View& view, std::string relation,
+                            const std::vector<std::string>& transforms,
+                            const std::string& time_column, const std::string& input) {
+  for (const auto& t : transforms)
+    relation = GetTransform(view, t)->Apply(view, relation, time_column, input);
+  return relation;
+}
+
+namespace {
+
+Error NameClash(const std::string& name, const std::vector<GlobMatch>& matches,
+                const std::string& where) {
+  return Error(
+      "out_pattern gives '" + name + "' for both " + matches[0].path + " and " + matches[1].path,
+      where);
+}
+
+}  // namespace
+
+std::map<std::string, std::vector<GlobMatch>> MatchedDir::Matches(View& view) const {
+  auto named = GroupedMatches(view, in_pattern_, out_pattern_, files_only_);
+  if (!merges_)
+    for (const auto& [name, matches] : named)
+      if (matches.size() > 1) throw NameClash(name, matches, path_);
+  return named;
+}
+
+void MatchedDir::CheckMatches(View& view) const {
+  View::Guard guard(view, path_);
+  std::map<std::string, std::vector<GlobMatch>> named;
+  try {
+    named = GroupedMatches(view, in_pattern_, out_pattern_, files_only_);
+  } catch (const Error&) {
+    return;  // no inputs yet, or one that fails on its own: the read's to report
+  }
+  for (const auto& [name, matches] : named) {
+    if (matches.size() < 2) continue;
+    if (!merges_) throw NameClash(name, matches, path_);
+    CheckMerge(view, name, matches);
+  }
 }
 
 std::vector<std::string> MatchedDir::List(View& view) const {
   View::Guard guard(view, path_);
   std::vector<std::string> names;
-  for (const auto& [name, match] : Matches(view)) names.push_back(name);
+  for (const auto& [name, matches] : Matches(view)) names.push_back(name);
   return names;
 }
 

@@ -15,38 +15,52 @@ namespace pond::factories {
 // a table or series.
 std::string MatchedRelation(View& view, const std::string& pattern);
 
-// The matches of `in_pattern` (files only, or directories too), each named by
-// `out_pattern` (spec factories.md rule 3). Throws `pattern matched nothing
-// (<in_pattern>)`, or when two matches give one name (where = the node's path).
-std::map<std::string, GlobMatch> NamedMatches(View& view, const std::string& in_pattern,
-                                              const std::string& out_pattern, bool files_only,
-                                              const std::string& where);
+// The matches of `in_pattern` (files only, or directories too), grouped by the name
+// `out_pattern` gives each (spec factories.md rule 3), in match order. Throws
+// `pattern matched nothing (<in_pattern>)`.
+std::map<std::string, std::vector<GlobMatch>> GroupedMatches(View& view,
+                                                             const std::string& in_pattern,
+                                                             const std::string& out_pattern,
+                                                             bool files_only);
 
-// A directory with one child per match of `in_pattern`, named by `out_pattern`
-// (template, temporal-reduce). Subclasses make the child for one match.
+// A directory with one child per name `out_pattern` gives the matches of
+// `in_pattern` (template, temporal-reduce). Subclasses make the child for the
+// matches of one name: one, or several when they can be merged (`merges`);
+// otherwise two matches with one name are an error naming both (where = the node).
 class MatchedDir : public Generated {
  public:
-  MatchedDir(std::string path, std::string in_pattern, std::string out_pattern, bool files_only)
+  MatchedDir(std::string path, std::string in_pattern, std::string out_pattern, bool files_only,
+             bool merges)
       : path_(std::move(path)),
         in_pattern_(std::move(in_pattern)),
         out_pattern_(std::move(out_pattern)),
-        files_only_(files_only) {}
+        files_only_(files_only),
+        merges_(merges) {}
 
   Shape shape() const override { return Shape::kDir; }
   std::vector<std::string> List(View& view) const override;
   std::shared_ptr<const Generated> Child(View& view, const std::string& name) const override;
 
+  // At mknod: refuses what the matches that exist now would make fail on every
+  // read (two matches for one name that cannot be merged). Inputs that do not
+  // exist yet are not an error.
+  void CheckMatches(View& view) const;
+
  protected:
-  // The child at `child_path` for `match`.
-  virtual std::shared_ptr<const Generated> MakeChild(const std::string& child_path,
-                                                     const GlobMatch& match) const = 0;
+  // The child at `child_path` for `matches` (several only when merging).
+  virtual std::shared_ptr<const Generated> MakeChild(
+      const std::string& child_path, const std::vector<GlobMatch>& matches) const = 0;
+  // For a merging dir: throws, naming `name` and the inputs, when `matches` cannot be
+  // merged into one child. Nothing by default.
+  virtual void CheckMerge(View& /*view*/, const std::string& /*name*/,
+                          const std::vector<GlobMatch>& /*matches*/) const {}
   const std::string& path() const { return path_; }
 
  private:
-  std::map<std::string, GlobMatch> Matches(View& view) const;
+  std::map<std::string, std::vector<GlobMatch>> Matches(View& view) const;
 
   std::string path_, in_pattern_, out_pattern_;
-  bool files_only_;
+  bool files_only_, merges_;
 };
 
 // A relation with a TIMESTAMP column named `timestamp` plus `columns`.
@@ -72,5 +86,10 @@ class Transform : public Generated {
 
 // The transform node at `path`; throws `no such node` or `not a transform (<path>)`.
 std::shared_ptr<const Transform> GetTransform(View& view, const std::string& path);
+
+// `relation` through each transform of `transforms` (pond paths), in order.
+std::string ApplyTransforms(View& view, std::string relation,
+                            const std::vector<std::string>& transforms,
+                            const std::string& time_column, const std::string& input);
 
 }  // namespace pond::factories

@@ -87,13 +87,14 @@ class TemplateOutput : public Generated {
 class TemplateNode : public MatchedDir {
  public:
   TemplateNode(const std::string& path, TemplateConfig config)
-      : MatchedDir(path, config.in_pattern, config.out_pattern, /*files_only=*/false),
+      : MatchedDir(path, config.in_pattern, config.out_pattern, /*files_only=*/false,
+                   /*merges=*/false),
         config_(std::make_shared<const TemplateConfig>(std::move(config))) {}
 
  protected:
   std::shared_ptr<const Generated> MakeChild(const std::string& child_path,
-                                             const GlobMatch& match) const override {
-    return std::make_shared<TemplateOutput>(child_path, match.captures, config_);
+                                             const std::vector<GlobMatch>& matches) const override {
+    return std::make_shared<TemplateOutput>(child_path, matches.front().captures, config_);
   }
 
  private:
@@ -107,6 +108,9 @@ class Template : public Factory {
   std::string description() const override { return "one rendered file per match"; }
   Shape shape() const override { return Shape::kDir; }
   void Validate(const Config& config) const override { Parse(config); }
+  void CheckInputs(View& view, const std::string& path, const Config& config) const override {
+    TemplateNode(path, Parse(config)).CheckMatches(view);
+  }
   std::shared_ptr<const Generated> Create(const std::string& path,
                                           const Config& config) const override {
     return std::make_shared<TemplateNode>(path, Parse(config));

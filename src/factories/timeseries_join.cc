@@ -52,14 +52,7 @@ JoinInput ParseInput(const YAML::Node& node, const Config& c) {
     if (in.begin && in.end && *in.begin >= *in.end)
       throw Error("range begin must be before its end", r.Where());
   }
-  for (const auto& t : f.OptionalStringList("transforms")) {
-    try {
-      in.transforms.push_back(NormalizePath(t));
-    } catch (const Error& e) {
-      throw Error("field 'transforms': " + e.message() + ": " + t,
-                  f.Where(f.Required("transforms")));
-    }
-  }
+  in.transforms = TransformsField(f);
   return in;
 }
 
@@ -82,15 +75,29 @@ class JoinNode : public Generated {
 
   std::string RelationSql(View& view) const override {
     View::Guard guard(view, path_);
-    // Scopes in order of first appearance; an input without scope stands alone.
+    // Scopes in order of first appearance; an input without scope stands alone. An
+    // input matching nothing (an instrument not collected yet, or retired) is left
+    // out with a warning; only a join with no input at all fails.
+    std::vector<const JoinInput*> present;
+    for (const auto& in : config_.inputs)
+      if (!view.MatchedFiles(in.pattern).empty()) present.push_back(&in);
+    if (present.empty()) {
+      std::string patterns;
+      for (const auto& in : config_.inputs) patterns += (patterns.empty() ? "" : ", ") + in.pattern;
+      throw Error("no input matched anything: " + patterns, path_);
+    }
+    for (const auto& in : config_.inputs)
+      if (std::find(present.begin(), present.end(), &in) == present.end())
+        view.WarnOnce(path_ + ": input matched nothing, joined without it", in.pattern);
+
     std::vector<std::pair<std::optional<std::string>, std::vector<std::string>>> groups;
-    for (const auto& in : config_.inputs) {
-      std::string relation = InputRelation(view, in);
-      auto it = in.scope ? std::find_if(groups.begin(), groups.end(),
-                                        [&](const auto& g) { return g.first == in.scope; })
-                         : groups.end();
+    for (const JoinInput* in : present) {
+      std::string relation = InputRelation(view, *in);
+      auto it = in->scope ? std::find_if(groups.begin(), groups.end(),
+                                         [&](const auto& g) { return g.first == in->scope; })
+                          : groups.end();
       if (it == groups.end()) {
-        groups.emplace_back(in.scope, std::vector<std::string>{});
+        groups.emplace_back(in->scope, std::vector<std::string>{});
         it = std::prev(groups.end());
       }
       it->second.push_back(std::move(relation));
@@ -122,8 +129,7 @@ class JoinNode : public Generated {
       if (in.end) filtered.Where(time + " < " + sql::TimestampLiteral(*in.end));
       relation = filtered.Relation();
     }
-    for (const auto& t : in.transforms)
-      relation = GetTransform(view, t)->Apply(view, relation, config_.time_column, in.pattern);
+    relation = ApplyTransforms(view, relation, in.transforms, config_.time_column, in.pattern);
 
     const auto columns = sql::Describe(con, relation);
     sql::Select renamed;

@@ -15,11 +15,13 @@ struct PivotConfig {
   std::string pattern;
   std::vector<std::string> columns;
   std::string time_column;
+  std::vector<std::string> transforms;  // applied to each match before its columns are taken
 };
 
 PivotConfig Parse(const Config& c) {
-  Fields f(c.root, c, "config", {"pattern", "columns", "time_column"});
-  PivotConfig out{GlobField(f, "pattern"), f.StringList("columns"), TimeColumnField(f)};
+  Fields f(c.root, c, "config", {"pattern", "columns", "time_column", "transforms"});
+  PivotConfig out{GlobField(f, "pattern"), f.StringList("columns"), TimeColumnField(f),
+                  TransformsField(f)};
   if (out.columns.empty())
     throw Error("field 'columns' must not be empty", f.Where(f.Required("columns")));
   return out;
@@ -45,7 +47,8 @@ class PivotNode : public Generated {
     View::Guard guard(view, path_);
     std::vector<TimedRelation> parts;
     for (const GlobMatch& m : view.GlobFiles(config_.pattern)) {
-      const std::string input = view.RelationSql(view.Get(m.path));
+      const std::string input = ApplyTransforms(view, view.RelationSql(view.Get(m.path)),
+                                                config_.transforms, config_.time_column, m.path);
       const auto columns = sql::Describe(view.pond().sql(), input);
       const std::string prefix = PrefixOf(m);
       sql::Select select;

@@ -159,12 +159,21 @@ const std::vector<GlobMatch>& View::Glob(const std::string& pattern) {
   return glob_cache_.emplace(pattern, std::move(result.matches)).first->second;
 }
 
-std::vector<GlobMatch> View::GlobFiles(const std::string& pattern) {
+std::vector<GlobMatch> View::MatchedFiles(const std::string& pattern) {
   std::vector<GlobMatch> files;
   for (const auto& m : Glob(pattern))
     if (!m.is_dir) files.push_back(m);
+  return files;
+}
+
+std::vector<GlobMatch> View::GlobFiles(const std::string& pattern) {
+  std::vector<GlobMatch> files = MatchedFiles(pattern);
   if (files.empty()) throw Error("pattern matched nothing", pattern);
   return files;
+}
+
+void View::WarnOnce(const std::string& what, const std::string& where) {
+  if (warned_.emplace(what, where).second) Warn(what, where);
 }
 
 View::DynamicConfig View::ConfigOf(const Node& node) {

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -93,8 +94,13 @@ class View : public TreeView {
   void StreamData(const Node& node, const std::function<void(std::string_view)>& sink);
   // Glob over the whole view; warnings are printed as `pond: warning: …`.
   const std::vector<GlobMatch>& Glob(const std::string& pattern);
-  // Like Glob, but `pattern matched nothing (<pattern>)` when empty; skips directories.
+  // The matches that are not directories; possibly none.
+  std::vector<GlobMatch> MatchedFiles(const std::string& pattern);
+  // Like MatchedFiles, but `pattern matched nothing (<pattern>)` when empty.
   std::vector<GlobMatch> GlobFiles(const std::string& pattern);
+  // `pond: warning: <what> (<where>)`, once per View for the same text: a node read
+  // several times in one command (export, a reduction per resolution) warns once.
+  void WarnOnce(const std::string& what, const std::string& where);
 
   // The expanded config of the dynamic node `node` (e.g. for `pond run`): its raw
   // text rendered with the vars given at mknod, overridden by this view's vars.
@@ -155,6 +161,7 @@ class View : public TreeView {
   std::unordered_map<std::string, std::optional<Resolved>> cache_;
   std::map<std::string, std::vector<GlobMatch>> glob_cache_;
   std::map<int64_t, std::map<std::string, std::string>> txn_vars_;
+  std::set<std::pair<std::string, std::string>> warned_;
 };
 
 }  // namespace pond::factories

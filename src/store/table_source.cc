@@ -125,11 +125,16 @@ Error SourceError(const Error& e, const std::string& label) {
   static const std::regex kCsvLine("CSV Error on Line: (\\d+)");
   std::smatch m;
   if (std::regex_search(lines[0], m, kCsvLine)) {
+    // The reason follows `Original Line:`. An original line with an unterminated
+    // quote (an odd number of `"`) runs on over the next lines, up to a blank one.
     std::string reason;
-    for (size_t i = 1; i < lines.size() && reason.empty(); ++i) {
-      if (lines[i].starts_with("Original Line:") || lines[i].empty()) continue;
-      reason = lines[i];
+    size_t i = 1;
+    if (i < lines.size() && lines[i].starts_with("Original Line:")) {
+      if (std::count(lines[i].begin(), lines[i].end(), '"') % 2 == 1)
+        while (i < lines.size() && !lines[i].empty()) ++i;
+      ++i;
     }
+    for (; i < lines.size() && reason.empty(); ++i) reason = lines[i];
     if (reason.empty()) reason = lines[0];
     return Error("malformed CSV row: " + reason, label + ":" + m[1].str());
   }
@@ -178,16 +183,23 @@ std::string SeriesSelect(engine::Connection& con, const TableSource& source,
   return "SELECT " + list + " FROM (" + source.sql + ") AS __pond_source";
 }
 
+std::optional<std::pair<Column, Column>> FirstTypeClash(const std::vector<Column>& existing,
+                                                        const std::vector<Column>& incoming) {
+  for (const auto& in : incoming)
+    for (const auto& old : existing)
+      if (Lower(old.name) == Lower(in.name) && old.type != in.type &&
+          !(IsNumericType(old.type) && IsNumericType(in.type)))
+        return std::pair{old, in};
+  return std::nullopt;
+}
+
 void CheckAppendSchema(const std::vector<Column>& existing, const std::vector<Column>& incoming,
                        const std::string& node_path, const std::string& label) {
-  for (const auto& in : incoming) {
-    for (const auto& old : existing) {
-      if (Lower(old.name) != Lower(in.name) || old.type == in.type) continue;
-      if (IsNumericType(old.type) && IsNumericType(in.type)) continue;
-      throw Error(
-          "column '" + in.name + "' is " + in.type + " here but " + old.type + " in " + node_path,
-          label);
-    }
+  if (auto clash = FirstTypeClash(existing, incoming)) {
+    const auto& [old, in] = *clash;
+    throw Error(
+        "column '" + in.name + "' is " + in.type + " here but " + old.type + " in " + node_path,
+        label);
   }
 }
 
@@ -217,30 +229,28 @@ std::string GzipFirstLine(const std::string& path) {
 
 }  // namespace
 
-TableSource HostFileSource(engine::Connection& con, const std::string& path,
-                           const std::string& timestamp_unit) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw Error("no such file", path);
-  if (!fs::is_regular_file(path, ec)) throw Error("not a regular file", path);
-  std::string ext = Lower(fs::path(path).extension().string());
-  // `x.csv.gz`: DuckDB's read_csv decompresses it; the header check below reads it as text.
-  const bool gzipped = ext == ".gz" && Lower(fs::path(path).stem().extension().string()) == ".csv";
-  if (gzipped) ext = ".csv";
-  TableSource s;
-  s.label = path;
-  s.timestamp_unit = timestamp_unit;
-  // Parquet is recognised by its magic too: `copy` out names files by their pond name
-  // (`a.series`), and those must come back in.
-  char magic[4] = {};
-  std::ifstream(path, std::ios::binary).read(magic, 4);
-  if (ext == ".parquet" || std::string(magic, 4) == "PAR1") {
-    s.sql = "SELECT * FROM read_parquet(" + QuoteLiteral(path) + ")";
-    return s;
-  }
-  if (ext != ".csv")
-    throw Error("cannot read '" + ext + "' files as a table; expected .csv, .csv.gz or .parquet",
-                path);
-  s.sql = "SELECT * FROM read_csv(" + QuoteLiteral(path) + ", header = true)";
+namespace {
+
+// The 4 bytes at the start and at the end of a file ("" when it is shorter than 8).
+std::pair<std::string, std::string> Ends(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in.tellg();
+  if (size < 8) return {};
+  std::string head(4, '\0'), tail(4, '\0');
+  in.seekg(0);
+  in.read(head.data(), 4);
+  in.seekg(size - 4);
+  in.read(tail.data(), 4);
+  return {head, tail};
+}
+
+// A CSV read strictly: the RFC 4180 dialect is given, not sniffed (a sniffer that
+// gives up on a stray quote falls back to reading it as text), and a row that does
+// not parse or convert fails the read naming its line. Only the types are sniffed.
+TableSource CsvSource(engine::Connection& con, const std::string& path, bool gzipped,
+                      TableSource s) {
+  s.sql = "SELECT * FROM read_csv(" + QuoteLiteral(path) +
+          ", header = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true)";
   std::string header = gzipped ? GzipFirstLine(path) : FirstLine(path);
   if (!header.empty() && header.back() == '\r') header.pop_back();
   if (header.empty()) throw Error("CSV file has no header line", path);
@@ -261,6 +271,36 @@ TableSource HostFileSource(engine::Connection& con, const std::string& path,
   }
   s.columns = std::move(cols);
   return s;
+}
+
+}  // namespace
+
+TableSource HostFileSource(engine::Connection& con, const std::string& path,
+                           const std::string& timestamp_unit) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw Error("no such file", path);
+  if (!fs::is_regular_file(path, ec)) throw Error("not a regular file", path);
+  const std::string ext = Lower(fs::path(path).extension().string());
+  // `x.csv.gz`: DuckDB's read_csv decompresses it; the header check reads it through zlib.
+  const bool gzipped = ext == ".gz" && Lower(fs::path(path).stem().extension().string()) == ".csv";
+  TableSource s;
+  s.label = path;
+  s.timestamp_unit = timestamp_unit;
+  // Parquet is recognised by its magic bytes, whatever the name: `copy` out names
+  // files by their pond name (`a.series`), and those must come back in.
+  const auto [head, tail] = Ends(path);
+  if (head == "PAR1") {
+    if (tail != "PAR1")
+      throw Error("not a readable Parquet file: no PAR1 magic bytes at its end (truncated?)", path);
+    s.sql = "SELECT * FROM read_parquet(" + QuoteLiteral(path) + ")";
+    return s;
+  }
+  if (ext == ".csv" || gzipped) return CsvSource(con, path, gzipped, std::move(s));
+  // Not read as CSV on a guess: almost any text reads as a one-column CSV.
+  throw Error(
+      "neither Parquet (no PAR1 magic bytes) nor CSV (named .csv or .csv.gz); to store its "
+      "bytes as they are, use --format data",
+      path);
 }
 
 }  // namespace pond::store

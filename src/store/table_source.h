@@ -3,7 +3,9 @@
 // sources, and DuckDB's multi-line errors about a source as one line naming it.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/error.h"
@@ -29,6 +31,12 @@ std::vector<Column> SourceColumns(engine::Connection& con, const TableSource& so
 std::string SeriesSelect(engine::Connection& con, const TableSource& source,
                          std::vector<Column>* columns = nullptr);
 
+// The first column of `incoming` that `existing` also has (names compared
+// case-insensitively, as UNION BY NAME does) with a type the two cannot be read as
+// one column with: not the same, and not both numeric. {existing's, incoming's}.
+std::optional<std::pair<Column, Column>> FirstTypeClash(const std::vector<Column>& existing,
+                                                        const std::vector<Column>& incoming);
+
 // Checks that a series version with `incoming` columns can be appended to one whose
 // versions have `existing` columns: a column present in both (names compared
 // case-insensitively, as UNION BY NAME does) must have the same type, or both must be
@@ -36,9 +44,11 @@ std::string SeriesSelect(engine::Connection& con, const TableSource& source,
 void CheckAppendSchema(const std::vector<Column>& existing, const std::vector<Column>& incoming,
                        const std::string& node_path, const std::string& label);
 
-// A host `.csv` (read_csv, header required) or `.parquet` file as a source, labelled
-// with its path. Throws `no such file (<path>)`, or for a CSV whose rows do not fit
-// its header the first bad row: `malformed CSV row: … (<path>:<line>)`.
+// A host file as a source, labelled with its path: Parquet when it has the PAR1
+// magic bytes, CSV when named `.csv` or `.csv.gz` (header required, RFC 4180: `,`
+// `"` `"`, strict). Throws `no such file (<path>)`; for a CSV whose rows do not
+// parse, the first bad row: `malformed CSV row: … (<path>:<line>)`; for any other
+// file, one line saying it is neither and suggesting --format data.
 TableSource HostFileSource(engine::Connection& con, const std::string& host_path,
                            const std::string& timestamp_unit = "");
 

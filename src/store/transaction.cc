@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <set>
 
 #include "base/error.h"
@@ -311,6 +312,10 @@ struct Transaction::Impl {
       } catch (const std::exception& e) {
         spdlog::debug("cannot remove orphan {}: {}", path, e.what());
       }
+      // Its shard folder too when no other blob is in it: a refused write leaves
+      // blobs/ as it was. (remove takes only an empty directory.)
+      std::error_code ec;
+      std::filesystem::remove(std::filesystem::path(path).parent_path(), ec);
     }
     p.view_seq = p.last_seq;
     p.in_transaction = false;
