@@ -183,8 +183,9 @@ class S3Store : public ObjectStore {
   }
 
   HttpResponse Send(const HttpRequest& r, const std::string& what) {
-    return collect::SendWithRetry(transport_, r, {4, 250, collect::RealSleep, "S3"}, "S3 " + what,
-                                  url_);
+    // Retries at info level: a failed push is one line (POND_LOG=info shows each retry).
+    return collect::SendWithRetry(transport_, r, {4, 250, collect::RealSleep, "S3", false},
+                                  "S3 " + what, url_);
   }
 
   // Non-2xx: one line with S3's own error code and message.

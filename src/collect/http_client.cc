@@ -290,8 +290,9 @@ HttpResponse SendWithRetry(HttpTransport& transport, const HttpRequest& request,
                   where);
     }
     std::chrono::milliseconds delay = retry_after.value_or(Backoff(policy.base_ms, attempt));
-    spdlog::warn("{}: {} ({}); retry {} of {} in {} ms", policy.label, failure, where, attempt + 1,
-                 policy.attempts, delay.count());
+    spdlog::log(policy.warn_retries ? spdlog::level::warn : spdlog::level::info,
+                "{}: {} ({}); retry {} of {} in {} ms", policy.label, failure, where, attempt + 1,
+                policy.attempts, delay.count());
     policy.sleep(delay);
   }
 }

@@ -118,6 +118,9 @@ struct RetryPolicy {
   int base_ms = 1000;    // waits base_ms × 1, 2, 4… (at most 5 minutes)
   Sleeper sleep = RealSleep;
   std::string label;     // log prefix, e.g. "HydroVu"
+  // Each retry is logged at warn (shown by default), or at info where only the final
+  // failure should reach the user: one line, as a cron job's mail wants it.
+  bool warn_retries = true;
 };
 
 // Sends `request`, retrying on HTTP 5xx, 429 (waiting `Retry-After` seconds when
