@@ -25,8 +25,7 @@ std::string MbPerSecond(int64_t bytes, double seconds) {
 }  // namespace
 
 std::vector<Row> BackupCase(const Bench& b, const DataSet& data) {
-  const fs::path backup = b.work / "backup", restored = b.work / "restored",
-                 copy = b.work / "copy";
+  const fs::path backup = b.work / "backup", restored = b.work / "restored", copy = b.work / "copy";
   const std::string url = "file://" + backup.string();
   b.Pond(data.pond_dir, {"backup", "add", "bench", url});
   const int64_t bytes = TreeBytes(data.pond_dir);
@@ -47,12 +46,16 @@ std::vector<Row> BackupCase(const Bench& b, const DataSet& data) {
   Progress("13 restore");
   auto restores = Alternate(b.repeat, {restore, cp});
   Progress("13 push again");
-  auto again = Alternate(b.repeat, {[&] { return b.Pond(data.pond_dir, {"backup", "push", "bench"}); }});
+  auto again = Alternate(b.repeat, {[&] {
+                           return b.Pond(data.pond_dir, {"backup", "push", "bench"});
+                         }});
 
   std::vector<Row> rows;
-  Row p = SideBySide("13 push", "backup push to file:// vs cp -r of the pond", pushed[0], pushed[1], 8.0);
-  p.note = fmt::format("{} of pond; push {}, cp -r {}", fmt::format("{:.0f} MB", bytes / 1e6),
-                       MbPerSecond(bytes, pushed[0].seconds), MbPerSecond(bytes, pushed[1].seconds));
+  Row p = SideBySide("13 push", "backup push to file:// vs cp -r of the pond", pushed[0], pushed[1],
+                     8.0);
+  p.note =
+      fmt::format("{} of pond; push {}, cp -r {}", fmt::format("{:.0f} MB", bytes / 1e6),
+                  MbPerSecond(bytes, pushed[0].seconds), MbPerSecond(bytes, pushed[1].seconds));
   rows.push_back(p);
   Row r = SideBySide("13 restore", "restore from file:// vs cp -r of the pond", restores[0],
                      restores[1], 8.0);

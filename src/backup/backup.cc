@@ -27,9 +27,10 @@ class ScratchDir {
  public:
   ScratchDir() {
     const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                          "/pond-backup-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) throw Error("cannot create a temporary directory", pattern);
+    std::string pattern =
+        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/pond-backup-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr)
+      throw Error("cannot create a temporary directory", pattern);
     path_ = pattern;
   }
   ~ScratchDir() {
@@ -65,9 +66,9 @@ std::optional<Latest> ReadLatest(ObjectStore& store) {
     throw Error("malformed 'latest' object: " + text->substr(0, 40), store.url());
   }
   std::optional<std::string> manifest = store.GetBytes(ManifestKey(l.seq));
-  if (!manifest) throw Error("'latest' names snapshot " + std::to_string(l.seq) +
-                                 ", whose manifest is missing",
-                             store.url());
+  if (!manifest)
+    throw Error("'latest' names snapshot " + std::to_string(l.seq) + ", whose manifest is missing",
+                store.url());
   try {
     auto j = nlohmann::json::parse(*manifest);
     l.catalog_sha256 = j.at("catalog").at("sha256").get<std::string>();
@@ -156,7 +157,8 @@ VerifyReport Verify(ObjectStore& source) {
       continue;
     }
     const std::string actual = store::Sha256OfFile(blob);
-    if (actual != HashOf(rel)) report.problems.push_back("corrupt " + rel + " (sha256 " + actual + ")");
+    if (actual != HashOf(rel))
+      report.problems.push_back("corrupt " + rel + " (sha256 " + actual + ")");
     std::error_code ec;
     fs::remove(blob, ec);
   }

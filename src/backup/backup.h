@@ -24,9 +24,9 @@
 namespace pond::backup {
 
 struct PushStats {
-  int64_t seq = 0;              // the snapshot's transaction
-  int64_t blobs = 0;            // blob files the snapshot needs
-  int64_t uploaded = 0;         // of which uploaded now
+  int64_t seq = 0;       // the snapshot's transaction
+  int64_t blobs = 0;     // blob files the snapshot needs
+  int64_t uploaded = 0;  // of which uploaded now
   int64_t uploaded_bytes = 0;
   bool snapshot_uploaded = false;  // false: `latest` already named this transaction
 };

@@ -33,9 +33,10 @@ ParsedUrl Parse(const std::string& url) {
     if (p.bucket.empty()) throw Error("no bucket in backup URL (s3://BUCKET/PREFIX)", url);
     // Credentials come from the environment only: a URL is stored in the pond.
     if (p.bucket.find_first_of("@:") != std::string::npos)
-      throw Error("credentials do not belong in a backup URL: set AWS_ACCESS_KEY_ID and "
-                  "AWS_SECRET_ACCESS_KEY",
-                  "s3://…");
+      throw Error(
+          "credentials do not belong in a backup URL: set AWS_ACCESS_KEY_ID and "
+          "AWS_SECRET_ACCESS_KEY",
+          "s3://…");
     if (slash != std::string::npos) p.path = rest.substr(slash + 1);
     while (p.path.starts_with("/")) p.path.erase(0, 1);
     if (!p.path.empty() && !p.path.ends_with("/")) p.path += "/";

@@ -153,10 +153,12 @@ class S3Store : public ObjectStore {
           Send(Request(Method::kGet, bucket_url_ + "/?" + query, kEmptySha256), "LIST " + prefix);
       Check(res, "LIST " + prefix);
       size_t pos = 0, end = 0;
-      for (std::string item; !(item = XmlText(res.body, "Contents", pos, &end)).empty(); pos = end) {
+      for (std::string item; !(item = XmlText(res.body, "Contents", pos, &end)).empty();
+           pos = end) {
         // <Contents> holds tags, so its text is raw XML again.
         std::string key = XmlText(item, "Key");
-        if (key.starts_with(prefix_)) out[key.substr(prefix_.size())] = std::stoll(XmlText(item, "Size"));
+        if (key.starts_with(prefix_))
+          out[key.substr(prefix_.size())] = std::stoll(XmlText(item, "Size"));
       }
       token = XmlText(res.body, "NextContinuationToken");
       if (XmlText(res.body, "IsTruncated") != "true" || token.empty()) break;
@@ -235,20 +237,21 @@ class S3Store : public ObjectStore {
       std::string complete = "<CompleteMultipartUpload>";
       for (int64_t offset = 0, n = 1; offset < size; offset += part_size, ++n) {
         std::string part = ReadRange(host_path, offset, std::min(part_size, size - offset));
-        HttpRequest r = Request(
-            Method::kPut, ObjectUrl(key) + "?partNumber=" + std::to_string(n) + "&" + upload,
-            store::Sha256Hex(part));
+        HttpRequest r = Request(Method::kPut,
+                                ObjectUrl(key) + "?partNumber=" + std::to_string(n) + "&" + upload,
+                                store::Sha256Hex(part));
         r.body = std::move(part);
         r.content_type = "application/octet-stream";
         HttpResponse res = Send(r, what);
         Check(res, what);
         const std::string etag = res.Header("ETag").value_or("");
-        if (etag.empty()) throw Error("S3 " + what + ": no ETag for part " + std::to_string(n), url_);
+        if (etag.empty())
+          throw Error("S3 " + what + ": no ETag for part " + std::to_string(n), url_);
         complete += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>{}</ETag></Part>", n, etag);
       }
       complete += "</CompleteMultipartUpload>";
-      HttpRequest done = Request(Method::kPost, ObjectUrl(key) + "?" + upload,
-                                 store::Sha256Hex(complete));
+      HttpRequest done =
+          Request(Method::kPost, ObjectUrl(key) + "?" + upload, store::Sha256Hex(complete));
       done.body = complete;
       done.content_type = "application/xml";
       HttpResponse res = Send(done, what);

@@ -19,7 +19,9 @@ struct BackupOptions {
   std::string name, url;
 };
 
-std::string Mib(int64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
+std::string Mib(int64_t bytes) {
+  return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20));
+}
 
 void RequireName(const std::string& name) {
   const bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
@@ -93,7 +95,8 @@ void Push(const BackupOptions& o, const GlobalOptions& g) {
     }
   }
   if (failed > 0)
-    throw ReportedError(fmt::format("{} of {} backups failed", failed, backups.size()), pond->dir());
+    throw ReportedError(fmt::format("{} of {} backups failed", failed, backups.size()),
+                        pond->dir());
 }
 
 void Verify(const BackupOptions& o, const GlobalOptions& g) {
@@ -105,8 +108,8 @@ void Verify(const BackupOptions& o, const GlobalOptions& g) {
   const backup::VerifyReport r = backup::Verify(*source);
   for (const auto& p : r.problems) PrintText(p + "\n");
   if (!r.problems.empty())
-    throw Error(fmt::format("backup {} (transaction {}): {} of {} objects missing or corrupt", b.name,
-                            r.seq, r.problems.size(), r.objects),
+    throw Error(fmt::format("backup {} (transaction {}): {} of {} objects missing or corrupt",
+                            b.name, r.seq, r.problems.size(), r.objects),
                 b.url);
   if (!g.quiet)
     PrintText(fmt::format("verified {}: transaction {}, {} ok\n", b.name, r.seq,
@@ -118,7 +121,8 @@ void RegisterBackup(CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("backup", "back the pond up to S3 or a directory");
   cmd->require_subcommand(1);
 
-  auto* a = cmd->add_subcommand("add", "add a backup target (URL: s3://BUCKET/PREFIX or file:///DIR)");
+  auto* a =
+      cmd->add_subcommand("add", "add a backup target (URL: s3://BUCKET/PREFIX or file:///DIR)");
   a->add_option("NAME", add.name, "name of the backup")->required();
   a->add_option("URL", add.url, "s3://BUCKET/PREFIX or file:///ABSOLUTE/DIR")->required();
   a->callback([&g] { Add(add, g); });

@@ -25,9 +25,8 @@ void RegisterRestore(CLI::App& app, GlobalOptions& g) {
     auto source = backup::OpenObjectStore(o.url);
     const store::RestoreStats s = backup::Restore(*source, o.dir);
     if (!g.quiet)
-      PrintText(fmt::format("restored transaction {} into {} ({}, {:.1f} MiB)\n", s.last_seq,
-                            o.dir, Plural(s.blobs, "blob"),
-                            static_cast<double>(s.bytes) / (1 << 20)));
+      PrintText(fmt::format("restored transaction {} into {} ({}, {:.1f} MiB)\n", s.last_seq, o.dir,
+                            Plural(s.blobs, "blob"), static_cast<double>(s.bytes) / (1 << 20)));
   });
 }
 

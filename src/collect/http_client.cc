@@ -177,7 +177,8 @@ HttpResponse CurlTransport::Send(const HttpRequest& request) {
   Curl().curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts_.total.count()));
   if (timeouts_.stall.count() > 0) {
     Curl().curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    Curl().curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(timeouts_.stall.count()));
+    Curl().curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
+                            static_cast<long>(timeouts_.stall.count()));
   }
   if (request.sigv4) {
     Curl().curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, request.sigv4->provider.c_str());

@@ -114,10 +114,10 @@ void RealSleep(std::chrono::milliseconds delay);
 inline constexpr std::chrono::milliseconds kMaxRetryAfter{120'000};
 
 struct RetryPolicy {
-  int attempts = 3;      // retries after the first try
-  int base_ms = 1000;    // waits base_ms × 1, 2, 4… (at most 5 minutes)
+  int attempts = 3;    // retries after the first try
+  int base_ms = 1000;  // waits base_ms × 1, 2, 4… (at most 5 minutes)
   Sleeper sleep = RealSleep;
-  std::string label;     // log prefix, e.g. "HydroVu"
+  std::string label;  // log prefix, e.g. "HydroVu"
   // Each retry is logged at warn (shown by default), or at info where only the final
   // failure should reach the user: one line, as a cron job's mail wants it.
   bool warn_retries = true;

@@ -32,7 +32,8 @@ void CreateBackupsTable(sqlite::Db& db) { db.Exec(kCreateBackups); }
 
 std::vector<BackupTarget> LoadBackups(sqlite::Db& db, int64_t seq) {
   std::vector<BackupTarget> out;
-  if (db.QueryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backups'") == 0)
+  if (db.QueryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backups'") ==
+      0)
     return out;
   auto st = db.Prepare(
       "SELECT name, url, created_seq FROM backups WHERE created_seq <= ?1 "

@@ -259,7 +259,8 @@ void Db::BackupTo(const std::string& path) {
   spdlog::debug("catalog: copy to {}", path);
   sqlite3* dest = nullptr;
   auto fail = [&](const char* what) {
-    std::string msg = std::string(what) + ": " + (dest != nullptr ? sqlite3_errmsg(dest) : "out of memory");
+    std::string msg =
+        std::string(what) + ": " + (dest != nullptr ? sqlite3_errmsg(dest) : "out of memory");
     sqlite3_close(dest);
     throw Error("cannot copy catalog: " + msg, path);
   };

@@ -509,7 +509,11 @@ void Transaction::AddBackup(const std::string& name, const std::string& url) {
   catalog::CreateBackupsTable(db);
   for (const auto& b : catalog::LoadBackups(db, seq()))
     if (b.name == name) throw Error("backup already exists", name);
-  db.Prepare("INSERT INTO backups VALUES (?1, ?2, ?3, NULL)").Bind(1, name).Bind(2, url).Bind(3, seq()).Run();
+  db.Prepare("INSERT INTO backups VALUES (?1, ?2, ?3, NULL)")
+      .Bind(1, name)
+      .Bind(2, url)
+      .Bind(3, seq())
+      .Run();
 }
 
 void Transaction::RemoveBackup(const std::string& name) {

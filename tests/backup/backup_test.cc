@@ -124,7 +124,8 @@ class BackupTest : public ::testing::TestWithParam<std::string> {
       fs::remove(f);
       return;
     }
-    const std::string stem = f.filename().string().substr(0, f.filename().string().find("._S3rver_"));
+    const std::string stem =
+        f.filename().string().substr(0, f.filename().string().find("._S3rver_"));
     for (const auto& e : fs::directory_iterator(f.parent_path()))
       if (e.path().filename().string().starts_with(stem + "._S3rver_")) fs::remove(e.path());
   }
@@ -137,10 +138,12 @@ class BackupTest : public ::testing::TestWithParam<std::string> {
     more.try_emplace("AWS_REGION", "us-east-1");
     return more;
   }
-  RunResult P(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) const {
+  RunResult P(const std::vector<std::string>& args,
+              std::map<std::string, std::string> env = {}) const {
     return Pond(args, Env(std::move(env)));
   }
-  std::string Ok(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) const {
+  std::string Ok(const std::vector<std::string>& args,
+                 std::map<std::string, std::string> env = {}) const {
     RunResult r = P(args, std::move(env));
     EXPECT_EQ(r.exit_code, 0) << "pond " << ::testing::PrintToString(args) << "\n" << r.err;
     return r.out;
@@ -163,7 +166,8 @@ class BackupTest : public ::testing::TestWithParam<std::string> {
     Ok({"copy", Host("a.csv", "timestamp,v\n2024-07-01 00:00:00,1\n2024-07-01 01:00:00,2\n"),
         "/raw/s.series", "--format", "series"});
     Ok({"copy", Host("b.csv", "timestamp,v\n2024-07-01 02:00:00,3\n"), "/raw/s.series", "--format",
-        "series"}, {{"POND_LOG", "warn"}});
+        "series"},
+       {{"POND_LOG", "warn"}});
     Ok({"-v", "site=lake", "copy", Host("t.csv", "k,name\n1,a\n2,b\n"), "/raw/t.table", "--format",
         "table"});
     Ok({"copy", Host("blob.bin", RandomBytes(200'000, 1)), "/raw/blob.bin"});
@@ -178,8 +182,8 @@ class BackupTest : public ::testing::TestWithParam<std::string> {
   std::string Fingerprint(const std::string& dir) const {
     std::map<std::string, std::string> env{{"POND", dir}};
     std::string out = Ok({"--json", "log", "--limit", "1000"}, env);
-    const int last = std::stoi(std::regex_replace(
-        Ok({"log", "--limit", "1"}, env), std::regex(R"(^\D*(\d+)[\s\S]*$)"), "$1"));
+    const int last = std::stoi(std::regex_replace(Ok({"log", "--limit", "1"}, env),
+                                                  std::regex(R"(^\D*(\d+)[\s\S]*$)"), "$1"));
     for (int at = 1; at <= last; ++at) {
       const std::string seq = std::to_string(at);
       // Past a retention horizon both refuse alike: the exit code and message count too.
@@ -187,8 +191,9 @@ class BackupTest : public ::testing::TestWithParam<std::string> {
       out += "@" + seq + " " + std::to_string(list.exit_code) + "\n" + list.out + list.err;
       for (const char* path : {"/raw/s.series", "/raw/t.table", "/raw/blob.bin"}) {
         RunResult r = Pond({"--at", seq, "cat", path}, Env(env));
-        out += std::string(path) + " " + std::to_string(r.exit_code) + " " + std::to_string(r.out.size()) +
-               " " + std::to_string(std::hash<std::string>{}(r.out)) + "\n";
+        out += std::string(path) + " " + std::to_string(r.exit_code) + " " +
+               std::to_string(r.out.size()) + " " +
+               std::to_string(std::hash<std::string>{}(r.out)) + "\n";
       }
     }
     return out;
@@ -210,7 +215,8 @@ class BackupTest : public ::testing::TestWithParam<std::string> {
 
   static int Uploaded(const std::string& push_out) {
     std::smatch m;
-    EXPECT_TRUE(std::regex_search(push_out, m, std::regex(R"((\d+) of \d+ blobs? uploaded)"))) << push_out;
+    EXPECT_TRUE(std::regex_search(push_out, m, std::regex(R"((\d+) of \d+ blobs? uploaded)")))
+        << push_out;
     return m.empty() ? -1 : std::stoi(m[1]);
   }
 
@@ -229,10 +235,12 @@ TEST_P(BackupTest, PushThenRestoreEqualsTheSource) {
   EXPECT_EQ(Ok({"backup", "add", "main", Url()}),
             "added backup main (" + Url() + ") in transaction 10\n");
   const std::string out = Ok({"backup", "push"});
-  EXPECT_EQ(out, "pushed main: transaction 10, 6 of 6 blobs uploaded (0.2 MiB), snapshot written\n");
+  EXPECT_EQ(out,
+            "pushed main: transaction 10, 6 of 6 blobs uploaded (0.2 MiB), snapshot written\n");
   EXPECT_EQ(ReadFile(ObjectFile("latest")), "10\n");
   const std::string restored = tmp_ / "restored";
-  EXPECT_THAT(Ok({"restore", Url(), restored}), HasSubstr("restored transaction 10 into " + restored));
+  EXPECT_THAT(Ok({"restore", Url(), restored}),
+              HasSubstr("restored transaction 10 into " + restored));
   ExpectRestoredEqual(restored);
   // The backup's configuration came along.
   EXPECT_EQ(Ok({"backup", "list"}, {{"POND", restored}}), "main\t" + Url() + "\n");
@@ -243,7 +251,8 @@ TEST_P(BackupTest, SecondPushUploadsOnlyTheNewBlobs) {
   Ok({"backup", "add", "main", Url()});
   EXPECT_EQ(Uploaded(Ok({"backup", "push", "main"})), 6);
   // Nothing new: no blob, and the snapshot is already there.
-  EXPECT_THAT(Ok({"backup", "push", "main"}), HasSubstr("0 of 6 blobs uploaded (0.0 MiB), snapshot already there"));
+  EXPECT_THAT(Ok({"backup", "push", "main"}),
+              HasSubstr("0 of 6 blobs uploaded (0.0 MiB), snapshot already there"));
   Ok({"copy", Host("d.csv", "timestamp,v\n2024-07-01 04:00:00,5\n"), "/raw/s.series", "--format",
       "series"});
   Ok({"copy", Host("e.txt", "new\n"), "/raw/e.txt"});
@@ -282,7 +291,8 @@ TEST_P(BackupTest, LargeBlobRoundTrips) {
   const std::string restored = tmp_ / "restored";
   Ok({"restore", Url(), restored});
   EXPECT_EQ(Ok({"cat", "/big.bin"}, {{"POND", restored}}), big);
-  EXPECT_THAT(Ok({"backup", "verify", "main"}), HasSubstr("verified main: transaction 3, 2 objects ok"));
+  EXPECT_THAT(Ok({"backup", "verify", "main"}),
+              HasSubstr("verified main: transaction 3, 2 objects ok"));
 }
 
 // kill -9 at random moments of a push: the backup always restores to a pushed state
@@ -338,8 +348,9 @@ TEST_P(BackupTest, VerifyDetectsDeletedAndAlteredObjects) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("missing " + deleted + "\n"));
   EXPECT_THAT(r.out, HasSubstr("corrupt " + altered + " (sha256 "));
-  EXPECT_EQ(r.err, "pond: error: backup main (transaction 10): 2 of 7 objects missing or corrupt (" +
-                       Url() + ")\n");
+  EXPECT_EQ(r.err,
+            "pond: error: backup main (transaction 10): 2 of 7 objects missing or corrupt (" +
+                Url() + ")\n");
   // A restore refuses the altered blob and leaves no pond behind.
   const std::string restored = tmp_ / "restored";
   RunResult rr = P({"restore", Url(), restored});
@@ -377,7 +388,8 @@ TEST_P(BackupTest, RestoreRefusesANonEmptyDirectoryAndAnEmptyBackup) {
   Ok({"backup", "add", "main", Url()});
   RunResult none = P({"restore", Url(), tmp_ / "r1"});
   EXPECT_EQ(none.exit_code, 1);
-  EXPECT_EQ(none.err, "pond: error: no snapshot in this backup (nothing pushed yet?) (" + Url() + ")\n");
+  EXPECT_EQ(none.err,
+            "pond: error: no snapshot in this backup (nothing pushed yet?) (" + Url() + ")\n");
   EXPECT_FALSE(fs::exists(tmp_ / "r1"));
   Ok({"backup", "push"});
   fs::create_directories(tmp_.path() / "full");
@@ -392,8 +404,8 @@ TEST_P(BackupTest, RestoreRefusesANonEmptyDirectoryAndAnEmptyBackup) {
 // access key id but not the SigV4 signature itself, so any secret key passes here.)
 TEST_P(BackupTest, SecretsNeverShow) {
   MakePond();
-  const std::map<std::string, std::string> secrets{
-      {"AWS_SESSION_TOKEN", "token-TOPSECRET-1"}, {"AWS_SECRET_ACCESS_KEY", "key-TOPSECRET-2"}};
+  const std::map<std::string, std::string> secrets{{"AWS_SESSION_TOKEN", "token-TOPSECRET-1"},
+                                                   {"AWS_SECRET_ACCESS_KEY", "key-TOPSECRET-2"}};
   Ok({"backup", "add", "main", Url()}, secrets);
   auto env = secrets;
   env["POND_LOG"] = "debug";
@@ -420,7 +432,8 @@ TEST_P(BackupTest, SecretsNeverShow) {
 
 TEST_P(BackupTest, UrlsWithCredentialsOrNoRootAreRefused) {
   Ok({"init"});
-  for (const std::string url : {"s3://AKIA:TOPSECRET@bucket/p", "file://relative/dir", "ftp://x/y", "s3:///p"}) {
+  for (const std::string url :
+       {"s3://AKIA:TOPSECRET@bucket/p", "file://relative/dir", "ftp://x/y", "s3:///p"}) {
     RunResult r = P({"backup", "add", "x", url});
     EXPECT_EQ(r.exit_code, 1) << url;
     EXPECT_THAT(r.err, Not(HasSubstr("TOPSECRET")));
@@ -453,10 +466,11 @@ TEST_P(BackupS3Failures, ServerDownIsOneLineAndThePondIsUnchanged) {
   const std::string down = "http://127.0.0.1:" + std::to_string(FreePort());
   RunResult r = P({"backup", "push", "main"}, {{"AWS_ENDPOINT_URL", down}});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, ::testing::MatchesRegex(
-                         "pond: error: S3 LIST blobs/ failed after 5 attempts: HTTP request failed: "
-                         "[^\n]*\\(" + std::regex_replace(Url(), std::regex(R"([.+?()])"), R"(\$&)") +
-                         "\\)\n"));
+  EXPECT_THAT(r.err,
+              ::testing::MatchesRegex(
+                  "pond: error: S3 LIST blobs/ failed after 5 attempts: HTTP request failed: "
+                  "[^\n]*\\(" +
+                  std::regex_replace(Url(), std::regex(R"([.+?()])"), R"(\$&)") + "\\)\n"));
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(PondFiles(dir_), before);
 }
@@ -469,7 +483,8 @@ TEST_P(BackupS3Failures, WrongBucketIsOneLine) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,
             "pond: error: backup main: no such bucket 'no-such-bucket' (s3://no-such-bucket/x)\n"
-            "pond: 1 of 1 backups failed (" + dir_ + ")\n");
+            "pond: 1 of 1 backups failed (" +
+                dir_ + ")\n");
   RunResult one = P({"backup", "push", "main"});
   EXPECT_EQ(one.err, "pond: error: no such bucket 'no-such-bucket' (s3://no-such-bucket/x)\n");
   RunResult restore = P({"restore", "s3://no-such-bucket/x", tmp_ / "r"});
