@@ -94,6 +94,9 @@ class S3Store : public ObjectStore {
     std::string region = Env("AWS_REGION");
     if (region.empty()) region = "us-east-1";
     sigv4_.provider = "aws:amz:" + region + ":s3";
+    // Keys per listing page: S3's own maximum, smaller only for the tests of paging.
+    if (const std::string page = Env("POND_S3_LIST_PAGE"); !page.empty())
+      list_page_ = std::clamp(std::atoi(page.c_str()), 1, 1000);
     std::string endpoint = Env("AWS_ENDPOINT_URL");
     while (endpoint.ends_with("/")) endpoint.pop_back();
     // A custom endpoint (MinIO, R2, s3rver…) is addressed path-style; AWS itself
@@ -148,7 +151,8 @@ class S3Store : public ObjectStore {
     for (int page = 0;; ++page) {
       std::string query;
       if (!token.empty()) query += "continuation-token=" + collect::UrlEncode(token) + "&";
-      query += "list-type=2&prefix=" + collect::UrlEncode(prefix_ + prefix);
+      query += "list-type=2&max-keys=" + std::to_string(list_page_) +
+               "&prefix=" + collect::UrlEncode(prefix_ + prefix);
       HttpResponse res =
           Send(Request(Method::kGet, bucket_url_ + "/?" + query, kEmptySha256), "LIST " + prefix);
       Check(res, "LIST " + prefix);
@@ -270,6 +274,7 @@ class S3Store : public ObjectStore {
   }
 
   std::string url_, bucket_, prefix_, bucket_url_, session_token_;
+  int list_page_ = 1000;
   collect::AwsSigV4 sigv4_;
   collect::CurlTransport transport_;
 };

@@ -54,7 +54,9 @@ bool Accepts(int port) {
   return ok;
 }
 
-// s3rver on 127.0.0.1, its objects under dir/<bucket>/<key>._S3rver_object.
+// s3rver on 127.0.0.1, its objects under dir/<bucket>/<key>._S3rver_object. Its
+// continuation tokens are DES-encrypted, which Node 17+ allows only with the legacy
+// OpenSSL provider: without it every truncated listing is an HTTP 500.
 class S3rver {
  public:
   S3rver() : port_(FreePort()) {
@@ -65,8 +67,9 @@ class S3rver {
       dup2(fileno(f), 1);
       dup2(fileno(f), 2);
       const std::string data = tmp_ / "data", port = std::to_string(port_);
-      execlp("node", "node", S3RVER_JS, "-d", data.c_str(), "-a", "127.0.0.1", "-p", port.c_str(),
-             "--configure-bucket", kBucket, "-s", static_cast<char*>(nullptr));
+      execlp("node", "node", "--openssl-legacy-provider", S3RVER_JS, "-d", data.c_str(), "-a",
+             "127.0.0.1", "-p", port.c_str(), "--configure-bucket", kBucket, "-s",
+             static_cast<char*>(nullptr));
       _exit(127);
     }
     for (int i = 0; i < 300 && !Accepts(port_); ++i)
@@ -250,9 +253,14 @@ TEST_P(BackupTest, SecondPushUploadsOnlyTheNewBlobs) {
   MakePond();
   Ok({"backup", "add", "main", Url()});
   EXPECT_EQ(Uploaded(Ok({"backup", "push", "main"})), 6);
-  // Nothing new: no blob, and the snapshot is already there.
-  EXPECT_THAT(Ok({"backup", "push", "main"}),
-              HasSubstr("0 of 6 blobs uploaded (0.0 MiB), snapshot already there"));
+  // Nothing new: no blob, and the snapshot is already there. (Listed 2 keys a page:
+  // every page is read, or the blobs past the first would go up again.)
+  RunResult paged =
+      P({"backup", "push", "main"}, {{"POND_S3_LIST_PAGE", "2"}, {"POND_LOG", "debug"}});
+  EXPECT_THAT(paged.out, HasSubstr("0 of 6 blobs uploaded (0.0 MiB), snapshot already there"));
+  if (s3()) {
+    EXPECT_THAT(paged.err, HasSubstr("S3: listing blobs/, page 3"));
+  }
   Ok({"copy", Host("d.csv", "timestamp,v\n2024-07-01 04:00:00,5\n"), "/raw/s.series", "--format",
       "series"});
   Ok({"copy", Host("e.txt", "new\n"), "/raw/e.txt"});
