@@ -77,5 +77,6 @@ std::vector<Row> WriterDuringExportCase(const Bench& b, const DataSet& data);  /
 std::vector<Row> ManyVersionsCase(const Bench& b);                             // 10
 std::vector<Row> CollectorYearCase(const Bench& b);                            // 11
 std::vector<Row> VerifiedReadsCase(const Bench& b, const DataSet& data);       // 12
+std::vector<Row> BackupCase(const Bench& b, const DataSet& data);              // 13
 
 }  // namespace pond::bench

@@ -49,7 +49,7 @@ std::string Machine() {
   return fmt::format("{} cores, {}", std::thread::hardware_concurrency(), model);
 }
 
-constexpr int kCases = 12;
+constexpr int kCases = 13;
 
 std::set<int> ParseOnly(const std::string& spec) {
   std::set<int> cases;
@@ -79,14 +79,14 @@ int Main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--repeat", repeat, "timed runs of each side (the median is reported)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--only", only, "comma-separated case numbers (1-12)");
+  app.add_option("--only", only, "comma-separated case numbers (1-13)");
   app.add_option("--pond", pond, "the pond binary");
   app.add_option("--tera-oracle", oracle, "the tera-oracle binary (case 5 is skipped without it)");
   app.add_flag("--json", json, "print the results as JSON instead of a table");
   app.add_flag("--keep", keep, "keep the temporary folder");
   CLI11_PARSE(app, argc, argv);
   const std::set<int> cases =
-      only.empty() ? std::set<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} : ParseOnly(only);
+      only.empty() ? std::set<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13} : ParseOnly(only);
   auto want = [&](std::initializer_list<int> any) {
     for (int c : any)
       if (cases.count(c)) return true;
@@ -114,7 +114,7 @@ int Main(int argc, char** argv) {
       if (cases.count(std::stoi(r.id))) report.rows.push_back(r);
   };
   try {
-    if (want({1, 2, 3, 4, 7, 9, 12})) {
+    if (want({1, 2, 3, 4, 7, 9, 12, 13})) {
       Progress(fmt::format("generating {} rows in {}", rows, b.work.string()));
       DataSet data = GenerateCsv(b);
       if (cases.count(1)) {
@@ -129,6 +129,7 @@ int Main(int argc, char** argv) {
       if (want({3, 4, 7})) add(ExportCase(b, data));
       if (want({9})) add(WriterDuringExportCase(b, data));
       if (want({12})) add(VerifiedReadsCase(b, data));
+      if (want({13})) add(BackupCase(b, data));
     }
     if (want({5})) add(RenderCase(b));
     if (want({6})) add(SmallCommandsCase(b));

@@ -39,6 +39,8 @@ TEST(HttpClientTest, RedactHeadersHidesAuthorization) {
   EXPECT_EQ(RedactHeaders({{"authorization", "Bearer abc"}, {"x-isi-start-page", "p2"}}),
             "authorization: ***, x-isi-start-page: p2");
   EXPECT_EQ(RedactHeaders({{"Authorization", "Basic aWQ6c2VjcmV0"}}), "Authorization: ***");
+  EXPECT_EQ(RedactHeaders({{"X-Amz-Security-Token", "tok"}, {"x-amz-content-sha256", "e3b0"}}),
+            "X-Amz-Security-Token: ***, x-amz-content-sha256: e3b0");
 }
 
 TEST(HttpClientTest, CurlGetAndFormPost) {

@@ -13,33 +13,9 @@ namespace {
 
 // A repeated page token would loop forever; so would an endless list.
 constexpr int kMaxPages = 100000;
-constexpr std::chrono::milliseconds kMaxBackoff{300'000};
-
-const char* MethodName(const HttpRequest& request) {
-  return request.method == HttpRequest::Method::kGet ? "GET" : "POST";
-}
-
-// `Retry-After: <seconds>`; an HTTP-date or garbage falls back to the backoff.
-std::optional<std::chrono::milliseconds> RetryAfter(const HttpResponse& response) {
-  std::optional<std::string> text = response.Header("Retry-After");
-  if (!text) return std::nullopt;
-  int64_t seconds = 0;
-  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), seconds);
-  if (ec != std::errc() || ptr != text->data() + text->size() || seconds < 0) return std::nullopt;
-  return std::min<std::chrono::milliseconds>(
-      std::chrono::seconds(std::min<int64_t>(seconds, 86400)), kMaxRetryAfter);
-}
-
-std::chrono::milliseconds Backoff(int base_ms, int attempt) {
-  int64_t delay = static_cast<int64_t>(base_ms) << std::min(attempt, 30);
-  return std::min<std::chrono::milliseconds>(std::chrono::milliseconds(delay), kMaxBackoff);
-}
-
 bool IsSuccess(int status) { return status >= 200 && status < 300; }
 
 }  // namespace
-
-void RealSleep(std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }
 
 HydroVuClient::HydroVuClient(const HydroVuConfig& config, HttpTransport& transport, Sleeper sleep)
     : config_(config), transport_(transport), sleep_(std::move(sleep)) {}
@@ -147,32 +123,9 @@ HttpResponse HydroVuClient::AuthorizedGet(const std::string& url, const HttpHead
 
 HttpResponse HydroVuClient::SendWithRetry(const HttpRequest& request, const std::string& what,
                                           const std::string& where) {
-  for (int attempt = 0;; ++attempt) {
-    std::string failure;
-    std::optional<std::chrono::milliseconds> retry_after;
-    spdlog::debug("HydroVu: {} {} [{}]", MethodName(request), request.url,
-                  RedactHeaders(request.headers));
-    try {
-      HttpResponse response = transport_.Send(request);
-      spdlog::debug("HydroVu: HTTP {}, {} bytes{}", response.status, response.body.size(),
-                    response.Header("x-isi-next-page").value_or("").empty() ? "" : ", more pages");
-      if (response.status != 429 && response.status < 500) return response;
-      failure = "HTTP " + std::to_string(response.status);
-      if (response.status == 429) retry_after = RetryAfter(response);
-    } catch (const TransportError& e) {
-      if (!e.retryable()) throw Error(what + " failed: " + e.message(), where);
-      failure = e.message();
-    }
-    if (attempt >= config_.retry_attempts) {
-      throw Error(what + " failed after " + std::to_string(attempt + 1) +
-                      (attempt == 0 ? " attempt: " : " attempts: ") + failure,
-                  where);
-    }
-    std::chrono::milliseconds delay = retry_after.value_or(Backoff(config_.retry_base_ms, attempt));
-    spdlog::warn("HydroVu: {} ({}); retry {} of {} in {} ms", failure, where, attempt + 1,
-                 config_.retry_attempts, delay.count());
-    sleep_(delay);
-  }
+  return collect::SendWithRetry(transport_, request,
+                                {config_.retry_attempts, config_.retry_base_ms, sleep_, "HydroVu"},
+                                what, where);
 }
 
 }  // namespace pond::collect

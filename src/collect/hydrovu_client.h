@@ -30,13 +30,6 @@ class HydroVuAuthError : public Error {
   using Error::Error;
 };
 
-// How the client waits between retries; tests pass one that records the delays.
-using Sleeper = std::function<void(std::chrono::milliseconds)>;
-void RealSleep(std::chrono::milliseconds delay);
-
-// Longest wait honoured from a `Retry-After` header.
-inline constexpr std::chrono::milliseconds kMaxRetryAfter{120'000};
-
 class HydroVuClient {
  public:
   // `config` and `transport` must outlive the client.

@@ -191,6 +191,25 @@ BlobStore::Stored BlobStore::PutTempFile(const std::string& tmp_path,
   }
 }
 
+BlobStore::Stored BlobStore::PutExpectedTempFile(const std::string& tmp_path,
+                                                 const std::string& hash,
+                                                 const std::string& extension) {
+  try {
+    disk_.Fsync(tmp_path);
+    std::error_code ec;
+    auto size = fs::file_size(tmp_path, ec);
+    if (ec) throw Error("cannot stat: " + ec.message(), tmp_path);
+    const std::string actual = Sha256OfFile(tmp_path);
+    if (actual != hash)
+      throw BlobError("blob " + BlobRelativePath(hash, extension) +
+                      " arrived with other bytes (sha256 " + actual + ")");
+    return Place(tmp_path, hash, static_cast<int64_t>(size), extension);
+  } catch (...) {
+    DropTemp(tmp_path);
+    throw;
+  }
+}
+
 BlobStore::Stored BlobStore::Place(const std::string& tmp_path, const std::string& hash,
                                    int64_t size, const std::string& extension) {
   Stored s{hash, PathFor(hash, extension), size, false};

@@ -56,6 +56,10 @@ class BlobStore {
   // or ""). Fsyncs the file first, so the blob is durable before anything refers to it.
   // On failure the temp file is removed (best effort) and the error rethrown.
   Stored PutTempFile(const std::string& tmp_path, const std::string& extension);
+  // The same for bytes that must be the blob `hash` (a download): other bytes throw
+  // BlobError naming the blob, and the temp file is removed.
+  Stored PutExpectedTempFile(const std::string& tmp_path, const std::string& hash,
+                             const std::string& extension);
   // Best-effort removal of a temp file that will not become a blob.
   void DropTemp(const std::string& tmp_path) noexcept;
 

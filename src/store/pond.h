@@ -101,6 +101,14 @@ struct TxnInfo {
   std::map<std::string, std::string> vars;
 };
 
+// A backup target configured in the pond (`pond backup add`, docs/backup.md): a name
+// and a URL, never credentials.
+struct BackupTarget {
+  std::string name;
+  std::string url;  // s3://BUCKET/PREFIX or file:///DIR
+  int64_t created_seq = 0;
+};
+
 // Where a table or series comes from when written into the pond.
 struct TableSource {
   // SQL producing the rows, runnable on the pond's connection (e.g.
@@ -214,6 +222,19 @@ class Pond {
   // (same bytes, same name) while it goes.
   Deletion DeleteUnneededBlobs();
 
+  // --- backup (docs/backup.md) ------------------------------------------------
+  // The backup targets visible in this view, by name.
+  std::vector<BackupTarget> Backups() const;
+  // Writes the catalog as this view's snapshot holds it (every transaction up to
+  // last_seq()) into a new SQLite file at `host_path` (SQLite's backup API), however
+  // many writers commit meanwhile. Not for a view opened `--at` an older transaction.
+  void CopyCatalog(const std::string& host_path) const;
+  // The blob files (`blobs/ab/<hash>[.parquet]`, sorted) that the catalog needs: each
+  // one some view at or after the retention horizon reads; every one a version or
+  // segment names while no horizon is set (all of them are then kept). While this
+  // Pond lives they stay on disk: it holds the blob lock shared.
+  std::vector<std::string> NeededBlobFiles() const;
+
   // --- writing (OpenWrite only) ---------------------------------------------
   // Starts the one transaction of this command; argv and vars go to its log row.
   // While it is open, this view shows its uncommitted changes. At most one at a time;
@@ -274,6 +295,10 @@ class Transaction {
   // Sets the retention horizon: views of older transactions fail from the commit on,
   // and DeleteUnneededBlobs may then delete what only they read. Never lowers it.
   void SetHorizon(int64_t horizon);
+  // Adds a backup target; `backup already exists (<name>)` when one has that name.
+  void AddBackup(const std::string& name, const std::string& url);
+  // Removes a backup target (it stays in the history); `no such backup (<name>)`.
+  void RemoveBackup(const std::string& name);
   // Makes everything visible; releases nothing (the Pond releases the lock).
   // Passes Disk::BeforeCommit first.
   void Commit();

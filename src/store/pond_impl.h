@@ -82,6 +82,10 @@ int64_t LastSeq(sqlite::Db& db);
 // A series' segments visible at seq, by first_version.
 std::vector<Segment> LoadSegments(sqlite::Db& db, int64_t node_id, int64_t seq);
 void InsertSegment(sqlite::Db& db, int64_t node_id, const Segment& segment);
+// The backup targets (snapshot.cc): the table is made by the first `backup add`.
+void CreateBackupsTable(sqlite::Db& db);
+// Targets visible at seq, by name; none when the table does not exist.
+std::vector<BackupTarget> LoadBackups(sqlite::Db& db, int64_t seq);
 }  // namespace catalog
 
 // A table's or series' columns as the catalog keeps them: [["name","TYPE"],…].

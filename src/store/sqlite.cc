@@ -255,6 +255,28 @@ int64_t Db::QueryInt(const std::string& sql) {
   return st.Int(0);
 }
 
+void Db::BackupTo(const std::string& path) {
+  spdlog::debug("catalog: copy to {}", path);
+  sqlite3* dest = nullptr;
+  auto fail = [&](const char* what) {
+    std::string msg =
+        std::string(what) + ": " + (dest != nullptr ? sqlite3_errmsg(dest) : "out of memory");
+    sqlite3_close(dest);
+    throw Error("cannot copy catalog: " + msg, path);
+  };
+  if (sqlite3_open_v2(path.c_str(), &dest,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK)
+    fail("open");
+  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", db_, "main");
+  if (backup == nullptr) fail("start");
+  // One step copies every page under one read of the source: a single snapshot.
+  const int step = sqlite3_backup_step(backup, -1);
+  sqlite3_backup_finish(backup);
+  if (step != SQLITE_DONE) fail("copy");
+  if (sqlite3_close(dest) != SQLITE_OK) fail("close");
+}
+
 Stmt::~Stmt() { sqlite3_finalize(st_); }
 
 void Stmt::Reset() {

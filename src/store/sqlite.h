@@ -49,6 +49,10 @@ class Db {
   Stmt& Cached(const std::string& sql);
   // Single-integer query, e.g. `SELECT count(*) FROM nodes`.
   int64_t QueryInt(const std::string& sql);
+  // Copies the database as this connection sees it (the snapshot of its open read
+  // transaction, if any) into a new file at `path`, with SQLite's online backup API:
+  // consistent while other connections commit. Throws `cannot copy catalog: …`.
+  void BackupTo(const std::string& path);
   const std::string& path() const { return path_; }
   sqlite3* raw() const { return db_; }
 

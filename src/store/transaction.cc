@@ -508,6 +508,29 @@ void Transaction::SetHorizon(int64_t horizon) {
       .Run();
 }
 
+void Transaction::AddBackup(const std::string& name, const std::string& url) {
+  sqlite::Db& db = impl_->cat();
+  catalog::CreateBackupsTable(db);
+  for (const auto& b : catalog::LoadBackups(db, seq()))
+    if (b.name == name) throw Error("backup already exists", name);
+  db.Prepare("INSERT INTO backups VALUES (?1, ?2, ?3, NULL)")
+      .Bind(1, name)
+      .Bind(2, url)
+      .Bind(3, seq())
+      .Run();
+}
+
+void Transaction::RemoveBackup(const std::string& name) {
+  sqlite::Db& db = impl_->cat();
+  bool found = false;
+  for (const auto& b : catalog::LoadBackups(db, seq())) found = found || b.name == name;
+  if (!found) throw Error("no such backup", name);
+  db.Prepare("UPDATE backups SET deleted_seq = ?2 WHERE name = ?1 AND deleted_seq IS NULL")
+      .Bind(1, name)
+      .Bind(2, seq())
+      .Run();
+}
+
 void Transaction::Mknod(const std::string& path, const std::string& factory,
                         const std::string& config, bool overwrite) {
   Impl::Target t = impl_->PrepareTarget(path);

@@ -1,0 +1,136 @@
+// Backup support in the store (docs/backup.md): the catalog copied under one read
+// snapshot, the blob files it needs, the backup targets kept in the catalog, and a
+// pond rebuilt from a copy.
+#include "store/snapshot.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "base/error.h"
+#include "store/pond_impl.h"
+#include "store/retention.h"
+
+namespace pond::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Created by the first `backup add`, inside its transaction: ponds made before backups
+// existed need no migration, and a pond that never had a backup has no such table.
+constexpr const char* kCreateBackups =
+    "CREATE TABLE IF NOT EXISTS backups (name TEXT NOT NULL, url TEXT NOT NULL, "
+    "created_seq INTEGER NOT NULL, deleted_seq INTEGER, PRIMARY KEY (name, created_seq)) "
+    "WITHOUT ROWID";
+
+}  // namespace
+
+namespace catalog {
+
+void CreateBackupsTable(sqlite::Db& db) { db.Exec(kCreateBackups); }
+
+std::vector<BackupTarget> LoadBackups(sqlite::Db& db, int64_t seq) {
+  std::vector<BackupTarget> out;
+  if (db.QueryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backups'") ==
+      0)
+    return out;
+  auto st = db.Prepare(
+      "SELECT name, url, created_seq FROM backups WHERE created_seq <= ?1 "
+      "AND (deleted_seq IS NULL OR deleted_seq > ?1) ORDER BY name");
+  st.Bind(1, seq);
+  while (st.Step()) out.push_back({st.Text(0), st.Text(1), st.Int(2)});
+  return out;
+}
+
+}  // namespace catalog
+
+namespace {
+
+std::vector<std::string> BlobFilesOf(sqlite::Db& db, int64_t last_seq) {
+  const int64_t horizon = Horizon(db);
+  std::set<std::string> files =
+      horizon > 1 ? NeededBlobs(db, horizon, last_seq) : ReferencedBlobs(db);
+  return {files.begin(), files.end()};
+}
+
+std::string TrimDir(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+// `blobs/ab/<hash>.parquet` → (<hash>, ".parquet").
+std::pair<std::string, std::string> HashAndExtension(const std::string& rel) {
+  std::string name = fs::path(rel).filename().string();
+  const size_t dot = name.find('.');
+  if (dot == std::string::npos) return {name, ""};
+  return {name.substr(0, dot), name.substr(dot)};
+}
+
+}  // namespace
+
+std::vector<BackupTarget> Pond::Backups() const {
+  return catalog::LoadBackups(*impl_->catalog, impl_->view_seq);
+}
+
+void Pond::CopyCatalog(const std::string& host_path) const {
+  if (impl_->view_seq != impl_->last_seq)
+    throw Error("a catalog copy shows every transaction; not with --at", impl_->dir);
+  impl_->catalog->BackupTo(host_path);
+}
+
+std::vector<std::string> Pond::NeededBlobFiles() const {
+  return BlobFilesOf(*impl_->catalog, impl_->last_seq);
+}
+
+std::vector<std::string> CatalogBlobFiles(const std::string& catalog_file) {
+  sqlite::Db db(catalog_file, sqlite::Db::Mode::kRead);
+  db.Exec("BEGIN");
+  if (catalog::FormatVersion(db) != catalog::kFormatVersion)
+    throw Error(std::string("not a catalog of pond format ") + catalog::kFormatVersion,
+                catalog_file);
+  return BlobFilesOf(db, catalog::LastSeq(db));
+}
+
+RestoreStats RestorePond(const std::string& dir_in, const FetchCatalog& fetch_catalog,
+                         const FetchBlob& fetch_blob) {
+  const std::string dir = TrimDir(dir_in);
+  std::error_code ec;
+  const bool existed = fs::exists(dir, ec);
+  if (existed && (!fs::is_directory(dir, ec) || !fs::is_empty(dir, ec)))
+    throw Error("exists and is not empty", dir);
+  Disk& disk = DiskFromEnvironment();
+  RestoreStats stats;
+  try {
+    BlobStore blobs(dir, disk);
+    const std::string catalog_tmp = blobs.NewTempPath();
+    fetch_catalog(catalog_tmp);
+    for (const std::string& rel : CatalogBlobFiles(catalog_tmp)) {
+      const std::string tmp = blobs.NewTempPath();
+      fetch_blob(rel, tmp);
+      const auto [hash, extension] = HashAndExtension(rel);
+      stats.bytes += blobs.PutExpectedTempFile(tmp, hash, extension).size;
+      ++stats.blobs;
+    }
+    // The catalog last: before this rename `dir` is no pond, after it a whole one.
+    disk.Fsync(catalog_tmp);
+    disk.Rename(catalog_tmp, dir + "/catalog.sqlite");
+    disk.Fsync(dir);
+    disk.Remove(blobs.tmp_dir());  // the copy's -wal/-shm, if reading it left them
+    stats.last_seq = Pond::OpenRead(dir)->last_seq();
+  } catch (...) {
+    try {
+      if (existed) {
+        for (const auto& e : fs::directory_iterator(dir, ec)) disk.Remove(e.path().string());
+      } else {
+        disk.Remove(dir);
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("restore: cannot clean up {}: {}", dir, e.what());
+    }
+    throw;
+  }
+  return stats;
+}
+
+}  // namespace pond::store

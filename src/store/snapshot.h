@@ -1,0 +1,37 @@
+// A pond rebuilt from a copy of its catalog and the blobs that catalog needs
+// (docs/backup.md): the store's half of `pond restore`. The copy comes from
+// Pond::CopyCatalog, the blob list from Pond::NeededBlobFiles or CatalogBlobFiles.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace pond::store {
+
+// The blob files a copied catalog (a file written by Pond::CopyCatalog) needs, as
+// Pond::NeededBlobFiles gives them. Throws pond::Error naming the file when it is not
+// a catalog of this pond format.
+std::vector<std::string> CatalogBlobFiles(const std::string& catalog_file);
+
+// Writes the catalog copy into the host file `tmp_path`.
+using FetchCatalog = std::function<void(const std::string& tmp_path)>;
+// Writes the blob file `rel` (`blobs/ab/<hash>[.parquet]`) into the host file `tmp_path`.
+using FetchBlob = std::function<void(const std::string& rel, const std::string& tmp_path)>;
+
+struct RestoreStats {
+  int64_t last_seq = 0;
+  int64_t blobs = 0, bytes = 0;
+};
+
+// Creates a pond at `dir` (missing, or an empty directory; else `exists and is not
+// empty (<dir>)`): the catalog copy is fetched into `dir`/blobs/tmp/, then each blob
+// it needs, whose sha256 is checked against its name (else BlobError naming it)
+// before it moves into place; the catalog goes in last, so until then `dir` is no
+// pond. On any failure `dir` is removed again (emptied, when it existed) and the
+// error rethrown.
+RestoreStats RestorePond(const std::string& dir, const FetchCatalog& fetch_catalog,
+                         const FetchBlob& fetch_blob);
+
+}  // namespace pond::store
