@@ -179,31 +179,28 @@ BlobStore::Stored BlobStore::PutHostFile(const std::string& host_path) {
 
 BlobStore::Stored BlobStore::PutTempFile(const std::string& tmp_path,
                                          const std::string& extension) {
-  try {
-    disk_.Fsync(tmp_path);
-    std::error_code ec;
-    auto size = fs::file_size(tmp_path, ec);
-    if (ec) throw Error("cannot stat: " + ec.message(), tmp_path);
-    return Place(tmp_path, Sha256OfFile(tmp_path), static_cast<int64_t>(size), extension);
-  } catch (...) {
-    DropTemp(tmp_path);
-    throw;
-  }
+  return PutChecked(tmp_path, std::nullopt, extension);
 }
 
 BlobStore::Stored BlobStore::PutExpectedTempFile(const std::string& tmp_path,
                                                  const std::string& hash,
                                                  const std::string& extension) {
+  return PutChecked(tmp_path, hash, extension);
+}
+
+BlobStore::Stored BlobStore::PutChecked(const std::string& tmp_path,
+                                        const std::optional<std::string>& expected,
+                                        const std::string& extension) {
   try {
     disk_.Fsync(tmp_path);
     std::error_code ec;
     auto size = fs::file_size(tmp_path, ec);
     if (ec) throw Error("cannot stat: " + ec.message(), tmp_path);
     const std::string actual = Sha256OfFile(tmp_path);
-    if (actual != hash)
-      throw BlobError("blob " + BlobRelativePath(hash, extension) +
+    if (expected && actual != *expected)
+      throw BlobError("blob " + BlobRelativePath(*expected, extension) +
                       " arrived with other bytes (sha256 " + actual + ")");
-    return Place(tmp_path, hash, static_cast<int64_t>(size), extension);
+    return Place(tmp_path, actual, static_cast<int64_t>(size), extension);
   } catch (...) {
     DropTemp(tmp_path);
     throw;

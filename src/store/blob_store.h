@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -82,6 +83,9 @@ class BlobStore {
   std::string tmp_dir() const { return dir_ + "/blobs/tmp"; }
 
  private:
+  // Both Put*TempFile: fsync, hash (compared with `expected` when given), then Place.
+  Stored PutChecked(const std::string& tmp_path, const std::optional<std::string>& expected,
+                    const std::string& extension);
   Stored Place(const std::string& tmp_path, const std::string& hash, int64_t size,
                const std::string& extension);
   [[noreturn]] void Fail(const std::string& hash, const std::string& extension,
