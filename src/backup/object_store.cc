@@ -1,6 +1,7 @@
 #include "backup/object_store.h"
 
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <string_view>
 
@@ -61,41 +62,20 @@ class FileStore : public ObjectStore {
 
   void PutFile(const std::string& key, const std::string& host_path,
                const std::string& sha256) override {
-    const std::string tmp = NewTemp();
-    try {
-      store::FileWriter out(tmp);
-      if (!store::ReadFileChunks(host_path, [&](std::string_view chunk) { out.Write(chunk); }))
-        throw Error("cannot read file", host_path);
-      out.Close();
+    PutVia(key, [&](const std::string& tmp) {
+      if (!CopyFile(host_path, tmp)) throw Error("cannot read file", host_path);
       // The copy is what the backup keeps: its bytes are the ones checked.
       if (store::Sha256OfFile(tmp) != sha256)
         throw Error("bytes of " + key + " do not match their sha256; run 'pond check'", host_path);
-      Place(tmp, key);
-    } catch (...) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw;
-    }
+    });
   }
 
   void PutBytes(const std::string& key, const std::string& bytes) override {
-    const std::string tmp = NewTemp();
-    try {
-      disk().WriteFile(tmp, bytes);
-      Place(tmp, key);
-    } catch (...) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw;
-    }
+    PutVia(key, [&](const std::string& tmp) { disk().WriteFile(tmp, bytes); });
   }
 
   bool GetFile(const std::string& key, const std::string& host_path) override {
-    store::FileWriter out(host_path);
-    if (!store::ReadFileChunks(PathOf(key), [&](std::string_view chunk) { out.Write(chunk); }))
-      return false;
-    out.Close();
-    return true;
+    return CopyFile(PathOf(key), host_path);
   }
 
   std::optional<std::string> GetBytes(const std::string& key) override {
@@ -132,6 +112,28 @@ class FileStore : public ObjectStore {
     disk().MakeDirs(root_ + "/tmp");
     static std::mt19937_64 rng{std::random_device{}()};
     return root_ + "/tmp/" + std::to_string(rng());
+  }
+
+  // `to` with the bytes of `from`, in chunks; false when `from` cannot be read.
+  static bool CopyFile(const std::string& from, const std::string& to) {
+    store::FileWriter out(to);
+    if (!store::ReadFileChunks(from, [&](std::string_view chunk) { out.Write(chunk); }))
+      return false;
+    out.Close();
+    return true;
+  }
+
+  // A temporary file that `fill` writes, then placed at `key`; removed on failure.
+  void PutVia(const std::string& key, const std::function<void(const std::string&)>& fill) {
+    const std::string tmp = NewTemp();
+    try {
+      fill(tmp);
+      Place(tmp, key);
+    } catch (...) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw;
+    }
   }
 
   // fsync, rename, fsync the directory: the key holds whole bytes or nothing new.
