@@ -31,4 +31,14 @@ int64_t MicrosToMillis(int64_t micros);
 // Current time, µs since the epoch.
 int64_t NowMicros();
 
+// A half-open time range [begin, end) in µs UTC; an unset bound is unbounded.
+struct TimeRange {
+  std::optional<int64_t> begin, end;
+  bool operator==(const TimeRange&) const = default;
+  // Whether some time in [min, max] (inclusive) falls in the range.
+  bool Overlaps(int64_t min, int64_t max) const {
+    return (!begin || max >= *begin) && (!end || min < *end);
+  }
+};
+
 }  // namespace pond

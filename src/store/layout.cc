@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "base/time.h"
 #include "engine/duckdb.h"
 
 namespace pond::store {
@@ -71,30 +72,89 @@ std::optional<std::pair<size_t, size_t>> NextMerge(const std::vector<Piece>& pie
   return std::make_pair(first, pieces.size());
 }
 
-std::string PiecesRelationSql(const std::vector<std::string>& paths, bool in_order,
-                              const std::vector<Column>& columns) {
-  // Explicit columns and types: the catalog's merged schema is what every read returns,
-  // whichever pieces a view happens to read.
+namespace {
+
+// `CAST("a" AS T) AS "a", …`: the catalog's merged schema is what every read returns,
+// whichever pieces a view happens to read.
+// A column not in `present` (when given) reads as NULL.
+std::string CastColumns(const std::vector<Column>& columns,
+                        const std::set<std::string>* present = nullptr) {
   std::string select;
   for (const auto& c : columns) {
     if (!select.empty()) select += ", ";
-    select += fmt::format("CAST({0} AS {1}) AS {0}", QuoteIdent(c.name), c.type);
+    select += present && !present->contains(c.name)
+                  ? fmt::format("CAST(NULL AS {1}) AS {0}", QuoteIdent(c.name), c.type)
+                  : fmt::format("CAST({0} AS {1}) AS {0}", QuoteIdent(c.name), c.type);
   }
-  if (paths.size() == 1) return "(SELECT * FROM read_parquet(" + QuoteLiteral(paths[0]) + "))";
+  return select;
+}
+
+std::string PathList(const std::vector<std::string>& paths) {
   std::string list;
   for (const auto& p : paths) list += (list.empty() ? "" : ", ") + QuoteLiteral(p);
+  return "[" + list + "]";
+}
+
+// The rows of `paths` in read order, `where` (may be empty) applied to the scan.
+std::string ScanSql(const std::vector<std::string>& paths, bool in_order,
+                    const std::vector<Column>& columns, const std::string& where,
+                    const std::set<std::string>* present = nullptr) {
+  const std::string select = CastColumns(columns, present);
   // One multi-file scan, which DuckDB reads in file order: no deep UNION (a series of
   // a thousand blobs once hit the parser's depth limit) and, in order, no sort.
-  const std::string scan = "read_parquet([" + list + "], union_by_name = true" +
+  const std::string scan = "read_parquet(" + PathList(paths) + ", union_by_name = true" +
                            (in_order ? ")" : ", filename = true, file_row_number = true)");
-  if (in_order) return "(SELECT " + select + " FROM " + scan + ")";
+  if (in_order) return "(SELECT " + select + " FROM " + scan + where + ")";
   // Late data: sort by time, ties by piece (version order), then row in the piece.
   std::string order = "CASE filename";
   for (size_t i = 0; i < paths.size(); ++i)
     order += fmt::format(" WHEN {} THEN {}", QuoteLiteral(paths[i]), i);
   order += " END";
-  return "(SELECT " + select + " FROM " + scan + " ORDER BY \"timestamp\", " + order +
+  return "(SELECT " + select + " FROM " + scan + where + " ORDER BY \"timestamp\", " + order +
          ", file_row_number)";
+}
+
+std::string TimestampSql(int64_t micros) {
+  return "TIMESTAMP " + QuoteLiteral(FormatTimestamp(micros));
+}
+
+}  // namespace
+
+std::string PiecesRelationSql(const std::vector<std::string>& paths, bool in_order,
+                              const std::vector<Column>& columns) {
+  if (paths.size() == 1) return "(SELECT * FROM read_parquet(" + QuoteLiteral(paths[0]) + "))";
+  return ScanSql(paths, in_order, columns, "");
+}
+
+std::vector<Piece> PiecesIn(const std::vector<Piece>& pieces, const TimeRange& range) {
+  std::vector<Piece> out;
+  for (const auto& p : pieces)
+    if (p.rows > 0 && p.min_ts && p.max_ts && range.Overlaps(*p.min_ts, *p.max_ts))
+      out.push_back(p);
+  return out;
+}
+
+std::string ScanColumnsSql(const std::vector<std::string>& paths) {
+  return "DESCRIBE SELECT * FROM read_parquet(" + PathList(paths) + ", union_by_name = true)";
+}
+
+std::string PiecesRangeSql(const std::vector<std::string>& paths, bool in_order,
+                           const std::vector<Column>& columns, const TimeRange& range,
+                           const std::set<std::string>* present) {
+  if (paths.empty()) {
+    std::string select;
+    for (const auto& c : columns)
+      select += fmt::format("{}CAST(NULL AS {}) AS {}", select.empty() ? "" : ", ", c.type,
+                            QuoteIdent(c.name));
+    return "(SELECT " + select + " LIMIT 0)";
+  }
+  // On the scanned column, not the cast one, so DuckDB skips row groups by their stats.
+  std::string where;
+  if (range.begin) where += " WHERE \"timestamp\" >= " + TimestampSql(*range.begin);
+  if (range.end)
+    where += std::string(where.empty() ? " WHERE " : " AND ") + "\"timestamp\" < " +
+             TimestampSql(*range.end);
+  return ScanSql(paths, in_order, columns, where, present);
 }
 
 }  // namespace pond::store

@@ -8,9 +8,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "store/pond.h"
 
 namespace pond::store {
@@ -59,6 +61,18 @@ std::string PiecesRelation(const std::vector<Piece>& pieces, const std::vector<C
                            PathOf path_of);
 std::string PiecesRelationSql(const std::vector<std::string>& paths, bool in_order,
                               const std::vector<Column>& columns);
+
+// The pieces whose times may fall in `range` (a piece without rows or times holds none).
+std::vector<Piece> PiecesIn(const std::vector<Piece>& pieces, const TimeRange& range);
+// SQL over `pieces` (already chosen with PiecesIn) restricted to the rows whose
+// `timestamp` is in `range`, in read order, always with `columns` (none: zero rows).
+// `present`: the columns the pieces hold (ScanColumnsSql), when they may not hold all
+// (the others read as NULL); null when they do.
+std::string PiecesRangeSql(const std::vector<std::string>& paths, bool in_order,
+                           const std::vector<Column>& columns, const TimeRange& range,
+                           const std::set<std::string>* present);
+// `DESCRIBE` of the pieces' own columns (their footers only).
+std::string ScanColumnsSql(const std::vector<std::string>& paths);
 
 template <class PathOf>
 std::string PiecesRelation(const std::vector<Piece>& pieces, const std::vector<Column>& columns,

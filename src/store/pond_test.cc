@@ -159,6 +159,24 @@ TEST_F(PondTest, SeriesVersionsMergeByNameInTimeVersionRowOrder) {
   EXPECT_EQ(cols[0].type, "TIMESTAMP");
 }
 
+// A merge of the tail pieces, none of which holds a column only the first version
+// had, used to cast that column from files without it (a binder error: no append
+// went through once the 8th came).
+TEST_F(PondTest, MergesOfPiecesWithoutAnEarlierColumnKeepWorking) {
+  Write([&](Transaction& t) {
+    t.AppendSeries("/s.series", Csv("a.csv", "timestamp,v,x\n2024-01-01 00:00:00,1,7\n"));
+  });
+  for (int i = 2; i <= 9; ++i)
+    Write([&](Transaction& t) {
+      t.AppendSeries("/s.series", Csv("b.csv", "timestamp,v\n2024-01-0" + std::to_string(i) +
+                                                   " 00:00:00," + std::to_string(i) + "\n"));
+    });
+  auto pond = Pond::OpenRead(dir_);
+  EXPECT_EQ(Rows(*pond, "/s.series", "v, x"),
+            (std::vector<std::string>{"1,7", "2,NULL", "3,NULL", "4,NULL", "5,NULL", "6,NULL",
+                                      "7,NULL", "8,NULL", "9,NULL"}));
+}
+
 TEST_F(PondTest, SeriesAppendWithConflictingColumnFailsNamingIt) {
   Write([&](Transaction& t) {
     t.AppendSeries("/s.series", Csv("a.csv", "timestamp,v\n2024-01-01 00:00:00,1.5\n"));

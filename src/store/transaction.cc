@@ -206,7 +206,16 @@ struct Transaction::Impl {
     std::vector<std::string> paths;
     // Verified: a merge must never seal damaged rows into a blob with a valid hash.
     for (const auto& piece : part) paths.push_back(p.blobs.VerifiedPath(piece.blob, ".parquet"));
-    auto w = WriteParquet("SELECT * FROM " + PiecesRelationSql(paths, InReadOrder(part), columns),
+    // Pieces that are not the whole cover may lack a column only others hold (written
+    // before it was added, or after it was dropped): keep the ones these pieces hold.
+    std::vector<Column> held = columns;
+    if (last - first < pieces.size()) {
+      std::set<std::string> present;
+      engine::Result r = con().Query(ScanColumnsSql(paths));
+      for (size_t i = 0; i < r.row_count(); ++i) present.insert(r.at(i, "column_name").as_string());
+      std::erase_if(held, [&](const Column& c) { return !present.contains(c.name); });
+    }
+    auto w = WriteParquet("SELECT * FROM " + PiecesRelationSql(paths, InReadOrder(part), held),
                           path, true, /*describe=*/false);
     Segment s{part.front().first_version, part.back().last_version, seq, w.blob.hash,
               w.blob.size, w.stats.rows, w.stats.ts_null_count, w.stats.min_ts, w.stats.max_ts};
