@@ -98,6 +98,7 @@ Pond::Impl::Impl(std::string dir_in, Disk& disk_in, bool writer)
           CatalogPath(dir), writer ? sqlite::Db::Mode::kWrite : sqlite::Db::Mode::kRead,
           CatalogHook(writer ? disk_in : RealDisk()))),
       blobs(dir, disk_in),
+      cache(dir),
       writable(writer),
       tree_view(std::make_unique<StoreTree>(*this)) {}
 
@@ -427,8 +428,46 @@ std::string Pond::Impl::Relation(const NodeInfo& node) const {
 
 std::vector<Piece> Pond::Impl::Pieces(const NodeInfo& node) const {
   if (node.versions.empty()) return {};
-  return catalog::LoadCover(*catalog, node.id, view_seq, node.versions.back().version);
+  if (writable) return catalog::LoadCover(*catalog, node.id, view_seq, node.versions.back().version);
+  auto it = covers_.find(node.id);
+  if (it == covers_.end())
+    it = covers_
+             .emplace(node.id, catalog::LoadCover(*catalog, node.id, view_seq,
+                                                  node.versions.back().version))
+             .first;
+  return it->second;
 }
+
+std::string Pond::RelationSql(const NodeInfo& node, const TimeRange& range) const {
+  if (node.kind != Kind::kSeries || node.versions.empty()) return impl_->Relation(node);
+  const std::vector<Piece> all = impl_->Pieces(node);
+  const std::vector<Piece> pieces = PiecesIn(all, range);
+  std::vector<std::string> paths;
+  for (const auto& p : pieces) paths.push_back(impl_->blobs.VerifiedPath(p.blob, ".parquet"));
+  // Pieces written before a column was added do not hold it: ask their footers.
+  std::optional<std::set<std::string>> present;
+  if (!paths.empty() && pieces.size() < all.size()) {
+    present.emplace();
+    engine::Result r = impl_->Sql().Query(ScanColumnsSql(paths));
+    for (size_t i = 0; i < r.row_count(); ++i) present->insert(r.at(i, "column_name").as_string());
+  }
+  return PiecesRangeSql(paths, InReadOrder(pieces), impl_->Columns(node), range,
+                        present ? &*present : nullptr);
+}
+
+std::string Pond::ContentIdentity(const NodeInfo& node, const TimeRange& range) const {
+  if (node.versions.empty()) return Sha256Hex("empty\n" + std::to_string(node.id));
+  if (node.kind != Kind::kSeries) return Sha256Hex(KindName(node.kind) + "\n" + node.versions.back().blob);
+  std::string text = "series " + std::to_string(range.begin.value_or(INT64_MIN)) + " " +
+                     std::to_string(range.end.value_or(INT64_MAX)) + "\n" +
+                     SchemaJson(impl_->Columns(node)) + "\n";
+  for (const Piece& p : PiecesIn(impl_->Pieces(node), range))
+    text += p.blob + " " + std::to_string(p.first_version) + "-" +
+            std::to_string(p.last_version) + "\n";
+  return Sha256Hex(text);
+}
+
+ResultCache& Pond::cache() { return impl_->cache; }
 
 Pond::Extent Pond::ExtentOf(const NodeInfo& node) const {
   if (node.kind != Kind::kTable && node.kind != Kind::kSeries)
@@ -511,6 +550,18 @@ Pond::Deletion Pond::DeleteUnneededBlobs() {
     d.bytes += ec ? 0 : static_cast<int64_t>(size);
   }
   return d;
+}
+
+std::optional<CacheSweep> Pond::SweepCache(int64_t unused_for_us) {
+  if (!impl_->writable) throw Error("the cache is swept by a writer", impl_->dir);
+  try {
+    PondLock deleter =
+        PondLock::Blobs(impl_->dir, PondLock::Mode::kExclusive, std::chrono::milliseconds(0));
+    return store::SweepCache(impl_->dir, unused_for_us);
+  } catch (const Error& e) {
+    spdlog::debug("{}: sweeping no cache file now", e.what());
+    return std::nullopt;
+  }
 }
 
 std::vector<TxnInfo> Pond::Log(size_t limit) const {

@@ -28,10 +28,12 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
 #include "engine/duckdb.h"
 #include "path/glob.h"
 #include "store/blob_store.h"
 #include "store/disk.h"
+#include "store/result_cache.h"
 
 namespace pond::store {
 
@@ -198,6 +200,21 @@ class Pond {
   // version, row position; read from the view's cover of merged blobs, layout.h).
   // Usable as `SELECT … FROM <relation>`.
   std::string RelationSql(const NodeInfo& node) const;
+  // The same restricted to the rows whose `timestamp` is in `range`, in the same order,
+  // with the same columns. A series reads only the pieces whose times overlap the range
+  // (the catalog's min/max per piece), so the cost follows the range, not the history.
+  // A table is not a series: it is returned whole.
+  std::string RelationSql(const NodeInfo& node, const TimeRange& range) const;
+  // A digest (sha256 hex) of what a read of `node` in this view returns, for a series
+  // over `range` only: equal digests, equal rows in range (same columns, types and
+  // order). A series': the range, its merged schema and the cover pieces overlapping it
+  // (blob, versions); a table's, data file's or config's: its latest blob. From the
+  // catalog only: no blob is read. A compaction that merges pieces in the range changes
+  // it although the rows stay (a cache keyed by it recomputes once).
+  std::string ContentIdentity(const NodeInfo& node, const TimeRange& range) const;
+  // The pond's cache of computed results (result_cache.h): readers keep reductions
+  // there between commands.
+  ResultCache& cache();
   // Host path of a version's blob.
   std::string BlobPath(const VersionInfo& v, Kind kind) const;
   // The stored tree as seen by the glob matcher (dynamic nodes appear as files;
@@ -221,6 +238,10 @@ class Pond {
   // (`deferred`). Holds the writer lock throughout, so no writer can reuse a blob
   // (same bytes, same name) while it goes.
   Deletion DeleteUnneededBlobs();
+  // Removes the cache files (result_cache.h) no read has used for `unused_for_us` µs,
+  // with the blob lock taken exclusively without waiting: while a reader runs, nothing
+  // (nullopt; the next run does it).
+  std::optional<CacheSweep> SweepCache(int64_t unused_for_us);
 
   // --- backup (docs/backup.md) ------------------------------------------------
   // The backup targets visible in this view, by name.

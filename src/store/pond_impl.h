@@ -138,6 +138,7 @@ struct Pond::Impl {
   PondLock lock;  // first member: released after the catalog is closed
   std::unique_ptr<sqlite::Db> catalog;
   BlobStore blobs;
+  ResultCache cache;
   bool writable = false;
   int64_t last_seq = 0;
   int64_t view_seq = 0;
@@ -154,6 +155,9 @@ struct Pond::Impl {
   // Each node's latest version, read with one indexed lookup; the whole lists load
   // lazily (VersionList).
   mutable std::unordered_map<int64_t, VersionList> versions_;
+  // Readers' covers by node: a reduction asks for one per span of history. Writers
+  // read theirs afresh (their own appends and merges change them).
+  mutable std::unordered_map<int64_t, std::vector<Piece>> covers_;
   // What a VersionList's loader holds: it reads nothing once the Pond is gone.
   std::shared_ptr<const Impl*> alive_ = std::make_shared<const Impl*>(this);
   VersionList::Loader Loader(int64_t node_id) const;
