@@ -65,8 +65,13 @@ std::vector<Rule> Parse(const Config& c) {
 
 class ColumnRenameNode : public Transform {
  public:
-  ColumnRenameNode(std::string path, std::vector<Rule> rules)
-      : path_(std::move(path)), rules_(std::move(rules)) {}
+  ColumnRenameNode(std::string path, std::vector<Rule> rules, std::string config_text)
+      : path_(std::move(path)), rules_(std::move(rules)), config_text_(std::move(config_text)) {}
+
+  // What it does to a relation is its expanded config.
+  std::optional<std::string> Identity(View&, const TimeRange&) const override {
+    return Digest({"column-rename", config_text_});
+  }
 
   std::string Apply(View& view, const std::string& relation, const std::string& time_column,
                     const std::string& input) const override {
@@ -102,6 +107,7 @@ class ColumnRenameNode : public Transform {
 
   std::string path_;
   std::vector<Rule> rules_;
+  std::string config_text_;
 };
 
 class ColumnRename : public Factory {
@@ -113,7 +119,7 @@ class ColumnRename : public Factory {
   void Validate(const Config& config) const override { Parse(config); }
   std::shared_ptr<const Generated> Create(const std::string& path,
                                           const Config& config) const override {
-    return std::make_shared<ColumnRenameNode>(path, Parse(config));
+    return std::make_shared<ColumnRenameNode>(path, Parse(config), config.text);
   }
 };
 

@@ -22,6 +22,13 @@ class DynamicNode : public Generated {
     return Impl(view)->Child(view, name);
   }
   std::string RelationSql(View& view) const override { return Impl(view)->RelationSql(view); }
+  std::string RangeRelationSql(View& view, const TimeRange& range) const override {
+    return Impl(view)->RangeRelationSql(view, range);
+  }
+  std::optional<std::string> Identity(View& view, const TimeRange& range) const override {
+    return Impl(view)->Identity(view, range);
+  }
+  std::optional<TimeExtent> Extent(View& view) const override { return Impl(view)->Extent(view); }
   std::string ReadData(View& view) const override { return Impl(view)->ReadData(view); }
 
   // The factory's node for this config (created on the first call).

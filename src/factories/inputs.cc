@@ -7,6 +7,7 @@
 #include "factories/dynamic_node.h"
 #include "factories/sql.h"
 #include "path/path.h"
+#include "store/blob_store.h"
 
 namespace pond::factories {
 
@@ -15,6 +16,30 @@ std::string MatchedRelation(View& view, const std::string& pattern) {
   for (const GlobMatch& m : view.GlobFiles(pattern))
     relations.push_back(view.RelationSql(view.Get(m.path)));
   return sql::UnionAllByName(relations);
+}
+
+std::string MatchedRelation(View& view, const std::string& pattern, const TimeRange& range) {
+  std::vector<std::string> relations;
+  for (const GlobMatch& m : view.GlobFiles(pattern))
+    relations.push_back(view.RelationSql(view.Get(m.path), range));
+  return sql::UnionAllByName(relations);
+}
+
+std::optional<std::string> Digest(const std::vector<std::optional<std::string>>& parts) {
+  std::string text;
+  for (const auto& p : parts) {
+    if (!p) return std::nullopt;
+    text += std::to_string(p->size()) + ":" + *p + "\n";
+  }
+  return store::Sha256Hex(text);
+}
+
+void AddTransformIdentities(View& view, const std::vector<std::string>& transforms,
+                            std::vector<std::optional<std::string>>& parts) {
+  for (const auto& t : transforms) {
+    parts.push_back(t);
+    parts.push_back(view.Identity(view.Get(t), TimeRange{}));
+  }
 }
 
 std::map<std::string, std::vector<GlobMatch>> GroupedMatches(View& view,

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,15 @@ namespace pond::factories {
 // NAME). Throws `pattern matched nothing (<pattern>)`, or for a match that is not
 // a table or series.
 std::string MatchedRelation(View& view, const std::string& pattern);
+// The same restricted to `range` (View::RelationSql with a range).
+std::string MatchedRelation(View& view, const std::string& pattern, const TimeRange& range);
+
+// sha256 hex of `parts` (each length-prefixed, so no two lists give one text), or
+// nullopt when one is nullopt: an identity made of unknown parts is unknown.
+std::optional<std::string> Digest(const std::vector<std::optional<std::string>>& parts);
+// The identities of the transform nodes `transforms` (pond paths), as Digest parts.
+void AddTransformIdentities(View& view, const std::vector<std::string>& transforms,
+                            std::vector<std::optional<std::string>>& parts);
 
 // The matches of `in_pattern` (files only, or directories too), grouped by the name
 // `out_pattern` gives each (spec factories.md rule 3), in match order. Throws

@@ -26,6 +26,7 @@ struct JoinInput {
 struct JoinConfig {
   std::string time_column;
   std::vector<JoinInput> inputs;
+  std::string text;  // expanded: what the node's identity names
 };
 
 std::optional<int64_t> TimeField(const Fields& f, std::string_view key) {
@@ -59,6 +60,7 @@ JoinInput ParseInput(const YAML::Node& node, const Config& c) {
 JoinConfig Parse(const Config& c) {
   Fields f(c.root, c, "config", {"time_column", "inputs"});
   JoinConfig out;
+  out.text = c.text;
   out.time_column = TimeColumnField(f);
   for (const auto& item : f.List("inputs")) out.inputs.push_back(ParseInput(item, c));
   if (out.inputs.empty())
@@ -73,7 +75,11 @@ class JoinNode : public Generated {
 
   Shape shape() const override { return Shape::kSeries; }
 
-  std::string RelationSql(View& view) const override {
+  std::string RelationSql(View& view) const override { return RangeRelationSql(view, {}); }
+
+  // An output row at time t comes from the inputs' rows at t only, so the rows in a
+  // range are the join of the inputs' rows in it.
+  std::string RangeRelationSql(View& view, const TimeRange& range) const override {
     View::Guard guard(view, path_);
     // Scopes in order of first appearance; an input without scope stands alone. An
     // input matching nothing (an instrument not collected yet, or retired) is left
@@ -92,7 +98,7 @@ class JoinNode : public Generated {
 
     std::vector<std::pair<std::optional<std::string>, std::vector<std::string>>> groups;
     for (const JoinInput* in : present) {
-      std::string relation = InputRelation(view, *in);
+      std::string relation = InputRelation(view, *in, range);
       auto it = in->scope ? std::find_if(groups.begin(), groups.end(),
                                          [&](const auto& g) { return g.first == in->scope; })
                           : groups.end();
@@ -115,18 +121,65 @@ class JoinNode : public Generated {
     return FullOuterJoinOnTime(parts, path_);
   }
 
+  // The join's config and, per input, its matches' identities over the part of
+  // `range` that input reads, and its transforms'.
+  std::optional<std::string> Identity(View& view, const TimeRange& range) const override {
+    if (!RangesApply()) return std::nullopt;
+    View::Guard guard(view, path_);
+    std::vector<std::optional<std::string>> parts{"timeseries-join", config_.text};
+    for (const auto& in : config_.inputs) {
+      const TimeRange within = Within(in, range);
+      for (const GlobMatch& m : view.MatchedFiles(in.pattern)) {
+        parts.push_back(m.path);
+        parts.push_back(view.Identity(view.Get(m.path), within));
+      }
+      AddTransformIdentities(view, in.transforms, parts);
+    }
+    return Digest(parts);
+  }
+
+  std::optional<TimeExtent> Extent(View& view) const override {
+    if (!RangesApply()) return std::nullopt;
+    View::Guard guard(view, path_);
+    TimeExtent out;
+    for (const auto& in : config_.inputs) {
+      for (const GlobMatch& m : view.MatchedFiles(in.pattern)) {
+        std::optional<TimeExtent> e = view.Extent(view.Get(m.path));
+        if (!e) return std::nullopt;
+        if (e->empty) continue;
+        if (in.begin) e->min = std::max(e->min, *in.begin);
+        if (in.end) e->max = std::min(e->max, *in.end - 1);
+        if (e->min <= e->max) out.Add(*e);
+      }
+    }
+    return out;
+  }
+
  private:
-  // One input: filtered by its range, transformed, renamed to `timestamp` plus
-  // `<scope>.<column>`.
-  std::string InputRelation(View& view, const JoinInput& in) const {
+  // Ranges name the inputs' stored `timestamp` only when that is the time column.
+  bool RangesApply() const { return config_.time_column == "timestamp"; }
+
+  // `range` within the input's own range.
+  static TimeRange Within(const JoinInput& in, const TimeRange& range) {
+    TimeRange out = range;
+    if (in.begin) out.begin = std::max(out.begin.value_or(*in.begin), *in.begin);
+    if (in.end) out.end = std::min(out.end.value_or(*in.end), *in.end);
+    return out;
+  }
+
+  // One input: filtered by its range (and `range`), transformed, renamed to
+  // `timestamp` plus `<scope>.<column>`.
+  std::string InputRelation(View& view, const JoinInput& in, const TimeRange& range) const {
     auto& con = view.pond().sql();
-    std::string relation = MatchedRelation(view, in.pattern);
+    const TimeRange within = RangesApply() ? Within(in, range) : TimeRange{in.begin, in.end};
+    std::string relation = RangesApply() ? MatchedRelation(view, in.pattern, within)
+                                         : MatchedRelation(view, in.pattern);
     std::string time = sql::TimeExpr(sql::Describe(con, relation), config_.time_column, in.pattern);
-    if (in.begin || in.end) {
+    if (within.begin || within.end) {
       sql::Select filtered;
       filtered.From(relation);
-      if (in.begin) filtered.Where(time + " >= " + sql::TimestampLiteral(*in.begin));
-      if (in.end) filtered.Where(time + " < " + sql::TimestampLiteral(*in.end));
+      if (within.begin) filtered.Where(time + " >= " + sql::TimestampLiteral(*within.begin));
+      if (within.end) filtered.Where(time + " < " + sql::TimestampLiteral(*within.end));
       relation = filtered.Relation();
     }
     relation = ApplyTransforms(view, relation, in.transforms, config_.time_column, in.pattern);

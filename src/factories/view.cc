@@ -65,6 +65,26 @@ std::string KindNameOf(Shape shape) {
 
 std::string Generated::kind_name() const { return KindNameOf(shape()); }
 
+std::string Generated::RangeRelationSql(View& view, const TimeRange&) const {
+  return RelationSql(view);
+}
+
+std::optional<std::string> Generated::Identity(View&, const TimeRange&) const {
+  return std::nullopt;
+}
+
+std::optional<TimeExtent> Generated::Extent(View&) const { return std::nullopt; }
+
+void TimeExtent::Add(const TimeExtent& other) {
+  if (other.empty) return;
+  if (empty) {
+    *this = other;
+    return;
+  }
+  min = std::min(min, other.min);
+  max = std::max(max, other.max);
+}
+
 View::View(store::Pond& pond, std::map<std::string, std::string> vars)
     : pond_(pond), vars_(std::move(vars)) {}
 
@@ -137,6 +157,28 @@ std::string View::RelationSql(const Node& node) {
     throw Error("not a table or series", node.path);
   if (node.generated) return node.generated->RelationSql(*this);
   return NamingBlobErrors(node.path, [&] { return pond_.RelationSql(*node.stored); });
+}
+
+std::string View::RelationSql(const Node& node, const TimeRange& range) {
+  if (node.shape != Shape::kTable && node.shape != Shape::kSeries)
+    throw Error("not a table or series", node.path);
+  if (!range.begin && !range.end) return RelationSql(node);
+  if (node.generated) return node.generated->RangeRelationSql(*this, range);
+  return NamingBlobErrors(node.path, [&] { return pond_.RelationSql(*node.stored, range); });
+}
+
+std::optional<std::string> View::Identity(const Node& node, const TimeRange& range) {
+  if (node.generated) return node.generated->Identity(*this, range);
+  if (node.shape == Shape::kDir || !node.stored) return std::nullopt;
+  return pond_.ContentIdentity(*node.stored, range);
+}
+
+std::optional<TimeExtent> View::Extent(const Node& node) {
+  if (node.generated) return node.generated->Extent(*this);
+  if (node.shape != Shape::kSeries || !node.stored) return std::nullopt;
+  const store::Pond::Extent e = pond_.ExtentOf(*node.stored);
+  if (!e.min_ts || !e.max_ts) return TimeExtent{};
+  return TimeExtent{false, *e.min_ts, *e.max_ts};
 }
 
 std::string View::ReadData(const Node& node) {

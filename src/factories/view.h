@@ -32,6 +32,14 @@ namespace pond::factories {
 
 class View;
 
+// Bounds of a node's times (µs UTC): no row's `timestamp` is before `min` or after
+// `max`. `empty`: no row has a time at all.
+struct TimeExtent {
+  bool empty = true;
+  int64_t min = 0, max = 0;
+  void Add(const TimeExtent& other);
+};
+
 // What a node presents itself as. kTransform (column-rename) is not readable by
 // itself; other factories apply it to their inputs.
 enum class Shape { kDir, kData, kTable, kSeries, kExecutable, kTransform };
@@ -54,6 +62,13 @@ class Generated {
   virtual std::shared_ptr<const Generated> Child(View& view, const std::string& name) const;
   // kTable / kSeries: a SQL relation usable as `SELECT … FROM <relation>`.
   virtual std::string RelationSql(View& view) const;
+  // kTable / kSeries: the relation restricted to `range` (View::RelationSql with a
+  // range). Default: RelationSql, whole.
+  virtual std::string RangeRelationSql(View& view, const TimeRange& range) const;
+  // View::Identity of this node; nullopt (the default) when it cannot tell.
+  virtual std::optional<std::string> Identity(View& view, const TimeRange& range) const;
+  // View::Extent of this node; nullopt (the default) when unknown.
+  virtual std::optional<TimeExtent> Extent(View& view) const;
   // kData: the bytes.
   virtual std::string ReadData(View& view) const;
   // For a template output: the template_file pond path (export derives the extension).
@@ -87,6 +102,27 @@ class View : public TreeView {
   std::vector<std::string> ListDir(const Node& dir);
   // Table/series relation; throws `not a table or series (<path>)` otherwise.
   std::string RelationSql(const Node& node);
+  // The relation restricted to a time range: every row whose `timestamp` is in
+  // `range`, exactly as RelationSql(node) gives it and in the same order, with the same
+  // columns. Rows outside the range may be there too: callers filter on their own time
+  // expression. A stored series reads only the pieces overlapping the range, and
+  // derived series pass the range on to their inputs, so the cost follows the range.
+  std::string RelationSql(const Node& node, const TimeRange& range);
+
+  // The identity of a node's content in `range`: a digest (sha256 hex) such that two
+  // equal identities, in any views of this pond, mean the same rows in range (same
+  // columns, types and order); nullopt when the node cannot tell (then nothing may be
+  // derived from it without computing). Cheap: from the catalog and configs, no data
+  // is read. A stored series: its schema and the cover pieces overlapping the range
+  // (Pond::ContentIdentity); a table, data file or config: its latest blob; a derived
+  // node: its factory, expanded config and its inputs' identities over the range its
+  // rows in `range` come from (a reduction: the range widened to whole buckets).
+  // `range` bounds `timestamp`; tables and data files ignore it.
+  std::optional<std::string> Identity(const Node& node, const TimeRange& range);
+  // Bounds of a table's or series' times, from the catalog (a stored series) or the
+  // inputs' (a join); nullopt when unknown (a table, sql-derived…).
+  std::optional<TimeExtent> Extent(const Node& node);
+
   // file:data bytes; throws `not a data file (<path>)` otherwise.
   std::string ReadData(const Node& node);
   // The same bytes in chunks, memory bounded for stored nodes (a computed one is

@@ -1,0 +1,197 @@
+// View::Identity, View::Extent and range-restricted relations, on their own: an
+// identity over a range changes exactly when the rows in that range may change, and
+// a range read returns the rows in range exactly as a whole read does.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "base/time.h"
+#include "factories/view.h"
+
+namespace pond::factories {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kHour = int64_t{3600} * 1'000'000;
+constexpr int64_t kDay = 24 * kHour;
+const int64_t kStart = ParseTimestampText("2024-07-01 00:00:00").value();
+
+store::TableSource Hours(int64_t start, int n, const std::string& extra = "") {
+  return {"SELECT TIMESTAMP " + engine::QuoteLiteral(FormatTimestamp(start)) +
+              " + INTERVAL (i) HOUR AS \"timestamp\", i * 0.5 AS v" + extra + " FROM range(" +
+              std::to_string(n) + ") t(i)",
+          "gen", ""};
+}
+
+class IdentityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("pond-identity-test-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    dir_ = (root_ / "pond").string();
+    store::Pond::Init(dir_, {"pond", "init"}, {});
+    Write([](store::Transaction& t) {
+      t.Mkdir("/raw", false);
+      t.AppendSeries("/raw/a.series", Hours(kStart, 10 * 24));  // ten days
+      t.AppendSeries("/raw/b.series", Hours(kStart + 5 * kDay, 10 * 24));
+      t.WriteTable("/raw/t.table", Hours(kStart, 3));
+      t.Mknod("/join", "timeseries-join",
+              "inputs:\n  - {pattern: /raw/a.series, scope: A}\n"
+              "  - {pattern: /raw/b.series, scope: B, range: {end: '2024-07-12'}}\n",
+              false);
+      t.Mknod("/r", "temporal-reduce",
+              "in_pattern: /raw/a.series\nout_pattern: x\nresolutions: [1d]\n"
+              "aggregations: [{type: avg}]\n",
+              false);
+      t.Mknod("/sql", "sql-derived-series",
+              "patterns: {a: /raw/a.series}\nquery: SELECT * FROM a\n", false);
+    });
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  template <class Fn>
+  void Write(Fn fn) {
+    auto pond = store::Pond::OpenWrite(dir_);
+    auto txn = pond->Begin({"pond", "test"}, {});
+    fn(*txn);
+    txn->Commit();
+  }
+
+  // Identities of `path` over the first, second and third day of the data, and all time.
+  std::vector<std::optional<std::string>> Ids(const std::string& path) {
+    auto pond = store::Pond::OpenRead(dir_);
+    View view(*pond, {});
+    Node node = view.Get(path);
+    std::vector<std::optional<std::string>> out;
+    for (int d = 0; d < 3; ++d)
+      out.push_back(view.Identity(node, {kStart + d * kDay, kStart + (d + 1) * kDay}));
+    out.push_back(view.Identity(node, {}));
+    return out;
+  }
+
+  fs::path root_;
+  std::string dir_;
+};
+
+TEST_F(IdentityTest, ASeriesIdentityChangesWithTheRowsInItsRange) {
+  const auto before = Ids("/raw/a.series");
+  ASSERT_TRUE(before[0]);
+  EXPECT_NE(before[0], before[1]);  // another range, other rows
+  EXPECT_EQ(Ids("/raw/a.series"), before);  // stable across views
+  // Late rows on day 2 only.
+  Write([](store::Transaction& t) {
+    t.AppendSeries("/raw/a.series", Hours(kStart + kDay + 3 * kHour, 2));
+  });
+  const auto after = Ids("/raw/a.series");
+  EXPECT_EQ(after[0], before[0]);
+  EXPECT_NE(after[1], before[1]);
+  EXPECT_EQ(after[2], before[2]);
+  EXPECT_NE(after[3], before[3]);
+  // A column added later changes every range: old rows read it as NULL.
+  Write([](store::Transaction& t) {
+    t.AppendSeries("/raw/a.series", Hours(kStart + 20 * kDay, 1, ", 1 AS extra"));
+  });
+  EXPECT_NE(Ids("/raw/a.series")[0], after[0]);
+}
+
+TEST_F(IdentityTest, AnEarlierViewKeepsItsIdentity) {
+  const auto before = Ids("/raw/a.series");
+  const int64_t seq = store::Pond::OpenRead(dir_)->last_seq();
+  Write([](store::Transaction& t) { t.AppendSeries("/raw/a.series", Hours(kStart, 1)); });
+  auto pond = store::Pond::OpenRead(dir_, seq);
+  View view(*pond, {});
+  EXPECT_EQ(view.Identity(view.Get("/raw/a.series"), {kStart, kStart + kDay}), before[0]);
+}
+
+TEST_F(IdentityTest, TablesAndDerivedNodes) {
+  const auto table = Ids("/raw/t.table");
+  EXPECT_EQ(table[0], table[1]);  // a table has no time ranges
+  Write([](store::Transaction& t) { t.WriteTable("/raw/t.table", Hours(kStart, 4)); });
+  EXPECT_NE(Ids("/raw/t.table")[0], table[0]);
+
+  const auto join = Ids("/join");
+  ASSERT_TRUE(join[0]);
+  const auto reduce = Ids("/r/x/res=1d.series");
+  ASSERT_TRUE(reduce[0]);
+  EXPECT_FALSE(Ids("/sql")[0]);  // sql-derived cannot tell: nothing derived from it is cached
+  Write([](store::Transaction& t) {
+    t.AppendSeries("/raw/a.series", Hours(kStart + kDay + 3 * kHour, 2));
+  });
+  const auto join2 = Ids("/join");
+  const auto reduce2 = Ids("/r/x/res=1d.series");
+  EXPECT_EQ(join2[0], join[0]);
+  EXPECT_NE(join2[1], join[1]);
+  EXPECT_EQ(reduce2[0], reduce[0]);
+  EXPECT_NE(reduce2[1], reduce[1]);
+  // b's range ends 2024-07-12: rows after it do not change the join.
+  auto pond = store::Pond::OpenRead(dir_);
+  View view(*pond, {});
+  const TimeRange late{kStart + 12 * kDay, kStart + 13 * kDay};
+  const auto id = view.Identity(view.Get("/join"), late);
+  pond.reset();
+  Write([](store::Transaction& t) {
+    t.AppendSeries("/raw/b.series", Hours(kStart + 12 * kDay + kHour, 1));
+  });
+  pond = store::Pond::OpenRead(dir_);
+  View view2(*pond, {});
+  EXPECT_EQ(view2.Identity(view2.Get("/join"), late), id);
+}
+
+TEST_F(IdentityTest, Extents) {
+  auto pond = store::Pond::OpenRead(dir_);
+  View view(*pond, {});
+  auto a = view.Extent(view.Get("/raw/a.series"));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->min, kStart);
+  EXPECT_EQ(a->max, kStart + 239 * kHour);
+  auto join = view.Extent(view.Get("/join"));
+  ASSERT_TRUE(join);
+  EXPECT_EQ(join->min, kStart);
+  EXPECT_EQ(join->max, kStart + 11 * kDay - 1);  // b's range ends at 07-12 00:00
+  auto reduce = view.Extent(view.Get("/r/x/res=1d.series"));
+  ASSERT_TRUE(reduce);
+  EXPECT_EQ(reduce->max, kStart + 9 * kDay);  // bucket labels
+  EXPECT_FALSE(view.Extent(view.Get("/raw/t.table")));
+  EXPECT_FALSE(view.Extent(view.Get("/sql")));
+}
+
+// A range read has the rows of a whole read in that range, in the same order, and
+// reads only the blobs whose times overlap it.
+TEST_F(IdentityTest, RangeReadsEqualWholeReadsFiltered) {
+  Write([](store::Transaction& t) {
+    t.AppendSeries("/raw/a.series", Hours(kStart + 2 * kDay + 30 * 60 * 1'000'000, 5));  // late
+    t.AppendSeries("/raw/a.series", Hours(kStart + 30 * kDay, 5, ", 'x' AS extra"));
+  });
+  auto pond = store::Pond::OpenRead(dir_);
+  View view(*pond, {});
+  for (const char* path : {"/raw/a.series", "/join"}) {
+    for (const TimeRange range : {TimeRange{kStart + kDay, kStart + 3 * kDay},
+                                  TimeRange{kStart + 29 * kDay, std::nullopt},
+                                  TimeRange{std::nullopt, kStart}, TimeRange{kStart + 90 * kDay, {}}}) {
+      Node node = view.Get(path);
+      const std::string where = std::string(" WHERE \"timestamp\" >= ") +
+                                (range.begin ? "TIMESTAMP '" + FormatTimestamp(*range.begin) + "'"
+                                             : "'-infinity'") +
+                                " AND \"timestamp\" < " +
+                                (range.end ? "TIMESTAMP '" + FormatTimestamp(*range.end) + "'"
+                                           : "'infinity'");
+      auto whole = pond->sql().Query("SELECT * FROM " + view.RelationSql(node) + where);
+      auto part = pond->sql().Query("SELECT * FROM " + view.RelationSql(node, range) + where);
+      ASSERT_EQ(part.column_names(), whole.column_names()) << path;
+      ASSERT_EQ(part.column_types(), whole.column_types()) << path;
+      ASSERT_EQ(part.row_count(), whole.row_count()) << path;
+      for (size_t r = 0; r < whole.row_count(); ++r)
+        for (size_t c = 0; c < whole.column_count(); ++c)
+          EXPECT_EQ(part.at(r, c).ToString(), whole.at(r, c).ToString()) << path << " row " << r;
+    }
+  }
+  // Only the late version's blob and the first overlap day 2-3; none overlaps day 90.
+  const std::string sql = view.RelationSql(view.Get("/raw/a.series"), {kStart + 90 * kDay, {}});
+  EXPECT_EQ(sql.find("read_parquet"), std::string::npos) << sql;
+}
+
+}  // namespace
+}  // namespace pond::factories
