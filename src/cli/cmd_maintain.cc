@@ -8,6 +8,7 @@
 // --at an older transaction fail from then on, and the blobs only they read are
 // deleted once no reader is running (else by the next maintain). The setting is this
 // command line's: nothing is deleted unless maintain is run with it.
+// Cached reductions no read has used for --cache-keep (default 7d) are dropped too.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -27,10 +28,11 @@ struct MaintainOptions {
   std::string pattern = "/**";
   std::optional<int64_t> keep_txns;
   std::string keep;
+  std::string cache_keep = "7d";
 };
 
-// `90d`, `12h`, `30m`, `45s`, `2w` in µs; UsageError naming --keep otherwise.
-int64_t ParseKeep(const std::string& text) {
+// `90d`, `12h`, `30m`, `45s`, `2w` in µs; UsageError naming `option` otherwise.
+int64_t ParseKeep(const std::string& text, const std::string& option = "--keep") {
   size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
   const std::string unit = text.substr(digits);
@@ -38,8 +40,15 @@ int64_t ParseKeep(const std::string& text) {
       {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 7 * 86400}};
   auto it = kUnits.find(unit);
   if (digits == 0 || digits > 9 || it == kUnits.end())
-    throw UsageError("expected a duration such as 90d, 12h, 30m, 45s or 2w", "--keep " + text);
+    throw UsageError("expected a duration such as 90d, 12h, 30m, 45s or 2w", option + " " + text);
   return std::stoll(text.substr(0, digits)) * it->second * 1'000'000;
+}
+
+// The cache files (docs/factories.md, "Cached reductions") are not the pond's state:
+// a line only when some were dropped.
+std::string CacheSwept(const std::optional<store::CacheSweep>& swept) {
+  if (!swept || swept->files == 0) return "";
+  return fmt::format("; dropped {} cached results ({} bytes)", swept->files, swept->bytes);
 }
 
 void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
@@ -50,8 +59,11 @@ void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
                    ->check(AtLeast(1));
   cmd->add_option("--keep", o.keep, "keep the transactions of the last DURATION (90d, 12h…)")
       ->excludes(txns);
+  cmd->add_option("--cache-keep", o.cache_keep,
+                  "drop cached reductions no read used for DURATION (default 7d)");
   cmd->callback([&g] {
     const int64_t keep_us = o.keep.empty() ? 0 : ParseKeep(o.keep);  // 0: no --keep
+    const int64_t cache_keep_us = ParseKeep(o.cache_keep, "--cache-keep");
     auto pond = store::Pond::OpenWrite(g.RequireWritablePond());
     auto txn = pond->Begin(g.argv, g.vars);
     // The horizon: the oldest transaction still to be readable. This one counts.
@@ -78,6 +90,7 @@ void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
       const auto d = pond->DeleteUnneededBlobs();  // what an earlier run had to leave
       std::string line = "nothing to compact";
       if (d.blobs > 0) line += fmt::format("; deleted {} blobs ({} bytes)", d.blobs, d.bytes);
+      line += CacheSwept(pond->SweepCache(cache_keep_us));
       if (!g.quiet) std::printf("%s\n", line.c_str());
       return;
     }
@@ -94,6 +107,7 @@ void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
     if (d.deferred > 0)
       line += fmt::format("; {} blobs left while a reader runs (the next maintain deletes them)",
                           d.deferred);
+    line += CacheSwept(pond->SweepCache(cache_keep_us));
     std::printf("%s in transaction %lld\n", line.c_str(), static_cast<long long>(seq));
   });
 }

@@ -4,6 +4,7 @@
 // merged by column name). Buckets are exactly the stated width, aligned to the Unix
 // epoch and labelled by their start; empty buckets are not emitted.
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <regex>
 #include <set>
@@ -16,6 +17,7 @@
 #include "factories/inputs.h"
 #include "factories/sql.h"
 #include "path/path.h"
+#include "store/result_cache.h"
 #include "store/table_source.h"
 
 namespace pond::factories {
@@ -25,6 +27,7 @@ namespace {
 struct Resolution {
   std::string text;      // as written: `2h`
   std::string interval;  // DuckDB interval text: `2 hours`
+  int64_t micros = 0;    // the bucket width
 };
 
 struct Aggregation {
@@ -39,6 +42,7 @@ struct Aggregation {
 constexpr const char* kRowCount = "timestamp.count";
 
 struct ReduceConfig {
+  std::string text;  // expanded: what cached results are keyed by
   std::string in_pattern, out_pattern, time_column;
   std::vector<std::string> transforms;
   std::vector<Resolution> resolutions;
@@ -52,10 +56,12 @@ std::optional<Resolution> ParseResolution(const std::string& text) {
   std::smatch m;
   if (!std::regex_match(text, m, re)) return std::nullopt;
   const bool one = m[1] == "1";
-  static const std::map<char, std::string> kWords{
-      {'s', "second"}, {'m', "minute"}, {'h', "hour"}, {'d', "day"}, {'w', "week"}};
-  const std::string& word = kWords.at(m[2].str()[0]);
-  return Resolution{text, m[1].str() + " " + word + (one ? "" : "s")};
+  static const std::map<char, std::pair<std::string, int64_t>> kUnits{
+      {'s', {"second", 1}},    {'m', {"minute", 60}},      {'h', {"hour", 3600}},
+      {'d', {"day", 86400}}, {'w', {"week", 7 * 86400}}};
+  const auto& [word, seconds] = kUnits.at(m[2].str()[0]);
+  return Resolution{text, m[1].str() + " " + word + (one ? "" : "s"),
+                    std::stoll(m[1].str()) * seconds * 1'000'000};
 }
 
 std::vector<Resolution> ParseResolutions(const Fields& f) {
@@ -108,6 +114,7 @@ ReduceConfig Parse(const Config& c) {
       c.root, c, "config",
       {"in_pattern", "out_pattern", "time_column", "resolutions", "aggregations", "transforms"});
   ReduceConfig out;
+  out.text = c.text;
   out.in_pattern = GlobField(f, "in_pattern");
   out.out_pattern = f.String("out_pattern");
   CheckOutPattern(out.out_pattern, out.in_pattern, f.Where(f.Required("out_pattern")));
@@ -129,14 +136,15 @@ class MergeClash : public Error {
 // name; a column only some inputs have is NULL in the others. Two inputs that type
 // one column differently (not both numeric) cannot be merged: the error names the
 // output `name`, both inputs and the column (where = the node).
+// With a `range`, the rows in it (and maybe others: View::RelationSql).
 std::string MergedInputs(View& view, const std::vector<std::string>& inputs,
                          const ReduceConfig& config, const std::string& name,
-                         const std::string& where) {
+                         const std::string& where, const TimeRange& range = {}) {
   std::vector<std::string> relations;
   std::vector<std::vector<store::Column>> columns;  // of each input so far
   for (const auto& input : inputs) {
-    relations.push_back(ApplyTransforms(view, view.RelationSql(view.Get(input)), config.transforms,
-                                        config.time_column, input));
+    relations.push_back(ApplyTransforms(view, view.RelationSql(view.Get(input), range),
+                                        config.transforms, config.time_column, input));
     if (inputs.size() == 1) break;
     columns.emplace_back();
     for (const auto& c : sql::Describe(view.pond().sql(), relations.back()))
@@ -158,7 +166,16 @@ std::string Joined(const std::vector<std::string>& inputs) {
   return out;
 }
 
-// `res=1h.series` of one output: one GROUP BY over its inputs' rows.
+// Floor division (times before 1970 too).
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// Cached results are kept per span of about four weeks: a whole number of buckets,
+// aligned to the epoch like the buckets themselves (docs/factories.md).
+constexpr int64_t kSpanTargetUs = int64_t{28} * 86400 * 1'000'000;
+
+// `res=1h.series` of one output: one GROUP BY over its inputs' rows, or, with the
+// cache, the spans of history whose inputs did not change read back from the pond's
+// cache and one GROUP BY over the rest (docs/factories.md, "Cached reductions").
 class ReducedSeries : public Generated {
  public:
   ReducedSeries(std::string path, std::string dir_path, std::vector<std::string> inputs,
@@ -168,24 +185,92 @@ class ReducedSeries : public Generated {
         inputs_(std::move(inputs)),
         label_(Joined(inputs_)),
         resolution_(resolution),
+        span_us_(resolution.micros *
+                 std::max<int64_t>(1, (kSpanTargetUs + resolution.micros - 1) / resolution.micros)),
         config_(std::move(config)) {}
 
   Shape shape() const override { return Shape::kSeries; }
 
   std::string RelationSql(View& view) const override {
     View::Guard guard(view, path_);
-    const std::string input =
-        MergedInputs(view, inputs_, *config_, BaseName(dir_path_), ParentPath(dir_path_));
+    const std::string input = Inputs(view, {});
     const auto columns = sql::Describe(view.pond().sql(), input);
     const std::string time = sql::TimeExpr(columns, config_->time_column, label_);
+    if (auto cached = CachedRelation(view, columns, time)) return *cached;
+    return Grouped(columns, time, input).OrderBy("1").Relation();
+  }
 
+  // The config, the resolution and the inputs' identities over `range` widened to
+  // whole buckets: the rows of those buckets come from there.
+  std::optional<std::string> Identity(View& view, const TimeRange& range) const override {
+    if (!CacheApplies()) return std::nullopt;
+    View::Guard guard(view, path_);
+    TimeRange buckets;
+    if (range.begin) buckets.begin = FloorDiv(*range.begin, resolution_.micros) * resolution_.micros;
+    if (range.end)
+      buckets.end = -FloorDiv(-*range.end, resolution_.micros) * resolution_.micros;
+    return InputsIdentity(view, "temporal-reduce", buckets);
+  }
+
+  // Bucket labels: the inputs' extent, each end floored to its bucket.
+  std::optional<TimeExtent> Extent(View& view) const override {
+    if (!CacheApplies()) return std::nullopt;
+    View::Guard guard(view, path_);
+    std::optional<TimeExtent> e = InputsExtent(view);
+    if (e && !e->empty) {
+      e->min = FloorDiv(e->min, resolution_.micros) * resolution_.micros;
+      e->max = FloorDiv(e->max, resolution_.micros) * resolution_.micros;
+    }
+    return e;
+  }
+
+ private:
+  // Ranges and extents name `timestamp`; another time column is read from scratch.
+  bool CacheApplies() const { return config_->time_column == "timestamp"; }
+
+  std::string Inputs(View& view, const TimeRange& range) const {
+    return MergedInputs(view, inputs_, *config_, BaseName(dir_path_), ParentPath(dir_path_),
+                        range);
+  }
+
+  std::optional<TimeExtent> InputsExtent(View& view) const {
+    TimeExtent out;
+    for (const auto& input : inputs_) {
+      std::optional<TimeExtent> e = view.Extent(view.Get(input));
+      if (!e) return std::nullopt;
+      out.Add(*e);
+    }
+    return out;
+  }
+
+  std::optional<std::string> InputsIdentity(View& view, const std::string& what,
+                                            const TimeRange& range) const {
+    std::vector<std::optional<std::string>> parts{what, config_->text, resolution_.text,
+                                                  std::to_string(range.begin.value_or(INT64_MIN)),
+                                                  std::to_string(range.end.value_or(INT64_MAX))};
+    for (const auto& input : inputs_) {
+      parts.push_back(input);
+      parts.push_back(view.Identity(view.Get(input), range));
+    }
+    AddTransformIdentities(view, config_->transforms, parts);
+    return Digest(parts);
+  }
+
+  // SELECT of the buckets over `input` (no ORDER BY): `timestamp` then the aggregates.
+  sql::Select Grouped(const std::vector<sql::Column>& columns, const std::string& time,
+                      const std::string& input,
+                      std::vector<std::string>* names = nullptr) const {
     sql::Select select;
     select.Column("time_bucket(INTERVAL " + sql::Literal(resolution_.interval) + ", " + time +
                       ", TIMESTAMP '1970-01-01')",
                   "timestamp");
     std::set<std::string> outputs{"timestamp"};
+    if (names) names->push_back("timestamp");
     for (const auto& agg : config_->aggregations) {
-      if (agg.rows && outputs.insert(kRowCount).second) select.Column("count(*)", kRowCount);
+      if (agg.rows && outputs.insert(kRowCount).second) {
+        select.Column("count(*)", kRowCount);
+        if (names) names->push_back(kRowCount);
+      }
       for (const sql::Column* c : Selected(columns, agg)) {
         const std::string out = c->name + "." + agg.type;
         if (!outputs.insert(out).second)
@@ -193,12 +278,103 @@ class ReducedSeries : public Generated {
         const std::string call = agg.type + "(" + sql::Ident(c->name) + ")";
         // count is BIGINT already; the others are DOUBLE whatever the input type.
         select.Column(agg.type == "count" ? call : "CAST(" + call + " AS DOUBLE)", out);
+        if (names) names->push_back(out);
       }
     }
-    return select.From(input).Where(time + " IS NOT NULL").GroupBy("1").OrderBy("1").Relation();
+    select.From(input).Where(time + " IS NOT NULL").GroupBy("1");
+    return select;
   }
 
- private:
+  // `time` within the spans [first, last) of `runs`; an unset last: no end.
+  std::string InSpans(const std::string& time,
+                      const std::vector<std::pair<int64_t, std::optional<int64_t>>>& runs) const {
+    std::string out;
+    for (const auto& [first, last] : runs) {
+      std::string cond = time + " >= " + sql::TimestampLiteral(first * span_us_);
+      if (last) cond += " AND " + time + " < " + sql::TimestampLiteral(*last * span_us_);
+      out += (out.empty() ? "(" : " OR (") + cond + ")";
+    }
+    return "(" + out + ")";
+  }
+
+  // Contiguous runs of the sorted span numbers `spans`; `open_end`: the last run has
+  // no end (the hot span takes whatever comes after).
+  static std::vector<std::pair<int64_t, std::optional<int64_t>>> Runs(
+      const std::vector<int64_t>& spans, bool open_end) {
+    std::vector<std::pair<int64_t, std::optional<int64_t>>> runs;
+    for (int64_t k : spans) {
+      if (!runs.empty() && *runs.back().second == k) runs.back().second = k + 1;
+      else runs.emplace_back(k, k + 1);
+    }
+    if (open_end && !runs.empty()) runs.back().second.reset();
+    return runs;
+  }
+
+  // The relation from cached spans plus one GROUP BY over the rest, or nullopt when
+  // the cache does not apply (off, another time column, an input without extent).
+  // Every span but the last (the hot one, which the next append changes) whose inputs
+  // have an identity is read from the cache; missing ones are computed in one pass
+  // and written there first.
+  std::optional<std::string> CachedRelation(View& view, const std::vector<sql::Column>& columns,
+                                            const std::string& time) const {
+    if (!store::ResultCache::Enabled() || !CacheApplies()) return std::nullopt;
+    std::optional<TimeExtent> extent = InputsExtent(view);
+    if (!extent || extent->empty) return std::nullopt;
+    auto& cache = view.pond().cache();
+    auto& con = view.pond().sql();
+    const int64_t first = FloorDiv(extent->min, span_us_);
+    const int64_t hot = FloorDiv(extent->max, span_us_);
+
+    int written = 0;
+    std::map<int64_t, std::string> files;     // span → cached file
+    std::map<int64_t, std::string> missing;   // span → key
+    std::vector<int64_t> fresh;               // spans computed in the relation itself
+    for (int64_t k = first; k < hot; ++k) {
+      std::optional<std::string> key =
+          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_});
+      if (!key) fresh.push_back(k);
+      else if (auto file = cache.Find("reduce", *key)) files[k] = *file;
+      else missing[k] = *key;
+    }
+    if (!missing.empty()) {
+      std::vector<int64_t> spans;
+      for (const auto& [k, key] : missing) spans.push_back(k);
+      const std::string input =
+          Inputs(view, {missing.begin()->first * span_us_, (missing.rbegin()->first + 1) * span_us_});
+      const std::string table = "pond_reduce_" + std::to_string(++temp_tables_);
+      con.Execute("CREATE TEMP TABLE " + sql::Ident(table) + " AS SELECT * FROM " +
+                  Grouped(columns, time, input).Where(InSpans(time, Runs(spans, false))).Relation());
+      for (const auto& [k, key] : missing) {
+        const std::string rows = "SELECT * FROM " + sql::Ident(table) + " WHERE \"timestamp\" >= " +
+                                 sql::TimestampLiteral(k * span_us_) + " AND \"timestamp\" < " +
+                                 sql::TimestampLiteral((k + 1) * span_us_) + " ORDER BY 1";
+        if (auto file = cache.Put(con, "reduce", key, rows)) {
+          files[k] = *file;
+          ++written;
+        } else {
+          fresh.push_back(k);
+        }
+      }
+      con.Execute("DROP TABLE " + sql::Ident(table));
+    }
+    fresh.push_back(hot);
+    std::sort(fresh.begin(), fresh.end());
+    spdlog::debug("{}: {} spans from the cache ({} just written), {} computed", path_,
+                  files.size(), written, fresh.size());
+
+    std::vector<std::string> names;
+    const std::string computed =
+        Grouped(columns, time, Inputs(view, {fresh.front() * span_us_, std::nullopt}), &names)
+            .Where(InSpans(time, Runs(fresh, true)))
+            .Relation();
+    if (files.empty()) return sql::Select().From(computed).OrderBy("1").Relation();
+    std::string list, select;
+    for (const auto& [k, file] : files) list += (list.empty() ? "" : ", ") + sql::Literal(file);
+    for (const auto& n : names) select += (select.empty() ? "" : ", ") + sql::Ident(n);
+    return "(SELECT * FROM (SELECT " + select + " FROM read_parquet([" + list +
+           "]) UNION ALL SELECT * FROM " + computed + ") ORDER BY 1)";
+  }
+
   // The columns `agg` applies to, in table order. A pattern matching no column of
   // this input adds nothing: sites need not carry the same instruments.
   std::vector<const sql::Column*> Selected(const std::vector<sql::Column>& columns,
@@ -220,7 +396,9 @@ class ReducedSeries : public Generated {
   std::vector<std::string> inputs_;
   std::string label_;
   Resolution resolution_;
+  int64_t span_us_;  // a whole number of buckets
   std::shared_ptr<const ReduceConfig> config_;
+  inline static int temp_tables_ = 0;
 };
 
 // `<out_pattern>` for its inputs: one series per resolution.

@@ -1,0 +1,325 @@
+// Cached reductions (docs/factories.md, "Cached reductions"): whatever is appended,
+// late or not, a read with the cache returns exactly what a read from scratch
+// (POND_CACHE=off) returns, at the latest transaction and at earlier ones; a read
+// after an append recomputes only the spans the append touched; a damaged cache file
+// is a miss; a cache that cannot be written costs nothing but speed.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "base/error.h"
+#include "base/time.h"
+#include "factories/view.h"
+
+namespace pond::factories {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kMinute = int64_t{60} * 1'000'000;
+constexpr int64_t kDay = 1440 * kMinute;
+const int64_t kStart = ParseTimestampText("2024-01-01 00:00:00").value();
+
+// Sets POND_CACHE for its life.
+class CacheSwitch {
+ public:
+  explicit CacheSwitch(bool on) {
+    if (const char* v = std::getenv("POND_CACHE")) old_ = v;
+    if (on) ::unsetenv("POND_CACHE");
+    else ::setenv("POND_CACHE", "off", 1);
+  }
+  ~CacheSwitch() {
+    if (old_) ::setenv("POND_CACHE", old_->c_str(), 1);
+    else ::unsetenv("POND_CACHE");
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+// Rows at `start` + i·`step` minutes (i < n); values are multiples of 1/4, so sums
+// and averages are exact whatever order a reduction adds them in.
+store::TableSource Batch(int64_t start, int64_t step, int n, int seed, bool with_w,
+                         bool with_x = false) {
+  std::string sql = "SELECT TIMESTAMP " + engine::QuoteLiteral(FormatTimestamp(start)) +
+                    " + INTERVAL (i * " + std::to_string(step) +
+                    ") MINUTE AS \"timestamp\", ((i * 7 + " + std::to_string(seed) +
+                    ") % 13) * 0.25 AS v";
+  if (with_w)
+    sql += ", CASE WHEN i % 5 = 2 THEN NULL ELSE CAST((i + " + std::to_string(seed) +
+           ") % 9 AS INTEGER) END AS w";
+  if (with_x) sql += ", (i % 4) * 0.5 AS x";
+  return {sql + " FROM range(" + std::to_string(n) + ") t(i)", "batch", ""};
+}
+
+class ReduceCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (std::getenv("POND_LOG")) spdlog::set_level(spdlog::level::debug);  // to debug a seed
+    root_ = fs::temp_directory_path() /
+            ("pond-reduce-cache-test-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    dir_ = (root_ / "pond").string();
+    store::Pond::Init(dir_, {"pond", "init"}, {});
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  template <class Fn>
+  void Write(Fn fn) {
+    auto pond = store::Pond::OpenWrite(dir_);
+    auto txn = pond->Begin({"pond", "test"}, {});
+    fn(*txn);
+    txn->Commit();
+  }
+
+  void MknodReduce(const std::string& path, const std::string& in, const std::string& out,
+                   const std::string& resolutions) {
+    Write([&](store::Transaction& t) {
+      t.Mknod(path, "temporal-reduce",
+              "in_pattern: " + in + "\nout_pattern: " + out + "\nresolutions: " + resolutions +
+                  "\naggregations:\n  - {type: avg}\n  - {type: min}\n  - {type: max}\n"
+                  "  - {type: sum}\n  - {type: count, columns: ['*']}\n",
+              false);
+    });
+  }
+
+  // Every row of `path` as text (column names and types first), as a View sees it.
+  static std::vector<std::string> Rows(store::Pond& pond, const std::string& path) {
+    View view(pond, {});
+    engine::Result r = pond.sql().Query("SELECT * FROM " + view.RelationSql(view.Get(path)));
+    std::vector<std::string> out;
+    std::string head;
+    for (size_t c = 0; c < r.column_count(); ++c)
+      head += r.column_names()[c] + " " + r.column_types()[c] + "|";
+    out.push_back(head);
+    for (const auto& row : r.rows()) {
+      std::string line;
+      for (const auto& v : row) line += v.ToString() + "|";
+      out.push_back(line);
+    }
+    return out;
+  }
+
+  // The rows at `at` (latest when unset) with the cache or from scratch.
+  std::vector<std::string> Read(const std::string& path, bool cached,
+                                std::optional<int64_t> at = {}) {
+    CacheSwitch on(cached);
+    auto pond = store::Pond::OpenRead(dir_, at);
+    return Rows(*pond, path);
+  }
+
+  // The rows of each of `paths`, from one view.
+  std::vector<std::vector<std::string>> ReadAll(const std::vector<std::string>& paths, bool cached,
+                                                std::optional<int64_t> at = {}) {
+    CacheSwitch on(cached);
+    auto pond = store::Pond::OpenRead(dir_, at);
+    std::vector<std::vector<std::string>> out;
+    for (const auto& p : paths) out.push_back(Rows(*pond, p));
+    return out;
+  }
+
+  // What one cached read of `paths` did with the cache.
+  store::ResultCache::Stats CachedReads(const std::vector<std::string>& paths) {
+    CacheSwitch on(true);
+    auto pond = store::Pond::OpenRead(dir_);
+    for (const auto& p : paths) Rows(*pond, p);
+    return pond->cache().stats();
+  }
+
+  std::vector<fs::path> CacheFiles() {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(fs::path(dir_) / "cache" / "reduce", ec))
+      out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  fs::path root_;
+  std::string dir_;
+};
+
+// Random batches into three series (sizes 1–400, steps of 1–60 minutes), a third of
+// them late (into old buckets), some repeating earlier times exactly, some bringing a
+// column the series did not have (old rows then read it as NULL); reductions at
+// 1h/6h/1d/1w of each series, of all three merged into one output, and of their
+// join. After every append each resolution with the cache equals the one from
+// scratch, row for row, at the latest transaction and at a random earlier one.
+TEST_F(ReduceCacheTest, CachedEqualsFromScratchUnderRandomAppends) {
+  const char* seed_env = std::getenv("POND_TEST_SEED");
+  const unsigned seed = seed_env ? static_cast<unsigned>(std::stoul(seed_env)) : 20261202u;
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (POND_TEST_SEED reruns it)");
+  std::mt19937 rng(seed);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+
+  const std::vector<std::string> series{"/raw/a.series", "/raw/b.series", "/raw/c.series"};
+  std::map<std::string, int64_t> end;  // each series' latest time so far
+  Write([&](store::Transaction& t) {
+    t.Mkdir("/raw", false);
+    // Ten weeks of 15-minute data: several spans of four weeks.
+    t.AppendSeries(series[0], Batch(kStart, 15, 70 * 96, 1, false));
+    t.AppendSeries(series[1], Batch(kStart + 3 * kDay, 15, 60 * 96, 2, true));
+    t.AppendSeries(series[2], Batch(kStart + 10 * kDay, 60, 30 * 24, 3, true));
+    t.Mknod("/join", "timeseries-join",
+            "inputs:\n  - {pattern: /raw/a.series, scope: A}\n"
+            "  - {pattern: /raw/b.series, scope: B}\n",
+            false);
+  });
+  end[series[0]] = kStart + 70 * kDay;
+  end[series[1]] = kStart + 63 * kDay;
+  end[series[2]] = kStart + 40 * kDay;
+  MknodReduce("/each", "/raw/*.series", "$0", "[1h, 6h, 1d, 1w]");
+  MknodReduce("/merged", "/raw/*.series", "all", "[1h, 1d]");
+  MknodReduce("/joined", "/join", "j", "[1h, 6h, 1d, 1w]");
+
+  std::vector<std::string> outputs;
+  for (const char* r : {"1h", "6h", "1d", "1w"}) {
+    for (const char* s : {"a", "b", "c"})
+      outputs.push_back(std::string("/each/") + s + "/res=" + r + ".series");
+    outputs.push_back(std::string("/joined/j/res=") + r + ".series");
+  }
+  outputs.push_back("/merged/all/res=1h.series");
+  outputs.push_back("/merged/all/res=1d.series");
+
+  const int64_t first_seq = store::Pond::OpenRead(dir_)->last_seq();
+  int64_t cached_spans = 0;
+  for (int round = 0; round < 14; ++round) {
+    const std::string& s = series[pick(0, 2)];
+    const int kind = pick(0, 2);  // 0 new data, 1 late, 2 a repeat of earlier times
+    const int n = pick(1, 400);
+    const int64_t step = pick(1, 60);
+    int64_t start = end[s] + pick(0, 3000) * kMinute;
+    if (kind == 1) start = kStart + pick(0, 60 * 1440) * kMinute;
+    if (kind == 2) start = kStart + pick(0, 60 * 96) * 15 * kMinute;
+    SCOPED_TRACE("round " + std::to_string(round) + ": " + std::to_string(n) + " rows into " +
+                 s + " from " + FormatTimestamp(start) + " every " + std::to_string(step) +
+                 " min");
+    Write([&](store::Transaction& t) {
+      t.AppendSeries(s, Batch(start, kind == 2 ? 15 : step, n, round, s != series[0],
+                              pick(0, 4) == 0));
+    });
+    end[s] = std::max(end[s], start + (n - 1) * step * kMinute);
+
+    const auto cached = ReadAll(outputs, true);
+    const auto fresh = ReadAll(outputs, false);
+    for (size_t i = 0; i < outputs.size(); ++i) EXPECT_EQ(cached[i], fresh[i]) << outputs[i];
+    cached_spans += CachedReads(outputs).hits;
+    // An earlier view computes its own keys from its own snapshot.
+    const int64_t at = pick(static_cast<int>(first_seq), static_cast<int>(first_seq) + round);
+    SCOPED_TRACE("--at " + std::to_string(at));
+    const auto cached_at = ReadAll(outputs, true, at);
+    const auto fresh_at = ReadAll(outputs, false, at);
+    for (size_t i = 0; i < outputs.size(); ++i) EXPECT_EQ(cached_at[i], fresh_at[i]) << outputs[i];
+  }
+  EXPECT_GT(cached_spans, 0);  // the cache was used, not only bypassed
+}
+
+// One span of four weeks per ~672 hourly buckets: a late batch in one old span
+// recomputes that span only; new data in the hot span recomputes nothing cached.
+TEST_F(ReduceCacheTest, AnAppendRecomputesOnlyTheSpansItTouches) {
+  Write([&](store::Transaction& t) {
+    t.Mkdir("/raw", false);
+    t.AppendSeries("/raw/a.series", Batch(kStart, 15, 200 * 96, 1, false));  // 200 days
+  });
+  MknodReduce("/r", "/raw/*.series", "$0", "[1h, 1d]");
+  const std::vector<std::string> outs{"/r/a/res=1h.series", "/r/a/res=1d.series"};
+
+  // 2024-01-01 is in the span that starts 2023-12-21 (spans are 28 days from the
+  // epoch): 200 days touch 8 spans, the last one hot.
+  store::ResultCache::Stats first = CachedReads(outs);
+  EXPECT_EQ(first.written, 2 * 7);
+  EXPECT_EQ(first.hits, 0);
+  store::ResultCache::Stats again = CachedReads(outs);
+  EXPECT_EQ(again.written, 0);
+  EXPECT_EQ(again.hits, 2 * 7);
+
+  // Late rows inside one old span (days 40-41).
+  Write([&](store::Transaction& t) {
+    t.AppendSeries("/raw/a.series", Batch(kStart + 40 * kDay + 7 * kMinute, 30, 48, 5, false));
+  });
+  store::ResultCache::Stats late = CachedReads(outs);
+  EXPECT_EQ(late.written, 2);
+  EXPECT_EQ(late.hits, 2 * 6);
+
+  // New rows at the end stay in the hot span, which is never cached.
+  Write([&](store::Transaction& t) {
+    t.AppendSeries("/raw/a.series", Batch(kStart + 200 * kDay, 15, 4, 6, false));
+  });
+  store::ResultCache::Stats hot = CachedReads(outs);
+  EXPECT_EQ(hot.written, 0);
+  EXPECT_EQ(hot.hits, 2 * 7);
+  for (const auto& out : outs) EXPECT_EQ(Read(out, true), Read(out, false)) << out;
+}
+
+TEST_F(ReduceCacheTest, ADamagedCacheFileIsAMissNotAWrongAnswer) {
+  Write([&](store::Transaction& t) {
+    t.Mkdir("/raw", false);
+    t.AppendSeries("/raw/a.series", Batch(kStart, 15, 90 * 96, 1, false));
+  });
+  MknodReduce("/r", "/raw/*.series", "$0", "[1h]");
+  const std::string out = "/r/a/res=1h.series";
+  const auto expected = Read(out, false);
+  EXPECT_EQ(Read(out, true), expected);
+  std::vector<fs::path> files = CacheFiles();
+  ASSERT_GE(files.size(), 2u);
+  const auto size = fs::file_size(files[0]);
+  fs::resize_file(files[0], size / 2);  // truncated
+  {
+    std::fstream f(files[1], std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(fs::file_size(files[1]) / 2));
+    f.put('\x5a');  // one byte flipped (or at least rewritten)
+  }
+  store::ResultCache::Stats stats = CachedReads({out});
+  EXPECT_GE(stats.damaged, 1);  // the rewritten byte may have been the same
+  EXPECT_EQ(stats.written, stats.damaged);
+  EXPECT_EQ(Read(out, true), expected);
+  // Dropped and written again: the same rows give the same bytes, so the same name.
+  EXPECT_EQ(fs::file_size(files[0]), size);
+}
+
+TEST_F(ReduceCacheTest, ACacheThatCannotBeWrittenIsOnlySlower) {
+  Write([&](store::Transaction& t) {
+    t.Mkdir("/raw", false);
+    t.AppendSeries("/raw/a.series", Batch(kStart, 15, 90 * 96, 1, false));
+  });
+  MknodReduce("/r", "/raw/*.series", "$0", "[1h, 1d]");
+  std::ofstream(fs::path(dir_) / "cache") << "not a folder";  // even root cannot mkdir below
+  for (const char* out : {"/r/a/res=1h.series", "/r/a/res=1d.series"})
+    EXPECT_EQ(Read(out, true), Read(out, false)) << out;
+  store::ResultCache::Stats stats = CachedReads({"/r/a/res=1h.series"});
+  EXPECT_EQ(stats.written, 0);
+  EXPECT_GT(stats.failed, 0);
+}
+
+TEST_F(ReduceCacheTest, MaintainDropsUnusedCacheFilesWhenNoReaderRuns) {
+  Write([&](store::Transaction& t) {
+    t.Mkdir("/raw", false);
+    t.AppendSeries("/raw/a.series", Batch(kStart, 15, 90 * 96, 1, false));
+  });
+  MknodReduce("/r", "/raw/*.series", "$0", "[1h]");
+  CachedReads({"/r/a/res=1h.series"});
+  const size_t n = CacheFiles().size();
+  ASSERT_GT(n, 0u);
+  {
+    auto reader = store::Pond::OpenRead(dir_);
+    auto writer = store::Pond::OpenWrite(dir_);
+    EXPECT_FALSE(writer->SweepCache(0));  // a reader runs: nothing goes
+  }
+  auto writer = store::Pond::OpenWrite(dir_);
+  std::optional<store::CacheSweep> kept = writer->SweepCache(int64_t{7} * kDay);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->files, 0);  // just used
+  std::optional<store::CacheSweep> swept = writer->SweepCache(0);
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(swept->files, static_cast<int64_t>(n));
+  EXPECT_TRUE(CacheFiles().empty());
+}
+
+}  // namespace
+}  // namespace pond::factories
