@@ -78,5 +78,6 @@ std::vector<Row> ManyVersionsCase(const Bench& b);                             /
 std::vector<Row> CollectorYearCase(const Bench& b);                            // 11
 std::vector<Row> VerifiedReadsCase(const Bench& b, const DataSet& data);       // 12
 std::vector<Row> BackupCase(const Bench& b, const DataSet& data);              // 13
+std::vector<Row> ReduceRefreshCase(const Bench& b);                            // 14
 
 }  // namespace pond::bench
