@@ -1,4 +1,4 @@
-// `pond export --pattern P [--pattern P…] --dir OUT [--temporal year,month] [--start T] [--end T]`
+// `pond export --pattern P [--pattern P…] --dir OUT [--temporal year,month] [--start T] [--end T] [--rebuild]`
 #include <cstdio>
 
 #include "base/error.h"
@@ -18,6 +18,7 @@ struct ExportArgs {
   std::string dir;
   std::string temporal;
   std::string start, end;
+  bool rebuild = false;
 };
 
 std::optional<int64_t> TimeOption(const std::string& text, const char* option) {
@@ -35,6 +36,7 @@ void RunExport(const ExportArgs& a, const GlobalOptions& g) {
   o.start_us = TimeOption(a.start, "--start");
   o.end_us = TimeOption(a.end, "--end");
   o.progress = !g.quiet && !g.json;
+  o.rebuild = a.rebuild;
   auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
   factories::View view(*pond, g.vars);
   exporter::ExportResult result = exporter::Export(view, o);
@@ -55,6 +57,8 @@ void RegisterExport(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("--temporal", args->temporal, "partition keys: subset of year,month,day,hour");
   cmd->add_option("--start", args->start, "first time to export (inclusive)");
   cmd->add_option("--end", args->end, "end of the time range (exclusive)");
+  cmd->add_flag("--rebuild", args->rebuild,
+                "ignore OUT/.pond-export.json: recompute and rewrite every file");
   cmd->callback([args, &g] { RunExport(*args, g); });
 }
 

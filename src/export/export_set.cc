@@ -10,6 +10,7 @@ namespace {
 bool IsAgg(const std::string& s) {
   return s == "avg" || s == "min" || s == "max" || s == "count" || s == "sum";
 }
+}  // namespace
 
 nlohmann::json OptJson(const std::optional<std::string>& s) {
   return s ? nlohmann::json(*s) : nlohmann::json(nullptr);
@@ -17,7 +18,6 @@ nlohmann::json OptJson(const std::optional<std::string>& s) {
 nlohmann::json OptJson(const std::optional<int64_t>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
-}  // namespace
 
 SchemaField SplitColumn(const std::string& column, const std::string& type) {
   SchemaField f{column, type, {}, {}, {}, {}};

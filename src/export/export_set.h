@@ -42,6 +42,10 @@ struct TargetOutput {
 // Sorts files as the ExportSet promises: by start_time (null last), then file name.
 void SortFiles(std::vector<ExportOutput>& files);
 
+// A value, or JSON null.
+nlohmann::json OptJson(const std::optional<std::string>& s);
+nlohmann::json OptJson(const std::optional<int64_t>& v);
+
 nlohmann::json ToJson(const ExportOutput& o);
 nlohmann::json ToJson(const SchemaField& f);
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -12,9 +13,11 @@
 #include "base/time.h"
 #include "engine/copy_stats.h"
 #include "engine/duckdb.h"
+#include "export/manifest.h"
 #include "export/partitioned_copy.h"
 #include "export/staging.h"
 #include "path/path.h"
+#include "store/blob_store.h"
 
 namespace fs = std::filesystem;
 
@@ -86,11 +89,69 @@ std::string DataExtension(const Target& t) {
   return dot == std::string::npos || dot == 0 ? "" : name.substr(dot);
 }
 
+// One time partition a target may have: [begin, end) and its folder.
+struct Candidate {
+  int64_t begin = 0, end = 0;
+  std::string folder;  // "year=2024/month=7"
+};
+
+// The partitions of `keys` (IsTimeRangeKeys) that times in `extent` can fall in,
+// clipped to `bounds`; nullopt when there would be too many to be worth it.
+std::optional<std::vector<Candidate>> CandidatesOf(const factories::TimeExtent& extent,
+                                                   const std::vector<std::string>& keys,
+                                                   const TimeRange& bounds) {
+  using namespace std::chrono;
+  std::vector<Candidate> out;
+  if (extent.empty) return out;
+  const std::string& unit = keys.back();
+  auto floor_to = [&](int64_t us) -> sys_time<microseconds> {
+    const sys_time<microseconds> t{microseconds{us}};
+    const sys_days d = floor<days>(t);
+    const year_month_day ymd{d};
+    if (unit == "year") return sys_days{ymd.year() / January / 1};
+    if (unit == "month") return sys_days{ymd.year() / ymd.month() / 1};
+    if (unit == "day") return d;
+    return floor<hours>(t);
+  };
+  auto next = [&](sys_time<microseconds> t) -> sys_time<microseconds> {
+    const year_month_day ymd{floor<days>(t)};
+    if (unit == "year") return sys_days{(ymd.year() + years{1}) / January / 1};
+    if (unit == "month") return sys_days{(ymd + months{1}).year() / (ymd + months{1}).month() / 1};
+    if (unit == "day") return t + days{1};
+    return t + hours{1};
+  };
+  int64_t first = extent.min, last = extent.max;
+  if (bounds.begin) first = std::max(first, *bounds.begin);
+  if (bounds.end) last = std::min(last, *bounds.end - 1);
+  constexpr size_t kMaxCandidates = 20000;
+  for (auto t = floor_to(first); t.time_since_epoch().count() <= last; t = next(t)) {
+    if (out.size() == kMaxCandidates) return std::nullopt;
+    const year_month_day ymd{floor<days>(t)};
+    const auto hour = duration_cast<hours>(t - floor<days>(t)).count();
+    Candidate c{t.time_since_epoch().count(), next(t).time_since_epoch().count(), ""};
+    for (const auto& k : keys) {
+      std::string v = k == "year"    ? std::to_string(static_cast<int>(ymd.year()))
+                      : k == "month" ? std::to_string(static_cast<unsigned>(ymd.month()))
+                      : k == "day"   ? std::to_string(static_cast<unsigned>(ymd.day()))
+                                     : std::to_string(hour);
+      c.folder += (c.folder.empty() ? "" : "/") + k + "=" + v;
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// What one target part wrote or kept.
+struct PartFiles {
+  std::vector<ManifestFile> files;
+};
+
 class StageRunner {
  public:
   StageRunner(factories::View& view, const ExportOptions& o, const fs::path& staging,
-              ExportResult& result)
-      : view_(view), o_(o), staging_(staging), result_(result) {}
+              const Manifest& before, Manifest& after, ExportResult& result)
+      : view_(view), o_(o), staging_(staging), out_(o.out_dir), before_(before), after_(after),
+        result_(result) {}
 
   TargetOutput Run(const Target& t) {
     switch (t.node.shape) {
@@ -114,6 +175,51 @@ class StageRunner {
     result_.warnings.push_back(what + " (" + where + ")");
   }
 
+  // The part `folder` of the earlier export's target, when its identity is `identity`
+  // and each of its files is still the file it wrote: then it is kept as it is.
+  const ManifestPart* Kept(const ManifestTarget* before, const std::string& rel_dir,
+                           const std::string& folder, const std::optional<std::string>& identity) {
+    if (!before || !identity) return nullptr;
+    auto it = before->parts.find(folder);
+    if (it == before->parts.end() || it->second.identity != *identity) return nullptr;
+    for (const auto& f : it->second.files)
+      if (!before_.Intact(out_, rel_dir + "/" + f.output.file)) return nullptr;
+    return &it->second;
+  }
+
+  bool AllIntact(const ManifestTarget& before, const std::string& rel_dir) const {
+    for (const auto& [folder, part] : before.parts)
+      for (const auto& f : part.files)
+        if (!before_.Intact(out_, rel_dir + "/" + f.output.file)) return false;
+    return true;
+  }
+
+  void Keep(const std::string& rel_dir, const ManifestPart& part) {
+    for (const auto& f : part.files) {
+      const std::string rel = rel_dir + "/" + f.output.file;
+      after_.files[rel] = before_.files.at(rel);
+      ++result_.files_kept;
+    }
+  }
+
+  // Files just written into `dir` (the target's staging folder), as manifest files.
+  std::vector<ManifestFile> Written(const std::vector<engine::WrittenFile>& written,
+                                    const fs::path& dir, const std::string& rel_dir) {
+    std::vector<ManifestFile> out;
+    for (const auto& w : written) {
+      ManifestFile f;
+      f.output.file = fs::path(w.path).lexically_relative(dir).string();
+      if (w.min_ts) f.output.start_time = MicrosToMillis(*w.min_ts);
+      if (w.max_ts) f.output.end_time = MicrosToMillis(*w.max_ts);
+      f.output.rows = w.rows;
+      f.output.bytes = w.bytes;
+      f.ts_nulls = w.ts_null_count;
+      staged_.push_back(rel_dir + "/" + f.output.file);
+      out.push_back(std::move(f));
+    }
+    return out;
+  }
+
   TargetOutput RunParquet(const Target& t) {
     engine::Connection& con = view_.pond().sql();
     const std::string rel = view_.RelationSql(t.node);
@@ -122,10 +228,12 @@ class StageRunner {
     bool has_ts = false;
     std::string ts_type;
     std::set<std::string> columns;
+    nlohmann::json schema = nlohmann::json::array();
     for (size_t r = 0; r < described.row_count(); ++r) {
       const std::string& col = described.at(r, "column_name").as_string();
       const std::string& type = described.at(r, "column_type").as_string();
       columns.insert(col);
+      schema.push_back({col, type});
       if (col == "timestamp") {
         has_ts = true;
         ts_type = type;
@@ -138,11 +246,8 @@ class StageRunner {
         throw Error("column '" + p + "' has the name of a partition key; rename it or drop --temporal " + p,
                     t.match.path);
 
-    std::vector<std::string> conds;
-    if (has_ts && o_.start_us) conds.push_back("\"timestamp\" >= TIMESTAMP " + engine::QuoteLiteral(FormatTimestamp(*o_.start_us)));
-    if (has_ts && o_.end_us) conds.push_back("\"timestamp\" < TIMESTAMP " + engine::QuoteLiteral(FormatTimestamp(*o_.end_us)));
-    std::string where;
-    for (size_t i = 0; i < conds.size(); ++i) where += (i ? " AND " : " WHERE ") + conds[i];
+    const TimeRange bounds = has_ts ? TimeRange{o_.start_us, o_.end_us} : TimeRange{};
+    const std::string where = WhereOf(bounds);
     std::string select = "SELECT *";
     for (const auto& p : parts)
       select += fmt::format(", {}(\"timestamp\") AS {}", p, engine::QuoteIdent(p));
@@ -151,40 +256,66 @@ class StageRunner {
     const std::string rel_dir = JoinKeys(t.keys, t.keys.size());
     const fs::path dir = staging_ / rel_dir;
     Claim(rel_dir + "/", t.match.path);
-    std::string copy;
     fs::create_directories(dir.parent_path());  // DuckDB creates only the last level
-    std::vector<engine::WrittenFile> written;
-    if (parts.empty()) {
+
+    // What the files depend on besides the rows: a part is kept only if these match.
+    ManifestTarget& record = after_.targets[rel_dir];
+    record.context = store::Sha256Hex(
+        nlohmann::json{t.match.path, schema, parts, OptJson(bounds.begin), OptJson(bounds.end)}
+            .dump());
+    const ManifestTarget* before = nullptr;
+    if (auto it = before_.targets.find(rel_dir);
+        it != before_.targets.end() && it->second.context == record.context)
+      before = &it->second;
+    const std::optional<std::string> whole = view_.Identity(t.node, bounds);
+
+    std::vector<ManifestFile> files;
+    auto record_part = [&](const std::string& folder, const std::optional<std::string>& identity,
+                           std::vector<ManifestFile> part_files) {
+      for (const auto& f : part_files) files.push_back(f);
+      record.parts[folder] = {identity.value_or(""), std::move(part_files)};
+    };
+    if (Kept(before, rel_dir, "", whole) && AllIntact(*before, rel_dir)) {
+      // Nothing this target reads changed: every part is kept.
+      for (const auto& [folder, part] : before->parts) {
+        Keep(rel_dir, part);
+        record.parts[folder] = part;
+        for (const auto& f : part.files) files.push_back(f);
+      }
+    } else if (parts.empty()) {
       fs::create_directories(dir);
-      copy = fmt::format("COPY ({}) TO {} (FORMAT parquet, RETURN_STATS true)", select,
-                         engine::QuoteLiteral((dir / "data_0.parquet").string()));
+      record_part("", whole,
+                  Written(engine::DecodeCopyStats(con.Query(fmt::format(
+                              "COPY ({}) TO {} (FORMAT parquet, RETURN_STATS true)", select,
+                              engine::QuoteLiteral((dir / "data_0.parquet").string())))),
+                          dir, rel_dir));
     } else if (IsTimeRangeKeys(parts) && ts_type == "TIMESTAMP") {
       fs::create_directories(dir);
-      written = WriteByTime(t, "(SELECT * FROM " + rel + where + ")", parts, dir, columns.size());
+      WriteTimeParts(t, rel, bounds, parts, dir, rel_dir, columns.size(), before, record_part);
+      // The whole target's identity, checked first next time: an untouched target
+      // costs one identity.
+      record.parts[""] = {whole.value_or(""), {}};
     } else {
       std::string by;
       for (const auto& p : parts) by += (by.empty() ? "" : ", ") + engine::QuoteIdent(p);
-      copy = fmt::format(
-          "COPY ({}) TO {} (FORMAT parquet, PARTITION_BY ({}), FILENAME_PATTERN 'data_{{i}}', "
-          "RETURN_STATS true)",
-          select, engine::QuoteLiteral(dir.string()), by);
+      record_part("", whole,
+                  Written(engine::DecodeCopyStats(con.Query(fmt::format(
+                              "COPY ({}) TO {} (FORMAT parquet, PARTITION_BY ({}), "
+                              "FILENAME_PATTERN 'data_{{i}}', RETURN_STATS true)",
+                              select, engine::QuoteLiteral(dir.string()), by))),
+                          dir, rel_dir));
     }
-    if (!copy.empty()) written = engine::DecodeCopyStats(con.Query(copy));
 
     int64_t nulls = 0, early = 0;
     bool early_exact = true;
-    for (const auto& w : written) {
-      ExportOutput f;
-      f.file = fs::path(w.path).lexically_relative(dir).string();
-      if (w.min_ts) f.start_time = MicrosToMillis(*w.min_ts);
-      if (w.max_ts) f.end_time = MicrosToMillis(*w.max_ts);
-      f.rows = w.rows;
-      f.bytes = w.bytes;
-      out.files.push_back(std::move(f));
-      nulls += w.ts_null_count;
+    const int64_t k1990Ms = k1990Us / 1000;
+    for (const auto& f : files) {
+      out.files.push_back(f.output);
+      nulls += f.ts_nulls;
       // A file wholly before 1990 counts exactly; one straddling it needs a query.
-      if (w.max_ts && *w.max_ts < k1990Us) early += w.rows - w.ts_null_count;
-      else if (w.min_ts && *w.min_ts < k1990Us) early_exact = false;
+      const auto& o = f.output;
+      if (o.end_time && *o.end_time < k1990Ms) early += o.rows.value_or(0) - f.ts_nulls;
+      else if (o.start_time && *o.start_time < k1990Ms) early_exact = false;
     }
     if (!early_exact) {
       std::string q = "SELECT count(*) AS n FROM (" + select + ") WHERE \"timestamp\" < TIMESTAMP '1990-01-01'";
@@ -198,6 +329,98 @@ class StageRunner {
            t.match.path);
     SortFiles(out.files);
     return out;
+  }
+
+  static std::string WhereOf(const TimeRange& r) {
+    std::vector<std::string> conds;
+    if (r.begin) conds.push_back(fmt::format("\"timestamp\" >= make_timestamp({})", *r.begin));
+    if (r.end) conds.push_back(fmt::format("\"timestamp\" < make_timestamp({})", *r.end));
+    std::string where;
+    for (size_t i = 0; i < conds.size(); ++i) where += (i ? " AND " : " WHERE ") + conds[i];
+    return where;
+  }
+
+  // Time partitions: each kept when its identity (the node's over the partition's
+  // range) is the earlier export's; the others computed from the node restricted to
+  // each run of consecutive changed partitions. Without the node's extent (sql-derived
+  // …), or with an earlier export, all are computed from the whole relation, as a
+  // first export does.
+  template <class RecordPart>
+  void WriteTimeParts(const Target& t, const std::string& rel, const TimeRange& bounds,
+                      const std::vector<std::string>& parts, const fs::path& dir,
+                      const std::string& rel_dir, size_t column_count,
+                      const ManifestTarget* before, RecordPart& record_part) {
+    std::optional<std::vector<Candidate>> candidates;
+    if (auto extent = view_.Extent(t.node)) candidates = CandidatesOf(*extent, parts, bounds);
+    auto by_folder = [&](std::vector<ManifestFile> written) {
+      std::map<std::string, std::vector<ManifestFile>> out;
+      for (auto& f : written) out[fs::path(f.output.file).parent_path().string()].push_back(f);
+      return out;
+    };
+    if (!candidates || !before) {
+      auto written = by_folder(Written(
+          WriteByTime(t, "(SELECT * FROM " + rel + WhereOf(bounds) + ")", parts, dir, column_count),
+          dir, rel_dir));
+      if (candidates)
+        for (const auto& c : *candidates) {
+          auto it = written.find(c.folder);
+          record_part(c.folder, Identity(t, c, bounds),
+                      it == written.end() ? std::vector<ManifestFile>{} : std::move(it->second));
+          if (it != written.end()) written.erase(it);
+        }
+      for (auto& [folder, files] : written) record_part(folder, std::nullopt, std::move(files));
+      return;
+    }
+    // Rows without a time are no partition's: recomputed whenever anything changed.
+    {
+      engine::Connection& con = view_.pond().sql();
+      if (con.Query("SELECT count(*) AS n FROM " + rel + " WHERE \"timestamp\" IS NULL")
+              .at(0, "n")
+              .as_int() > 0)
+        for (auto& [folder, files] : by_folder(Written(
+                 WriteByTime(t, "(SELECT * FROM " + rel + " WHERE \"timestamp\" IS NULL)", parts,
+                             dir, column_count),
+                 dir, rel_dir)))
+          record_part(folder, std::nullopt, std::move(files));
+    }
+    std::vector<std::optional<std::string>> ids;
+    std::vector<bool> changed;
+    for (const auto& c : *candidates) {
+      ids.push_back(Identity(t, c, bounds));
+      const ManifestPart* kept = Kept(before, rel_dir, c.folder, ids.back());
+      changed.push_back(kept == nullptr);
+      if (kept) {
+        Keep(rel_dir, *kept);
+        record_part(c.folder, ids.back(), kept->files);
+      }
+    }
+    for (size_t i = 0; i < candidates->size();) {
+      if (!changed[i]) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j + 1 < candidates->size() && changed[j + 1]) ++j;
+      TimeRange range{(*candidates)[i].begin, (*candidates)[j].end};
+      if (bounds.begin) range.begin = std::max(*range.begin, *bounds.begin);
+      if (bounds.end) range.end = std::min(*range.end, *bounds.end);
+      const std::string source =
+          "(SELECT * FROM " + view_.RelationSql(t.node, range) + WhereOf(range) + ")";
+      auto written = by_folder(Written(WriteByTime(t, source, parts, dir, column_count), dir, rel_dir));
+      for (size_t k = i; k <= j; ++k) {
+        auto it = written.find((*candidates)[k].folder);
+        record_part((*candidates)[k].folder, ids[k],
+                    it == written.end() ? std::vector<ManifestFile>{} : std::move(it->second));
+      }
+      i = j + 1;
+    }
+  }
+
+  std::optional<std::string> Identity(const Target& t, const Candidate& c, const TimeRange& bounds) {
+    TimeRange r{c.begin, c.end};
+    if (bounds.begin) r.begin = std::max(*r.begin, *bounds.begin);
+    if (bounds.end) r.end = std::min(*r.end, *bounds.end);
+    return view_.Identity(t.node, r);
   }
 
   // Partitions that are time ranges (partitioned_copy.h). A computed relation is
@@ -226,23 +449,49 @@ class StageRunner {
     std::string rel_dir = JoinKeys(t.keys, t.keys.size() - 1);
     std::string rel = rel_dir.empty() ? file : rel_dir + "/" + file;
     Claim(rel, t.match.path);
+    TargetOutput out{t.match.path, t.keys, {}, std::nullopt};
+    out.files.push_back(ExportOutput{file, std::nullopt, std::nullopt, std::nullopt,
+                                     static_cast<int64_t>(bytes.size())});
+    // A page is cheap to render: kept when the file there, untouched since, has
+    // these very bytes.
+    if (before_.Intact(out_, rel) && ReadFileIfSize(out_ / rel, bytes.size()) == bytes) {
+      after_.files[rel] = before_.files.at(rel);
+      ++result_.files_kept;
+      return out;
+    }
     fs::path dest = staging_ / rel;
     fs::create_directories(dest.parent_path());
     std::ofstream f(dest, std::ios::binary | std::ios::trunc);
     f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     f.close();
     if (!f) throw Error("cannot write " + dest.string(), t.match.path);
-    TargetOutput out{t.match.path, t.keys, {}, std::nullopt};
-    out.files.push_back(ExportOutput{file, std::nullopt, std::nullopt, std::nullopt,
-                                     static_cast<int64_t>(bytes.size())});
+    staged_.push_back(rel);
     return out;
   }
 
+  static std::optional<std::string> ReadFileIfSize(const fs::path& path, size_t size) {
+    std::error_code ec;
+    if (fs::file_size(path, ec) != size || ec) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes(size, '\0');
+    if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) return std::nullopt;
+    return bytes;
+  }
+
+ public:
+  // Files staged by this export, relative to OUT.
+  const std::vector<std::string>& staged() const { return staged_; }
+
+ private:
   factories::View& view_;
   const ExportOptions& o_;
   fs::path staging_;
+  fs::path out_;
+  const Manifest& before_;
+  Manifest& after_;
   ExportResult& result_;
   std::map<std::string, std::string> claimed_;  // output path → pond path
+  std::vector<std::string> staged_;
 };
 
 // Progress on stderr, only on a terminal: "export: 3/10 targets".
@@ -307,9 +556,15 @@ ExportResult Export(factories::View& view, const ExportOptions& o) {
     stages.push_back(std::move(targets));
   }
 
+  // The earlier export's memory; none (a first export, --rebuild, or an OUT a user
+  // filled otherwise) means every file is computed and OUT's entries are replaced
+  // whole, as the first export always did.
+  const fs::path out = fs::absolute(o.out_dir).lexically_normal();
+  const Manifest before = o.rebuild ? Manifest{} : Manifest::Load(out);
+  Manifest after;
   Staging staging(o.out_dir);
   ExportResult result;
-  StageRunner runner(view, o, staging.dir(), result);
+  StageRunner runner(view, o, staging.dir(), before, after, result);
   Progress progress(o.progress, total_targets);
   nlohmann::json previous = nlohmann::json::object();
   for (size_t s = 0; s < stages.size(); ++s) {
@@ -331,7 +586,26 @@ ExportResult Export(factories::View& view, const ExportOptions& o) {
     previous = stage.export_set;
     result.stages.push_back(std::move(stage));
   }
-  staging.Commit();
+  // Stamps are taken in staging: a rename keeps inode and mtime.
+  for (const auto& rel : runner.staged()) {
+    auto stamp = StampOf(staging.dir() / rel);
+    if (!stamp) throw Error("staged file is missing", (staging.dir() / rel).string());
+    after.files[rel] = *stamp;
+  }
+  result.files_written = runner.staged().size();
+  if (!before.loaded()) {
+    after.Save(staging.dir());
+    staging.Commit();
+  } else {
+    std::vector<std::string> stale;
+    for (const auto& [rel, stamp] : before.files)
+      if (!after.files.contains(rel)) stale.push_back(rel);
+    result.files_removed = stale.size();
+    staging.CommitFiles(runner.staged(), stale);
+    after.Save(out);
+  }
+  spdlog::info("export: {} files, {} written, {} kept, {} removed", result.total_files,
+               result.files_written, result.files_kept, result.files_removed);
   return result;
 }
 

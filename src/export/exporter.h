@@ -10,6 +10,12 @@
 //   Entries of OUT this export did not produce are left alone.
 // - Deterministic: unchanged data re-exports to byte-identical files at the same
 //   paths (fixed names data_<i>.parquet, rows in timestamp order).
+// - Incremental (manifest.h): with OUT's manifest, a file whose inputs' identity is
+//   unchanged and which nobody touched is neither recomputed nor rewritten (same
+//   inode and mtime); the others are staged, then each renamed over its old self;
+//   outputs of earlier exports that no longer exist are removed. The ExportSet lists
+//   every file alike. A failure before the renames leaves OUT untouched; a kill during
+//   them leaves every file whole, and the next export repairs the rest.
 // - The pond is never modified.
 #pragma once
 
@@ -32,6 +38,7 @@ struct ExportOptions {
   std::vector<std::string> temporal;       // subset of year, month, day, hour, in that order
   std::optional<int64_t> start_us, end_us;  // half-open time range
   bool progress = false;                   // targets done / total on stderr
+  bool rebuild = false;                    // ignore OUT's manifest: recompute and rewrite all
 };
 
 struct StageResult {
@@ -43,6 +50,9 @@ struct StageResult {
 struct ExportResult {
   std::vector<StageResult> stages;
   size_t total_files = 0;
+  // Of total_files: written by this export, and kept as they were (manifest.h);
+  // files of earlier exports that no longer exist, removed.
+  size_t files_written = 0, files_kept = 0, files_removed = 0;
   std::vector<std::string> warnings;  // also printed as they happen
 };
 

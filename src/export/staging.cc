@@ -75,4 +75,26 @@ void Staging::Commit() {
   fs::remove_all(dir_, ec);
 }
 
+void Staging::CommitFiles(const std::vector<std::string>& staged,
+                          const std::vector<std::string>& remove) {
+  std::error_code ec;
+  for (const auto& rel : staged) {
+    const fs::path target = out_ / rel;
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) throw Error("cannot create output folder: " + ec.message(), target.parent_path().string());
+    fs::rename(dir_ / rel, target, ec);
+    if (ec) throw Error("cannot move into place: " + ec.message(), target.string());
+  }
+  for (const auto& rel : remove) {
+    fs::path target = out_ / rel;
+    fs::remove(target, ec);
+    // Folders the removal emptied go too, up to OUT.
+    for (fs::path dir = target.parent_path(); dir != out_ && dir.string().starts_with(out_.string());
+         dir = dir.parent_path())
+      if (!fs::remove(dir, ec)) break;  // not empty (or gone): stop
+  }
+  committed_ = true;
+  fs::remove_all(dir_, ec);
+}
+
 }  // namespace pond::exporter

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace pond::exporter {
 
@@ -28,6 +29,12 @@ class Staging {
   // rename the staged E into OUT, then delete the old one. Then removes the staging
   // folder. Throws Error naming the entry if a rename fails.
   void Commit();
+  // The incremental commit (manifest.h): renames each staged file `rel` (relative to
+  // the staging folder and OUT) over OUT/rel, creating folders as needed, then
+  // deletes OUT/rel for each of `remove` and the folders that leaves empty. Each
+  // file is whole at every moment; the staging folder is removed when done. Throws
+  // Error naming the file if a rename fails.
+  void CommitFiles(const std::vector<std::string>& staged, const std::vector<std::string>& remove);
 
  private:
   std::filesystem::path out_;

@@ -56,6 +56,9 @@ nlohmann::json ToJson(const ExportResult& result, const std::string& out_dir,
     stages.push_back({{"pattern", st.pattern}, {"export", st.export_set}});
   return {{"output_dir", out_dir},
           {"total_files", result.total_files},
+          {"files_written", result.files_written},
+          {"files_kept", result.files_kept},
+          {"files_removed", result.files_removed},
           {"vars", VarsJson(vars)},
           {"stages", stages},
           {"warnings", result.warnings}};

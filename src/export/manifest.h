@@ -1,0 +1,73 @@
+// The export's memory (issue #16, docs/export.md "Incremental export"):
+// OUT/.pond-export.json records, for every target, what each of its parts (a time
+// partition, or the whole target) was computed from (its identity: View::Identity
+// and the export's own options) and the files it wrote, with their metadata and what
+// the file system said of each file when it was written (size, mtime, inode). A later
+// export that finds the same identity and the file untouched keeps the file: not
+// recomputed, not rewritten.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "export/export_set.h"
+
+namespace pond::exporter {
+
+inline constexpr const char* kManifestName = ".pond-export.json";
+
+// What the file system says of a file: a file replaced or edited since shows
+// another inode or mtime.
+struct FileStamp {
+  int64_t size = -1, mtime_ns = 0;
+  uint64_t inode = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+// nullopt when `path` is not a regular file.
+std::optional<FileStamp> StampOf(const std::filesystem::path& path);
+
+// One file of a part: its ExportSet entry (file relative to the target's folder) and
+// its NULL-timestamp count (for the export's warning).
+struct ManifestFile {
+  ExportOutput output;
+  int64_t ts_nulls = 0;
+};
+
+struct ManifestPart {
+  std::string identity;
+  std::vector<ManifestFile> files;  // none: the part had no rows
+};
+
+struct ManifestTarget {
+  std::string context;  // the node, its schema and the export's options, hashed
+  std::map<std::string, ManifestPart> parts;  // by partition folder; "" the whole target
+};
+
+class Manifest {
+ public:
+  // OUT's manifest; an empty one (loaded() false) when it is missing or unreadable.
+  static Manifest Load(const std::filesystem::path& out_dir);
+
+  bool loaded() const { return loaded_; }
+  // Targets by their folder (or file) relative to OUT.
+  std::map<std::string, ManifestTarget> targets;
+  // Every file the export wrote, relative to OUT, with its stamp.
+  std::map<std::string, FileStamp> files;
+
+  // Whether `rel` (relative to OUT) is still the file this manifest recorded.
+  bool Intact(const std::filesystem::path& out_dir, const std::string& rel) const;
+
+  // Writes the manifest as `dir/.pond-export.json` (temp file, fsync, rename).
+  void Save(const std::filesystem::path& dir) const;
+
+ private:
+  bool loaded_ = false;
+};
+
+}  // namespace pond::exporter
