@@ -86,7 +86,9 @@ class View : public TreeView {
   // Children of a directory (stored or computed), sorted byte-wise.
   std::vector<std::string> ListDir(const Node& dir);
   // Table/series relation; throws `not a table or series (<path>)` otherwise.
-  std::string RelationSql(const Node& node);
+  // `columns`: the only columns the caller reads (store::Pond::RelationSql); a
+  // computed node reads what its factory needs whatever they are.
+  std::string RelationSql(const Node& node, const store::ReadColumns& columns = std::nullopt);
   // file:data bytes; throws `not a data file (<path>)` otherwise.
   std::string ReadData(const Node& node);
   // The same bytes in chunks, memory bounded for stored nodes (a computed one is

@@ -406,22 +406,34 @@ void Pond::StreamData(const NodeInfo& node,
   impl_->blobs.StreamVerified(LatestData(node).blob, sink);
 }
 
-std::string Pond::RelationSql(const NodeInfo& node) const { return impl_->Relation(node); }
+std::string Pond::RelationSql(const NodeInfo& node, const ReadColumns& columns) const {
+  return impl_->Relation(node, columns);
+}
 
 std::vector<Column> Pond::Columns(const NodeInfo& node) const { return impl_->Columns(node); }
 
-std::string Pond::Impl::Relation(const NodeInfo& node) const {
+std::string Pond::Impl::VerifiedParquet(const std::string& hash,
+                                        const ReadColumns& columns) const {
+  if (!has_chunk_sums) has_chunk_sums = catalog::HasChunkSums(*catalog);
+  if (!*has_chunk_sums) return blobs.VerifiedPath(hash, ".parquet");
+  return blobs.VerifiedPath(hash, ".parquet", catalog::LoadChunkSums(*catalog, hash), columns);
+}
+
+std::string Pond::Impl::Relation(const NodeInfo& node, const ReadColumns& columns) const {
   if (node.kind != Kind::kTable && node.kind != Kind::kSeries)
     throw Error("not a table or series: " + KindName(node.kind), "node " + std::to_string(node.id));
   if (node.versions.empty()) throw Error("node has no versions", "node " + std::to_string(node.id));
   if (node.kind == Kind::kTable)
     return "(SELECT * FROM read_parquet(" +
-           QuoteLiteral(blobs.VerifiedPath(node.versions.back().blob, ".parquet")) + "))";
+           QuoteLiteral(VerifiedParquet(node.versions.back().blob, columns)) + "))";
   // Every blob is sorted by "timestamp" (ties in version, then source order) when
   // written, and DuckDB scans files in order: pieces whose times follow one another
   // need no sort, which would cost a full pass and memory on every read.
-  return PiecesRelation(Pieces(node), Columns(node), [this](const std::string& hash) {
-    return blobs.VerifiedPath(hash, ".parquet");
+  const std::vector<Piece> pieces = Pieces(node);
+  ReadColumns read = columns;
+  if (read && !InReadOrder(pieces)) read->insert("timestamp");  // the relation sorts by it
+  return PiecesRelation(pieces, Columns(node), [&](const std::string& hash) {
+    return VerifiedParquet(hash, read);
   });
 }
 

@@ -30,6 +30,7 @@
 
 #include "engine/duckdb.h"
 #include "path/glob.h"
+#include "store/chunk_sums.h"
 #include "store/blob_store.h"
 #include "store/disk.h"
 
@@ -196,8 +197,10 @@ class Pond {
   // SQL relation (parenthesized SELECT) over a file:table (latest version) or a
   // file:series (all visible versions, columns merged by name, ordered by timestamp,
   // version, row position; read from the view's cover of merged blobs, layout.h).
-  // Usable as `SELECT … FROM <relation>`.
-  std::string RelationSql(const NodeInfo& node) const;
+  // Usable as `SELECT … FROM <relation>`. `columns`: the only columns the caller's
+  // query reads (lowercase), so that only their chunks are verified (storage.md,
+  // "Verified reads"); nullopt when it may read any.
+  std::string RelationSql(const NodeInfo& node, const ReadColumns& columns = std::nullopt) const;
   // Host path of a version's blob.
   std::string BlobPath(const VersionInfo& v, Kind kind) const;
   // The stored tree as seen by the glob matcher (dynamic nodes appear as files;
