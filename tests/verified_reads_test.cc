@@ -128,5 +128,62 @@ TEST_F(VerifiedReads, DamagedDynamicConfigNamesTheNode) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
+// A blob of a MiB or more has a checksum per column chunk and one for the rest of the
+// file (chunk_sums.h): a query verifies the chunks of the columns it reads, the frame
+// (footer) and the size, and nothing else. Damage elsewhere is `check`'s to find.
+TEST_F(VerifiedReads, LargeBlobsAreVerifiedForTheColumnsAQueryReads) {
+  std::string csv = "timestamp,a,b\n";
+  uint64_t x = 88172645463325252ull;  // xorshift: incompressible values, a blob over 1 MiB
+  auto next = [&] {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return static_cast<double>(x % 1000000) / 7.0;
+  };
+  for (int i = 0; i < 120000; ++i) {
+    const double b = next();
+    csv += "2024-01-01 00:00:00," + std::to_string(next()) + "," + std::to_string(b) + "\n";
+  }
+  WriteFile(tmp_.path() / "big.csv", csv);
+  Ok({"copy", tmp_ / "big.csv", "/raw/big.series", "--format", "series"});
+  const std::string rel = BlobOf("/raw/big.series", ".parquet");
+  const std::string blob = dir_ + "/" + rel;
+  ASSERT_GT(fs::file_size(blob), 1u << 20);
+  auto q = [&](const std::string& sql) {
+    return std::vector<std::string>{"cat", "/raw/big.series", "--format", "csv", "--sql", sql};
+  };
+  const std::string avg_a = Ok(q("SELECT avg(a) FROM series"));
+  // Where column b's chunk lies, from the blob's own footer.
+  auto chunk = Ok(q("SELECT data_page_offset + total_compressed_size // 2 FROM "
+                    "parquet_metadata('" + blob + "') WHERE path_in_schema = 'b'"));
+  const size_t in_b = std::stoul(chunk.substr(chunk.find('\n') + 1));
+  const std::string good = ReadFile(blob);
+
+  std::string bytes = good;
+  bytes[in_b] ^= 0x10;
+  WriteFile(blob, bytes);
+  const std::string damaged = Damaged(rel) + " (/raw/big.series)";
+  // Reads of a and of the row count do not read b's bytes: their answers are whole.
+  EXPECT_EQ(Ok(q("SELECT avg(a) FROM series")), avg_a);
+  EXPECT_EQ(Ok(q("SELECT count(*) AS n FROM series")), "n\n120000\n");
+  Fails(q("SELECT avg(b) FROM series"), damaged);
+  Fails(q("SELECT s.b FROM series s"), damaged);
+  // What the parse tree cannot pin to columns verifies them all.
+  Fails(q("SELECT avg(a) AS m FROM series ORDER BY m"), damaged);
+  Fails(q("SELECT s FROM series s"), damaged);
+  Fails({"cat", "/raw/big.series"}, damaged);
+  Fails({"export", "--pattern", "/raw/big.series", "--dir", tmp_ / "out"}, damaged);
+  EXPECT_EQ(P({"check"}).exit_code, 1);
+
+  // The footer and the size are verified by every read.
+  bytes = good;
+  bytes[bytes.size() - 20] ^= 0x01;
+  WriteFile(blob, bytes);
+  Fails(q("SELECT avg(a) FROM series"), damaged);
+  WriteFile(blob, good + "x");
+  Fails(q("SELECT avg(a) FROM series"), damaged);
+  WriteFile(blob, good);
+  EXPECT_EQ(Ok(q("SELECT avg(a) FROM series")), avg_a);
+  EXPECT_EQ(P({"check"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace pond::testing

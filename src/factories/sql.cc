@@ -1,6 +1,11 @@
 #include "factories/sql.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+
 #include "base/error.h"
+#include "base/strings.h"
 #include "base/time.h"
 
 namespace pond::factories::sql {
@@ -27,6 +32,53 @@ std::string Literal(std::string_view text) { return engine::QuoteLiteral(text); 
 
 std::string TimestampLiteral(int64_t micros) {
   return "TIMESTAMP " + Literal(FormatTimestamp(micros));
+}
+
+namespace {
+
+// Adds the columns `node`'s references name to `out`; false when it may read others.
+bool CollectColumnRefs(const nlohmann::json& node, const std::set<std::string>& known,
+                       std::set<std::string>& out) {
+  if (node.is_array()) {
+    for (const auto& child : node)
+      if (!CollectColumnRefs(child, known, out)) return false;
+    return true;
+  }
+  if (!node.is_object()) return true;
+  if (auto cls = node.find("class"); cls != node.end() && cls->is_string()) {
+    if (*cls == "STAR" || *cls == "POSITIONAL_REFERENCE") return false;
+    if (*cls == "COLUMN_REF") {
+      bool named = false;
+      for (const auto& part : node.value("column_names", nlohmann::json::array())) {
+        if (!part.is_string()) continue;
+        std::string name = AsciiLower(part.get<std::string>());
+        if (known.contains(name)) {
+          out.insert(std::move(name));
+          named = true;
+        }
+      }
+      return named;
+    }
+  }
+  for (const auto& [key, child] : node.items())
+    if (!CollectColumnRefs(child, known, out)) return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::set<std::string>> ColumnsRead(engine::Connection& con,
+                                                 const std::string& query,
+                                                 const std::vector<std::string>& columns) {
+  std::set<std::string> known;
+  for (const auto& c : columns) known.insert(AsciiLower(c));
+  engine::Result r = con.Query("SELECT json_serialize_sql(" + Literal(query) + ")::VARCHAR");
+  if (r.row_count() != 1 || r.at(0, 0).is_null()) return std::nullopt;
+  const auto tree = nlohmann::json::parse(r.at(0, 0).as_string(), nullptr, false);
+  if (tree.is_discarded() || tree.value("error", true)) return std::nullopt;
+  std::set<std::string> out;
+  if (!CollectColumnRefs(tree["statements"], known, out)) return std::nullopt;
+  return out;
 }
 
 std::vector<Column> Describe(engine::Connection& con, const std::string& relation) {

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,15 @@ std::string TimestampLiteral(int64_t micros);
 
 // The columns of a relation, in order (one `SELECT * FROM rel LIMIT 0`).
 std::vector<Column> Describe(engine::Connection& con, const std::string& relation);
+// The columns of `columns` (a relation's names) that `query` can read, lowercase,
+// judged from DuckDB's parse tree (json_serialize_sql): the ones its column
+// references name. nullopt (any column) when it does not parse as SELECTs, or uses
+// `*`, COLUMNS(…), a positional reference, or a reference naming none of them (an
+// alias, a lambda parameter, a whole-row reference like `s` in `FROM series s`):
+// never fewer than DuckDB reads, so that verifying only those is safe.
+std::optional<std::set<std::string>> ColumnsRead(engine::Connection& con,
+                                                 const std::string& query,
+                                                 const std::vector<std::string>& columns);
 // Integer, floating and decimal types (what `avg` can take).
 bool IsNumeric(const std::string& type);
 // The column called `name`, or nullptr.

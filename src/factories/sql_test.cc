@@ -116,5 +116,29 @@ TEST_F(SqlTest, FullOuterJoinOnTimeKeepsEveryTime) {
   }
 }
 
+// Verified reads check only the chunks of the columns a query reads: the set must
+// never miss one, so anything it cannot be sure of means "all" (nullopt).
+TEST_F(SqlTest, ColumnsReadNamesTheReferencedColumnsOrAll) {
+  const std::vector<std::string> cols = {"timestamp", "V0", "v1", "v.2"};
+  using Set = std::set<std::string>;
+  auto read = [&](const std::string& q) { return sql::ColumnsRead(con, q, cols); };
+  EXPECT_EQ(read("SELECT avg(v0) FROM series"), Set({"v0"}));
+  EXPECT_EQ(read("SELECT avg(\"V1\"), max(\"v.2\") FROM series WHERE timestamp > now()"),
+            Set({"timestamp", "v1", "v.2"}));
+  EXPECT_EQ(read("SELECT s.v1 FROM series s"), Set({"v1"}));
+  EXPECT_EQ(read("SELECT count(*) FROM series"), Set());
+  EXPECT_EQ(read("WITH t AS (SELECT v0 FROM series) SELECT sum(v0) FROM t"), Set({"v0"}));
+  EXPECT_EQ(read("SELECT * FROM series"), std::nullopt);
+  EXPECT_EQ(read("SELECT * EXCLUDE (v1) FROM series"), std::nullopt);
+  EXPECT_EQ(read("SELECT COLUMNS('v.*') FROM series"), std::nullopt);
+  EXPECT_EQ(read("SELECT #2 FROM series"), std::nullopt);
+  // An alias, a whole-row reference, a lambda parameter: names that are no column.
+  EXPECT_EQ(read("SELECT avg(v0) AS m FROM series ORDER BY m"), std::nullopt);
+  EXPECT_EQ(read("SELECT s FROM series s"), std::nullopt);
+  EXPECT_EQ(read("SELECT list_transform([v0], x -> x + 1) FROM series"), std::nullopt);
+  EXPECT_EQ(read("SELEC v0"), std::nullopt);
+  EXPECT_EQ(read("PRAGMA version"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace pond::factories

@@ -152,11 +152,13 @@ auto NamingBlobErrors(const std::string& path, F&& read) {
 
 }  // namespace
 
-std::string View::RelationSql(const Node& node) {
+std::string View::RelationSql(const Node& node) { return RelationSql(node, std::nullopt); }
+
+std::string View::RelationSql(const Node& node, const store::ReadColumns& columns) {
   if (node.shape != Shape::kTable && node.shape != Shape::kSeries)
     throw Error("not a table or series", node.path);
   if (node.generated) return node.generated->RelationSql(*this);
-  return NamingBlobErrors(node.path, [&] { return pond_.RelationSql(*node.stored); });
+  return NamingBlobErrors(node.path, [&] { return pond_.RelationSql(*node.stored, columns); });
 }
 
 std::string View::RelationSql(const Node& node, const TimeRange& range) {

@@ -102,6 +102,9 @@ class View : public TreeView {
   std::vector<std::string> ListDir(const Node& dir);
   // Table/series relation; throws `not a table or series (<path>)` otherwise.
   std::string RelationSql(const Node& node);
+  // `columns`: the only columns the caller reads (store::Pond::RelationSql); a
+  // computed node reads what its factory needs whatever they are.
+  std::string RelationSql(const Node& node, const store::ReadColumns& columns);
   // The relation restricted to a time range: every row whose `timestamp` is in
   // `range`, exactly as RelationSql(node) gives it and in the same order, with the same
   // columns. Rows outside the range may be there too: callers filter on their own time

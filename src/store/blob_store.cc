@@ -1,5 +1,8 @@
 #include "store/blob_store.h"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -111,6 +114,42 @@ std::string BlobStore::VerifiedPath(const std::string& hash, const std::string& 
   }
   if (actual != hash) Fail(hash, extension, kDamaged);
   MarkVerified(hash, extension);
+  return path;
+}
+
+std::string BlobStore::VerifiedPath(const std::string& hash, const std::string& extension,
+                                    const std::vector<ChunkSum>& sums,
+                                    const ReadColumns& columns) const {
+  if (sums.empty()) return VerifiedPath(hash, extension);
+  std::string path = PathFor(hash, extension);
+  if (Verified(hash, extension)) return path;
+  // A range once checked is keyed by its start: another query of this process that
+  // reads more columns checks only the chunks it adds.
+  auto key = [&](const ChunkSum& c) { return hash + extension + "@" + std::to_string(c.start); };
+  std::vector<const ChunkSum*> todo;
+  {
+    std::lock_guard lock(verified_mu_);
+    for (const auto& c : sums)
+      if ((c.column.empty() || !columns || columns->contains(c.column)) &&
+          !verified_.contains(key(c)))
+        todo.push_back(&c);
+  }
+  if (todo.empty()) return path;
+  const ChunkSum& last = sums.back();
+  const auto started = std::chrono::steady_clock::now();
+  const std::optional<bool> match = RangesMatch(path, last.start + last.length, todo);
+  int64_t bytes = 0;
+  for (const ChunkSum* c : todo) bytes += c->length;
+  spdlog::debug("verified {} of {} ranges ({} bytes) of {} in {} us", todo.size(), sums.size(),
+                bytes, BlobRelativePath(hash, extension),
+                std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count());
+  if (!match) Fail(hash, extension, kMissing);
+  if (!*match) Fail(hash, extension, kDamaged);
+  std::lock_guard lock(verified_mu_);
+  for (const ChunkSum* c : todo) verified_.insert(key(*c));
+  if (!columns) verified_.insert(hash + extension);
   return path;
 }
 

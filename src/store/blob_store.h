@@ -12,8 +12,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "base/error.h"
+#include "store/chunk_sums.h"
 #include "store/disk.h"
 
 namespace pond::store {
@@ -73,6 +75,11 @@ class BlobStore {
   // the environment skips the check, to salvage what a damaged blob still holds.
   // Thread-safe.
   std::string VerifiedPath(const std::string& hash, const std::string& extension) const;
+  // The same for a Parquet blob with range checksums (`sums`, all of it; none: as
+  // above): the frame and the chunks of `columns` not yet checked by this process are
+  // compared with their checksums, and the file's size with the one committed.
+  std::string VerifiedPath(const std::string& hash, const std::string& extension,
+                           const std::vector<ChunkSum>& sums, const ReadColumns& columns) const;
   // The bytes of a raw blob, hashed in the same pass.
   std::string ReadVerified(const std::string& hash) const;
   // Verifies a raw blob, then hands its bytes to `sink` in chunks: memory stays

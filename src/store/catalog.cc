@@ -43,6 +43,46 @@ std::string BlobExtension(Kind kind) {
 
 namespace catalog {
 
+namespace {
+
+// Ranges of large Parquet blobs and their checksums (chunk_sums.h). Made by the first
+// transaction that writes one: older ponds need no migration.
+constexpr const char* kCreateBlobChunks =
+    "CREATE TABLE IF NOT EXISTS blob_chunks (blob TEXT NOT NULL, start INTEGER NOT NULL, "
+    "length INTEGER NOT NULL, column_name TEXT NOT NULL, xxh3 TEXT NOT NULL, "
+    "PRIMARY KEY (blob, start)) WITHOUT ROWID";
+
+}  // namespace
+
+void InsertChunkSums(sqlite::Db& db, const std::string& blob, const std::vector<ChunkSum>& sums) {
+  if (sums.empty()) return;
+  db.Exec(kCreateBlobChunks);
+  // Equal bytes give equal ranges: a blob stored again keeps its rows.
+  auto st = db.Prepare(
+      "INSERT OR IGNORE INTO blob_chunks (blob, start, length, column_name, xxh3) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  for (const auto& c : sums) {
+    st.Bind(1, blob).Bind(2, c.start).Bind(3, c.length).Bind(4, c.column).Bind(5, c.xxh3).Run();
+    st.Reset();
+  }
+}
+
+bool HasChunkSums(sqlite::Db& db) {
+  return db.QueryInt(
+             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'blob_chunks'") >
+         0;
+}
+
+std::vector<ChunkSum> LoadChunkSums(sqlite::Db& db, const std::string& blob) {
+  sqlite::Stmt& st = db.Cached(
+      "SELECT start, length, column_name, xxh3 FROM blob_chunks WHERE blob = ?1 ORDER BY start");
+  st.Bind(1, blob);
+  std::vector<ChunkSum> out;
+  while (st.Step()) out.push_back({st.Int(0), st.Int(1), st.Text(2), st.Text(3)});
+  st.Reset();
+  return out;
+}
+
 void CreateSchema(sqlite::Db& db) {
   // One statement per Exec, so the debug log shows one statement a line. Versions are
   // clustered by (node_id, version): one node's versions are one range of one B-tree.
@@ -66,6 +106,7 @@ void CreateSchema(sqlite::Db& db) {
       "last_version INTEGER NOT NULL, created_seq INTEGER NOT NULL, blob TEXT NOT NULL, "
       "size INTEGER NOT NULL, rows INTEGER NOT NULL, ts_nulls INTEGER NOT NULL, min_ts INTEGER, "
       "max_ts INTEGER, PRIMARY KEY (node_id, first_version, last_version)) WITHOUT ROWID",
+      kCreateBlobChunks,
   };
   for (const char* sql : kTables) db.Exec(sql);
 }

@@ -409,20 +409,34 @@ void Pond::StreamData(const NodeInfo& node,
 
 std::string Pond::RelationSql(const NodeInfo& node) const { return impl_->Relation(node); }
 
+std::string Pond::RelationSql(const NodeInfo& node, const ReadColumns& columns) const {
+  return impl_->Relation(node, columns);
+}
+
 std::vector<Column> Pond::Columns(const NodeInfo& node) const { return impl_->Columns(node); }
 
-std::string Pond::Impl::Relation(const NodeInfo& node) const {
+std::string Pond::Impl::VerifiedParquet(const std::string& hash,
+                                        const ReadColumns& columns) const {
+  if (!has_chunk_sums) has_chunk_sums = catalog::HasChunkSums(*catalog);
+  if (!*has_chunk_sums) return blobs.VerifiedPath(hash, ".parquet");
+  return blobs.VerifiedPath(hash, ".parquet", catalog::LoadChunkSums(*catalog, hash), columns);
+}
+
+std::string Pond::Impl::Relation(const NodeInfo& node, const ReadColumns& columns) const {
   if (node.kind != Kind::kTable && node.kind != Kind::kSeries)
     throw Error("not a table or series: " + KindName(node.kind), "node " + std::to_string(node.id));
   if (node.versions.empty()) throw Error("node has no versions", "node " + std::to_string(node.id));
   if (node.kind == Kind::kTable)
     return "(SELECT * FROM read_parquet(" +
-           QuoteLiteral(blobs.VerifiedPath(node.versions.back().blob, ".parquet")) + "))";
+           QuoteLiteral(VerifiedParquet(node.versions.back().blob, columns)) + "))";
   // Every blob is sorted by "timestamp" (ties in version, then source order) when
   // written, and DuckDB scans files in order: pieces whose times follow one another
   // need no sort, which would cost a full pass and memory on every read.
-  return PiecesRelation(Pieces(node), Columns(node), [this](const std::string& hash) {
-    return blobs.VerifiedPath(hash, ".parquet");
+  const std::vector<Piece> pieces = Pieces(node);
+  ReadColumns read = columns;
+  if (read && !InReadOrder(pieces)) read->insert("timestamp");  // the relation sorts by it
+  return PiecesRelation(pieces, Columns(node), [&](const std::string& hash) {
+    return VerifiedParquet(hash, read);
   });
 }
 
@@ -443,7 +457,7 @@ std::string Pond::RelationSql(const NodeInfo& node, const TimeRange& range) cons
   const std::vector<Piece> all = impl_->Pieces(node);
   const std::vector<Piece> pieces = PiecesIn(all, range);
   std::vector<std::string> paths;
-  for (const auto& p : pieces) paths.push_back(impl_->blobs.VerifiedPath(p.blob, ".parquet"));
+  for (const auto& p : pieces) paths.push_back(impl_->VerifiedParquet(p.blob, std::nullopt));
   // Pieces written before a column was added do not hold it: ask their footers.
   std::optional<std::set<std::string>> present;
   if (!paths.empty() && pieces.size() < all.size()) {

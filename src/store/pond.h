@@ -31,6 +31,7 @@
 #include "base/time.h"
 #include "engine/duckdb.h"
 #include "path/glob.h"
+#include "store/chunk_sums.h"
 #include "store/blob_store.h"
 #include "store/disk.h"
 #include "store/result_cache.h"
@@ -200,6 +201,10 @@ class Pond {
   // version, row position; read from the view's cover of merged blobs, layout.h).
   // Usable as `SELECT … FROM <relation>`.
   std::string RelationSql(const NodeInfo& node) const;
+  // The same read for `columns`: the only columns the caller's
+  // query reads (lowercase), so that only their chunks are verified (storage.md,
+  // "Verified reads"); nullopt when it may read any.
+  std::string RelationSql(const NodeInfo& node, const ReadColumns& columns) const;
   // The same restricted to the rows whose `timestamp` is in `range`, in the same order,
   // with the same columns. A series reads only the pieces whose times overlap the range
   // (the catalog's min/max per piece), so the cost follows the range, not the history.

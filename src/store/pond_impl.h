@@ -86,6 +86,13 @@ void InsertSegment(sqlite::Db& db, int64_t node_id, const Segment& segment);
 void CreateBackupsTable(sqlite::Db& db);
 // Targets visible at seq, by name; none when the table does not exist.
 std::vector<BackupTarget> LoadBackups(sqlite::Db& db, int64_t seq);
+// A Parquet blob's range checksums (chunk_sums.h), kept with the transaction that
+// stores it (the table is made then if missing); none for an empty list.
+void InsertChunkSums(sqlite::Db& db, const std::string& blob, const std::vector<ChunkSum>& sums);
+// Whether the pond has the table at all (ponds made before it do not).
+bool HasChunkSums(sqlite::Db& db);
+// The ranges of `blob` by start; empty when it has none (small or nested blobs).
+std::vector<ChunkSum> LoadChunkSums(sqlite::Db& db, const std::string& blob);
 }  // namespace catalog
 
 // A table's or series' columns as the catalog keeps them: [["name","TYPE"],…].
@@ -111,7 +118,10 @@ struct Pond::Impl {
   const VersionList& VersionsOf(int64_t node_id) const;
   NodeInfo Info(int64_t node_id) const;
   // Pond::RelationSql and Pond::Columns, for the transaction's use too.
-  std::string Relation(const NodeInfo& node) const;
+  std::string Relation(const NodeInfo& node, const ReadColumns& columns = std::nullopt) const;
+  // The host path of a Parquet blob, verified for a read of `columns` (its range
+  // checksums when it has them, else the whole file).
+  std::string VerifiedParquet(const std::string& hash, const ReadColumns& columns) const;
   // The blobs that hold a series' rows in this view (layout.h).
   std::vector<Piece> Pieces(const NodeInfo& node) const;
   std::vector<Column> Columns(const NodeInfo& node) const;
@@ -144,6 +154,7 @@ struct Pond::Impl {
   int64_t view_seq = 0;
   bool in_transaction = false;
   std::unique_ptr<TreeView> tree_view;
+  mutable std::optional<bool> has_chunk_sums;  // catalog::HasChunkSums, asked once
 
  private:
   std::unique_ptr<engine::Database> db_;  // in-memory, for data only

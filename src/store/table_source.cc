@@ -10,6 +10,7 @@
 #include <regex>
 #include <vector>
 
+#include "base/strings.h"
 #include "store/disk.h"
 
 namespace pond::store {
@@ -19,11 +20,6 @@ using engine::QuoteIdent;
 using engine::QuoteLiteral;
 
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 bool IsNumericType(const std::string& t) {
   static const char* kNumeric[] = {"TINYINT", "SMALLINT", "INTEGER",   "BIGINT",
@@ -38,7 +34,7 @@ bool IsNumericType(const std::string& t) {
 int FindTimeColumn(const std::vector<Column>& cols) {
   for (const char* name : {"timestamp", "time", "ts", "datetime", "date time"}) {
     for (size_t i = 0; i < cols.size(); ++i)
-      if (Lower(cols[i].name) == name) return static_cast<int>(i);
+      if (AsciiLower(cols[i].name) == name) return static_cast<int>(i);
   }
   return -1;
 }
@@ -187,7 +183,7 @@ std::optional<std::pair<Column, Column>> FirstTypeClash(const std::vector<Column
                                                         const std::vector<Column>& incoming) {
   for (const auto& in : incoming)
     for (const auto& old : existing)
-      if (Lower(old.name) == Lower(in.name) && old.type != in.type &&
+      if (AsciiLower(old.name) == AsciiLower(in.name) && old.type != in.type &&
           !(IsNumericType(old.type) && IsNumericType(in.type)))
         return std::pair{old, in};
   return std::nullopt;
@@ -280,9 +276,9 @@ TableSource HostFileSource(engine::Connection& con, const std::string& path,
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error("no such file", path);
   if (!fs::is_regular_file(path, ec)) throw Error("not a regular file", path);
-  const std::string ext = Lower(fs::path(path).extension().string());
+  const std::string ext = AsciiLower(fs::path(path).extension().string());
   // `x.csv.gz`: DuckDB's read_csv decompresses it; the header check reads it through zlib.
-  const bool gzipped = ext == ".gz" && Lower(fs::path(path).stem().extension().string()) == ".csv";
+  const bool gzipped = ext == ".gz" && AsciiLower(fs::path(path).stem().extension().string()) == ".csv";
   TableSource s;
   s.label = path;
   s.timestamp_unit = timestamp_unit;

@@ -178,7 +178,11 @@ struct Transaction::Impl {
       p.blobs.DropTemp(tmp);
       throw;
     }
-    return {Keep(p.blobs.PutTempFile(tmp, ".parquet")), files[0], std::move(columns)};
+    BlobStore::Stored blob = Keep(p.blobs.PutTempFile(tmp, ".parquet"));
+    // Range checksums, so that a read verifies only the chunks it reads (storage.md).
+    if (blob.size >= kChunkSumsMinBytes)
+      catalog::InsertChunkSums(cat(), blob.hash, ComputeChunkSums(con(), blob.path));
+    return {std::move(blob), files[0], std::move(columns)};
   }
 
   // The columns a read of a series gives once `added` is appended to versions whose
@@ -205,7 +209,7 @@ struct Transaction::Impl {
                                   pieces.begin() + static_cast<long>(last));
     std::vector<std::string> paths;
     // Verified: a merge must never seal damaged rows into a blob with a valid hash.
-    for (const auto& piece : part) paths.push_back(p.blobs.VerifiedPath(piece.blob, ".parquet"));
+    for (const auto& piece : part) paths.push_back(p.VerifiedParquet(piece.blob, std::nullopt));
     // Pieces that are not the whole cover may lack a column only others hold (written
     // before it was added, or after it was dropped): keep the ones these pieces hold.
     std::vector<Column> held = columns;
