@@ -79,5 +79,6 @@ std::vector<Row> CollectorYearCase(const Bench& b);                            /
 std::vector<Row> VerifiedReadsCase(const Bench& b, const DataSet& data);       // 12
 std::vector<Row> BackupCase(const Bench& b, const DataSet& data);              // 13
 std::vector<Row> ReduceRefreshCase(const Bench& b);                            // 14
+std::vector<Row> ExportCycleCase(const Bench& b);                              // 15
 
 }  // namespace pond::bench

@@ -9,14 +9,28 @@ namespace pond::bench {
 namespace {
 
 std::string Figure(const Row& row, double value) {
+  if (row.bound == Bound::kCountRatio) return fmt::format("{:.0f}", value);
   return row.bound == Bound::kMemoryKib || row.bound == Bound::kSizeRatio ? FormatKib(value)
                                                                          : FormatSeconds(value);
+}
+
+const char* Unit(Bound bound) {
+  switch (bound) {
+    case Bound::kMemoryKib:
+    case Bound::kSizeRatio:
+      return "KiB";
+    case Bound::kCountRatio:
+      return "count";
+    default:
+      return "s";
+  }
 }
 
 std::string TargetText(const Row& row) {
   switch (row.bound) {
     case Bound::kRatio:
     case Bound::kSizeRatio:
+    case Bound::kCountRatio:
       return fmt::format("<= {:.2f}", row.limit);
     case Bound::kSeconds:
       return "< " + FormatSeconds(row.limit);
@@ -40,7 +54,7 @@ std::optional<double> Row::ratio() const {
 
 bool Row::met() const {
   if (!skipped.empty()) return false;
-  if (bound != Bound::kRatio && bound != Bound::kSizeRatio) return ours < limit;
+  if (bound == Bound::kSeconds || bound == Bound::kMemoryKib) return ours < limit;
   auto r = ratio();
   return r && *r <= limit;
 }
@@ -107,9 +121,7 @@ nlohmann::json ToJson(const Report& report) {
   for (const auto& row : report.rows) {
     nlohmann::json j = {{"case", row.id},
                         {"what", row.name},
-                        {"unit", row.bound == Bound::kMemoryKib || row.bound == Bound::kSizeRatio
-                                     ? "KiB"
-                                     : "s"},
+                        {"unit", Unit(row.bound)},
                         {"target", TargetText(row)},
                         {"status", Status(row)},
                         {"note", row.note}};

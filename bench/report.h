@@ -12,7 +12,8 @@
 namespace pond::bench {
 
 // What a row's target bounds: ours / reference, or our own time or memory.
-enum class Bound { kRatio, kSeconds, kMemoryKib, kSizeRatio };  // kSizeRatio: KiB, ratio
+// kSizeRatio: KiB, ratio; kCountRatio: counts (files), ratio.
+enum class Bound { kRatio, kSeconds, kMemoryKib, kSizeRatio, kCountRatio };
 
 struct Row {
   Row(std::string id_, std::string name_) : id(std::move(id_)), name(std::move(name_)) {}

@@ -66,7 +66,8 @@ class ExportTest : public ::testing::Test {
   std::map<std::string, std::string> Hashes() {
     std::map<std::string, std::string> h;
     for (const auto& e : fs::recursive_directory_iterator(out_))
-      if (e.is_regular_file()) h[fs::relative(e.path(), out_).string()] = testing::Sha256File(e.path());
+      if (e.is_regular_file() && e.path().filename() != ".pond-export.json")
+        h[fs::relative(e.path(), out_).string()] = testing::Sha256File(e.path());
     return h;
   }
 
@@ -87,7 +88,8 @@ TEST_F(ExportTest, SeedScenarioWritesExactFilesAndMetadata) {
       << r.err;
 
   size_t files = 0;
-  for (const auto& e : fs::recursive_directory_iterator(out_)) files += e.is_regular_file();
+  for (const auto& e : fs::recursive_directory_iterator(out_))
+    files += e.is_regular_file() && e.path().filename() != ".pond-export.json";
   EXPECT_EQ(files, 39u);
   EXPECT_TRUE(fs::exists(fs::path(out_) / "BDockDownsampled/year=1970/month=1/data_0.parquet"));
   EXPECT_TRUE(fs::exists(fs::path(out_) / "SilverDownsampled/year=2026/month=1/data_0.parquet"));
