@@ -314,7 +314,7 @@ class ReducedSeries : public Generated {
   // the cache does not apply (off, another time column, an input without extent).
   // Every span but the last (the hot one, which the next append changes) whose inputs
   // have an identity is read from the cache; missing ones are computed in one pass
-  // and written there first.
+  // and written there first. The cold spans together are also kept as one run file.
   std::optional<std::string> CachedRelation(View& view, const std::vector<sql::Column>& columns,
                                             const std::string& time) const {
     if (!store::ResultCache::Enabled() || !CacheApplies()) return std::nullopt;
@@ -329,9 +329,17 @@ class ReducedSeries : public Generated {
     std::map<int64_t, std::string> files;     // span → cached file
     std::map<int64_t, std::string> missing;   // span → key
     std::vector<int64_t> fresh;               // spans computed in the relation itself
-    for (int64_t k = first; k < hot; ++k) {
-      std::optional<std::string> key =
-          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_});
+    std::vector<std::optional<std::string>> keys{"temporal-reduce run"};
+    for (int64_t k = first; k < hot; ++k)
+      keys.push_back(
+          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_}));
+    // All cold spans as one file too, keyed by their keys: an hourly refresh changes
+    // only the hot span, so it reads one file, not one per span of history.
+    const std::optional<std::string> run_key = hot - first > 1 ? Digest(keys) : std::nullopt;
+    std::optional<std::string> run = run_key ? cache.Find("reduce-run", *run_key) : std::nullopt;
+    if (run) files[first] = *run;
+    for (int64_t k = first; k < hot && !run; ++k) {
+      const std::optional<std::string>& key = keys[static_cast<size_t>(k - first + 1)];
       if (!key) fresh.push_back(k);
       else if (auto file = cache.Find("reduce", *key)) files[k] = *file;
       else missing[k] = *key;
@@ -357,14 +365,24 @@ class ReducedSeries : public Generated {
       }
       con.Execute("DROP TABLE " + sql::Ident(table));
     }
+    std::vector<std::string> names;  // the output columns, in order
+    Grouped(columns, time, "", &names);
+    if (run_key && !run && static_cast<int64_t>(files.size()) == hot - first) {
+      std::string list, select;
+      for (const auto& [k, file] : files) list += (list.empty() ? "" : ", ") + sql::Literal(file);
+      for (const auto& n : names) select += (select.empty() ? "" : ", ") + sql::Ident(n);
+      if (auto file = cache.Put(con, "reduce-run", *run_key,
+                                "SELECT " + select + " FROM read_parquet([" + list + "]) ORDER BY 1")) {
+        files = {{first, *file}};
+      }
+    }
     fresh.push_back(hot);
     std::sort(fresh.begin(), fresh.end());
     spdlog::debug("{}: {} spans from the cache ({} just written), {} computed", path_,
                   files.size(), written, fresh.size());
 
-    std::vector<std::string> names;
     const std::string computed =
-        Grouped(columns, time, Inputs(view, {fresh.front() * span_us_, std::nullopt}), &names)
+        Grouped(columns, time, Inputs(view, {fresh.front() * span_us_, std::nullopt}))
             .Where(InSpans(time, Runs(fresh, true)))
             .Relation();
     if (files.empty()) return sql::Select().From(computed).OrderBy("1").Relation();
