@@ -172,6 +172,9 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0
 // Cached results are kept per span of about four weeks: a whole number of buckets,
 // aligned to the epoch like the buckets themselves (docs/factories.md).
 constexpr int64_t kSpanTargetUs = int64_t{28} * 86400 * 1'000'000;
+// Past this many spans (300 years of history: a stray timestamp in year 1 or 9999)
+// the spans' keys would cost more than they save: the reduction is computed whole.
+constexpr int64_t kMaxSpans = 4096;
 
 // `res=1h.series` of one output: one GROUP BY over its inputs' rows, or, with the
 // cache, the spans of history whose inputs did not change read back from the pond's
@@ -324,6 +327,7 @@ class ReducedSeries : public Generated {
     auto& con = view.pond().sql();
     const int64_t first = FloorDiv(extent->min, span_us_);
     const int64_t hot = FloorDiv(extent->max, span_us_);
+    if (hot - first > kMaxSpans) return std::nullopt;
 
     int written = 0;
     std::map<int64_t, std::string> files;     // span → cached file
