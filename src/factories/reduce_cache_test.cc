@@ -132,10 +132,11 @@ class ReduceCacheTest : public ::testing::Test {
     return pond->cache().stats();
   }
 
-  std::vector<fs::path> CacheFiles() {
+  // Span files, or with `kind` "reduce-run" the files of all cold spans together.
+  std::vector<fs::path> CacheFiles(const std::string& kind = "reduce") {
     std::vector<fs::path> out;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(fs::path(dir_) / "cache" / "reduce", ec))
+    for (const auto& e : fs::directory_iterator(fs::path(dir_) / "cache" / kind, ec))
       out.push_back(e.path());
     std::sort(out.begin(), out.end());
     return out;
@@ -231,29 +232,30 @@ TEST_F(ReduceCacheTest, AnAppendRecomputesOnlyTheSpansItTouches) {
   const std::vector<std::string> outs{"/r/a/res=1h.series", "/r/a/res=1d.series"};
 
   // 2024-01-01 is in the span that starts 2023-12-21 (spans are 28 days from the
-  // epoch): 200 days touch 8 spans, the last one hot.
+  // epoch): 200 days touch 8 spans, the last one hot. Each resolution writes its 7
+  // cold spans and the run of all 7.
   store::ResultCache::Stats first = CachedReads(outs);
-  EXPECT_EQ(first.written, 2 * 7);
+  EXPECT_EQ(first.written, 2 * (7 + 1));
   EXPECT_EQ(first.hits, 0);
   store::ResultCache::Stats again = CachedReads(outs);
   EXPECT_EQ(again.written, 0);
-  EXPECT_EQ(again.hits, 2 * 7);
+  EXPECT_EQ(again.hits, 2);  // the runs
 
-  // Late rows inside one old span (days 40-41).
+  // Late rows inside one old span (days 40-41): that span and a new run.
   Write([&](store::Transaction& t) {
     t.AppendSeries("/raw/a.series", Batch(kStart + 40 * kDay + 7 * kMinute, 30, 48, 5, false));
   });
   store::ResultCache::Stats late = CachedReads(outs);
-  EXPECT_EQ(late.written, 2);
+  EXPECT_EQ(late.written, 2 * 2);
   EXPECT_EQ(late.hits, 2 * 6);
 
-  // New rows at the end stay in the hot span, which is never cached.
+  // New rows at the end stay in the hot span, which is never cached: the run serves.
   Write([&](store::Transaction& t) {
     t.AppendSeries("/raw/a.series", Batch(kStart + 200 * kDay, 15, 4, 6, false));
   });
   store::ResultCache::Stats hot = CachedReads(outs);
   EXPECT_EQ(hot.written, 0);
-  EXPECT_EQ(hot.hits, 2 * 7);
+  EXPECT_EQ(hot.hits, 2);
   for (const auto& out : outs) EXPECT_EQ(Read(out, true), Read(out, false)) << out;
 }
 
@@ -266,21 +268,24 @@ TEST_F(ReduceCacheTest, ADamagedCacheFileIsAMissNotAWrongAnswer) {
   const std::string out = "/r/a/res=1h.series";
   const auto expected = Read(out, false);
   EXPECT_EQ(Read(out, true), expected);
-  std::vector<fs::path> files = CacheFiles();
+  std::vector<fs::path> files = CacheFiles(), runs = CacheFiles("reduce-run");
   ASSERT_GE(files.size(), 2u);
-  const auto size = fs::file_size(files[0]);
+  ASSERT_EQ(runs.size(), 1u);
+  const auto size = fs::file_size(files[0]), run_size = fs::file_size(runs[0]);
   fs::resize_file(files[0], size / 2);  // truncated
+  fs::resize_file(runs[0], run_size - 1);
   {
     std::fstream f(files[1], std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(static_cast<std::streamoff>(fs::file_size(files[1]) / 2));
     f.put('\x5a');  // one byte flipped (or at least rewritten)
   }
   store::ResultCache::Stats stats = CachedReads({out});
-  EXPECT_GE(stats.damaged, 1);  // the rewritten byte may have been the same
+  EXPECT_GE(stats.damaged, 2);  // the rewritten byte may have been the same
   EXPECT_EQ(stats.written, stats.damaged);
   EXPECT_EQ(Read(out, true), expected);
   // Dropped and written again: the same rows give the same bytes, so the same name.
   EXPECT_EQ(fs::file_size(files[0]), size);
+  EXPECT_EQ(fs::file_size(runs[0]), run_size);
 }
 
 TEST_F(ReduceCacheTest, ACacheThatCannotBeWrittenIsOnlySlower) {
@@ -304,8 +309,8 @@ TEST_F(ReduceCacheTest, MaintainDropsUnusedCacheFilesWhenNoReaderRuns) {
   });
   MknodReduce("/r", "/raw/*.series", "$0", "[1h]");
   CachedReads({"/r/a/res=1h.series"});
-  const size_t n = CacheFiles().size();
-  ASSERT_GT(n, 0u);
+  const size_t n = CacheFiles().size() + CacheFiles("reduce-run").size();
+  ASSERT_EQ(n, 3u + 1u);  // three cold spans and their run
   {
     auto reader = store::Pond::OpenRead(dir_);
     auto writer = store::Pond::OpenWrite(dir_);
@@ -319,6 +324,7 @@ TEST_F(ReduceCacheTest, MaintainDropsUnusedCacheFilesWhenNoReaderRuns) {
   ASSERT_TRUE(swept);
   EXPECT_EQ(swept->files, static_cast<int64_t>(n));
   EXPECT_TRUE(CacheFiles().empty());
+  EXPECT_TRUE(CacheFiles("reduce-run").empty());
 }
 
 }  // namespace

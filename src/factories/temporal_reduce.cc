@@ -172,6 +172,9 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0
 // Cached results are kept per span of about four weeks: a whole number of buckets,
 // aligned to the epoch like the buckets themselves (docs/factories.md).
 constexpr int64_t kSpanTargetUs = int64_t{28} * 86400 * 1'000'000;
+// Past this many spans (300 years of history: a stray timestamp in year 1 or 9999)
+// the spans' keys would cost more than they save: the reduction is computed whole.
+constexpr int64_t kMaxSpans = 4096;
 
 // `res=1h.series` of one output: one GROUP BY over its inputs' rows, or, with the
 // cache, the spans of history whose inputs did not change read back from the pond's
@@ -314,7 +317,7 @@ class ReducedSeries : public Generated {
   // the cache does not apply (off, another time column, an input without extent).
   // Every span but the last (the hot one, which the next append changes) whose inputs
   // have an identity is read from the cache; missing ones are computed in one pass
-  // and written there first.
+  // and written there first. The cold spans together are also kept as one run file.
   std::optional<std::string> CachedRelation(View& view, const std::vector<sql::Column>& columns,
                                             const std::string& time) const {
     if (!store::ResultCache::Enabled() || !CacheApplies()) return std::nullopt;
@@ -324,14 +327,23 @@ class ReducedSeries : public Generated {
     auto& con = view.pond().sql();
     const int64_t first = FloorDiv(extent->min, span_us_);
     const int64_t hot = FloorDiv(extent->max, span_us_);
+    if (hot - first > kMaxSpans) return std::nullopt;
 
     int written = 0;
     std::map<int64_t, std::string> files;     // span → cached file
     std::map<int64_t, std::string> missing;   // span → key
     std::vector<int64_t> fresh;               // spans computed in the relation itself
-    for (int64_t k = first; k < hot; ++k) {
-      std::optional<std::string> key =
-          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_});
+    std::vector<std::optional<std::string>> keys{"temporal-reduce run"};
+    for (int64_t k = first; k < hot; ++k)
+      keys.push_back(
+          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_}));
+    // All cold spans as one file too, keyed by their keys: an hourly refresh changes
+    // only the hot span, so it reads one file, not one per span of history.
+    const std::optional<std::string> run_key = hot - first > 1 ? Digest(keys) : std::nullopt;
+    std::optional<std::string> run = run_key ? cache.Find("reduce-run", *run_key) : std::nullopt;
+    if (run) files[first] = *run;
+    for (int64_t k = first; k < hot && !run; ++k) {
+      const std::optional<std::string>& key = keys[static_cast<size_t>(k - first + 1)];
       if (!key) fresh.push_back(k);
       else if (auto file = cache.Find("reduce", *key)) files[k] = *file;
       else missing[k] = *key;
@@ -357,14 +369,24 @@ class ReducedSeries : public Generated {
       }
       con.Execute("DROP TABLE " + sql::Ident(table));
     }
+    std::vector<std::string> names;  // the output columns, in order
+    Grouped(columns, time, "", &names);
+    if (run_key && !run && static_cast<int64_t>(files.size()) == hot - first) {
+      std::string list, select;
+      for (const auto& [k, file] : files) list += (list.empty() ? "" : ", ") + sql::Literal(file);
+      for (const auto& n : names) select += (select.empty() ? "" : ", ") + sql::Ident(n);
+      if (auto file = cache.Put(con, "reduce-run", *run_key,
+                                "SELECT " + select + " FROM read_parquet([" + list + "]) ORDER BY 1")) {
+        files = {{first, *file}};
+      }
+    }
     fresh.push_back(hot);
     std::sort(fresh.begin(), fresh.end());
     spdlog::debug("{}: {} spans from the cache ({} just written), {} computed", path_,
                   files.size(), written, fresh.size());
 
-    std::vector<std::string> names;
     const std::string computed =
-        Grouped(columns, time, Inputs(view, {fresh.front() * span_us_, std::nullopt}), &names)
+        Grouped(columns, time, Inputs(view, {fresh.front() * span_us_, std::nullopt}))
             .Where(InSpans(time, Runs(fresh, true)))
             .Relation();
     if (files.empty()) return sql::Select().From(computed).OrderBy("1").Relation();

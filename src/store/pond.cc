@@ -503,7 +503,14 @@ std::vector<Column> Pond::Impl::Columns(const NodeInfo& node) const {
     throw Error("not a table or series: " + KindName(node.kind), "node " + std::to_string(node.id));
   if (node.versions.empty()) throw Error("node has no versions", "node " + std::to_string(node.id));
   // The latest version's row holds the merged schema of all versions up to it.
-  return ParseSchema(catalog::Schema(*catalog, node.id, node.versions.back().version));
+  if (writable) return ParseSchema(catalog::Schema(*catalog, node.id, node.versions.back().version));
+  auto it = schemas_.find(node.id);
+  if (it == schemas_.end())
+    it = schemas_
+             .emplace(node.id,
+                      ParseSchema(catalog::Schema(*catalog, node.id, node.versions.back().version)))
+             .first;
+  return it->second;
 }
 
 std::string SchemaJson(const std::vector<Column>& columns) {

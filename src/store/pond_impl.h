@@ -169,6 +169,7 @@ struct Pond::Impl {
   // Readers' covers by node: a reduction asks for one per span of history. Writers
   // read theirs afresh (their own appends and merges change them).
   mutable std::unordered_map<int64_t, std::vector<Piece>> covers_;
+  mutable std::unordered_map<int64_t, std::vector<Column>> schemas_;  // the same for schemas
   // What a VersionList's loader holds: it reads nothing once the Pond is gone.
   std::shared_ptr<const Impl*> alive_ = std::make_shared<const Impl*>(this);
   VersionList::Loader Loader(int64_t node_id) const;
