@@ -104,7 +104,7 @@ double AppendHour(const fs::path& dir, int years, int hour) {
 
 std::vector<std::string> ExportArgs(const fs::path& out) {
   return {"--json",  "export", "--pattern", "/reduced/*/res=*.series", "--pattern",
-          "/templates/sites/*", "--pattern", "/templates/home/*", "--dir", out.string(),
+          "/templates/*/Site*", "--pattern", "/templates/home/*", "--dir", out.string(),
           "--temporal", "year,month"};
 }
 
