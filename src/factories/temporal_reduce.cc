@@ -332,18 +332,19 @@ class ReducedSeries : public Generated {
     int written = 0;
     std::map<int64_t, std::string> files;     // span → cached file
     std::map<int64_t, std::string> missing;   // span → key
+    std::map<int64_t, std::string> empty;     // span → key, of spans without buckets
     std::vector<int64_t> fresh;               // spans computed in the relation itself
-    std::vector<std::optional<std::string>> keys{"temporal-reduce run"};
-    for (int64_t k = first; k < hot; ++k)
-      keys.push_back(
-          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_}));
-    // All cold spans as one file too, keyed by their keys: an hourly refresh changes
-    // only the hot span, so it reads one file, not one per span of history.
-    const std::optional<std::string> run_key = hot - first > 1 ? Digest(keys) : std::nullopt;
+    // All cold spans as one file too, keyed by the inputs' identity over all of them:
+    // an hourly refresh changes only the hot span, so it computes one key and reads
+    // one file, not one per span of history.
+    const std::optional<std::string> run_key =
+        hot - first > 1 ? InputsIdentity(view, "temporal-reduce run", {first * span_us_, hot * span_us_})
+                        : std::nullopt;
     std::optional<std::string> run = run_key ? cache.Find("reduce-run", *run_key) : std::nullopt;
-    if (run) files[first] = *run;
+    if (run && !store::ResultCache::IsEmpty(*run)) files[first] = *run;
     for (int64_t k = first; k < hot && !run; ++k) {
-      const std::optional<std::string>& key = keys[static_cast<size_t>(k - first + 1)];
+      std::optional<std::string> key =
+          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_});
       if (!key) fresh.push_back(k);
       else if (auto file = cache.Find("reduce", *key)) files[k] = *file;
       else missing[k] = *key;
@@ -356,27 +357,61 @@ class ReducedSeries : public Generated {
       const std::string table = "pond_reduce_" + std::to_string(++temp_tables_);
       con.Execute("CREATE TEMP TABLE " + sql::Ident(table) + " AS SELECT * FROM " +
                   Grouped(columns, time, input).Where(InSpans(time, Runs(spans, false))).Relation());
+      // One COPY writes every span with buckets; spans without are recorded as empty.
+      const std::string span_column = "pond_span";
+      const store::ResultCache::Partitioned parts = cache.PutPartitioned(
+          con, "reduce",
+          "SELECT *, CAST(floor(epoch_us(\"timestamp\") / " + std::to_string(span_us_) +
+              ") AS BIGINT) AS " + sql::Ident(span_column) + " FROM " + sql::Ident(table) +
+              " ORDER BY 1",
+          span_column, missing);
       for (const auto& [k, key] : missing) {
-        const std::string rows = "SELECT * FROM " + sql::Ident(table) + " WHERE \"timestamp\" >= " +
-                                 sql::TimestampLiteral(k * span_us_) + " AND \"timestamp\" < " +
-                                 sql::TimestampLiteral((k + 1) * span_us_) + " ORDER BY 1";
-        if (auto file = cache.Put(con, "reduce", key, rows)) {
+        std::optional<std::string> file;
+        if (auto it = parts.files.find(k); it != parts.files.end()) {
+          file = it->second;
+        } else if (parts.seen.contains(k)) {
+          file = cache.Put(con, "reduce", key,
+                           "SELECT * FROM " + sql::Ident(table) + " WHERE \"timestamp\" >= " +
+                               sql::TimestampLiteral(k * span_us_) + " AND \"timestamp\" < " +
+                               sql::TimestampLiteral((k + 1) * span_us_) + " ORDER BY 1");
+        } else {
+          empty[k] = key;
+          continue;
+        }
+        if (file) {
           files[k] = *file;
           ++written;
         } else {
           fresh.push_back(k);
         }
       }
+      std::vector<std::string> empty_keys;
+      for (const auto& [k, key] : empty) empty_keys.push_back(key);
+      if (cache.PutEmpty("reduce", empty_keys)) {
+        written += static_cast<int>(empty.size());
+      } else {
+        for (const auto& [k, key] : empty) fresh.push_back(k);
+        empty.clear();
+      }
       con.Execute("DROP TABLE " + sql::Ident(table));
     }
     std::vector<std::string> names;  // the output columns, in order
     Grouped(columns, time, "", &names);
-    if (run_key && !run && static_cast<int64_t>(files.size()) == hot - first) {
+    std::erase_if(files, [&](const auto& f) {
+      if (!store::ResultCache::IsEmpty(f.second)) return false;
+      empty[f.first];  // a hit on an empty span
+      return true;
+    });
+    const bool all_cached = static_cast<int64_t>(files.size() + empty.size()) == hot - first;
+    if (run_key && !run && all_cached) {
       std::string list, select;
       for (const auto& [k, file] : files) list += (list.empty() ? "" : ", ") + sql::Literal(file);
       for (const auto& n : names) select += (select.empty() ? "" : ", ") + sql::Ident(n);
-      if (auto file = cache.Put(con, "reduce-run", *run_key,
-                                "SELECT " + select + " FROM read_parquet([" + list + "]) ORDER BY 1")) {
+      if (files.empty()) {
+        cache.PutEmpty("reduce-run", {*run_key});
+      } else if (auto file = cache.Put(con, "reduce-run", *run_key,
+                                       "SELECT " + select + " FROM read_parquet([" + list +
+                                           "]) ORDER BY 1")) {
         files = {{first, *file}};
       }
     }
