@@ -32,12 +32,16 @@ class CacheSwitch {
  public:
   explicit CacheSwitch(bool on) {
     if (const char* v = std::getenv("POND_CACHE")) old_ = v;
-    if (on) ::unsetenv("POND_CACHE");
-    else ::setenv("POND_CACHE", "off", 1);
+    if (on)
+      ::unsetenv("POND_CACHE");
+    else
+      ::setenv("POND_CACHE", "off", 1);
   }
   ~CacheSwitch() {
-    if (old_) ::setenv("POND_CACHE", old_->c_str(), 1);
-    else ::unsetenv("POND_CACHE");
+    if (old_)
+      ::setenv("POND_CACHE", old_->c_str(), 1);
+    else
+      ::unsetenv("POND_CACHE");
   }
 
  private:
@@ -200,12 +204,11 @@ TEST_F(ReduceCacheTest, CachedEqualsFromScratchUnderRandomAppends) {
     int64_t start = end[s] + pick(0, 3000) * kMinute;
     if (kind == 1) start = kStart + pick(0, 60 * 1440) * kMinute;
     if (kind == 2) start = kStart + pick(0, 60 * 96) * 15 * kMinute;
-    SCOPED_TRACE("round " + std::to_string(round) + ": " + std::to_string(n) + " rows into " +
-                 s + " from " + FormatTimestamp(start) + " every " + std::to_string(step) +
-                 " min");
+    SCOPED_TRACE("round " + std::to_string(round) + ": " + std::to_string(n) + " rows into " + s +
+                 " from " + FormatTimestamp(start) + " every " + std::to_string(step) + " min");
     Write([&](store::Transaction& t) {
-      t.AppendSeries(s, Batch(start, kind == 2 ? 15 : step, n, round, s != series[0],
-                              pick(0, 4) == 0));
+      t.AppendSeries(
+          s, Batch(start, kind == 2 ? 15 : step, n, round, s != series[0], pick(0, 4) == 0));
     });
     end[s] = std::max(end[s], start + (n - 1) * step * kMinute);
 
@@ -279,7 +282,7 @@ TEST_F(ReduceCacheTest, EmptySpansAreOneList) {
   std::ifstream list(lists[0]);
   size_t keys = 0;
   for (std::string line; std::getline(list, line);) ++keys;
-  EXPECT_GT(keys, 35u);  // three years of empty spans
+  EXPECT_GT(keys, 35u);                   // three years of empty spans
   EXPECT_EQ(CachedReads({out}).hits, 1);  // the run
   EXPECT_EQ(Read(out, true), Read(out, false));
 }

@@ -204,7 +204,8 @@ bool ResultCache::PutEmpty(const std::string& kind, const std::vector<std::strin
   }
   if (!ec) fs::rename(tmp, kind_dir / name, ec);
   if (ec) {
-    spdlog::debug("cache: not written ({}): {}: {}", kind, (kind_dir / name).string(), ec.message());
+    spdlog::debug("cache: not written ({}): {}: {}", kind, (kind_dir / name).string(),
+                  ec.message());
     ++stats_.failed;
     fs::remove(tmp, ec);
     return false;
