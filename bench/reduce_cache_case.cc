@@ -21,8 +21,8 @@ constexpr int kInstruments = 4;
 std::string ReadingsSql(int k, int64_t first, int64_t count) {
   std::string columns;
   for (int c = 0; c < 6; ++c)
-    columns += fmt::format(", round({0} + sin(({1} + i) / {2}.0), 3) AS \"p{0}\"", c,
-                           first, 90 + 7 * c + k);
+    columns += fmt::format(", round({0} + sin(({1} + i) / {2}.0), 3) AS \"p{0}\"", c, first,
+                           90 + 7 * c + k);
   return fmt::format(
       "SELECT TIMESTAMP '2020-01-01' + to_minutes(({0} + i) * 15) AS \"timestamp\"{2} "
       "FROM range({1}) r(i)",
@@ -76,12 +76,12 @@ void AppendHour(const fs::path& dir, int years) {
 ChildRun ReadAll(const Bench& b, const fs::path& dir, bool cached) {
   ChildRun total;
   for (const char* res : {"1h", "6h", "1d"}) {
-    ChildRun r = b.Pond(
-        dir,
-        {"cat", fmt::format("/reduced/site/res={}.series", res), "--format", "csv", "--sql",
-         "SELECT count(*), sum(\"I0.p0.avg\"), max(\"I3.p5.max\") FROM series"},
-        cached ? std::map<std::string, std::string>{}
-               : std::map<std::string, std::string>{{"POND_CACHE", "off"}});
+    ChildRun r =
+        b.Pond(dir,
+               {"cat", fmt::format("/reduced/site/res={}.series", res), "--format", "csv", "--sql",
+                "SELECT count(*), sum(\"I0.p0.avg\"), max(\"I3.p5.max\") FROM series"},
+               cached ? std::map<std::string, std::string>{}
+                      : std::map<std::string, std::string>{{"POND_CACHE", "off"}});
     total.seconds += r.seconds;
     total.max_rss_kib = std::max(total.max_rss_kib, r.max_rss_kib);
   }
@@ -98,8 +98,8 @@ std::vector<Row> ReduceRefreshCase(const Bench& b) {
     const fs::path dir = BuildPond(b, years);
     ReadAll(b, dir, true);  // warms the cache: the hour before
     AppendHour(dir, years);
-    auto t = Alternate(b.repeat, {[&] { return ReadAll(b, dir, true); },
-                                  [&] { return ReadAll(b, dir, false); }});
+    auto t = Alternate(
+        b.repeat, {[&] { return ReadAll(b, dir, true); }, [&] { return ReadAll(b, dir, false); }});
     cached[years] = t[0];
     rows.push_back(SideBySide(fmt::format("14 {}y", years),
                               fmt::format("read 1h+6h+1d of a 4-instrument join, {} years, after "

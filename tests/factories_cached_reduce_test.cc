@@ -20,8 +20,7 @@ class FactoriesCachedReduceTest : public FactoryScenario {
 
   // `pond [--at SEQ] cat …` with the cache, or with POND_CACHE=off.
   std::string Cat(const std::string& res, bool cached, const std::string& at = "") {
-    std::vector<std::string> args{"cat", "/reduced/Site/res=" + res + ".series", "--format",
-                                  "csv"};
+    std::vector<std::string> args{"cat", "/reduced/Site/res=" + res + ".series", "--format", "csv"};
     if (!at.empty()) args.insert(args.begin(), {"--at", at});
     return Ok(args, cached ? std::map<std::string, std::string>{}
                            : std::map<std::string, std::string>{{"POND_CACHE", "off"}});
@@ -30,8 +29,7 @@ class FactoriesCachedReduceTest : public FactoryScenario {
   size_t CacheFiles() const {
     size_t n = 0;
     std::error_code ec;
-    for (const auto& e :
-         std::filesystem::directory_iterator(pond_dir_ + "/cache/reduce", ec))
+    for (const auto& e : std::filesystem::directory_iterator(pond_dir_ + "/cache/reduce", ec))
       n += e.is_regular_file();
     return n;
   }

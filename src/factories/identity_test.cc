@@ -79,7 +79,7 @@ class IdentityTest : public ::testing::Test {
 TEST_F(IdentityTest, ASeriesIdentityChangesWithTheRowsInItsRange) {
   const auto before = Ids("/raw/a.series");
   ASSERT_TRUE(before[0]);
-  EXPECT_NE(before[0], before[1]);  // another range, other rows
+  EXPECT_NE(before[0], before[1]);          // another range, other rows
   EXPECT_EQ(Ids("/raw/a.series"), before);  // stable across views
   // Late rows on day 2 only.
   Write([](store::Transaction& t) {
@@ -168,16 +168,15 @@ TEST_F(IdentityTest, RangeReadsEqualWholeReadsFiltered) {
   auto pond = store::Pond::OpenRead(dir_);
   View view(*pond, {});
   for (const char* path : {"/raw/a.series", "/join"}) {
-    for (const TimeRange range : {TimeRange{kStart + kDay, kStart + 3 * kDay},
-                                  TimeRange{kStart + 29 * kDay, std::nullopt},
-                                  TimeRange{std::nullopt, kStart}, TimeRange{kStart + 90 * kDay, {}}}) {
+    for (const TimeRange range :
+         {TimeRange{kStart + kDay, kStart + 3 * kDay}, TimeRange{kStart + 29 * kDay, std::nullopt},
+          TimeRange{std::nullopt, kStart}, TimeRange{kStart + 90 * kDay, {}}}) {
       Node node = view.Get(path);
-      const std::string where = std::string(" WHERE \"timestamp\" >= ") +
-                                (range.begin ? "TIMESTAMP '" + FormatTimestamp(*range.begin) + "'"
-                                             : "'-infinity'") +
-                                " AND \"timestamp\" < " +
-                                (range.end ? "TIMESTAMP '" + FormatTimestamp(*range.end) + "'"
-                                           : "'infinity'");
+      const std::string where =
+          std::string(" WHERE \"timestamp\" >= ") +
+          (range.begin ? "TIMESTAMP '" + FormatTimestamp(*range.begin) + "'" : "'-infinity'") +
+          " AND \"timestamp\" < " +
+          (range.end ? "TIMESTAMP '" + FormatTimestamp(*range.end) + "'" : "'infinity'");
       auto whole = pond->sql().Query("SELECT * FROM " + view.RelationSql(node) + where);
       auto part = pond->sql().Query("SELECT * FROM " + view.RelationSql(node, range) + where);
       ASSERT_EQ(part.column_names(), whole.column_names()) << path;

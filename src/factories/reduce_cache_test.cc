@@ -9,12 +9,14 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
 #include "base/error.h"
 #include "base/time.h"
 #include "factories/view.h"
+#include "store/blob_store.h"
 
 namespace pond::factories {
 namespace {
@@ -30,12 +32,16 @@ class CacheSwitch {
  public:
   explicit CacheSwitch(bool on) {
     if (const char* v = std::getenv("POND_CACHE")) old_ = v;
-    if (on) ::unsetenv("POND_CACHE");
-    else ::setenv("POND_CACHE", "off", 1);
+    if (on)
+      ::unsetenv("POND_CACHE");
+    else
+      ::setenv("POND_CACHE", "off", 1);
   }
   ~CacheSwitch() {
-    if (old_) ::setenv("POND_CACHE", old_->c_str(), 1);
-    else ::unsetenv("POND_CACHE");
+    if (old_)
+      ::setenv("POND_CACHE", old_->c_str(), 1);
+    else
+      ::unsetenv("POND_CACHE");
   }
 
  private:
@@ -198,12 +204,11 @@ TEST_F(ReduceCacheTest, CachedEqualsFromScratchUnderRandomAppends) {
     int64_t start = end[s] + pick(0, 3000) * kMinute;
     if (kind == 1) start = kStart + pick(0, 60 * 1440) * kMinute;
     if (kind == 2) start = kStart + pick(0, 60 * 96) * 15 * kMinute;
-    SCOPED_TRACE("round " + std::to_string(round) + ": " + std::to_string(n) + " rows into " +
-                 s + " from " + FormatTimestamp(start) + " every " + std::to_string(step) +
-                 " min");
+    SCOPED_TRACE("round " + std::to_string(round) + ": " + std::to_string(n) + " rows into " + s +
+                 " from " + FormatTimestamp(start) + " every " + std::to_string(step) + " min");
     Write([&](store::Transaction& t) {
-      t.AppendSeries(s, Batch(start, kind == 2 ? 15 : step, n, round, s != series[0],
-                              pick(0, 4) == 0));
+      t.AppendSeries(
+          s, Batch(start, kind == 2 ? 15 : step, n, round, s != series[0], pick(0, 4) == 0));
     });
     end[s] = std::max(end[s], start + (n - 1) * step * kMinute);
 
@@ -259,6 +264,29 @@ TEST_F(ReduceCacheTest, AnAppendRecomputesOnlyTheSpansItTouches) {
   for (const auto& out : outs) EXPECT_EQ(Read(out, true), Read(out, false)) << out;
 }
 
+// A stray early timestamp (a clock reset to 1970, in the demo's sample) puts years of
+// empty spans between it and the data: they are listed in one file, no Parquet each.
+TEST_F(ReduceCacheTest, EmptySpansAreOneList) {
+  Write([&](store::Transaction& t) {
+    t.Mkdir("/raw", false);
+    t.AppendSeries("/raw/a.series", Batch(kStart - 3 * 365 * kDay, 15, 1, 1, false));
+    t.AppendSeries("/raw/a.series", Batch(kStart, 15, 60 * 96, 1, false));
+  });
+  MknodReduce("/r", "/raw/*.series", "$0", "[1d]");
+  const std::string out = "/r/a/res=1d.series";
+  EXPECT_EQ(Read(out, true), Read(out, false));
+  std::vector<fs::path> parquet, lists;
+  for (const auto& f : CacheFiles()) (f.extension() == ".empty" ? lists : parquet).push_back(f);
+  EXPECT_EQ(parquet.size(), 3u);  // the stray row's span and two of the data's (one is hot)
+  ASSERT_EQ(lists.size(), 1u);
+  std::ifstream list(lists[0]);
+  size_t keys = 0;
+  for (std::string line; std::getline(list, line);) ++keys;
+  EXPECT_GT(keys, 35u);                   // three years of empty spans
+  EXPECT_EQ(CachedReads({out}).hits, 1);  // the run
+  EXPECT_EQ(Read(out, true), Read(out, false));
+}
+
 TEST_F(ReduceCacheTest, ADamagedCacheFileIsAMissNotAWrongAnswer) {
   Write([&](store::Transaction& t) {
     t.Mkdir("/raw", false);
@@ -271,9 +299,8 @@ TEST_F(ReduceCacheTest, ADamagedCacheFileIsAMissNotAWrongAnswer) {
   std::vector<fs::path> files = CacheFiles(), runs = CacheFiles("reduce-run");
   ASSERT_GE(files.size(), 2u);
   ASSERT_EQ(runs.size(), 1u);
-  const auto size = fs::file_size(files[0]), run_size = fs::file_size(runs[0]);
-  fs::resize_file(files[0], size / 2);  // truncated
-  fs::resize_file(runs[0], run_size - 1);
+  fs::resize_file(files[0], fs::file_size(files[0]) / 2);  // truncated
+  fs::resize_file(runs[0], fs::file_size(runs[0]) - 1);
   {
     std::fstream f(files[1], std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(static_cast<std::streamoff>(fs::file_size(files[1]) / 2));
@@ -283,9 +310,17 @@ TEST_F(ReduceCacheTest, ADamagedCacheFileIsAMissNotAWrongAnswer) {
   EXPECT_GE(stats.damaged, 2);  // the rewritten byte may have been the same
   EXPECT_EQ(stats.written, stats.damaged);
   EXPECT_EQ(Read(out, true), expected);
-  // Dropped and written again: the same rows give the same bytes, so the same name.
-  EXPECT_EQ(fs::file_size(files[0]), size);
-  EXPECT_EQ(fs::file_size(runs[0]), run_size);
+  // Dropped and written again: every file left is whole, and both keys have one.
+  auto key_of = [](const fs::path& f) { return f.filename().string().substr(0, 64); };
+  std::set<std::string> keys;
+  for (const auto& kind : {"reduce", "reduce-run"})
+    for (const auto& f : CacheFiles(kind)) {
+      const std::string name = f.filename().string();
+      EXPECT_EQ(name.substr(65, 64), store::Sha256OfFile(f.string())) << name;
+      keys.insert(key_of(f));
+    }
+  EXPECT_TRUE(keys.contains(key_of(files[0])));
+  EXPECT_TRUE(keys.contains(key_of(runs[0])));
 }
 
 TEST_F(ReduceCacheTest, ACacheThatCannotBeWrittenIsOnlySlower) {

@@ -56,9 +56,11 @@ std::optional<Resolution> ParseResolution(const std::string& text) {
   std::smatch m;
   if (!std::regex_match(text, m, re)) return std::nullopt;
   const bool one = m[1] == "1";
-  static const std::map<char, std::pair<std::string, int64_t>> kUnits{
-      {'s', {"second", 1}},    {'m', {"minute", 60}},      {'h', {"hour", 3600}},
-      {'d', {"day", 86400}}, {'w', {"week", 7 * 86400}}};
+  static const std::map<char, std::pair<std::string, int64_t>> kUnits{{'s', {"second", 1}},
+                                                                      {'m', {"minute", 60}},
+                                                                      {'h', {"hour", 3600}},
+                                                                      {'d', {"day", 86400}},
+                                                                      {'w', {"week", 7 * 86400}}};
   const auto& [word, seconds] = kUnits.at(m[2].str()[0]);
   return Resolution{text, m[1].str() + " " + word + (one ? "" : "s"),
                     std::stoll(m[1].str()) * seconds * 1'000'000};
@@ -209,9 +211,9 @@ class ReducedSeries : public Generated {
     if (!CacheApplies()) return std::nullopt;
     View::Guard guard(view, path_);
     TimeRange buckets;
-    if (range.begin) buckets.begin = FloorDiv(*range.begin, resolution_.micros) * resolution_.micros;
-    if (range.end)
-      buckets.end = -FloorDiv(-*range.end, resolution_.micros) * resolution_.micros;
+    if (range.begin)
+      buckets.begin = FloorDiv(*range.begin, resolution_.micros) * resolution_.micros;
+    if (range.end) buckets.end = -FloorDiv(-*range.end, resolution_.micros) * resolution_.micros;
     return InputsIdentity(view, "temporal-reduce", buckets);
   }
 
@@ -232,8 +234,7 @@ class ReducedSeries : public Generated {
   bool CacheApplies() const { return config_->time_column == "timestamp"; }
 
   std::string Inputs(View& view, const TimeRange& range) const {
-    return MergedInputs(view, inputs_, *config_, BaseName(dir_path_), ParentPath(dir_path_),
-                        range);
+    return MergedInputs(view, inputs_, *config_, BaseName(dir_path_), ParentPath(dir_path_), range);
   }
 
   std::optional<TimeExtent> InputsExtent(View& view) const {
@@ -261,8 +262,7 @@ class ReducedSeries : public Generated {
 
   // SELECT of the buckets over `input` (no ORDER BY): `timestamp` then the aggregates.
   sql::Select Grouped(const std::vector<sql::Column>& columns, const std::string& time,
-                      const std::string& input,
-                      std::vector<std::string>* names = nullptr) const {
+                      const std::string& input, std::vector<std::string>* names = nullptr) const {
     sql::Select select;
     select.Column("time_bucket(INTERVAL " + sql::Literal(resolution_.interval) + ", " + time +
                       ", TIMESTAMP '1970-01-01')",
@@ -306,8 +306,10 @@ class ReducedSeries : public Generated {
       const std::vector<int64_t>& spans, bool open_end) {
     std::vector<std::pair<int64_t, std::optional<int64_t>>> runs;
     for (int64_t k : spans) {
-      if (!runs.empty() && *runs.back().second == k) runs.back().second = k + 1;
-      else runs.emplace_back(k, k + 1);
+      if (!runs.empty() && *runs.back().second == k)
+        runs.back().second = k + 1;
+      else
+        runs.emplace_back(k, k + 1);
     }
     if (open_end && !runs.empty()) runs.back().second.reset();
     return runs;
@@ -330,60 +332,100 @@ class ReducedSeries : public Generated {
     if (hot - first > kMaxSpans) return std::nullopt;
 
     int written = 0;
-    std::map<int64_t, std::string> files;     // span → cached file
-    std::map<int64_t, std::string> missing;   // span → key
-    std::vector<int64_t> fresh;               // spans computed in the relation itself
-    std::vector<std::optional<std::string>> keys{"temporal-reduce run"};
-    for (int64_t k = first; k < hot; ++k)
-      keys.push_back(
-          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_}));
-    // All cold spans as one file too, keyed by their keys: an hourly refresh changes
-    // only the hot span, so it reads one file, not one per span of history.
-    const std::optional<std::string> run_key = hot - first > 1 ? Digest(keys) : std::nullopt;
+    std::map<int64_t, std::string> files;    // span → cached file
+    std::map<int64_t, std::string> missing;  // span → key
+    std::map<int64_t, std::string> empty;    // span → key, of spans without buckets
+    std::vector<int64_t> fresh;              // spans computed in the relation itself
+    // All cold spans as one file too, keyed by the inputs' identity over all of them:
+    // an hourly refresh changes only the hot span, so it computes one key and reads
+    // one file, not one per span of history.
+    const std::optional<std::string> run_key =
+        hot - first > 1
+            ? InputsIdentity(view, "temporal-reduce run", {first * span_us_, hot * span_us_})
+            : std::nullopt;
     std::optional<std::string> run = run_key ? cache.Find("reduce-run", *run_key) : std::nullopt;
-    if (run) files[first] = *run;
+    if (run && !store::ResultCache::IsEmpty(*run)) files[first] = *run;
     for (int64_t k = first; k < hot && !run; ++k) {
-      const std::optional<std::string>& key = keys[static_cast<size_t>(k - first + 1)];
-      if (!key) fresh.push_back(k);
-      else if (auto file = cache.Find("reduce", *key)) files[k] = *file;
-      else missing[k] = *key;
+      std::optional<std::string> key =
+          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_});
+      if (!key)
+        fresh.push_back(k);
+      else if (auto file = cache.Find("reduce", *key))
+        files[k] = *file;
+      else
+        missing[k] = *key;
     }
     if (!missing.empty()) {
       std::vector<int64_t> spans;
       for (const auto& [k, key] : missing) spans.push_back(k);
-      const std::string input =
-          Inputs(view, {missing.begin()->first * span_us_, (missing.rbegin()->first + 1) * span_us_});
+      const std::string input = Inputs(
+          view, {missing.begin()->first * span_us_, (missing.rbegin()->first + 1) * span_us_});
       const std::string table = "pond_reduce_" + std::to_string(++temp_tables_);
-      con.Execute("CREATE TEMP TABLE " + sql::Ident(table) + " AS SELECT * FROM " +
-                  Grouped(columns, time, input).Where(InSpans(time, Runs(spans, false))).Relation());
+      con.Execute(
+          "CREATE TEMP TABLE " + sql::Ident(table) + " AS SELECT * FROM " +
+          Grouped(columns, time, input).Where(InSpans(time, Runs(spans, false))).Relation());
+      // One COPY writes every span with buckets; spans without are recorded as empty.
+      const std::string span_column = "pond_span";
+      const store::ResultCache::Partitioned parts = cache.PutPartitioned(
+          con, "reduce",
+          "SELECT *, CAST(floor(epoch_us(\"timestamp\") / " + std::to_string(span_us_) +
+              ") AS BIGINT) AS " + sql::Ident(span_column) + " FROM " + sql::Ident(table) +
+              " ORDER BY 1",
+          span_column, missing);
       for (const auto& [k, key] : missing) {
-        const std::string rows = "SELECT * FROM " + sql::Ident(table) + " WHERE \"timestamp\" >= " +
-                                 sql::TimestampLiteral(k * span_us_) + " AND \"timestamp\" < " +
-                                 sql::TimestampLiteral((k + 1) * span_us_) + " ORDER BY 1";
-        if (auto file = cache.Put(con, "reduce", key, rows)) {
+        std::optional<std::string> file;
+        if (auto it = parts.files.find(k); it != parts.files.end()) {
+          file = it->second;
+        } else if (parts.seen.contains(k)) {
+          file = cache.Put(con, "reduce", key,
+                           "SELECT * FROM " + sql::Ident(table) + " WHERE \"timestamp\" >= " +
+                               sql::TimestampLiteral(k * span_us_) + " AND \"timestamp\" < " +
+                               sql::TimestampLiteral((k + 1) * span_us_) + " ORDER BY 1");
+        } else {
+          empty[k] = key;
+          continue;
+        }
+        if (file) {
           files[k] = *file;
           ++written;
         } else {
           fresh.push_back(k);
         }
       }
+      std::vector<std::string> empty_keys;
+      for (const auto& [k, key] : empty) empty_keys.push_back(key);
+      if (cache.PutEmpty("reduce", empty_keys)) {
+        written += static_cast<int>(empty.size());
+      } else {
+        for (const auto& [k, key] : empty) fresh.push_back(k);
+        empty.clear();
+      }
       con.Execute("DROP TABLE " + sql::Ident(table));
     }
     std::vector<std::string> names;  // the output columns, in order
     Grouped(columns, time, "", &names);
-    if (run_key && !run && static_cast<int64_t>(files.size()) == hot - first) {
+    std::erase_if(files, [&](const auto& f) {
+      if (!store::ResultCache::IsEmpty(f.second)) return false;
+      empty[f.first];  // a hit on an empty span
+      return true;
+    });
+    const bool all_cached = static_cast<int64_t>(files.size() + empty.size()) == hot - first;
+    if (run_key && !run && all_cached) {
       std::string list, select;
       for (const auto& [k, file] : files) list += (list.empty() ? "" : ", ") + sql::Literal(file);
       for (const auto& n : names) select += (select.empty() ? "" : ", ") + sql::Ident(n);
-      if (auto file = cache.Put(con, "reduce-run", *run_key,
-                                "SELECT " + select + " FROM read_parquet([" + list + "]) ORDER BY 1")) {
+      if (files.empty()) {
+        cache.PutEmpty("reduce-run", {*run_key});
+      } else if (auto file = cache.Put(
+                     con, "reduce-run", *run_key,
+                     "SELECT " + select + " FROM read_parquet([" + list + "]) ORDER BY 1")) {
         files = {{first, *file}};
       }
     }
     fresh.push_back(hot);
     std::sort(fresh.begin(), fresh.end());
-    spdlog::debug("{}: {} spans from the cache ({} just written), {} computed", path_,
-                  files.size(), written, fresh.size());
+    spdlog::debug("{}: {} spans from the cache ({} just written), {} computed", path_, files.size(),
+                  written, fresh.size());
 
     const std::string computed =
         Grouped(columns, time, Inputs(view, {fresh.front() * span_us_, std::nullopt}))

@@ -442,12 +442,13 @@ std::string Pond::Impl::Relation(const NodeInfo& node, const ReadColumns& column
 
 std::vector<Piece> Pond::Impl::Pieces(const NodeInfo& node) const {
   if (node.versions.empty()) return {};
-  if (writable) return catalog::LoadCover(*catalog, node.id, view_seq, node.versions.back().version);
+  if (writable)
+    return catalog::LoadCover(*catalog, node.id, view_seq, node.versions.back().version);
   auto it = covers_.find(node.id);
   if (it == covers_.end())
     it = covers_
-             .emplace(node.id, catalog::LoadCover(*catalog, node.id, view_seq,
-                                                  node.versions.back().version))
+             .emplace(node.id,
+                      catalog::LoadCover(*catalog, node.id, view_seq, node.versions.back().version))
              .first;
   return it->second;
 }
@@ -471,13 +472,14 @@ std::string Pond::RelationSql(const NodeInfo& node, const TimeRange& range) cons
 
 std::string Pond::ContentIdentity(const NodeInfo& node, const TimeRange& range) const {
   if (node.versions.empty()) return Sha256Hex("empty\n" + std::to_string(node.id));
-  if (node.kind != Kind::kSeries) return Sha256Hex(KindName(node.kind) + "\n" + node.versions.back().blob);
+  if (node.kind != Kind::kSeries)
+    return Sha256Hex(KindName(node.kind) + "\n" + node.versions.back().blob);
   std::string text = "series " + std::to_string(range.begin.value_or(INT64_MIN)) + " " +
                      std::to_string(range.end.value_or(INT64_MAX)) + "\n" +
                      SchemaJson(impl_->Columns(node)) + "\n";
   for (const Piece& p : PiecesIn(impl_->Pieces(node), range))
-    text += p.blob + " " + std::to_string(p.first_version) + "-" +
-            std::to_string(p.last_version) + "\n";
+    text += p.blob + " " + std::to_string(p.first_version) + "-" + std::to_string(p.last_version) +
+            "\n";
   return Sha256Hex(text);
 }
 
@@ -503,7 +505,8 @@ std::vector<Column> Pond::Impl::Columns(const NodeInfo& node) const {
     throw Error("not a table or series: " + KindName(node.kind), "node " + std::to_string(node.id));
   if (node.versions.empty()) throw Error("node has no versions", "node " + std::to_string(node.id));
   // The latest version's row holds the merged schema of all versions up to it.
-  if (writable) return ParseSchema(catalog::Schema(*catalog, node.id, node.versions.back().version));
+  if (writable)
+    return ParseSchema(catalog::Schema(*catalog, node.id, node.versions.back().version));
   auto it = schemas_.find(node.id);
   if (it == schemas_.end())
     it = schemas_

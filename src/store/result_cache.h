@@ -43,6 +43,24 @@ class ResultCache {
   // nullopt when it could not be written (a debug line says why).
   std::optional<std::string> Put(engine::Connection& con, const std::string& kind,
                                  const std::string& key, const std::string& select);
+  // Many results in one COPY: the rows of `select` grouped by its BIGINT column `part`
+  // (not written), the group of value v as the file for (kind, keys.at(v)). Returns the
+  // values that had rows and, for each written, the file's host path. A value with rows
+  // but no file (DuckDB split its group, or a failure) is the caller's to Put alone.
+  struct Partitioned {
+    std::set<int64_t> seen;
+    std::map<int64_t, std::string> files;
+  };
+  Partitioned PutPartitioned(engine::Connection& con, const std::string& kind,
+                             const std::string& select, const std::string& part,
+                             const std::map<int64_t, std::string>& keys);
+  // Records that the results for (kind, each of `keys`) have no rows: one file
+  // `<sha256 of its text>.empty` listing the keys, which Find returns for each of them
+  // and IsEmpty tells apart. Years of spans without data (a stray 1970 timestamp
+  // before the readings) cost one small file, not one each.
+  bool PutEmpty(const std::string& kind, const std::vector<std::string>& keys);
+  // Whether a path Find returned stands for an empty result.
+  static bool IsEmpty(const std::string& path);
 
   // What this process did, for tests and debug lines.
   struct Stats {
