@@ -233,6 +233,22 @@ TEST_F(ExportIncremental, AFileChangedByHandIsRewrittenAndRebuildRewritesAll) {
   ExpectFresh(r);
 }
 
+// Rows without a time are no month's: when a series gains some, the next export
+// writes their year=NULL file (a reduction, which never has them, is not asked).
+TEST_F(ExportIncremental, RowsWithoutATimeAreExportedWhenTheyAppear) {
+  auto args = [&](const std::string& dir) {
+    return std::vector<std::string>{"--json", "export", "--pattern", "/raw/*.series", "--dir", dir,
+                                    "--temporal", "year,month"};
+  };
+  Ok(args(out_));
+  WriteFile(tmp_.path() / "null.csv", "timestamp,v\n2024-06-29 23:50:00,7.0\n,7.5\n");
+  Ok({"copy", tmp_ / "null.csv", "/raw/b.series", "--format", "series"});
+  auto r = nlohmann::json::parse(Ok(args(out_)));
+  EXPECT_TRUE(fs::exists(fs::path(out_) / "b/year=NULL/month=NULL/data_0.parquet")) << r.dump();
+  Ok(args(tmp_ / "fresh"));
+  EXPECT_EQ(Hashes(out_), Hashes(tmp_ / "fresh"));
+}
+
 // kill -9 at random moments of exports that have changes to write: every file is
 // always whole (the next export reads the manifest, finds what the killed one did or
 // did not do) and the next export leaves exactly a fresh export's files.

@@ -351,7 +351,8 @@ class StageRunner {
                       const std::string& rel_dir, size_t column_count,
                       const ManifestTarget* before, RecordPart& record_part) {
     std::optional<std::vector<Candidate>> candidates;
-    if (auto extent = view_.Extent(t.node)) candidates = CandidatesOf(*extent, parts, bounds);
+    const std::optional<factories::TimeExtent> extent = view_.Extent(t.node);
+    if (extent) candidates = CandidatesOf(*extent, parts, bounds);
     auto by_folder = [&](std::vector<ManifestFile> written) {
       std::map<std::string, std::vector<ManifestFile>> out;
       for (auto& f : written) out[fs::path(f.output.file).parent_path().string()].push_back(f);
@@ -371,8 +372,9 @@ class StageRunner {
       for (auto& [folder, files] : written) record_part(folder, std::nullopt, std::move(files));
       return;
     }
-    // Rows without a time are no partition's: recomputed whenever anything changed.
-    {
+    // Rows without a time are no partition's: recounted whenever anything changed, in
+    // a node that may have them (a reduction never has).
+    if (extent->null_times) {
       engine::Connection& con = view_.pond().sql();
       if (con.Query("SELECT count(*) AS n FROM " + rel + " WHERE \"timestamp\" IS NULL")
               .at(0, "n")

@@ -222,6 +222,7 @@ class ReducedSeries : public Generated {
     if (!CacheApplies()) return std::nullopt;
     View::Guard guard(view, path_);
     std::optional<TimeExtent> e = InputsExtent(view);
+    if (e) e->null_times = false;  // rows without a time fall in no bucket
     if (e && !e->empty) {
       e->min = FloorDiv(e->min, resolution_.micros) * resolution_.micros;
       e->max = FloorDiv(e->max, resolution_.micros) * resolution_.micros;

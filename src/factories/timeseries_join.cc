@@ -146,6 +146,7 @@ class JoinNode : public Generated {
       for (const GlobMatch& m : view.MatchedFiles(in.pattern)) {
         std::optional<TimeExtent> e = view.Extent(view.Get(m.path));
         if (!e) return std::nullopt;
+        out.null_times |= e->null_times;  // whatever the range: a join keeps them
         if (e->empty) continue;
         if (in.begin) e->min = std::max(e->min, *in.begin);
         if (in.end) e->max = std::min(e->max, *in.end - 1);

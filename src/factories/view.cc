@@ -76,6 +76,7 @@ std::optional<std::string> Generated::Identity(View&, const TimeRange&) const {
 std::optional<TimeExtent> Generated::Extent(View&) const { return std::nullopt; }
 
 void TimeExtent::Add(const TimeExtent& other) {
+  null_times |= other.null_times;
   if (other.empty) return;
   if (empty) {
     *this = other;
@@ -179,8 +180,8 @@ std::optional<TimeExtent> View::Extent(const Node& node) {
   if (node.generated) return node.generated->Extent(*this);
   if (node.shape != Shape::kSeries || !node.stored) return std::nullopt;
   const store::Pond::Extent e = pond_.ExtentOf(*node.stored);
-  if (!e.min_ts || !e.max_ts) return TimeExtent{};
-  return TimeExtent{false, *e.min_ts, *e.max_ts};
+  if (!e.min_ts || !e.max_ts) return TimeExtent{true, 0, 0, e.ts_nulls > 0};
+  return TimeExtent{false, *e.min_ts, *e.max_ts, e.ts_nulls > 0};
 }
 
 std::string View::ReadData(const Node& node) {

@@ -37,6 +37,7 @@ class View;
 struct TimeExtent {
   bool empty = true;
   int64_t min = 0, max = 0;
+  bool null_times = false;  // some row may have a NULL `timestamp` (outside min..max)
   void Add(const TimeExtent& other);
 };
 

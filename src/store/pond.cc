@@ -491,9 +491,11 @@ Pond::Extent Pond::ExtentOf(const NodeInfo& node) const {
   Extent e;
   if (node.versions.empty()) return e;
   if (node.kind == Kind::kTable)
-    return {node.versions.back().rows, node.versions.back().min_ts, node.versions.back().max_ts};
+    return {node.versions.back().rows, node.versions.back().min_ts, node.versions.back().max_ts,
+            node.versions.back().ts_nulls};
   for (const Piece& p : impl_->Pieces(node)) {
     e.rows = e.rows.value_or(0) + p.rows;
+    e.ts_nulls += p.ts_nulls;
     if (p.min_ts) e.min_ts = std::min(e.min_ts.value_or(*p.min_ts), *p.min_ts);
     if (p.max_ts) e.max_ts = std::max(e.max_ts.value_or(*p.max_ts), *p.max_ts);
   }

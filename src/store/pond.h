@@ -194,6 +194,7 @@ class Pond {
   // its cover (layout.h): the cost follows the blobs a read opens, not the versions.
   struct Extent {
     std::optional<int64_t> rows, min_ts, max_ts;
+    int64_t ts_nulls = 0;  // rows whose timestamp is NULL
   };
   Extent ExtentOf(const NodeInfo& node) const;
   // SQL relation (parenthesized SELECT) over a file:table (latest version) or a
