@@ -249,6 +249,22 @@ TEST_F(ExportIncremental, RowsWithoutATimeAreExportedWhenTheyAppear) {
   EXPECT_EQ(Hashes(out_), Hashes(tmp_ / "fresh"));
 }
 
+// The manifest lies in OUT, where anyone may edit it: one that names a path outside
+// OUT is not trusted (nothing outside is removed), and the export starts afresh.
+TEST_F(ExportIncremental, AManifestNamingPathsOutsideOutIsIgnored) {
+  Export();
+  const fs::path victim = tmp_.path() / "victim.txt";
+  WriteFile(victim, "keep me");
+  const fs::path manifest = fs::path(out_) / ".pond-export.json";
+  auto j = nlohmann::json::parse(ReadFile(manifest));
+  j["files"]["../victim.txt"] = {7, 0, 0};
+  WriteFile(manifest, j.dump());
+  auto r = Export();
+  EXPECT_EQ(r["files_written"], r["total_files"]);
+  EXPECT_EQ(ReadFile(victim), "keep me");
+  ExpectFresh(r);
+}
+
 // kill -9 at random moments of exports that have changes to write: every file is
 // always whole (the next export reads the manifest, finds what the killed one did or
 // did not do) and the next export leaves exactly a fresh export's files.

@@ -21,6 +21,15 @@ std::optional<int64_t> OptOf(const nlohmann::json& j) {
   return j.is_number_integer() ? std::optional<int64_t>(j.get<int64_t>()) : std::nullopt;
 }
 
+// A path the manifest may name: relative, plain components, inside OUT. The manifest
+// lies in OUT, where anyone may edit it, and the export deletes what it names.
+bool Contained(const std::string& rel) {
+  if (rel.empty() || rel.front() == '/' || rel.find('\0') != std::string::npos) return false;
+  for (const auto& part : fs::path(rel))
+    if (part == ".." || part == "." || part.empty()) return false;
+  return true;
+}
+
 }  // namespace
 
 std::optional<FileStamp> StampOf(const fs::path& path) {
@@ -40,9 +49,11 @@ Manifest Manifest::Load(const fs::path& out_dir) {
   // Anything unexpected is no manifest: the export then rewrites everything.
   if (j.is_discarded() || !j.is_object() || j.value("format", 0) != kFormat) return m;
   try {
-    for (const auto& [rel, s] : j.at("files").items())
+    for (const auto& [rel, s] : j.at("files").items()) {
+      if (!Contained(rel)) return Manifest{};
       m.files[rel] = FileStamp{s.at(0).get<int64_t>(), s.at(1).get<int64_t>(),
                                s.at(2).get<uint64_t>()};
+    }
     for (const auto& [rel, t] : j.at("targets").items()) {
       ManifestTarget& target = m.targets[rel];
       target.context = t.at("context").get<std::string>();
@@ -52,6 +63,7 @@ Manifest Manifest::Load(const fs::path& out_dir) {
         for (const auto& f : p.at("files")) {
           ManifestFile file;
           file.output.file = f.at("file").get<std::string>();
+          if (!Contained(rel + "/" + file.output.file)) return Manifest{};
           file.output.start_time = OptOf(f.at("start_time"));
           file.output.end_time = OptOf(f.at("end_time"));
           file.output.rows = OptOf(f.at("rows"));

@@ -51,7 +51,9 @@ struct ManifestTarget {
 
 class Manifest {
  public:
-  // OUT's manifest; an empty one (loaded() false) when it is missing or unreadable.
+  // OUT's manifest; an empty one (loaded() false) when it is missing, unreadable, or
+  // names a path that is not plainly inside OUT (`..`, absolute): then nothing of it
+  // is trusted, and the export writes everything as a first export does.
   static Manifest Load(const std::filesystem::path& out_dir);
 
   bool loaded() const { return loaded_; }
