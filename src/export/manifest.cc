@@ -1,13 +1,12 @@
 #include "export/manifest.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "base/error.h"
+#include "store/disk.h"
 
 namespace fs = std::filesystem;
 
@@ -110,26 +109,12 @@ void Manifest::Save(const fs::path& dir) const {
   j["files"] = fj;
   j["targets"] = tj;
   const std::string text = j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  const fs::path final_path = dir / kManifestName;
-  const fs::path tmp = dir / (std::string(kManifestName) + ".tmp");
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw Error("cannot write the export manifest", tmp.string());
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      throw Error("cannot write the export manifest", tmp.string());
-    }
-    done += static_cast<size_t>(n);
-  }
-  // Durable before it names the files it vouches for.
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced) throw Error("cannot write the export manifest", tmp.string());
-  std::error_code ec;
-  fs::rename(tmp, final_path, ec);
-  if (ec) throw Error("cannot write the export manifest: " + ec.message(), final_path.string());
+  // Durable before it names the files it vouches for; whole under its name or absent.
+  const std::string tmp = (dir / (std::string(kManifestName) + ".tmp")).string();
+  store::Disk& disk = store::RealDisk();
+  disk.WriteFile(tmp, text);
+  disk.Fsync(tmp);
+  disk.Rename(tmp, (dir / kManifestName).string());
 }
 
 }  // namespace pond::exporter
