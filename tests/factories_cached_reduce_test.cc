@@ -26,10 +26,11 @@ class FactoriesCachedReduceTest : public FactoryScenario {
                            : std::map<std::string, std::string>{{"POND_CACHE", "off"}});
   }
 
+  // Runs of cold spans (one file per output and state of its inputs).
   size_t CacheFiles() const {
     size_t n = 0;
     std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(pond_dir_ + "/cache/reduce", ec))
+    for (const auto& e : std::filesystem::directory_iterator(pond_dir_ + "/cache/reduce-run", ec))
       n += e.is_regular_file();
     return n;
   }
@@ -49,9 +50,9 @@ TEST_F(FactoriesCachedReduceTest, CachedReadsEqualReadsFromScratch) {
   EXPECT_EQ(CacheFiles(), 0u);  // POND_CACHE=off writes nothing
   EXPECT_EQ(Cat("1h", true), hour);
   EXPECT_EQ(Cat("1d", true), day);
-  EXPECT_EQ(CacheFiles(), 6u);
+  EXPECT_EQ(CacheFiles(), 2u);
   EXPECT_EQ(Cat("1h", true), hour);  // from the cache now
-  EXPECT_EQ(CacheFiles(), 6u);
+  EXPECT_EQ(CacheFiles(), 2u);
   const std::string before = std::to_string(std::stoll(Ok({"log", "--limit", "1"})));
 
   // Late readings into the first weeks (another seed: other values at the same times).
@@ -61,7 +62,7 @@ TEST_F(FactoriesCachedReduceTest, CachedReadsEqualReadsFromScratch) {
   EXPECT_NE(late_hour, hour);
   EXPECT_EQ(Cat("1h", true), late_hour);
   EXPECT_EQ(Cat("1d", true), Cat("1d", false));
-  EXPECT_EQ(CacheFiles(), 8u);  // one new span per resolution
+  EXPECT_EQ(CacheFiles(), 4u);  // one new run per resolution
   // The view before the late copy reads its own spans.
   EXPECT_EQ(Cat("1h", true, before), hour);
   EXPECT_EQ(Cat("1d", true, before), day);
@@ -70,12 +71,12 @@ TEST_F(FactoriesCachedReduceTest, CachedReadsEqualReadsFromScratch) {
   EXPECT_EQ(check.find("cache"), std::string::npos) << check;
   const std::string compacted = Ok({"maintain", "--cache-keep", "1d"});
   EXPECT_EQ(compacted.find("dropped"), std::string::npos) << compacted;  // all used just now
-  EXPECT_EQ(CacheFiles(), 8u);
+  EXPECT_EQ(CacheFiles(), 4u);
   // The merged blob is another piece: its spans are computed once more, still equal.
   EXPECT_EQ(Cat("1h", true), late_hour);
   const std::string dropped = Ok({"maintain", "--cache-keep", "0s"});
-  EXPECT_TRUE(dropped.starts_with("nothing to compact; dropped 16 cached results (")) << dropped;
-  EXPECT_EQ(CacheFiles(), 0u);  // 11 spans, and 5 runs of all cold spans together
+  EXPECT_TRUE(dropped.starts_with("nothing to compact; dropped 7 cached results (")) << dropped;
+  EXPECT_EQ(CacheFiles(), 0u);  // 5 runs and the index of each resolution's latest
 }
 
 }  // namespace

@@ -138,8 +138,8 @@ class ReduceCacheTest : public ::testing::Test {
     return pond->cache().stats();
   }
 
-  // Span files, or with `kind` "reduce-run" the files of all cold spans together.
-  std::vector<fs::path> CacheFiles(const std::string& kind = "reduce") {
+  // The cache's files of `kind`: "reduce-run" (runs of cold spans) or "reduce-index".
+  std::vector<fs::path> CacheFiles(const std::string& kind) {
     std::vector<fs::path> out;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(fs::path(dir_) / "cache" / kind, ec))
@@ -231,28 +231,39 @@ TEST_F(ReduceCacheTest, CachedEqualsFromScratchUnderRandomAppends) {
 TEST_F(ReduceCacheTest, AnAppendRecomputesOnlyTheSpansItTouches) {
   Write([&](store::Transaction& t) {
     t.Mkdir("/raw", false);
-    t.AppendSeries("/raw/a.series", Batch(kStart, 15, 200 * 96, 1, false));  // 200 days
   });
+  // 200 days in four versions, which the store merges into one piece: the three
+  // appends below then change only the spans their rows fall in (docs/storage.md).
+  for (int quarter = 0; quarter < 4; ++quarter)
+    Write([&](store::Transaction& t) {
+      t.AppendSeries("/raw/a.series", Batch(kStart + quarter * 50 * kDay, 15, 50 * 96, 1, false));
+    });
   MknodReduce("/r", "/raw/*.series", "$0", "[1h, 1d]");
   const std::vector<std::string> outs{"/r/a/res=1h.series", "/r/a/res=1d.series"};
 
   // 2024-01-01 is in the span that starts 2023-12-21 (spans are 28 days from the
-  // epoch): 200 days touch 8 spans, the last one hot. Each resolution writes its 7
-  // cold spans and the run of all 7.
+  // epoch): 200 days touch 8 spans, the last one hot. Each resolution computes its 7
+  // cold spans and writes them as one run.
   store::ResultCache::Stats first = CachedReads(outs);
-  EXPECT_EQ(first.written, 2 * (7 + 1));
+  EXPECT_EQ(first.written, 2);
   EXPECT_EQ(first.hits, 0);
+  EXPECT_EQ(first.parts_computed, 2 * 7);
+  EXPECT_EQ(first.parts_reused, 0);
   store::ResultCache::Stats again = CachedReads(outs);
   EXPECT_EQ(again.written, 0);
   EXPECT_EQ(again.hits, 2);  // the runs
+  EXPECT_EQ(again.parts_computed, 0);
 
-  // Late rows inside one old span (days 40-41): that span and a new run.
+  // Late rows inside one old span (days 40-41): that span is computed, the other six
+  // come from the previous run, into a new run.
   Write([&](store::Transaction& t) {
     t.AppendSeries("/raw/a.series", Batch(kStart + 40 * kDay + 7 * kMinute, 30, 48, 5, false));
   });
   store::ResultCache::Stats late = CachedReads(outs);
-  EXPECT_EQ(late.written, 2 * 2);
-  EXPECT_EQ(late.hits, 2 * 6);
+  EXPECT_EQ(late.written, 2);
+  EXPECT_EQ(late.parts_computed, 2 * 1);
+  EXPECT_EQ(late.parts_reused, 2 * 6);
+  for (const auto& out : outs) EXPECT_EQ(Read(out, true), Read(out, false)) << out;
 
   // New rows at the end stay in the hot span, which is never cached: the run serves.
   Write([&](store::Transaction& t) {
@@ -262,11 +273,21 @@ TEST_F(ReduceCacheTest, AnAppendRecomputesOnlyTheSpansItTouches) {
   EXPECT_EQ(hot.written, 0);
   EXPECT_EQ(hot.hits, 2);
   for (const auto& out : outs) EXPECT_EQ(Read(out, true), Read(out, false)) << out;
+
+  // Four weeks later the hot span turns cold: it alone is computed into the next run.
+  Write([&](store::Transaction& t) {
+    t.AppendSeries("/raw/a.series", Batch(kStart + 229 * kDay, 15, 4, 7, false));
+  });
+  store::ResultCache::Stats turned = CachedReads(outs);
+  EXPECT_EQ(turned.written, 2);
+  EXPECT_EQ(turned.parts_reused, 2 * 7);
+  EXPECT_EQ(turned.parts_computed, 2 * 1);
+  for (const auto& out : outs) EXPECT_EQ(Read(out, true), Read(out, false)) << out;
 }
 
 // A stray early timestamp (a clock reset to 1970, in the demo's sample) puts years of
-// empty spans between it and the data: they are listed in one file, no Parquet each.
-TEST_F(ReduceCacheTest, EmptySpansAreOneList) {
+// empty spans between it and the data: they cost a key each in the index, no file.
+TEST_F(ReduceCacheTest, EmptySpansCostNoFile) {
   Write([&](store::Transaction& t) {
     t.Mkdir("/raw", false);
     t.AppendSeries("/raw/a.series", Batch(kStart - 3 * 365 * kDay, 15, 1, 1, false));
@@ -275,18 +296,19 @@ TEST_F(ReduceCacheTest, EmptySpansAreOneList) {
   MknodReduce("/r", "/raw/*.series", "$0", "[1d]");
   const std::string out = "/r/a/res=1d.series";
   EXPECT_EQ(Read(out, true), Read(out, false));
-  std::vector<fs::path> parquet, lists;
-  for (const auto& f : CacheFiles()) (f.extension() == ".empty" ? lists : parquet).push_back(f);
-  EXPECT_EQ(parquet.size(), 3u);  // the stray row's span and two of the data's (one is hot)
-  ASSERT_EQ(lists.size(), 1u);
-  std::ifstream list(lists[0]);
+  EXPECT_EQ(CacheFiles("reduce-run").size(), 1u);
+  const std::vector<fs::path> index = CacheFiles("reduce-index");
+  ASSERT_EQ(index.size(), 1u);
+  std::ifstream list(index[0]);
   size_t keys = 0;
   for (std::string line; std::getline(list, line);) ++keys;
-  EXPECT_GT(keys, 35u);                   // three years of empty spans
+  EXPECT_GT(keys, 2u + 3 * 13);           // the run, its first span, then three years of spans
   EXPECT_EQ(CachedReads({out}).hits, 1);  // the run
   EXPECT_EQ(Read(out, true), Read(out, false));
 }
 
+// A damaged run is a miss: removed and computed again. A damaged index costs a
+// recomputation of every span, never a span read from the wrong place.
 TEST_F(ReduceCacheTest, ADamagedCacheFileIsAMissNotAWrongAnswer) {
   Write([&](store::Transaction& t) {
     t.Mkdir("/raw", false);
@@ -296,31 +318,64 @@ TEST_F(ReduceCacheTest, ADamagedCacheFileIsAMissNotAWrongAnswer) {
   const std::string out = "/r/a/res=1h.series";
   const auto expected = Read(out, false);
   EXPECT_EQ(Read(out, true), expected);
-  std::vector<fs::path> files = CacheFiles(), runs = CacheFiles("reduce-run");
-  ASSERT_GE(files.size(), 2u);
+  std::vector<fs::path> runs = CacheFiles("reduce-run");
   ASSERT_EQ(runs.size(), 1u);
-  fs::resize_file(files[0], fs::file_size(files[0]) / 2);  // truncated
-  fs::resize_file(runs[0], fs::file_size(runs[0]) - 1);
-  {
-    std::fstream f(files[1], std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(static_cast<std::streamoff>(fs::file_size(files[1]) / 2));
-    f.put('\x5a');  // one byte flipped (or at least rewritten)
-  }
+  fs::resize_file(runs[0], fs::file_size(runs[0]) - 1);  // truncated
   store::ResultCache::Stats stats = CachedReads({out});
-  EXPECT_GE(stats.damaged, 2);  // the rewritten byte may have been the same
-  EXPECT_EQ(stats.written, stats.damaged);
+  EXPECT_EQ(stats.damaged, 1);
+  EXPECT_EQ(stats.written, 1);
+  EXPECT_EQ(stats.parts_computed, 3);  // the index named the damaged run
   EXPECT_EQ(Read(out, true), expected);
-  // Dropped and written again: every file left is whole, and both keys have one.
-  auto key_of = [](const fs::path& f) { return f.filename().string().substr(0, 64); };
-  std::set<std::string> keys;
-  for (const auto& kind : {"reduce", "reduce-run"})
-    for (const auto& f : CacheFiles(kind)) {
-      const std::string name = f.filename().string();
-      EXPECT_EQ(name.substr(65, 64), store::Sha256OfFile(f.string())) << name;
-      keys.insert(key_of(f));
-    }
-  EXPECT_TRUE(keys.contains(key_of(files[0])));
-  EXPECT_TRUE(keys.contains(key_of(runs[0])));
+  runs = CacheFiles("reduce-run");
+  ASSERT_EQ(runs.size(), 1u);
+  {
+    const auto at = static_cast<std::streamoff>(fs::file_size(runs[0]) / 2);
+    std::fstream f(runs[0], std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(at);
+    const char byte = static_cast<char>(f.get());
+    f.seekp(at);
+    f.put(static_cast<char>(byte ^ 0x5a));  // one byte flipped
+  }
+  stats = CachedReads({out});
+  EXPECT_EQ(stats.damaged, 1);
+  EXPECT_EQ(Read(out, true), expected);
+  for (const auto& f : CacheFiles("reduce-run")) {
+    const std::string name = f.filename().string();
+    EXPECT_EQ(name.substr(65, 64), store::Sha256OfFile(f.string())) << name;
+  }
+
+  // An index whose span keys are swapped, then one cut short: after a late append,
+  // each read still equals the one from scratch.
+  const std::vector<fs::path> index = CacheFiles("reduce-index");
+  ASSERT_EQ(index.size(), 1u);
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(index[0]);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  ASSERT_EQ(lines.size(), 2u + 3u);
+  std::swap(lines[2], lines[3]);
+  {
+    std::ofstream o(index[0], std::ios::trunc);
+    for (const auto& line : lines) o << line << "\n";
+  }
+  Write([&](store::Transaction& t) {
+    t.AppendSeries("/raw/a.series", Batch(kStart + 40 * kDay + 7 * kMinute, 30, 48, 5, false));
+  });
+  stats = CachedReads({out});
+  EXPECT_EQ(stats.parts_reused, 1);    // the third span; the second has the late rows
+  EXPECT_EQ(stats.parts_computed, 2);  // and the first's key is not the one listed for it
+  EXPECT_EQ(Read(out, true), Read(out, false));
+  {
+    std::ofstream o(index[0], std::ios::trunc);
+    o << lines[0];  // no end of line: cut short
+  }
+  Write([&](store::Transaction& t) {
+    t.AppendSeries("/raw/a.series", Batch(kStart + 20 * kDay + 7 * kMinute, 30, 48, 6, false));
+  });
+  stats = CachedReads({out});
+  EXPECT_EQ(stats.parts_computed, 3);
+  EXPECT_EQ(Read(out, true), Read(out, false));
 }
 
 TEST_F(ReduceCacheTest, ACacheThatCannotBeWrittenIsOnlySlower) {
@@ -344,8 +399,8 @@ TEST_F(ReduceCacheTest, MaintainDropsUnusedCacheFilesWhenNoReaderRuns) {
   });
   MknodReduce("/r", "/raw/*.series", "$0", "[1h]");
   CachedReads({"/r/a/res=1h.series"});
-  const size_t n = CacheFiles().size() + CacheFiles("reduce-run").size();
-  ASSERT_EQ(n, 3u + 1u);  // three cold spans and their run
+  const size_t n = CacheFiles("reduce-run").size() + CacheFiles("reduce-index").size();
+  ASSERT_EQ(n, 1u + 1u);  // the run of three cold spans and its index
   {
     auto reader = store::Pond::OpenRead(dir_);
     auto writer = store::Pond::OpenWrite(dir_);
@@ -358,8 +413,8 @@ TEST_F(ReduceCacheTest, MaintainDropsUnusedCacheFilesWhenNoReaderRuns) {
   std::optional<store::CacheSweep> swept = writer->SweepCache(0);
   ASSERT_TRUE(swept);
   EXPECT_EQ(swept->files, static_cast<int64_t>(n));
-  EXPECT_TRUE(CacheFiles().empty());
   EXPECT_TRUE(CacheFiles("reduce-run").empty());
+  EXPECT_TRUE(CacheFiles("reduce-index").empty());
 }
 
 }  // namespace

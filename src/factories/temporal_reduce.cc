@@ -171,7 +171,7 @@ std::string Joined(const std::vector<std::string>& inputs) {
 // Floor division (times before 1970 too).
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-// Cached results are kept per span of about four weeks: a whole number of buckets,
+// Cached results are keyed per span of about four weeks: a whole number of buckets,
 // aligned to the epoch like the buckets themselves (docs/factories.md).
 constexpr int64_t kSpanTargetUs = int64_t{28} * 86400 * 1'000'000;
 // Past this many spans (300 years of history: a stray timestamp in year 1 or 9999)
@@ -179,7 +179,7 @@ constexpr int64_t kSpanTargetUs = int64_t{28} * 86400 * 1'000'000;
 constexpr int64_t kMaxSpans = 4096;
 
 // `res=1h.series` of one output: one GROUP BY over its inputs' rows, or, with the
-// cache, the spans of history whose inputs did not change read back from the pond's
+// cache, the cold spans of history read back as one run file from the pond's
 // cache and one GROUP BY over the rest (docs/factories.md, "Cached reductions").
 class ReducedSeries : public Generated {
  public:
@@ -316,128 +316,138 @@ class ReducedSeries : public Generated {
     return runs;
   }
 
-  // The relation from cached spans plus one GROUP BY over the rest, or nullopt when
-  // the cache does not apply (off, another time column, an input without extent).
-  // Every span but the last (the hot one, which the next append changes) whose inputs
-  // have an identity is read from the cache; missing ones are computed in one pass
-  // and written there first. The cold spans together are also kept as one run file.
+  // The relation from the cached run of cold spans plus one GROUP BY over the hot
+  // span, or nullopt when the cache does not apply (off, another time column, an
+  // input without extent or identity, a run that could not be written).
   std::optional<std::string> CachedRelation(View& view, const std::vector<sql::Column>& columns,
                                             const std::string& time) const {
     if (!store::ResultCache::Enabled() || !CacheApplies()) return std::nullopt;
     std::optional<TimeExtent> extent = InputsExtent(view);
     if (!extent || extent->empty) return std::nullopt;
-    auto& cache = view.pond().cache();
-    auto& con = view.pond().sql();
     const int64_t first = FloorDiv(extent->min, span_us_);
     const int64_t hot = FloorDiv(extent->max, span_us_);
-    if (hot - first > kMaxSpans) return std::nullopt;
+    if (hot == first || hot - first > kMaxSpans) return std::nullopt;  // all hot, or too long
 
-    int written = 0;
-    std::map<int64_t, std::string> files;    // span → cached file
-    std::map<int64_t, std::string> missing;  // span → key
-    std::map<int64_t, std::string> empty;    // span → key, of spans without buckets
-    std::vector<int64_t> fresh;              // spans computed in the relation itself
-    // All cold spans as one file too, keyed by the inputs' identity over all of them:
-    // an hourly refresh changes only the hot span, so it computes one key and reads
-    // one file, not one per span of history.
+    auto& cache = view.pond().cache();
+    // The hourly refresh changes only the hot span: one key, one file.
     const std::optional<std::string> run_key =
-        hot - first > 1
-            ? InputsIdentity(view, "temporal-reduce run", {first * span_us_, hot * span_us_})
-            : std::nullopt;
-    std::optional<std::string> run = run_key ? cache.Find("reduce-run", *run_key) : std::nullopt;
-    if (run && !store::ResultCache::IsEmpty(*run)) files[first] = *run;
-    for (int64_t k = first; k < hot && !run; ++k) {
-      std::optional<std::string> key =
-          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_});
-      if (!key)
-        fresh.push_back(k);
-      else if (auto file = cache.Find("reduce", *key))
-        files[k] = *file;
-      else
-        missing[k] = *key;
-    }
-    if (!missing.empty()) {
-      std::vector<int64_t> spans;
-      for (const auto& [k, key] : missing) spans.push_back(k);
-      const std::string input = Inputs(
-          view, {missing.begin()->first * span_us_, (missing.rbegin()->first + 1) * span_us_});
-      const std::string table = "pond_reduce_" + std::to_string(++temp_tables_);
-      con.Execute(
-          "CREATE TEMP TABLE " + sql::Ident(table) + " AS SELECT * FROM " +
-          Grouped(columns, time, input).Where(InSpans(time, Runs(spans, false))).Relation());
-      // One COPY writes every span with buckets; spans without are recorded as empty.
-      const std::string span_column = "pond_span";
-      const store::ResultCache::Partitioned parts = cache.PutPartitioned(
-          con, "reduce",
-          "SELECT *, CAST(floor(epoch_us(\"timestamp\") / " + std::to_string(span_us_) +
-              ") AS BIGINT) AS " + sql::Ident(span_column) + " FROM " + sql::Ident(table) +
-              " ORDER BY 1",
-          span_column, missing);
-      for (const auto& [k, key] : missing) {
-        std::optional<std::string> file;
-        if (auto it = parts.files.find(k); it != parts.files.end()) {
-          file = it->second;
-        } else if (parts.seen.contains(k)) {
-          file = cache.Put(con, "reduce", key,
-                           "SELECT * FROM " + sql::Ident(table) + " WHERE \"timestamp\" >= " +
-                               sql::TimestampLiteral(k * span_us_) + " AND \"timestamp\" < " +
-                               sql::TimestampLiteral((k + 1) * span_us_) + " ORDER BY 1");
-        } else {
-          empty[k] = key;
-          continue;
-        }
-        if (file) {
-          files[k] = *file;
-          ++written;
-        } else {
-          fresh.push_back(k);
-        }
-      }
-      std::vector<std::string> empty_keys;
-      for (const auto& [k, key] : empty) empty_keys.push_back(key);
-      if (cache.PutEmpty("reduce", empty_keys)) {
-        written += static_cast<int>(empty.size());
-      } else {
-        for (const auto& [k, key] : empty) fresh.push_back(k);
-        empty.clear();
-      }
-      con.Execute("DROP TABLE " + sql::Ident(table));
-    }
-    std::vector<std::string> names;  // the output columns, in order
-    Grouped(columns, time, "", &names);
-    std::erase_if(files, [&](const auto& f) {
-      if (!store::ResultCache::IsEmpty(f.second)) return false;
-      empty[f.first];  // a hit on an empty span
-      return true;
-    });
-    const bool all_cached = static_cast<int64_t>(files.size() + empty.size()) == hot - first;
-    if (run_key && !run && all_cached) {
-      std::string list, select;
-      for (const auto& [k, file] : files) list += (list.empty() ? "" : ", ") + sql::Literal(file);
-      for (const auto& n : names) select += (select.empty() ? "" : ", ") + sql::Ident(n);
-      if (files.empty()) {
-        cache.PutEmpty("reduce-run", {*run_key});
-      } else if (auto file = cache.Put(
-                     con, "reduce-run", *run_key,
-                     "SELECT " + select + " FROM read_parquet([" + list + "]) ORDER BY 1")) {
-        files = {{first, *file}};
-      }
-    }
-    fresh.push_back(hot);
-    std::sort(fresh.begin(), fresh.end());
-    spdlog::debug("{}: {} spans from the cache ({} just written), {} computed", path_, files.size(),
-                  written, fresh.size());
+        InputsIdentity(view, "temporal-reduce run", {first * span_us_, hot * span_us_});
+    if (!run_key) return std::nullopt;
+    const std::string index_key = IndexKey();
+    std::optional<std::string> run = cache.Find("reduce-run", *run_key);
+    if (run)
+      cache.MarkTextUsed("reduce-index", index_key);
+    else
+      run = WriteRun(view, columns, time, first, hot, *run_key, index_key);
+    if (!run) return std::nullopt;
 
     const std::string computed =
-        Grouped(columns, time, Inputs(view, {fresh.front() * span_us_, std::nullopt}))
-            .Where(InSpans(time, Runs(fresh, true)))
+        Grouped(columns, time, Inputs(view, {hot * span_us_, std::nullopt}))
+            .Where(InSpans(time, Runs({hot}, true)))
             .Relation();
-    if (files.empty()) return sql::Select().From(computed).OrderBy("1").Relation();
-    std::string list, select;
-    for (const auto& [k, file] : files) list += (list.empty() ? "" : ", ") + sql::Literal(file);
-    for (const auto& n : names) select += (select.empty() ? "" : ", ") + sql::Ident(n);
-    return "(SELECT * FROM (SELECT " + select + " FROM read_parquet([" + list +
-           "]) UNION ALL SELECT * FROM " + computed + ") ORDER BY 1)";
+    return "(SELECT * FROM (SELECT " + OutputList(columns, time) + " FROM read_parquet(" +
+           sql::Literal(*run) + ") UNION ALL SELECT * FROM " + computed + ") ORDER BY 1)";
+  }
+
+  // The output columns, quoted, in order.
+  std::string OutputList(const std::vector<sql::Column>& columns, const std::string& time) const {
+    std::vector<std::string> names;
+    Grouped(columns, time, "", &names);
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + sql::Ident(n);
+    return out;
+  }
+
+  // Names this output's index of its latest run, whatever its inputs hold.
+  std::string IndexKey() const {
+    std::vector<std::optional<std::string>> parts{"temporal-reduce index", config_->text,
+                                                  resolution_.text, path_};
+    for (const auto& input : inputs_) parts.push_back(input);
+    return *Digest(parts);
+  }
+
+  // Writes the run of cold spans [first, hot) as the cache's file for `run_key` and
+  // returns its host path (nullopt if it could not be written). The spans whose key
+  // (the inputs' identity over the span) is the one the output's previous run was
+  // computed with are read from that run; the others (late data, the span that just
+  // turned cold, all of them the first time) are computed in one GROUP BY. The index
+  // of this output (`reduce-index/<IndexKey>.txt`: the run's key, its first span, then
+  // each span's key, a line each) then names the new run.
+  std::optional<std::string> WriteRun(View& view, const std::vector<sql::Column>& columns,
+                                      const std::string& time, int64_t first, int64_t hot,
+                                      const std::string& run_key,
+                                      const std::string& index_key) const {
+    auto& cache = view.pond().cache();
+    std::vector<std::string> keys;  // of spans first, first + 1, … hot - 1
+    for (int64_t k = first; k < hot; ++k) {
+      std::optional<std::string> key =
+          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_});
+      if (!key) return std::nullopt;
+      keys.push_back(*key);
+    }
+    std::vector<int64_t> reused, computed;
+    std::optional<std::string> previous;
+    const RunIndex index = ParseIndex(cache.FindText("reduce-index", index_key));
+    if (index.run) previous = cache.Find("reduce-run", *index.run);
+    for (int64_t k = first; k < hot; ++k) {
+      const auto it = index.spans.find(k);
+      const bool same = previous && it != index.spans.end() && it->second == keys[k - first];
+      (same ? reused : computed).push_back(k);
+    }
+    std::vector<std::string> parts;
+    if (!reused.empty())
+      parts.push_back("SELECT " + OutputList(columns, time) + " FROM read_parquet(" +
+                      sql::Literal(*previous) + ") WHERE " +
+                      InSpans("\"timestamp\"", Runs(reused, false)));
+    if (!computed.empty())
+      parts.push_back(
+          "SELECT * FROM " +
+          Grouped(columns, time,
+                  Inputs(view, {computed.front() * span_us_, (computed.back() + 1) * span_us_}))
+              .Where(InSpans(time, Runs(computed, false)))
+              .Relation());
+    std::string select = "SELECT * FROM (" + parts[0];
+    for (size_t i = 1; i < parts.size(); ++i) select += " UNION ALL " + parts[i];
+    std::optional<std::string> file =
+        cache.Put(view.pond().sql(), "reduce-run", run_key, select + ") ORDER BY 1");
+    if (!file) return std::nullopt;
+    cache.CountParts(static_cast<int64_t>(reused.size()), static_cast<int64_t>(computed.size()));
+    spdlog::debug("{}: run of {} cold spans written, {} from the previous run, {} computed", path_,
+                  keys.size(), reused.size(), computed.size());
+    std::string text = run_key + "\n" + std::to_string(first) + "\n";
+    for (const auto& key : keys) text += key + "\n";
+    cache.PutText("reduce-index", index_key, text);
+    return file;
+  }
+
+  struct RunIndex {
+    std::optional<std::string> run;      // the run's key
+    std::map<int64_t, std::string> spans;  // span → the key it was computed with
+  };
+  // An index as WriteRun writes it; anything else (damaged, absent) is no index. A
+  // damaged key or span number matches no span's key (keys name their span's bounds).
+  static RunIndex ParseIndex(const std::optional<std::string>& text) {
+    RunIndex out;
+    if (!text) return out;
+    std::vector<std::string> lines;
+    for (size_t at = 0; at < text->size();) {
+      const size_t end = text->find('\n', at);
+      if (end == std::string::npos) return {};  // cut short
+      lines.push_back(text->substr(at, end - at));
+      at = end + 1;
+    }
+    if (lines.size() < 2) return {};
+    int64_t k = 0;
+    try {
+      size_t used = 0;
+      k = std::stoll(lines[1], &used);
+      if (used != lines[1].size()) return {};
+    } catch (const std::exception&) {
+      return {};
+    }
+    out.run = lines[0];
+    for (size_t i = 2; i < lines.size(); ++i) out.spans[k++] = lines[i];
+    return out;
   }
 
   // The columns `agg` applies to, in table order. A pattern matching no column of
@@ -463,7 +473,6 @@ class ReducedSeries : public Generated {
   Resolution resolution_;
   int64_t span_us_;  // a whole number of buckets
   std::shared_ptr<const ReduceConfig> config_;
-  inline static int temp_tables_ = 0;
 };
 
 // `<out_pattern>` for its inputs: one series per resolution.

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 #include "base/error.h"
@@ -32,14 +33,7 @@ bool SplitName(const std::string& name, std::string& key, std::string& hash) {
   return !key.empty();
 }
 
-constexpr const char* kEmptyExtension = ".empty";
-
-// `<sha256>.empty` → hash; false for any other name.
-bool EmptyListName(const std::string& name, std::string& hash) {
-  if (name.size() != 64 + 6 || !name.ends_with(kEmptyExtension)) return false;
-  hash = name.substr(0, 64);
-  return true;
-}
+constexpr const char* kTextExtension = ".txt";
 
 std::string RandomName() {
   std::random_device rd;
@@ -66,14 +60,7 @@ std::map<std::string, std::vector<std::string>>& ResultCache::Listing(const std:
        d.increment(ec)) {
     std::string key, hash;
     const std::string name = d->path().filename().string();
-    if (SplitName(name, key, hash)) {
-      it->second[key].push_back(name);
-    } else if (EmptyListName(name, hash)) {
-      // Its keys, one a line; Find checks the bytes before any of them is trusted.
-      std::ifstream in(d->path());
-      for (std::string line; std::getline(in, line);)
-        if (!line.empty()) it->second[line].push_back(name);
-    }
+    if (SplitName(name, key, hash)) it->second[key].push_back(name);
   }
   return it->second;
 }
@@ -89,7 +76,7 @@ std::optional<std::string> ResultCache::Find(const std::string& kind, const std:
         return path;
       }
       std::string k, hash;
-      if (!SplitName(*name, k, hash)) EmptyListName(*name, hash);
+      SplitName(*name, k, hash);
       std::string actual;
       try {
         actual = Sha256OfFile(path);
@@ -143,56 +130,20 @@ std::optional<std::string> ResultCache::Put(engine::Connection& con, const std::
   }
 }
 
-ResultCache::Partitioned ResultCache::PutPartitioned(engine::Connection& con,
-                                                     const std::string& kind,
-                                                     const std::string& select,
-                                                     const std::string& part,
-                                                     const std::map<int64_t, std::string>& keys) {
-  Partitioned out;
-  const fs::path kind_dir = fs::path(dir_) / "cache" / kind;
-  const fs::path tmp = fs::path(dir_) / "cache" / "tmp" / RandomName();
-  try {
-    std::error_code ec;
-    fs::create_directories(tmp.parent_path(), ec);
-    if (!ec) fs::create_directories(kind_dir, ec);
-    if (ec) throw Error("cannot create " + kind_dir.string() + ": " + ec.message());
-    con.Execute("COPY (" + select + ") TO " + engine::QuoteLiteral(tmp.string()) +
-                " (FORMAT parquet, PARTITION_BY (" + engine::QuoteIdent(part) +
-                "), FILENAME_PATTERN 'data_{i}')");
-    const std::string prefix = part + "=";
-    for (const auto& dir : fs::directory_iterator(tmp)) {
-      const std::string name = dir.path().filename().string();
-      if (!name.starts_with(prefix)) continue;
-      const int64_t value = std::stoll(name.substr(prefix.size()));
-      out.seen.insert(value);
-      std::vector<fs::path> parts;
-      for (const auto& f : fs::directory_iterator(dir.path())) parts.push_back(f.path());
-      auto key = keys.find(value);
-      if (parts.size() != 1 || key == keys.end()) continue;
-      const std::string file = key->second + "." + Sha256OfFile(parts[0].string()) + kExtension;
-      fs::rename(parts[0], kind_dir / file, ec);
-      if (ec) continue;
-      Listing(kind)[key->second].push_back(file);
-      verified_.insert((kind_dir / file).string());
-      ++stats_.written;
-      out.files[value] = (kind_dir / file).string();
-    }
-  } catch (const std::exception& e) {
-    spdlog::debug("cache: not written ({}): {}", kind, e.what());
-    ++stats_.failed;
-  }
-  std::error_code ec;
-  fs::remove_all(tmp, ec);
-  return out;
+std::optional<std::string> ResultCache::FindText(const std::string& kind, const std::string& key) {
+  const fs::path path = fs::path(dir_) / "cache" / kind / (key + kTextExtension);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  MarkUsed(path.string());
+  return text;
 }
 
-bool ResultCache::PutEmpty(const std::string& kind, const std::vector<std::string>& keys) {
-  if (keys.empty()) return true;
-  std::string text;
-  for (const auto& key : keys) text += key + "\n";
+bool ResultCache::PutText(const std::string& kind, const std::string& key,
+                          const std::string& text) {
   const fs::path kind_dir = fs::path(dir_) / "cache" / kind;
   const fs::path tmp = fs::path(dir_) / "cache" / "tmp" / RandomName();
-  const std::string name = Sha256Hex(text) + kEmptyExtension;
   std::error_code ec;
   fs::create_directories(tmp.parent_path(), ec);
   if (!ec) fs::create_directories(kind_dir, ec);
@@ -202,21 +153,19 @@ bool ResultCache::PutEmpty(const std::string& kind, const std::vector<std::strin
     out.close();
     if (!out) ec = std::make_error_code(std::errc::io_error);
   }
-  if (!ec) fs::rename(tmp, kind_dir / name, ec);
+  if (!ec) fs::rename(tmp, kind_dir / (key + kTextExtension), ec);
   if (ec) {
-    spdlog::debug("cache: not written ({}): {}: {}", kind, (kind_dir / name).string(),
-                  ec.message());
+    spdlog::debug("cache: not written ({}): {}: {}", kind, key, ec.message());
     ++stats_.failed;
     fs::remove(tmp, ec);
     return false;
   }
-  for (const auto& key : keys) Listing(kind)[key].push_back(name);
-  verified_.insert((kind_dir / name).string());
-  ++stats_.written;
   return true;
 }
 
-bool ResultCache::IsEmpty(const std::string& path) { return path.ends_with(kEmptyExtension); }
+void ResultCache::MarkTextUsed(const std::string& kind, const std::string& key) {
+  MarkUsed((fs::path(dir_) / "cache" / kind / (key + kTextExtension)).string());
+}
 
 CacheSweep SweepCache(const std::string& dir, int64_t unused_for_us) {
   CacheSweep out;

@@ -43,28 +43,26 @@ class ResultCache {
   // nullopt when it could not be written (a debug line says why).
   std::optional<std::string> Put(engine::Connection& con, const std::string& kind,
                                  const std::string& key, const std::string& select);
-  // Many results in one COPY: the rows of `select` grouped by its BIGINT column `part`
-  // (not written), the group of value v as the file for (kind, keys.at(v)). Returns the
-  // values that had rows and, for each written, the file's host path. A value with rows
-  // but no file (DuckDB split its group, or a failure) is the caller's to Put alone.
-  struct Partitioned {
-    std::set<int64_t> seen;
-    std::map<int64_t, std::string> files;
-  };
-  Partitioned PutPartitioned(engine::Connection& con, const std::string& kind,
-                             const std::string& select, const std::string& part,
-                             const std::map<int64_t, std::string>& keys);
-  // Records that the results for (kind, each of `keys`) have no rows: one file
-  // `<sha256 of its text>.empty` listing the keys, which Find returns for each of them
-  // and IsEmpty tells apart. Years of spans without data (a stray 1970 timestamp
-  // before the readings) cost one small file, not one each.
-  bool PutEmpty(const std::string& kind, const std::vector<std::string>& keys);
-  // Whether a path Find returned stands for an empty result.
-  static bool IsEmpty(const std::string& path);
+  // A small text kept under (kind, key) as <kind>/<key>.txt, replaced whole by each
+  // PutText (written under tmp/, then renamed): what a result is made of, such as the
+  // spans a reduction's run holds. Nothing in it is trusted that its user cannot check
+  // (the text names results whose bytes Find checks). FindText marks it used.
+  std::optional<std::string> FindText(const std::string& kind, const std::string& key);
+  bool PutText(const std::string& kind, const std::string& key, const std::string& text);
+  // Marks the text under (kind, key) used now, when what it describes was used.
+  void MarkTextUsed(const std::string& kind, const std::string& key);
+
+  // Parts of a result taken from an earlier result or computed anew (the caller
+  // counts them, for tests and debug lines).
+  void CountParts(int64_t reused, int64_t computed) {
+    stats_.parts_reused += reused;
+    stats_.parts_computed += computed;
+  }
 
   // What this process did, for tests and debug lines.
   struct Stats {
     int64_t hits = 0, misses = 0, written = 0, damaged = 0, failed = 0;
+    int64_t parts_reused = 0, parts_computed = 0;
   };
   const Stats& stats() const { return stats_; }
 
