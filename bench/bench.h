@@ -11,6 +11,7 @@
 
 #include "child_run.h"
 #include "report.h"
+#include "store/pond.h"
 
 namespace pond::bench {
 
@@ -65,6 +66,11 @@ void Progress(const std::string& what);
 DataSet GenerateCsv(const Bench& b);
 // The series' one Parquet blob in the pond (the only *.parquet under blobs/).
 fs::path SeriesBlob(const fs::path& pond_dir);
+// One transaction on the pond at `dir` (created first when `init`): `fill` writes,
+// then it commits as `pond_bench <what>`. No fsync: a fixture has no power cut to
+// survive.
+void CommitFixture(const fs::path& dir, const std::string& what, bool init,
+                   const std::function<void(store::Transaction&)>& fill);
 
 // Cases, each returning its rows.
 std::vector<Row> IngestCase(const Bench& b, DataSet& data);        // 1 (leaves data.pond_dir)

@@ -15,8 +15,6 @@
 
 #include "bench.h"
 #include "store/blob_store.h"
-#include "store/disk.h"
-#include "store/pond.h"
 
 namespace pond::bench {
 
@@ -58,47 +56,42 @@ aggregations:
 
 fs::path BuildPond(const Bench& b, int years) {
   const fs::path dir = b.work / fmt::format("cycle-{}y", years);
-  store::NoSyncDisk disk;  // a fixture: no power cut to survive
-  store::Pond::Init(dir.string(), {"pond_bench"}, {}, &disk);
-  auto pond = store::Pond::OpenWrite(dir.string(), &disk);
-  auto txn = pond->Begin({"pond_bench", "history"}, {});
-  for (int s = 0; s < kSites; ++s) {
-    txn->Mkdir(fmt::format("/hydrovu/s{}", s), true);
-    for (int n = 0; n < 2; ++n)
-      txn->AppendSeries(Instrument(s, n),
-                        {ReadingsSql(2 * s + n, 0, years * kRowsPerYear), "history", ""});
-  }
-  txn->Mknod("/combined", "dynamic-dir", CombinedYaml(), false);
-  txn->Mknod("/reduced", "temporal-reduce", kReduce, false);
-  txn->Mkdir("/templates", false);
-  txn->WriteData("/templates/site.md.tera",
-                 "# {{ args[0] }}\n{% for res, leaf in export[args[0]] %}\n## {{ res }}\n"
-                 "{% for f in leaf.files %}- {{ f.file }} {{ f.start_time }} {{ f.end_time }}\n"
-                 "{% endfor %}{% endfor %}");
-  txn->WriteData("/templates/index.md.tera",
-                 "# Sites\n{% for name, leaf in export.sites %}- {{ name }}\n{% endfor %}");
-  txn->Mknod("/templates/sites", "template",
-             "in_pattern: /reduced/*\nout_pattern: $0\ntemplate_file: /templates/site.md.tera\n",
-             false);
-  txn->Mknod("/templates/home", "template",
-             "in_pattern: /templates/index.md.tera\nout_pattern: index\n"
-             "template_file: /templates/index.md.tera\n",
-             false);
-  txn->Commit();
+  CommitFixture(dir, "history", true, [&](store::Transaction& txn) {
+    for (int s = 0; s < kSites; ++s) {
+      txn.Mkdir(fmt::format("/hydrovu/s{}", s), true);
+      for (int n = 0; n < 2; ++n)
+        txn.AppendSeries(Instrument(s, n),
+                         {ReadingsSql(2 * s + n, 0, years * kRowsPerYear), "history", ""});
+    }
+    txn.Mknod("/combined", "dynamic-dir", CombinedYaml(), false);
+    txn.Mknod("/reduced", "temporal-reduce", kReduce, false);
+    txn.Mkdir("/templates", false);
+    txn.WriteData("/templates/site.md.tera",
+                  "# {{ args[0] }}\n{% for res, leaf in export[args[0]] %}\n## {{ res }}\n"
+                  "{% for f in leaf.files %}- {{ f.file }} {{ f.start_time }} {{ f.end_time }}\n"
+                  "{% endfor %}{% endfor %}");
+    txn.WriteData("/templates/index.md.tera",
+                  "# Sites\n{% for name, leaf in export.sites %}- {{ name }}\n{% endfor %}");
+    txn.Mknod("/templates/sites", "template",
+              "in_pattern: /reduced/*\nout_pattern: $0\ntemplate_file: /templates/site.md.tera\n",
+              false);
+    txn.Mknod("/templates/home", "template",
+              "in_pattern: /templates/index.md.tera\nout_pattern: index\n"
+              "template_file: /templates/index.md.tera\n",
+              false);
+  });
   return dir;
 }
 
 // One more hour (4 readings) on every instrument, the collector's commit.
 double AppendHour(const fs::path& dir, int years, int hour) {
   const auto started = std::chrono::steady_clock::now();
-  store::NoSyncDisk disk;
-  auto pond = store::Pond::OpenWrite(dir.string(), &disk);
-  auto txn = pond->Begin({"pond_bench", "hour"}, {});
-  for (int s = 0; s < kSites; ++s)
-    for (int n = 0; n < 2; ++n)
-      txn->AppendSeries(Instrument(s, n),
-                        {ReadingsSql(2 * s + n, years * kRowsPerYear + 4 * hour, 4), "hour", ""});
-  txn->Commit();
+  CommitFixture(dir, "hour", false, [&](store::Transaction& txn) {
+    for (int s = 0; s < kSites; ++s)
+      for (int n = 0; n < 2; ++n)
+        txn.AppendSeries(Instrument(s, n),
+                         {ReadingsSql(2 * s + n, years * kRowsPerYear + 4 * hour, 4), "hour", ""});
+  });
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 

@@ -5,6 +5,7 @@
 #include "base/error.h"
 #include "bench.h"
 #include "engine/duckdb.h"
+#include "store/disk.h"
 
 namespace pond::bench {
 
@@ -40,6 +41,16 @@ fs::path SeriesBlob(const fs::path& pond_dir) {
     throw Error("expected one Parquet blob, found " + std::to_string(found.size()),
                 pond_dir.string());
   return found[0];
+}
+
+void CommitFixture(const fs::path& dir, const std::string& what, bool init,
+                   const std::function<void(store::Transaction&)>& fill) {
+  store::NoSyncDisk disk;
+  if (init) store::Pond::Init(dir.string(), {"pond_bench"}, {}, &disk);
+  auto pond = store::Pond::OpenWrite(dir.string(), &disk);
+  auto txn = pond->Begin({"pond_bench", what}, {});
+  fill(*txn);
+  txn->Commit();
 }
 
 }  // namespace pond::bench

@@ -7,8 +7,6 @@
 #include <fmt/format.h>
 
 #include "bench.h"
-#include "store/disk.h"
-#include "store/pond.h"
 
 namespace pond::bench {
 
@@ -45,31 +43,26 @@ aggregations:
   - {type: max}
 )";
 
-// `years` of readings in one version, the reduction, and its cache made by one read.
+// `years` of readings in one version, and the reduction.
 fs::path BuildPond(const Bench& b, int years) {
   const fs::path dir = b.work / fmt::format("reduce-{}y", years);
-  store::NoSyncDisk disk;  // a fixture: no power cut to survive
-  store::Pond::Init(dir.string(), {"pond_bench"}, {}, &disk);
-  auto pond = store::Pond::OpenWrite(dir.string(), &disk);
-  auto txn = pond->Begin({"pond_bench", "history"}, {});
-  txn->Mkdir("/raw", false);
-  for (int k = 0; k < kInstruments; ++k)
-    txn->AppendSeries(fmt::format("/raw/i{}.series", k),
-                      {ReadingsSql(k, 0, years * kRowsPerYear), "history", ""});
-  txn->Mknod("/site.series", "timeseries-join", kJoin, false);
-  txn->Mknod("/reduced", "temporal-reduce", kReduce, false);
-  txn->Commit();
+  CommitFixture(dir, "history", true, [&](store::Transaction& txn) {
+    txn.Mkdir("/raw", false);
+    for (int k = 0; k < kInstruments; ++k)
+      txn.AppendSeries(fmt::format("/raw/i{}.series", k),
+                       {ReadingsSql(k, 0, years * kRowsPerYear), "history", ""});
+    txn.Mknod("/site.series", "timeseries-join", kJoin, false);
+    txn.Mknod("/reduced", "temporal-reduce", kReduce, false);
+  });
   return dir;
 }
 
 void AppendHour(const fs::path& dir, int years) {
-  store::NoSyncDisk disk;
-  auto pond = store::Pond::OpenWrite(dir.string(), &disk);
-  auto txn = pond->Begin({"pond_bench", "hour"}, {});
-  for (int k = 0; k < kInstruments; ++k)
-    txn->AppendSeries(fmt::format("/raw/i{}.series", k),
-                      {ReadingsSql(k, years * kRowsPerYear, 4), "one hour", ""});
-  txn->Commit();
+  CommitFixture(dir, "hour", false, [&](store::Transaction& txn) {
+    for (int k = 0; k < kInstruments; ++k)
+      txn.AppendSeries(fmt::format("/raw/i{}.series", k),
+                       {ReadingsSql(k, years * kRowsPerYear, 4), "one hour", ""});
+  });
 }
 
 // Every resolution read whole (count and sums, so every bucket is computed).

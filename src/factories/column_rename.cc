@@ -80,7 +80,7 @@ class ColumnRenameNode : public Transform {
         throw Error("the time column '" + time_column + "' cannot be renamed", path_);
     sql::Select select;
     std::set<std::string> names{time_column};
-    for (const auto& c : sql::Describe(view.pond().sql(), relation)) {
+    for (const auto& c : view.Describe(relation)) {
       if (c.name == time_column) {
         select.Column(sql::Ident(c.name));
         continue;

@@ -77,7 +77,7 @@ class SqlDerivedNode : public Generated {
   std::string Bind(View& view, const std::string& relation) const {
     std::vector<sql::Column> columns;
     try {
-      columns = sql::Describe(view.pond().sql(), relation);
+      columns = view.Describe(relation);
     } catch (const Error& e) {
       throw store::SourceError(e, path_);
     }

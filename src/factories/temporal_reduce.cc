@@ -149,7 +149,7 @@ std::string MergedInputs(View& view, const std::vector<std::string>& inputs,
                                         config.transforms, config.time_column, input));
     if (inputs.size() == 1) break;
     columns.emplace_back();
-    for (const auto& c : sql::Describe(view.pond().sql(), relations.back()))
+    for (const auto& c : view.Describe(relations.back()))
       columns.back().push_back({c.name, c.type});
     for (size_t i = 0; i + 1 < columns.size(); ++i)
       if (auto clash = store::FirstTypeClash(columns[i], columns.back()))
@@ -196,13 +196,12 @@ class ReducedSeries : public Generated {
 
   Shape shape() const override { return Shape::kSeries; }
 
-  std::string RelationSql(View& view) const override {
-    View::Guard guard(view, path_);
-    const std::string input = Inputs(view, {});
-    const auto columns = sql::Describe(view.pond().sql(), input);
-    const std::string time = sql::TimeExpr(columns, config_->time_column, label_);
-    if (auto cached = CachedRelation(view, columns, time)) return *cached;
-    return Grouped(columns, time, input).OrderBy("1").Relation();
+  std::string RelationSql(View& view) const override { return Relation(view, {}); }
+
+  // The buckets labelled within `range`: from the inputs' rows in the range widened to
+  // whole buckets, or the cached run's rows in range and the hot span if it overlaps.
+  std::string RangeRelationSql(View& view, const TimeRange& range) const override {
+    return Relation(view, CacheApplies() ? range : TimeRange{});
   }
 
   // The config, the resolution and the inputs' identities over `range` widened to
@@ -210,11 +209,7 @@ class ReducedSeries : public Generated {
   std::optional<std::string> Identity(View& view, const TimeRange& range) const override {
     if (!CacheApplies()) return std::nullopt;
     View::Guard guard(view, path_);
-    TimeRange buckets;
-    if (range.begin)
-      buckets.begin = FloorDiv(*range.begin, resolution_.micros) * resolution_.micros;
-    if (range.end) buckets.end = -FloorDiv(-*range.end, resolution_.micros) * resolution_.micros;
-    return InputsIdentity(view, "temporal-reduce", buckets);
+    return InputsIdentity(view, "temporal-reduce", Buckets(range));
   }
 
   // Bucket labels: the inputs' extent, each end floored to its bucket.
@@ -233,6 +228,37 @@ class ReducedSeries : public Generated {
  private:
   // Ranges and extents name `timestamp`; another time column is read from scratch.
   bool CacheApplies() const { return config_->time_column == "timestamp"; }
+
+  // `range` widened to whole buckets.
+  TimeRange Buckets(const TimeRange& range) const {
+    TimeRange out;
+    if (range.begin) out.begin = FloorDiv(*range.begin, resolution_.micros) * resolution_.micros;
+    if (range.end) out.end = -FloorDiv(-*range.end, resolution_.micros) * resolution_.micros;
+    return out;
+  }
+
+  // `time` within `range` (empty: no condition).
+  static std::string Within(const std::string& time, const TimeRange& range) {
+    std::string out;
+    if (range.begin) out = time + " >= " + sql::TimestampLiteral(*range.begin);
+    if (range.end)
+      out += (out.empty() ? "" : " AND ") + time + " < " + sql::TimestampLiteral(*range.end);
+    return out;
+  }
+
+  // The buckets labelled within `range` (all when empty), ordered by `timestamp`: only
+  // whole buckets, so a bucket at the edge has every row it has in the whole relation.
+  std::string Relation(View& view, const TimeRange& range) const {
+    View::Guard guard(view, path_);
+    const TimeRange buckets = Buckets(range);
+    const std::string input = Inputs(view, buckets);
+    const auto columns = view.Describe(input);
+    const std::string time = sql::TimeExpr(columns, config_->time_column, label_);
+    if (auto cached = CachedRelation(view, columns, time, range)) return *cached;
+    sql::Select select = Grouped(columns, time, input);
+    if (const std::string w = Within(time, buckets); !w.empty()) select.Where(w);
+    return select.OrderBy("1").Relation();
+  }
 
   std::string Inputs(View& view, const TimeRange& range) const {
     return MergedInputs(view, inputs_, *config_, BaseName(dir_path_), ParentPath(dir_path_), range);
@@ -319,8 +345,10 @@ class ReducedSeries : public Generated {
   // The relation from the cached run of cold spans plus one GROUP BY over the hot
   // span, or nullopt when the cache does not apply (off, another time column, an
   // input without extent or identity, a run that could not be written).
+  // With a `range`, only the run's rows in it, and the hot span only if it overlaps.
   std::optional<std::string> CachedRelation(View& view, const std::vector<sql::Column>& columns,
-                                            const std::string& time) const {
+                                            const std::string& time,
+                                            const TimeRange& range) const {
     if (!store::ResultCache::Enabled() || !CacheApplies()) return std::nullopt;
     std::optional<TimeExtent> extent = InputsExtent(view);
     if (!extent || extent->empty) return std::nullopt;
@@ -341,12 +369,16 @@ class ReducedSeries : public Generated {
       run = WriteRun(view, columns, time, first, hot, *run_key, index_key);
     if (!run) return std::nullopt;
 
-    const std::string computed =
-        Grouped(columns, time, Inputs(view, {hot * span_us_, std::nullopt}))
-            .Where(InSpans(time, Runs({hot}, true)))
-            .Relation();
-    return "(SELECT * FROM (SELECT " + OutputList(columns, time) + " FROM read_parquet(" +
-           sql::Literal(*run) + ") UNION ALL SELECT * FROM " + computed + ") ORDER BY 1)";
+    std::string cold = "SELECT " + OutputList(columns, time) + " FROM read_parquet(" +
+                       sql::Literal(*run) + ")";
+    if (const std::string w = Within("\"timestamp\"", range); !w.empty()) cold += " WHERE " + w;
+    if (range.end && *range.end <= hot * span_us_) return "(" + cold + " ORDER BY 1)";
+    TimeRange warm = Buckets(range);
+    warm.begin = std::max(warm.begin.value_or(INT64_MIN), hot * span_us_);
+    const std::string computed = Grouped(columns, time, Inputs(view, warm))
+                                     .Where(Within(time, warm))
+                                     .Relation();
+    return "(SELECT * FROM (" + cold + " UNION ALL SELECT * FROM " + computed + ") ORDER BY 1)";
   }
 
   // The output columns, quoted, in order.

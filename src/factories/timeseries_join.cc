@@ -112,7 +112,7 @@ class JoinNode : public Generated {
     std::vector<TimedRelation> parts;
     for (const auto& [scope, relations] : groups) {
       TimedRelation part{sql::UnionAllByName(relations), {}};
-      for (const auto& c : sql::Describe(view.pond().sql(), part.relation))
+      for (const auto& c : view.Describe(part.relation))
         if (c.name != "timestamp") part.columns.push_back(c.name);
       parts.push_back(std::move(part));
     }
@@ -171,11 +171,10 @@ class JoinNode : public Generated {
   // One input: filtered by its range (and `range`), transformed, renamed to
   // `timestamp` plus `<scope>.<column>`.
   std::string InputRelation(View& view, const JoinInput& in, const TimeRange& range) const {
-    auto& con = view.pond().sql();
     const TimeRange within = RangesApply() ? Within(in, range) : TimeRange{in.begin, in.end};
     std::string relation = RangesApply() ? MatchedRelation(view, in.pattern, within)
                                          : MatchedRelation(view, in.pattern);
-    std::string time = sql::TimeExpr(sql::Describe(con, relation), config_.time_column, in.pattern);
+    std::string time = sql::TimeExpr(view.Describe(relation), config_.time_column, in.pattern);
     if (within.begin || within.end) {
       sql::Select filtered;
       filtered.From(relation);
@@ -185,7 +184,7 @@ class JoinNode : public Generated {
     }
     relation = ApplyTransforms(view, relation, in.transforms, config_.time_column, in.pattern);
 
-    const auto columns = sql::Describe(con, relation);
+    const auto columns = view.Describe(relation);
     sql::Select renamed;
     renamed.Column(sql::TimeExpr(columns, config_.time_column, in.pattern), "timestamp");
     for (const auto& c : columns) {

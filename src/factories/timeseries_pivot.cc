@@ -49,7 +49,7 @@ class PivotNode : public Generated {
     for (const GlobMatch& m : view.GlobFiles(config_.pattern)) {
       const std::string input = ApplyTransforms(view, view.RelationSql(view.Get(m.path)),
                                                 config_.transforms, config_.time_column, m.path);
-      const auto columns = sql::Describe(view.pond().sql(), input);
+      const auto columns = view.Describe(input);
       const std::string prefix = PrefixOf(m);
       sql::Select select;
       select.Column(sql::TimeExpr(columns, config_.time_column, m.path), "timestamp");

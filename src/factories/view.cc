@@ -217,6 +217,12 @@ std::vector<GlobMatch> View::GlobFiles(const std::string& pattern) {
   return files;
 }
 
+const std::vector<sql::Column>& View::Describe(const std::string& relation) {
+  auto it = columns_.find(relation);
+  if (it == columns_.end()) it = columns_.emplace(relation, sql::Describe(pond_.sql(), relation)).first;
+  return it->second;
+}
+
 void View::WarnOnce(const std::string& what, const std::string& where) {
   if (warned_.emplace(what, where).second) Warn(what, where);
 }

@@ -25,6 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "factories/sql.h"
 #include "path/glob.h"
 #include "store/pond.h"
 
@@ -138,6 +139,10 @@ class View : public TreeView {
   std::vector<GlobMatch> MatchedFiles(const std::string& pattern);
   // Like MatchedFiles, but `pattern matched nothing (<pattern>)` when empty.
   std::vector<GlobMatch> GlobFiles(const std::string& pattern);
+  // The columns of `relation`, a relation composed over this view (sql::Describe),
+  // bound by DuckDB once per View: the blobs and cache files it names never change,
+  // and factories compose the same inputs for each resolution, the whole and a range.
+  const std::vector<sql::Column>& Describe(const std::string& relation);
   // `pond: warning: <what> (<where>)`, once per View for the same text: a node read
   // several times in one command (export, a reduction per resolution) warns once.
   void WarnOnce(const std::string& what, const std::string& where);
@@ -202,6 +207,7 @@ class View : public TreeView {
   std::map<std::string, std::vector<GlobMatch>> glob_cache_;
   std::map<int64_t, std::map<std::string, std::string>> txn_vars_;
   std::set<std::pair<std::string, std::string>> warned_;
+  std::unordered_map<std::string, std::vector<sql::Column>> columns_;
 };
 
 }  // namespace pond::factories
