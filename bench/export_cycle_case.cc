@@ -96,8 +96,11 @@ double AppendHour(const fs::path& dir, int years, int hour) {
 }
 
 std::vector<std::string> ExportArgs(const fs::path& out) {
-  return {"--json",  "export", "--pattern", "/reduced/*/res=*.series", "--pattern",
-          "/templates/*/Site*", "--pattern", "/templates/home/*", "--dir", out.string(),
+  return {"--json",     "export",
+          "--pattern",  "/reduced/*/res=*.series",
+          "--pattern",  "/templates/*/Site*",
+          "--pattern",  "/templates/home/*",
+          "--dir",      out.string(),
           "--temporal", "year,month"};
 }
 
@@ -133,16 +136,16 @@ Cycle Measure(const Bench& b, int years) {
   // The first export of a pond whose reductions were never read (an empty cache: a
   // new pond, a restored one) against computing from scratch, as before the cache.
   const fs::path first = b.work / fmt::format("cycle-first-{}y", years);
-  const auto cold = Alternate(b.repeat, {[&] {
-                                           fs::remove_all(first);
-                                           fs::remove_all(dir / "cache");
-                                           return b.Pond(dir, ExportArgs(first));
-                                         },
-                                         [&] {
-                                           fs::remove_all(first);
-                                           return b.Pond(dir, ExportArgs(first),
-                                                         {{"POND_CACHE", "off"}});
-                                         }});
+  const auto cold =
+      Alternate(b.repeat, {[&] {
+                             fs::remove_all(first);
+                             fs::remove_all(dir / "cache");
+                             return b.Pond(dir, ExportArgs(first));
+                           },
+                           [&] {
+                             fs::remove_all(first);
+                             return b.Pond(dir, ExportArgs(first), {{"POND_CACHE", "off"}});
+                           }});
   c.cold = cold[0];
   c.uncached = cold[1];
   fs::remove_all(first);
@@ -191,10 +194,11 @@ std::vector<Row> ExportCycleCase(const Bench& b) {
     // The issue's target is at 8 years; at 2 years the refresh need only beat the full.
     row.limit = years == 8 ? 0.2 : 1.0;
     row.ours_rss_kib = c.refresh_rss;
-    row.note = fmt::format("{} of {} files written, {} changed; +1 hour on 20 instruments {}; "
-                           "peak RSS full {}",
-                           c.written, c.files, c.changed, FormatSeconds(c.append),
-                           FormatKib(static_cast<double>(c.full_rss)));
+    row.note = fmt::format(
+        "{} of {} files written, {} changed; +1 hour on 20 instruments {}; "
+        "peak RSS full {}",
+        c.written, c.files, c.changed, FormatSeconds(c.append),
+        FormatKib(static_cast<double>(c.full_rss)));
     rows.push_back(row);
     Row first = SideBySide(fmt::format("15 cold {}y", years),
                            fmt::format("first export of a never-read pond vs POND_CACHE=off, {} "

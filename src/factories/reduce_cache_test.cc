@@ -104,10 +104,10 @@ class ReduceCacheTest : public TempPondTest {
     const Node node = view.Get(path);
     const std::string relation =
         range_read ? view.RelationSql(node, TimeRange{begin, end}) : view.RelationSql(node);
-    engine::Result r = pond->sql().Query(
-        "SELECT * FROM " + relation + " WHERE \"timestamp\" >= make_timestamp(" +
-        std::to_string(begin) + ") AND \"timestamp\" < make_timestamp(" + std::to_string(end) +
-        ")");
+    engine::Result r =
+        pond->sql().Query("SELECT * FROM " + relation + " WHERE \"timestamp\" >= make_timestamp(" +
+                          std::to_string(begin) + ") AND \"timestamp\" < make_timestamp(" +
+                          std::to_string(end) + ")");
     std::vector<std::string> out;
     for (const auto& row : r.rows()) {
       std::string line;
@@ -239,9 +239,7 @@ TEST_F(ReduceCacheTest, CachedEqualsFromScratchUnderRandomAppends) {
 // One span of four weeks per ~672 hourly buckets: a late batch in one old span
 // recomputes that span only; new data in the hot span recomputes nothing cached.
 TEST_F(ReduceCacheTest, AnAppendRecomputesOnlyTheSpansItTouches) {
-  Write([&](store::Transaction& t) {
-    t.Mkdir("/raw", false);
-  });
+  Write([&](store::Transaction& t) { t.Mkdir("/raw", false); });
   // 200 days in four versions, which the store merges into one piece: the three
   // appends below then change only the spans their rows fall in (docs/storage.md).
   for (int quarter = 0; quarter < 4; ++quarter)

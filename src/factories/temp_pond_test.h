@@ -21,10 +21,11 @@ inline constexpr int64_t kDay = 24 * kHour;
 class TempPondTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("pond-" + std::string(::testing::UnitTest::GetInstance()->current_test_suite()->name()) +
-             "-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ =
+        std::filesystem::temp_directory_path() /
+        ("pond-" + std::string(::testing::UnitTest::GetInstance()->current_test_suite()->name()) +
+         "-" + std::to_string(::getpid()) + "-" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(root_);
     dir_ = (root_ / "pond").string();
     store::Pond::Init(dir_, {"pond", "init"}, {});

@@ -212,6 +212,13 @@ class ReducedSeries : public Generated {
     return InputsIdentity(view, "temporal-reduce", Buckets(range));
   }
 
+  // The cold spans are read from a run already cached (as the first read writes it).
+  bool CheapToReread(View& view) const override {
+    View::Guard guard(view, path_);
+    const std::optional<std::string> key = RunKey(view);
+    return key && view.pond().cache().Find("reduce-run", *key).has_value();
+  }
+
   // Bucket labels: the inputs' extent, each end floored to its bucket.
   std::optional<TimeExtent> Extent(View& view) const override {
     if (!CacheApplies()) return std::nullopt;
@@ -347,20 +354,11 @@ class ReducedSeries : public Generated {
   // input without extent or identity, a run that could not be written).
   // With a `range`, only the run's rows in it, and the hot span only if it overlaps.
   std::optional<std::string> CachedRelation(View& view, const std::vector<sql::Column>& columns,
-                                            const std::string& time,
-                                            const TimeRange& range) const {
-    if (!store::ResultCache::Enabled() || !CacheApplies()) return std::nullopt;
-    std::optional<TimeExtent> extent = InputsExtent(view);
-    if (!extent || extent->empty) return std::nullopt;
-    const int64_t first = FloorDiv(extent->min, span_us_);
-    const int64_t hot = FloorDiv(extent->max, span_us_);
-    if (hot == first || hot - first > kMaxSpans) return std::nullopt;  // all hot, or too long
-
-    auto& cache = view.pond().cache();
-    // The hourly refresh changes only the hot span: one key, one file.
-    const std::optional<std::string> run_key =
-        InputsIdentity(view, "temporal-reduce run", {first * span_us_, hot * span_us_});
+                                            const std::string& time, const TimeRange& range) const {
+    int64_t first = 0, hot = 0;
+    const std::optional<std::string> run_key = RunKey(view, &first, &hot);
     if (!run_key) return std::nullopt;
+    auto& cache = view.pond().cache();
     const std::string index_key = IndexKey();
     std::optional<std::string> run = cache.Find("reduce-run", *run_key);
     if (run)
@@ -369,16 +367,31 @@ class ReducedSeries : public Generated {
       run = WriteRun(view, columns, time, first, hot, *run_key, index_key);
     if (!run) return std::nullopt;
 
-    std::string cold = "SELECT " + OutputList(columns, time) + " FROM read_parquet(" +
-                       sql::Literal(*run) + ")";
+    std::string cold =
+        "SELECT " + OutputList(columns, time) + " FROM read_parquet(" + sql::Literal(*run) + ")";
     if (const std::string w = Within("\"timestamp\"", range); !w.empty()) cold += " WHERE " + w;
     if (range.end && *range.end <= hot * span_us_) return "(" + cold + " ORDER BY 1)";
     TimeRange warm = Buckets(range);
     warm.begin = std::max(warm.begin.value_or(INT64_MIN), hot * span_us_);
-    const std::string computed = Grouped(columns, time, Inputs(view, warm))
-                                     .Where(Within(time, warm))
-                                     .Relation();
+    const std::string computed =
+        Grouped(columns, time, Inputs(view, warm)).Where(Within(time, warm)).Relation();
     return "(SELECT * FROM (" + cold + " UNION ALL SELECT * FROM " + computed + ") ORDER BY 1)";
+  }
+
+  // The key of the run of cold spans [first, hot) (the hourly refresh changes only the
+  // hot span: one key, one file), or nullopt when the cache does not apply (off,
+  // another time column, an input without extent or identity, all hot, too long).
+  std::optional<std::string> RunKey(View& view, int64_t* first_out = nullptr,
+                                    int64_t* hot_out = nullptr) const {
+    if (!store::ResultCache::Enabled() || !CacheApplies()) return std::nullopt;
+    std::optional<TimeExtent> extent = InputsExtent(view);
+    if (!extent || extent->empty) return std::nullopt;
+    const int64_t first = FloorDiv(extent->min, span_us_);
+    const int64_t hot = FloorDiv(extent->max, span_us_);
+    if (hot == first || hot - first > kMaxSpans) return std::nullopt;
+    if (first_out) *first_out = first;
+    if (hot_out) *hot_out = hot;
+    return InputsIdentity(view, "temporal-reduce run", {first * span_us_, hot * span_us_});
   }
 
   // The output columns, quoted, in order.
@@ -432,12 +445,11 @@ class ReducedSeries : public Generated {
                       sql::Literal(*previous) + ") WHERE " +
                       InSpans("\"timestamp\"", Runs(reused, false)));
     if (!computed.empty())
-      parts.push_back(
-          "SELECT * FROM " +
-          Grouped(columns, time,
-                  Inputs(view, {computed.front() * span_us_, (computed.back() + 1) * span_us_}))
-              .Where(InSpans(time, Runs(computed, false)))
-              .Relation());
+      parts.push_back("SELECT * FROM " + Grouped(columns, time,
+                                                 Inputs(view, {computed.front() * span_us_,
+                                                               (computed.back() + 1) * span_us_}))
+                                             .Where(InSpans(time, Runs(computed, false)))
+                                             .Relation());
     std::string select = "SELECT * FROM (" + parts[0];
     for (size_t i = 1; i < parts.size(); ++i) select += " UNION ALL " + parts[i];
     std::optional<std::string> file =
@@ -453,7 +465,7 @@ class ReducedSeries : public Generated {
   }
 
   struct RunIndex {
-    std::optional<std::string> run;      // the run's key
+    std::optional<std::string> run;        // the run's key
     std::map<int64_t, std::string> spans;  // span → the key it was computed with
   };
   // An index as WriteRun writes it; anything else (damaged, absent) is no index. A

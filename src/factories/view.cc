@@ -75,6 +75,8 @@ std::optional<std::string> Generated::Identity(View&, const TimeRange&) const {
 
 std::optional<TimeExtent> Generated::Extent(View&) const { return std::nullopt; }
 
+bool Generated::CheapToReread(View&) const { return false; }
+
 void TimeExtent::Add(const TimeExtent& other) {
   null_times |= other.null_times;
   if (other.empty) return;
@@ -176,6 +178,10 @@ std::optional<std::string> View::Identity(const Node& node, const TimeRange& ran
   return pond_.ContentIdentity(*node.stored, range);
 }
 
+bool View::CheapToReread(const Node& node) {
+  return !node.generated || node.generated->CheapToReread(*this);
+}
+
 std::optional<TimeExtent> View::Extent(const Node& node) {
   if (node.generated) return node.generated->Extent(*this);
   if (node.shape != Shape::kSeries || !node.stored) return std::nullopt;
@@ -219,7 +225,8 @@ std::vector<GlobMatch> View::GlobFiles(const std::string& pattern) {
 
 const std::vector<sql::Column>& View::Describe(const std::string& relation) {
   auto it = columns_.find(relation);
-  if (it == columns_.end()) it = columns_.emplace(relation, sql::Describe(pond_.sql(), relation)).first;
+  if (it == columns_.end())
+    it = columns_.emplace(relation, sql::Describe(pond_.sql(), relation)).first;
   return it->second;
 }
 
