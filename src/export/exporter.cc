@@ -425,17 +425,16 @@ class StageRunner {
     return view_.Identity(t.node, r);
   }
 
-  // Partitions that are time ranges (partitioned_copy.h). A relation that computes
-  // (View::CheapToReread) is first written to one Parquet file, so that each window
-  // reads only its part instead of computing the whole relation again; one that reads
-  // files (a stored series, a reduction's cached run) is read as it is.
+  // Partitions that are time ranges (partitioned_copy.h). A computed relation is
+  // first written to one Parquet file, so that each window reads only its part
+  // instead of computing the whole relation again.
   std::vector<engine::WrittenFile> WriteByTime(const Target& t, const std::string& relation,
                                                const std::vector<std::string>& parts,
                                                const fs::path& dir, size_t column_count) {
     engine::Connection& con = view_.pond().sql();
     std::string source = relation;
     const fs::path computed = staging_ / ".pond-export-source.parquet";
-    if (!view_.CheapToReread(t.node)) {
+    if (t.node.generated) {
       con.Execute(fmt::format("COPY (SELECT * FROM {}) TO {} (FORMAT parquet)", relation,
                               engine::QuoteLiteral(computed.string())));
       source = "(SELECT * FROM read_parquet(" + engine::QuoteLiteral(computed.string()) + "))";

@@ -212,13 +212,6 @@ class ReducedSeries : public Generated {
     return InputsIdentity(view, "temporal-reduce", Buckets(range));
   }
 
-  // The cold spans are read from a run already cached (as the first read writes it).
-  bool CheapToReread(View& view) const override {
-    View::Guard guard(view, path_);
-    const std::optional<std::string> key = RunKey(view);
-    return key && view.pond().cache().Find("reduce-run", *key).has_value();
-  }
-
   // Bucket labels: the inputs' extent, each end floored to its bucket.
   std::optional<TimeExtent> Extent(View& view) const override {
     if (!CacheApplies()) return std::nullopt;

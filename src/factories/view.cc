@@ -75,8 +75,6 @@ std::optional<std::string> Generated::Identity(View&, const TimeRange&) const {
 
 std::optional<TimeExtent> Generated::Extent(View&) const { return std::nullopt; }
 
-bool Generated::CheapToReread(View&) const { return false; }
-
 void TimeExtent::Add(const TimeExtent& other) {
   null_times |= other.null_times;
   if (other.empty) return;
@@ -176,10 +174,6 @@ std::optional<std::string> View::Identity(const Node& node, const TimeRange& ran
   if (node.generated) return node.generated->Identity(*this, range);
   if (node.shape == Shape::kDir || !node.stored) return std::nullopt;
   return pond_.ContentIdentity(*node.stored, range);
-}
-
-bool View::CheapToReread(const Node& node) {
-  return !node.generated || node.generated->CheapToReread(*this);
 }
 
 std::optional<TimeExtent> View::Extent(const Node& node) {

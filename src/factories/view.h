@@ -71,8 +71,6 @@ class Generated {
   virtual std::optional<std::string> Identity(View& view, const TimeRange& range) const;
   // View::Extent of this node; nullopt (the default) when unknown.
   virtual std::optional<TimeExtent> Extent(View& view) const;
-  // View::CheapToReread of this node: false (the default) when its relation computes.
-  virtual bool CheapToReread(View& view) const;
   // kData: the bytes.
   virtual std::string ReadData(View& view) const;
   // For a template output: the template_file pond path (export derives the extension).
@@ -129,11 +127,6 @@ class View : public TreeView {
   // Bounds of a table's or series' times, from the catalog (a stored series) or the
   // inputs' (a join); nullopt when unknown (a table, sql-derived…).
   std::optional<TimeExtent> Extent(const Node& node);
-  // Whether reading the relation again, or a time range of it, costs about what reading
-  // a copy of it would: true for a stored node, and for a computed one whose rows come
-  // from files already there (a reduction's cached run). Callers that would read a
-  // computed relation several times (export's time windows) copy it first otherwise.
-  bool CheapToReread(const Node& node);
 
   // file:data bytes; throws `not a data file (<path>)` otherwise.
   std::string ReadData(const Node& node);
