@@ -1,5 +1,6 @@
 // Computed results kept between reads (docs/factories.md, "Cached reductions"):
 //   <pond>/cache/<kind>/<key>.<sha256 of the file's bytes>.parquet
+//   <pond>/cache/<kind>/<key>.txt   what a result is made of (PutText)
 //   <pond>/cache/tmp/   files being written
 // The key is a digest of exactly what the result was computed from (factory config,
 // the inputs' content identities), so a file is right by construction: a changed input
