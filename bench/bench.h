@@ -25,6 +25,7 @@ struct Bench {
   fs::path work;       // this run's temp folder
   long long rows = 0;  // rows of the generated series
   int repeat = 3;
+  bool keep = false;  // --keep: leave the cases' ponds for a look after the run
 
   // `pond --pond <pond_dir> args…` with stdout to `stdout_path`.
   ChildRun Pond(const fs::path& pond_dir, const std::vector<std::string>& args,

@@ -175,7 +175,7 @@ Cycle Measure(const Bench& b, int years) {
   c.full = Median(full);
   c.append = Median(append);
   c.refresh = Median(refresh);
-  fs::remove_all(dir);
+  if (!b.keep) fs::remove_all(dir);
   return c;
 }
 

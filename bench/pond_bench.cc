@@ -103,7 +103,8 @@ int Main(int argc, char** argv) {
           POND_SOURCE_DIR,
           fs::path(work_template),
           rows,
-          repeat};
+          repeat,
+          keep};
   Report report;
   for (int i = 0; i < argc; ++i) report.command += (i ? " " : "") + std::string(argv[i]);
   report.machine = Machine();
