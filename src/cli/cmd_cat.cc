@@ -179,13 +179,10 @@ void Cat(const GlobalOptions& g, const CatOptions& o) {
     if (read && (!o.start.empty() || !o.end.empty())) read->insert("timestamp");
   }
   const std::string relation = view.RelationSql(node, read);
-  std::string where;
-  if (!o.start.empty())
-    where +=
-        fmt::format("\"timestamp\" >= make_timestamp({})", ParseTimeOption(o.start, "--start"));
-  if (!o.end.empty())
-    where += fmt::format("{}\"timestamp\" < make_timestamp({})", where.empty() ? "" : " AND ",
-                         ParseTimeOption(o.end, "--end"));
+  TimeRange range;
+  if (!o.start.empty()) range.begin = ParseTimeOption(o.start, "--start");
+  if (!o.end.empty()) range.end = ParseTimeOption(o.end, "--end");
+  const std::string where = factories::sql::WhereInRange("\"timestamp\"", range);
   if (!where.empty()) {
     bool has_ts = false;
     for (const auto& c : store::DescribeSource(con, "SELECT * FROM " + relation, o.path))
@@ -197,8 +194,7 @@ void Cat(const GlobalOptions& g, const CatOptions& o) {
   // is ordered by time here.
   std::string order;
   if (node.generated && node.shape == factories::Shape::kSeries) order = " ORDER BY \"timestamp\"";
-  con.Execute("CREATE OR REPLACE TEMP VIEW series AS SELECT * FROM " + relation +
-              (where.empty() ? "" : " WHERE " + where) + order);
+  con.Execute("CREATE OR REPLACE TEMP VIEW series AS SELECT * FROM " + relation + where + order);
   // `source`: the original DuckPond's name for it, which its users' queries use.
   con.Execute("CREATE OR REPLACE TEMP VIEW source AS SELECT * FROM series");
   std::string query = o.sql.empty() ? "SELECT * FROM series" : o.sql;

@@ -16,6 +16,7 @@
 #include "export/manifest.h"
 #include "export/partitioned_copy.h"
 #include "export/staging.h"
+#include "factories/sql.h"
 #include "path/path.h"
 #include "store/blob_store.h"
 
@@ -223,15 +224,21 @@ class StageRunner {
   TargetOutput RunParquet(const Target& t) {
     engine::Connection& con = view_.pond().sql();
     const std::string rel = view_.RelationSql(t.node);
-    engine::Result described = con.Query("DESCRIBE SELECT * FROM " + rel);
+    // A reduction knows its columns; others are bound (DESCRIBE spells the types).
+    std::optional<std::vector<factories::sql::Column>> described = view_.KnownColumns(t.node);
+    if (!described) {
+      engine::Result r = con.Query("DESCRIBE SELECT * FROM " + rel);
+      described.emplace();
+      for (size_t i = 0; i < r.row_count(); ++i)
+        described->push_back(
+            {r.at(i, "column_name").as_string(), r.at(i, "column_type").as_string()});
+    }
     TargetOutput out{t.match.path, t.keys, {}, std::vector<SchemaField>{}};
     bool has_ts = false;
     std::string ts_type;
     std::set<std::string> columns;
     nlohmann::json schema = nlohmann::json::array();
-    for (size_t r = 0; r < described.row_count(); ++r) {
-      const std::string& col = described.at(r, "column_name").as_string();
-      const std::string& type = described.at(r, "column_type").as_string();
+    for (const auto& [col, type] : *described) {
       columns.insert(col);
       schema.push_back({col, type});
       if (col == "timestamp") {
@@ -332,12 +339,7 @@ class StageRunner {
   }
 
   static std::string WhereOf(const TimeRange& r) {
-    std::vector<std::string> conds;
-    if (r.begin) conds.push_back(fmt::format("\"timestamp\" >= make_timestamp({})", *r.begin));
-    if (r.end) conds.push_back(fmt::format("\"timestamp\" < make_timestamp({})", *r.end));
-    std::string where;
-    for (size_t i = 0; i < conds.size(); ++i) where += (i ? " AND " : " WHERE ") + conds[i];
-    return where;
+    return factories::sql::WhereInRange("\"timestamp\"", r);
   }
 
   // Time partitions: each kept when its identity (the node's over the partition's
@@ -425,16 +427,17 @@ class StageRunner {
     return view_.Identity(t.node, r);
   }
 
-  // Partitions that are time ranges (partitioned_copy.h). A computed relation is
+  // Partitions that are time ranges (partitioned_copy.h). A relation that computes is
   // first written to one Parquet file, so that each window reads only its part
-  // instead of computing the whole relation again.
+  // instead of computing the whole relation again; one the View has as a file
+  // (View::CheapToReread: a stored series, a reduction's first read) is read as it is.
   std::vector<engine::WrittenFile> WriteByTime(const Target& t, const std::string& relation,
                                                const std::vector<std::string>& parts,
                                                const fs::path& dir, size_t column_count) {
     engine::Connection& con = view_.pond().sql();
     std::string source = relation;
     const fs::path computed = staging_ / ".pond-export-source.parquet";
-    if (t.node.generated) {
+    if (!view_.CheapToReread(t.node)) {
       con.Execute(fmt::format("COPY (SELECT * FROM {}) TO {} (FORMAT parquet)", relation,
                               engine::QuoteLiteral(computed.string())));
       source = "(SELECT * FROM read_parquet(" + engine::QuoteLiteral(computed.string()) + "))";

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "base/error.h"
+#include "factories/sql.h"
 
 namespace pond::exporter {
 
@@ -91,10 +92,9 @@ std::vector<Task> PlanTasks(const std::vector<Partition>& parts, int64_t window_
 // the partition after `last` (partitions cover every row, so nothing falls between).
 std::string RangeOf(const std::vector<Partition>& parts, size_t first, size_t last) {
   if (!parts[first].start_us) return "\"timestamp\" IS NULL";
-  std::string cond = fmt::format("\"timestamp\" >= make_timestamp({})", *parts[first].start_us);
-  if (last + 1 < parts.size() && parts[last + 1].start_us)
-    cond += fmt::format(" AND \"timestamp\" < make_timestamp({})", *parts[last + 1].start_us);
-  return cond;
+  TimeRange range{parts[first].start_us, std::nullopt};
+  if (last + 1 < parts.size()) range.end = parts[last + 1].start_us;
+  return factories::sql::InRange("\"timestamp\"", range);
 }
 
 // Writes one partition's file. Its metadata is the partition's row count and time

@@ -31,7 +31,22 @@ std::string Ident(std::string_view name) { return engine::QuoteIdent(name); }
 std::string Literal(std::string_view text) { return engine::QuoteLiteral(text); }
 
 std::string TimestampLiteral(int64_t micros) {
+  // Readable where the text is plain (years 1…9999); DuckDB spells others with BC.
+  constexpr int64_t kYear1 = -62135596800'000'000, kYear10000 = 253402300800'000'000;
+  if (micros < kYear1 || micros >= kYear10000) return "make_timestamp(" + std::to_string(micros) + ")";
   return "TIMESTAMP " + Literal(FormatTimestamp(micros));
+}
+
+std::string InRange(const std::string& time, const TimeRange& range) {
+  std::string out;
+  if (range.begin) out = time + " >= " + TimestampLiteral(*range.begin);
+  if (range.end) out += (out.empty() ? "" : " AND ") + time + " < " + TimestampLiteral(*range.end);
+  return out;
+}
+
+std::string WhereInRange(const std::string& time, const TimeRange& range) {
+  const std::string cond = InRange(time, range);
+  return cond.empty() ? "" : " WHERE " + cond;
 }
 
 namespace {

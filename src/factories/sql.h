@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/time.h"
 #include "engine/duckdb.h"
 
 namespace pond::factories::sql {
@@ -25,6 +26,11 @@ std::string Ident(std::string_view name);
 std::string Literal(std::string_view text);
 // `TIMESTAMP '2024-07-01 00:00:00'`.
 std::string TimestampLiteral(int64_t micros);
+// `time >= … AND time < …` for the bounds `range` has (a time expression, or the
+// quoted `"timestamp"`); empty for an unbounded range.
+std::string InRange(const std::string& time, const TimeRange& range);
+// ` WHERE <InRange>`, or empty.
+std::string WhereInRange(const std::string& time, const TimeRange& range);
 
 // The columns of a relation, in order (one `SELECT * FROM rel LIMIT 0`).
 std::vector<Column> Describe(engine::Connection& con, const std::string& relation);

@@ -86,6 +86,29 @@ TEST_F(SqlTest, DescribeAndTimeExpr) {
   }
 }
 
+// A range condition keeps exactly [begin, end): the microsecond before the end is in,
+// the end is out, and bounds DuckDB cannot spell as plain text (year 0, year 10000)
+// still parse.
+TEST_F(SqlTest, InRangeIsHalfOpenAtEveryBound) {
+  EXPECT_EQ(sql::InRange("t", {}), "");
+  EXPECT_EQ(sql::WhereInRange("t", {}), "");
+  EXPECT_EQ(sql::InRange("t", {std::nullopt, 1719792000000000}),
+            "t < TIMESTAMP '2024-07-01 00:00:00'");
+  const std::string values =
+      "(SELECT make_timestamp(us) AS t FROM (VALUES (-62135596800000001), (-1), (0), "
+      "(1719791999999999), (1719792000000000), (253402300800000000)) AS v(us))";
+  auto count = [&](const TimeRange& r) {
+    return con.Query("SELECT count(*) AS n FROM " + values + sql::WhereInRange("t", r))
+        .at(0, "n")
+        .as_int();
+  };
+  EXPECT_EQ(count({-1, 1719792000000000}), 3);
+  EXPECT_EQ(count({0, 1719791999999999}), 1);
+  EXPECT_EQ(count({-62135596800000001, std::nullopt}), 6);
+  EXPECT_EQ(count({std::nullopt, -62135596800000001}), 0);
+  EXPECT_EQ(count({1719792000000000, 253402300800000001}), 2);
+}
+
 TEST_F(SqlTest, UnionAllByNameFillsMissingColumns) {
   std::string u = sql::UnionAllByName({"(SELECT 1 AS a, 2 AS \"b\"\"q\")", "(SELECT 3 AS a)"});
   EXPECT_EQ(Rows(con, "(SELECT * FROM " + u + " ORDER BY a)"), "a,b\"q\n1,2\n3,\n");

@@ -212,6 +212,18 @@ class ReducedSeries : public Generated {
     return InputsIdentity(view, "temporal-reduce", Buckets(range));
   }
 
+  // `timestamp` and the aggregates, from the inputs' columns (bound once per View).
+  std::optional<std::vector<sql::Column>> KnownColumns(View& view) const override {
+    View::Guard guard(view, path_);
+    const auto columns = view.Describe(Inputs(view, {}));
+    std::vector<sql::Column> out;
+    Grouped(columns, sql::TimeExpr(columns, config_->time_column, label_), "", &out);
+    return out;
+  }
+
+  // A first read wrote the whole relation as its run: reading it is reading a file.
+  bool CheapToReread(View& view) const override { return view.Materialized(path_).has_value(); }
+
   // Bucket labels: the inputs' extent, each end floored to its bucket.
   std::optional<TimeExtent> Extent(View& view) const override {
     if (!CacheApplies()) return std::nullopt;
@@ -237,26 +249,19 @@ class ReducedSeries : public Generated {
     return out;
   }
 
-  // `time` within `range` (empty: no condition).
-  static std::string Within(const std::string& time, const TimeRange& range) {
-    std::string out;
-    if (range.begin) out = time + " >= " + sql::TimestampLiteral(*range.begin);
-    if (range.end)
-      out += (out.empty() ? "" : " AND ") + time + " < " + sql::TimestampLiteral(*range.end);
-    return out;
-  }
-
   // The buckets labelled within `range` (all when empty), ordered by `timestamp`: only
   // whole buckets, so a bucket at the edge has every row it has in the whole relation.
   std::string Relation(View& view, const TimeRange& range) const {
     View::Guard guard(view, path_);
-    const TimeRange buckets = Buckets(range);
-    const std::string input = Inputs(view, buckets);
-    const auto columns = view.Describe(input);
+    // The inputs' columns are the same over any range: bound once per View.
+    const std::string whole = Inputs(view, {});
+    const auto columns = view.Describe(whole);
     const std::string time = sql::TimeExpr(columns, config_->time_column, label_);
     if (auto cached = CachedRelation(view, columns, time, range)) return *cached;
-    sql::Select select = Grouped(columns, time, input);
-    if (const std::string w = Within(time, buckets); !w.empty()) select.Where(w);
+    const TimeRange buckets = Buckets(range);
+    sql::Select select =
+        Grouped(columns, time, buckets == TimeRange{} ? whole : Inputs(view, buckets));
+    if (const std::string w = sql::InRange(time, buckets); !w.empty()) select.Where(w);
     return select.OrderBy("1").Relation();
   }
 
@@ -287,28 +292,30 @@ class ReducedSeries : public Generated {
     return Digest(parts);
   }
 
-  // SELECT of the buckets over `input` (no ORDER BY): `timestamp` then the aggregates.
+  // SELECT of the buckets over `input` (no ORDER BY): `timestamp` then the aggregates,
+  // whose names and types (as DESCRIBE gives them) go to `outputs` if set.
   sql::Select Grouped(const std::vector<sql::Column>& columns, const std::string& time,
-                      const std::string& input, std::vector<std::string>* names = nullptr) const {
+                      const std::string& input,
+                      std::vector<sql::Column>* outputs = nullptr) const {
     sql::Select select;
     select.Column("time_bucket(INTERVAL " + sql::Literal(resolution_.interval) + ", " + time +
                       ", TIMESTAMP '1970-01-01')",
                   "timestamp");
-    std::set<std::string> outputs{"timestamp"};
-    if (names) names->push_back("timestamp");
+    std::set<std::string> names{"timestamp"};
+    if (outputs) outputs->push_back({"timestamp", "TIMESTAMP"});
     for (const auto& agg : config_->aggregations) {
-      if (agg.rows && outputs.insert(kRowCount).second) {
+      if (agg.rows && names.insert(kRowCount).second) {
         select.Column("count(*)", kRowCount);
-        if (names) names->push_back(kRowCount);
+        if (outputs) outputs->push_back({kRowCount, "BIGINT"});
       }
       for (const sql::Column* c : Selected(columns, agg)) {
         const std::string out = c->name + "." + agg.type;
-        if (!outputs.insert(out).second)
-          throw Error("duplicate output column '" + out + "'", path_);
+        if (!names.insert(out).second) throw Error("duplicate output column '" + out + "'", path_);
         const std::string call = agg.type + "(" + sql::Ident(c->name) + ")";
         // count is BIGINT already; the others are DOUBLE whatever the input type.
-        select.Column(agg.type == "count" ? call : "CAST(" + call + " AS DOUBLE)", out);
-        if (names) names->push_back(out);
+        const bool count = agg.type == "count";
+        select.Column(count ? call : "CAST(" + call + " AS DOUBLE)", out);
+        if (outputs) outputs->push_back({out, count ? "BIGINT" : "DOUBLE"});
       }
     }
     select.From(input).Where(time + " IS NOT NULL").GroupBy("1");
@@ -346,29 +353,43 @@ class ReducedSeries : public Generated {
   // span, or nullopt when the cache does not apply (off, another time column, an
   // input without extent or identity, a run that could not be written).
   // With a `range`, only the run's rows in it, and the hot span only if it overlaps.
+  // A run this View wrote holds the hot span too, as this View reads it: it is the
+  // whole relation, read as it is (View::Materialized).
   std::optional<std::string> CachedRelation(View& view, const std::vector<sql::Column>& columns,
                                             const std::string& time, const TimeRange& range) const {
+    if (auto file = view.Materialized(path_)) return ReadRun(*file, columns, time, range);
     int64_t first = 0, hot = 0;
     const std::optional<std::string> run_key = RunKey(view, &first, &hot);
     if (!run_key) return std::nullopt;
     auto& cache = view.pond().cache();
     const std::string index_key = IndexKey();
     std::optional<std::string> run = cache.Find("reduce-run", *run_key);
-    if (run)
-      cache.MarkTextUsed("reduce-index", index_key);
-    else
+    if (!run) {
       run = WriteRun(view, columns, time, first, hot, *run_key, index_key);
-    if (!run) return std::nullopt;
-
-    std::string cold =
-        "SELECT " + OutputList(columns, time) + " FROM read_parquet(" + sql::Literal(*run) + ")";
-    if (const std::string w = Within("\"timestamp\"", range); !w.empty()) cold += " WHERE " + w;
-    if (range.end && *range.end <= hot * span_us_) return "(" + cold + " ORDER BY 1)";
+      if (!run) return std::nullopt;
+      view.NoteMaterialized(path_, *run);
+      return ReadRun(*run, columns, time, range);
+    }
+    cache.MarkTextUsed("reduce-index", index_key);
+    // Rows from the hot span on are what the run's writer saw then: left out.
+    const int64_t hot_begin = hot * span_us_;
+    TimeRange cold = range;
+    cold.end = std::min(range.end.value_or(hot_begin), hot_begin);
+    const std::string read = ReadRun(*run, columns, time, cold);
+    if (range.end && *range.end <= hot_begin) return read;
     TimeRange warm = Buckets(range);
-    warm.begin = std::max(warm.begin.value_or(INT64_MIN), hot * span_us_);
+    warm.begin = std::max(warm.begin.value_or(INT64_MIN), hot_begin);
     const std::string computed =
-        Grouped(columns, time, Inputs(view, warm)).Where(Within(time, warm)).Relation();
-    return "(SELECT * FROM (" + cold + " UNION ALL SELECT * FROM " + computed + ") ORDER BY 1)";
+        Grouped(columns, time, Inputs(view, warm)).Where(sql::InRange(time, warm)).Relation();
+    return "(SELECT * FROM (SELECT * FROM " + read + " UNION ALL SELECT * FROM " + computed +
+           ") ORDER BY 1)";
+  }
+
+  // The rows of the run `file` labelled within `range`, in the file's order (by time).
+  std::string ReadRun(const std::string& file, const std::vector<sql::Column>& columns,
+                      const std::string& time, const TimeRange& range) const {
+    return "(SELECT " + OutputList(columns, time) + " FROM read_parquet(" + sql::Literal(file) +
+           ")" + sql::WhereInRange("\"timestamp\"", range) + ")";
   }
 
   // The key of the run of cold spans [first, hot) (the hourly refresh changes only the
@@ -389,10 +410,10 @@ class ReducedSeries : public Generated {
 
   // The output columns, quoted, in order.
   std::string OutputList(const std::vector<sql::Column>& columns, const std::string& time) const {
-    std::vector<std::string> names;
-    Grouped(columns, time, "", &names);
+    std::vector<sql::Column> outputs;
+    Grouped(columns, time, "", &outputs);
     std::string out;
-    for (const auto& n : names) out += (out.empty() ? "" : ", ") + sql::Ident(n);
+    for (const auto& c : outputs) out += (out.empty() ? "" : ", ") + sql::Ident(c.name);
     return out;
   }
 
@@ -408,9 +429,11 @@ class ReducedSeries : public Generated {
   // returns its host path (nullopt if it could not be written). The spans whose key
   // (the inputs' identity over the span) is the one the output's previous run was
   // computed with are read from that run; the others (late data, the span that just
-  // turned cold, all of them the first time) are computed in one GROUP BY. The index
-  // of this output (`reduce-index/<IndexKey>.txt`: the run's key, its first span, then
-  // each span's key, a line each) then names the new run.
+  // turned cold, all of them the first time) are computed in one GROUP BY, which also
+  // takes the hot span and all after it: the file is then the whole relation as this
+  // View reads it, and later reads leave those rows out. The index of this output
+  // (`reduce-index/<IndexKey>.txt`: the run's key, its first span, then each cold
+  // span's key, a line each) then names the new run.
   std::optional<std::string> WriteRun(View& view, const std::vector<sql::Column>& columns,
                                       const std::string& time, int64_t first, int64_t hot,
                                       const std::string& run_key,
@@ -432,25 +455,26 @@ class ReducedSeries : public Generated {
       const bool same = previous && it != index.spans.end() && it->second == keys[k - first];
       (same ? reused : computed).push_back(k);
     }
+    const int64_t cold_computed = static_cast<int64_t>(computed.size());
+    computed.push_back(hot);  // and every span after it
     std::vector<std::string> parts;
     if (!reused.empty())
       parts.push_back("SELECT " + OutputList(columns, time) + " FROM read_parquet(" +
                       sql::Literal(*previous) + ") WHERE " +
                       InSpans("\"timestamp\"", Runs(reused, false)));
-    if (!computed.empty())
-      parts.push_back("SELECT * FROM " + Grouped(columns, time,
-                                                 Inputs(view, {computed.front() * span_us_,
-                                                               (computed.back() + 1) * span_us_}))
-                                             .Where(InSpans(time, Runs(computed, false)))
-                                             .Relation());
+    parts.push_back(
+        "SELECT * FROM " +
+        Grouped(columns, time, Inputs(view, {computed.front() * span_us_, std::nullopt}))
+            .Where(InSpans(time, Runs(computed, true)))
+            .Relation());
     std::string select = "SELECT * FROM (" + parts[0];
     for (size_t i = 1; i < parts.size(); ++i) select += " UNION ALL " + parts[i];
     std::optional<std::string> file =
         cache.Put(view.pond().sql(), "reduce-run", run_key, select + ") ORDER BY 1");
     if (!file) return std::nullopt;
-    cache.CountParts(static_cast<int64_t>(reused.size()), static_cast<int64_t>(computed.size()));
+    cache.CountParts(static_cast<int64_t>(reused.size()), cold_computed);
     spdlog::debug("{}: run of {} cold spans written, {} from the previous run, {} computed", path_,
-                  keys.size(), reused.size(), computed.size());
+                  keys.size(), reused.size(), cold_computed);
     std::string text = run_key + "\n" + std::to_string(first) + "\n";
     for (const auto& key : keys) text += key + "\n";
     cache.PutText("reduce-index", index_key, text);

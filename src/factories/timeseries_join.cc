@@ -96,21 +96,27 @@ class JoinNode : public Generated {
       if (std::find(present.begin(), present.end(), &in) == present.end())
         view.WarnOnce(path_ + ": input matched nothing, joined without it", in.pattern);
 
-    std::vector<std::pair<std::optional<std::string>, std::vector<std::string>>> groups;
+    std::vector<std::pair<std::optional<std::string>, std::vector<TimedRelation>>> groups;
     for (const JoinInput* in : present) {
-      std::string relation = InputRelation(view, *in, range);
+      TimedRelation relation = InputRelation(view, *in, range);
       auto it = in->scope ? std::find_if(groups.begin(), groups.end(),
                                          [&](const auto& g) { return g.first == in->scope; })
                           : groups.end();
       if (it == groups.end()) {
-        groups.emplace_back(in->scope, std::vector<std::string>{});
+        groups.emplace_back(in->scope, std::vector<TimedRelation>{});
         it = std::prev(groups.end());
       }
       it->second.push_back(std::move(relation));
     }
 
     std::vector<TimedRelation> parts;
-    for (const auto& [scope, relations] : groups) {
+    for (auto& [scope, inputs] : groups) {
+      if (inputs.size() == 1) {
+        parts.push_back(std::move(inputs[0]));
+        continue;
+      }
+      std::vector<std::string> relations;
+      for (const auto& in : inputs) relations.push_back(in.relation);
       TimedRelation part{sql::UnionAllByName(relations), {}};
       for (const auto& c : view.Describe(part.relation))
         if (c.name != "timestamp") part.columns.push_back(c.name);
@@ -169,23 +175,24 @@ class JoinNode : public Generated {
   }
 
   // One input: filtered by its range (and `range`), transformed, renamed to
-  // `timestamp` plus `<scope>.<column>`.
-  std::string InputRelation(View& view, const JoinInput& in, const TimeRange& range) const {
+  // `timestamp` plus `<scope>.<column>`. A range changes the rows, not the columns:
+  // those are bound on the whole relations, once per View whatever the range.
+  TimedRelation InputRelation(View& view, const JoinInput& in, const TimeRange& range) const {
     const TimeRange within = RangesApply() ? Within(in, range) : TimeRange{in.begin, in.end};
-    std::string relation = RangesApply() ? MatchedRelation(view, in.pattern, within)
-                                         : MatchedRelation(view, in.pattern);
-    std::string time = sql::TimeExpr(view.Describe(relation), config_.time_column, in.pattern);
-    if (within.begin || within.end) {
-      sql::Select filtered;
-      filtered.From(relation);
-      if (within.begin) filtered.Where(time + " >= " + sql::TimestampLiteral(*within.begin));
-      if (within.end) filtered.Where(time + " < " + sql::TimestampLiteral(*within.end));
-      relation = filtered.Relation();
-    }
+    const std::string whole = MatchedRelation(view, in.pattern);
+    std::string relation = RangesApply() ? MatchedRelation(view, in.pattern, within) : whole;
+    const std::string time =
+        sql::TimeExpr(view.Describe(whole), config_.time_column, in.pattern);
+    if (const std::string w = sql::InRange(time, within); !w.empty())
+      relation = sql::Select().From(relation).Where(w).Relation();
     relation = ApplyTransforms(view, relation, in.transforms, config_.time_column, in.pattern);
 
-    const auto columns = view.Describe(relation);
+    const auto columns = view.Describe(
+        in.transforms.empty() ? whole
+                              : ApplyTransforms(view, whole, in.transforms, config_.time_column,
+                                                in.pattern));
     sql::Select renamed;
+    TimedRelation out;
     renamed.Column(sql::TimeExpr(columns, config_.time_column, in.pattern), "timestamp");
     for (const auto& c : columns) {
       if (c.name == config_.time_column) continue;
@@ -193,8 +200,10 @@ class JoinNode : public Generated {
       if (name == "timestamp")
         throw Error("input column 'timestamp' clashes with the output time column", in.pattern);
       renamed.Column(sql::Ident(c.name), name);
+      out.columns.push_back(name);
     }
-    return renamed.From(relation).Relation();
+    out.relation = renamed.From(relation).Relation();
+    return out;
   }
 
   std::string path_;

@@ -75,6 +75,12 @@ std::optional<std::string> Generated::Identity(View&, const TimeRange&) const {
 
 std::optional<TimeExtent> Generated::Extent(View&) const { return std::nullopt; }
 
+bool Generated::CheapToReread(View&) const { return false; }
+
+std::optional<std::vector<sql::Column>> Generated::KnownColumns(View&) const {
+  return std::nullopt;
+}
+
 void TimeExtent::Add(const TimeExtent& other) {
   null_times |= other.null_times;
   if (other.empty) return;
@@ -215,6 +221,25 @@ std::vector<GlobMatch> View::GlobFiles(const std::string& pattern) {
   std::vector<GlobMatch> files = MatchedFiles(pattern);
   if (files.empty()) throw Error("pattern matched nothing", pattern);
   return files;
+}
+
+std::optional<std::vector<sql::Column>> View::KnownColumns(const Node& node) {
+  if (!node.generated) return std::nullopt;
+  return node.generated->KnownColumns(*this);
+}
+
+bool View::CheapToReread(const Node& node) {
+  return !node.generated || node.generated->CheapToReread(*this);
+}
+
+void View::NoteMaterialized(const std::string& path, std::string file) {
+  materialized_[path] = std::move(file);
+}
+
+std::optional<std::string> View::Materialized(const std::string& path) const {
+  auto it = materialized_.find(path);
+  if (it == materialized_.end()) return std::nullopt;
+  return it->second;
 }
 
 const std::vector<sql::Column>& View::Describe(const std::string& relation) {

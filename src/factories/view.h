@@ -71,6 +71,11 @@ class Generated {
   virtual std::optional<std::string> Identity(View& view, const TimeRange& range) const;
   // View::Extent of this node; nullopt (the default) when unknown.
   virtual std::optional<TimeExtent> Extent(View& view) const;
+  // View::CheapToReread of this node: false (the default) when its relation computes.
+  virtual bool CheapToReread(View& view) const;
+  // View::KnownColumns of this node; nullopt (the default) when only binding the
+  // relation tells.
+  virtual std::optional<std::vector<sql::Column>> KnownColumns(View& view) const;
   // kData: the bytes.
   virtual std::string ReadData(View& view) const;
   // For a template output: the template_file pond path (export derives the extension).
@@ -127,6 +132,20 @@ class View : public TreeView {
   // Bounds of a table's or series' times, from the catalog (a stored series) or the
   // inputs' (a join); nullopt when unknown (a table, sql-derived…).
   std::optional<TimeExtent> Extent(const Node& node);
+  // The columns of a computed table or series, named and typed as DESCRIBE gives
+  // them, when its factory knows them without binding the relation (a reduction: from
+  // its inputs' columns, bound once per View); nullopt otherwise.
+  std::optional<std::vector<sql::Column>> KnownColumns(const Node& node);
+  // Whether reading the relation again, or a time range of it, costs about what
+  // reading a copy of it would: true for a stored node, and for a computed one whose
+  // rows this View has as one file (Materialized). Callers that would read a computed
+  // relation several times (export's time windows) copy it first otherwise.
+  bool CheapToReread(const Node& node);
+  // A factory that wrote a computed node's whole relation to one host Parquet file
+  // while reading it (a reduction's first read: docs/factories.md) notes it here, by
+  // the node's path; the file holds exactly the rows this View reads there, in order.
+  void NoteMaterialized(const std::string& path, std::string file);
+  std::optional<std::string> Materialized(const std::string& path) const;
 
   // file:data bytes; throws `not a data file (<path>)` otherwise.
   std::string ReadData(const Node& node);
@@ -208,6 +227,7 @@ class View : public TreeView {
   std::map<int64_t, std::map<std::string, std::string>> txn_vars_;
   std::set<std::pair<std::string, std::string>> warned_;
   std::unordered_map<std::string, std::vector<sql::Column>> columns_;
+  std::map<std::string, std::string> materialized_;  // node path → host Parquet file
 };
 
 }  // namespace pond::factories
