@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -284,6 +285,24 @@ Connection::Connection(Database& db) {
 }
 
 Connection::~Connection() { Lib().duckdb_disconnect(&con_); }
+
+ScopedThreads::ScopedThreads(Connection& con, int64_t threads) : con_(con) {
+  previous_ = std::max<int64_t>(
+      1, con_.Query("SELECT current_setting('threads') AS t").at(0, "t").as_int());
+  // Setting it starts or stops DuckDB's worker threads: not for nothing.
+  if (threads == previous_) return;
+  con_.Execute("SET threads = " + std::to_string(threads));
+  changed_ = true;
+}
+
+ScopedThreads::~ScopedThreads() {
+  if (!changed_) return;
+  try {
+    con_.Execute("SET threads = " + std::to_string(previous_));
+  } catch (const std::exception& e) {
+    spdlog::debug("cannot restore threads: {}", e.what());
+  }
+}
 
 Result Connection::Query(const std::string& sql) {
   LogSql(sql);

@@ -133,6 +133,24 @@ class Connection {
   _duckdb_connection* con_ = nullptr;
 };
 
+// Sets DuckDB's `threads` (a database-wide setting) for a scope and restores the
+// value it had. Many small statements run faster on one DuckDB thread than spread
+// over several, which spend more time handing work over than doing it.
+class ScopedThreads {
+ public:
+  ScopedThreads(Connection& con, int64_t threads);
+  ~ScopedThreads();
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
+  // The setting before this scope.
+  int64_t previous() const { return previous_; }
+
+ private:
+  Connection& con_;
+  int64_t previous_ = 1;
+  bool changed_ = false;
+};
+
 // A prepared statement with positional parameters ($1, $2, … or ?), 1-based.
 class PreparedStatement {
  public:

@@ -66,6 +66,29 @@ TEST(Connection, SessionTimeZoneIsUtc) {
   EXPECT_EQ(r.at(0, "tz").as_string(), "UTC");
 }
 
+// The setting is the database's: a second connection sees it, and it comes back
+// when the scope ends, nested scopes included.
+TEST(ScopedThreads, SetsForTheScopeAndRestores) {
+  Database db;
+  Connection con(db), other(db);
+  auto threads = [&](Connection& c) {
+    return c.Query("SELECT current_setting('threads') AS t").at(0, "t").as_int();
+  };
+  con.Execute("SET threads = 3");
+  {
+    ScopedThreads one(con, 1);
+    EXPECT_EQ(one.previous(), 3);
+    EXPECT_EQ(threads(other), 1);
+    {
+      ScopedThreads again(con, 1);
+      EXPECT_EQ(again.previous(), 1);
+    }
+    EXPECT_EQ(threads(con), 1);
+  }
+  EXPECT_EQ(threads(con), 3);
+  EXPECT_EQ(threads(other), 3);
+}
+
 TEST(Result, DecodesEveryTypeWeRead) {
   Database db;
   Connection con(db);

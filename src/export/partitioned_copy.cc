@@ -138,28 +138,6 @@ std::vector<engine::WrittenFile> RunTask(engine::Connection& con, const Partitio
   return out;
 }
 
-// Sets DuckDB's `threads` for a scope and restores the previous value.
-class ThreadsSetting {
- public:
-  ThreadsSetting(engine::Connection& con, int64_t threads, int64_t previous)
-      : con_(con), previous_(previous) {
-    con_.Execute(fmt::format("SET threads = {}", threads));
-  }
-  ~ThreadsSetting() {
-    try {
-      con_.Execute(fmt::format("SET threads = {}", previous_));
-    } catch (const std::exception& e) {
-      spdlog::debug("cannot restore threads: {}", e.what());
-    }
-  }
-  ThreadsSetting(const ThreadsSetting&) = delete;
-  ThreadsSetting& operator=(const ThreadsSetting&) = delete;
-
- private:
-  engine::Connection& con_;
-  int64_t previous_;
-};
-
 }  // namespace
 
 bool IsTimeRangeKeys(const std::vector<std::string>& keys) {
@@ -176,9 +154,8 @@ std::vector<engine::WrittenFile> WritePartitioned(engine::Connection& con, const
   const std::vector<Task> tasks = PlanTasks(parts, window_rows);
   if (tasks.empty()) return {};
 
-  const int64_t threads =
-      std::max<int64_t>(1, con.Query("SELECT current_setting('threads') AS t").at(0, "t").as_int());
-  const size_t workers = std::min(static_cast<size_t>(threads), tasks.size());
+  engine::ScopedThreads one(con, 1);
+  const size_t workers = std::min(static_cast<size_t>(one.previous()), tasks.size());
   std::vector<std::unique_ptr<engine::Connection>> cons;
   for (size_t i = 0; i < workers; ++i) cons.push_back(connect());
 
@@ -199,7 +176,6 @@ std::vector<engine::WrittenFile> WritePartitioned(engine::Connection& con, const
     }
   };
   {
-    ThreadsSetting one(con, 1, threads);
     std::vector<std::thread> running;
     for (size_t i = 1; i < workers; ++i) running.emplace_back(work, std::ref(*cons[i]));
     work(*cons[0]);
