@@ -50,43 +50,68 @@ std::vector<char*> Pointers(std::vector<std::string>& strings) {
 
 }  // namespace
 
+int MeasureMain(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: pond_bench measure RESULT_FILE PROGRAM [ARGS…]\n");
+    return 2;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  pid_t pid = 0;
+  if (int rc = ::posix_spawn(&pid, argv[3], nullptr, nullptr, argv + 3, environ); rc != 0) {
+    std::fprintf(stderr, "cannot start %s: %s\n", argv[3], std::strerror(rc));
+    return 127;
+  }
+  int status = 0;
+  struct rusage usage {};
+  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::ofstream(argv[2]) << seconds << " " << usage.ru_maxrss << "\n";
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 ChildRun RunChild(const std::vector<std::string>& argv,
                   const std::map<std::string, std::string>& env, const std::string& stdout_path) {
   std::string err_path = (std::filesystem::temp_directory_path() / "pond-bench-stderr-XXXXXX");
   int err_fd = ::mkstemp(err_path.data());
   if (err_fd < 0) throw Error("cannot create a temporary file", err_path);
   ::close(err_fd);
+  const std::string result_path = err_path + ".measure";
 
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_TRUNC, 0);
-  std::vector<std::string> args = argv, envs = Environment(env);
+  std::vector<std::string> args = {std::filesystem::canonical("/proc/self/exe").string(),
+                                   "measure", result_path};
+  args.insert(args.end(), argv.begin(), argv.end());
+  std::vector<std::string> envs = Environment(env);
   std::vector<char*> arg_ptrs = Pointers(args), env_ptrs = Pointers(envs);
 
-  const auto start = std::chrono::steady_clock::now();
   pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, argv[0].c_str(), &fa, nullptr, arg_ptrs.data(), env_ptrs.data());
+  int rc = ::posix_spawn(&pid, args[0].c_str(), &fa, nullptr, arg_ptrs.data(), env_ptrs.data());
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) {
     ::unlink(err_path.c_str());
-    throw Error(std::string("cannot start: ") + std::strerror(rc), argv[0]);
+    throw Error(std::string("cannot start: ") + std::strerror(rc), args[0]);
   }
   int status = 0;
-  struct rusage usage {};
-  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  const auto end = std::chrono::steady_clock::now();
   std::string err = ReadAll(err_path);
   ::unlink(err_path.c_str());
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  ChildRun run;
+  std::istringstream(ReadAll(result_path)) >> run.seconds >> run.max_rss_kib;
+  ::unlink(result_path.c_str());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || run.seconds <= 0) {
     std::string cmd;
     for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
     throw Error("child failed (status " + std::to_string(status) + "): " + err, cmd);
   }
-  return ChildRun{std::chrono::duration<double>(end - start).count(), usage.ru_maxrss,
-                  std::move(err)};
+  run.err = std::move(err);
+  return run;
 }
 
 double Median(std::vector<double> values) {

@@ -14,6 +14,15 @@ struct ChildRun {
   std::string err;       // what it wrote on stderr
 };
 
+// Linux keeps a process's peak RSS across exec, and a child spawned by a large
+// process starts with its parent's (vfork shares its memory until exec; fork copies
+// the peak): the bench, holding the ponds it built, would report its own size for
+// every small child. So each child is started by a small intermediate, this program
+// run as `pond_bench measure RESULT_FILE PROGRAM ARGS…`, which spawns PROGRAM with
+// its own stdio and environment, times it, and writes "<seconds> <ru_maxrss KiB>" to
+// RESULT_FILE; it exits with PROGRAM's status (128 + signal when killed).
+int MeasureMain(int argc, char** argv);
+
 // Runs the program at path `argv[0]` with `argv`, extra environment `env` (added to
 // or replacing ours) and stdout to `stdout_path`. Throws pond::Error with the
 // command and its stderr if it cannot start or does not exit 0.

@@ -69,6 +69,7 @@ std::set<int> ParseOnly(const std::string& spec) {
 
 int Main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "run-sql") return RunSql(argv[2]);
+  if (argc >= 2 && std::string(argv[1]) == "measure") return MeasureMain(argc, argv);
 
   CLI::App app{"DuckPond benchmarks: pond against DuckDB and Tera, side by side"};
   long long rows = 20'000'000;
