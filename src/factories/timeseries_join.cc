@@ -180,7 +180,9 @@ class JoinNode : public Generated {
   TimedRelation InputRelation(View& view, const JoinInput& in, const TimeRange& range) const {
     const TimeRange within = RangesApply() ? Within(in, range) : TimeRange{in.begin, in.end};
     const std::string whole = MatchedRelation(view, in.pattern);
-    std::string relation = RangesApply() ? MatchedRelation(view, in.pattern, within) : whole;
+    std::string relation =
+        RangesApply() && (within.begin || within.end) ? MatchedRelation(view, in.pattern, within)
+                                                      : whole;
     const std::string time =
         sql::TimeExpr(view.Describe(whole), config_.time_column, in.pattern);
     if (const std::string w = sql::InRange(time, within); !w.empty())
