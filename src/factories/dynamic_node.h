@@ -29,6 +29,10 @@ class DynamicNode : public Generated {
     return Impl(view)->Identity(view, range);
   }
   std::optional<TimeExtent> Extent(View& view) const override { return Impl(view)->Extent(view); }
+  bool CheapToReread(View& view) const override { return Impl(view)->CheapToReread(view); }
+  std::optional<std::vector<sql::Column>> KnownColumns(View& view) const override {
+    return Impl(view)->KnownColumns(view);
+  }
   std::string ReadData(View& view) const override { return Impl(view)->ReadData(view); }
 
   // The factory's node for this config (created on the first call).
