@@ -19,7 +19,7 @@
 
 #include "backup/object_store.h"
 #include "store/pond.h"
-#include "store/snapshot.h"
+#include "store/restore.h"
 
 namespace pond::backup {
 

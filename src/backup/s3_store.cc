@@ -13,7 +13,7 @@
 
 #include "backup/stores.h"
 #include "base/error.h"
-#include "collect/http_client.h"
+#include "net/http_client.h"
 #include "store/blob_store.h"
 
 namespace pond::backup {
@@ -21,8 +21,8 @@ namespace pond::backup {
 namespace {
 
 namespace fs = std::filesystem;
-using collect::HttpRequest;
-using collect::HttpResponse;
+using net::HttpRequest;
+using net::HttpResponse;
 using Method = HttpRequest::Method;
 
 constexpr int64_t kMultipartThreshold = int64_t{16} << 20;
@@ -43,7 +43,7 @@ std::string EncodeKey(const std::string& key) {
   size_t start = 0;
   for (;;) {
     const size_t slash = key.find('/', start);
-    out += collect::UrlEncode(key.substr(start, slash - start));
+    out += net::UrlEncode(key.substr(start, slash - start));
     if (slash == std::string::npos) return out;
     out += '/';
     start = slash + 1;
@@ -83,8 +83,8 @@ class S3Store : public ObjectStore {
       : url_(std::move(url)),
         bucket_(std::move(bucket)),
         prefix_(std::move(prefix)),
-        transport_(collect::HttpTimeouts{std::chrono::milliseconds(10'000),
-                                         std::chrono::milliseconds(0), std::chrono::seconds(60)}) {
+        transport_(net::HttpTimeouts{std::chrono::milliseconds(10'000),
+                                     std::chrono::milliseconds(0), std::chrono::seconds(60)}) {
     sigv4_.access_key_id = Env("AWS_ACCESS_KEY_ID");
     sigv4_.secret_access_key = Env("AWS_SECRET_ACCESS_KEY");
     if (sigv4_.access_key_id.empty() || sigv4_.secret_access_key.empty())
@@ -102,7 +102,7 @@ class S3Store : public ObjectStore {
     // A custom endpoint (MinIO, R2, s3rver…) is addressed path-style; AWS itself
     // virtual-hosted, as it prefers.
     bucket_url_ = endpoint.empty() ? "https://" + bucket_ + ".s3." + region + ".amazonaws.com"
-                                   : endpoint + "/" + collect::UrlEncode(bucket_);
+                                   : endpoint + "/" + net::UrlEncode(bucket_);
   }
 
   void PutFile(const std::string& key, const std::string& host_path,
@@ -150,9 +150,9 @@ class S3Store : public ObjectStore {
     std::string token;
     for (int page = 0;; ++page) {
       std::string query;
-      if (!token.empty()) query += "continuation-token=" + collect::UrlEncode(token) + "&";
+      if (!token.empty()) query += "continuation-token=" + net::UrlEncode(token) + "&";
       query += "list-type=2&max-keys=" + std::to_string(list_page_) +
-               "&prefix=" + collect::UrlEncode(prefix_ + prefix);
+               "&prefix=" + net::UrlEncode(prefix_ + prefix);
       HttpResponse res =
           Send(Request(Method::kGet, bucket_url_ + "/?" + query, kEmptySha256), "LIST " + prefix);
       Check(res, "LIST " + prefix);
@@ -190,8 +190,8 @@ class S3Store : public ObjectStore {
 
   HttpResponse Send(const HttpRequest& r, const std::string& what) {
     // Retries at info level: a failed push is one line (POND_LOG=info shows each retry).
-    return collect::SendWithRetry(transport_, r, {4, 250, collect::RealSleep, "S3", false},
-                                  "S3 " + what, url_);
+    return net::SendWithRetry(transport_, r, {4, 250, net::RealSleep, "S3", false}, "S3 " + what,
+                              url_);
   }
 
   // Non-2xx: one line with S3's own error code and message.
@@ -235,7 +235,7 @@ class S3Store : public ObjectStore {
     Check(started, what);
     const std::string upload_id = XmlText(started.body, "UploadId");
     if (upload_id.empty()) throw Error("S3 " + what + ": no UploadId in the answer", url_);
-    const std::string upload = "uploadId=" + collect::UrlEncode(upload_id);
+    const std::string upload = "uploadId=" + net::UrlEncode(upload_id);
     try {
       const int64_t part_size = std::max(kPartSize, (size + kMaxParts - 1) / kMaxParts);
       std::string complete = "<CompleteMultipartUpload>";
@@ -275,8 +275,8 @@ class S3Store : public ObjectStore {
 
   std::string url_, bucket_, prefix_, bucket_url_, session_token_;
   int list_page_ = 1000;
-  collect::AwsSigV4 sigv4_;
-  collect::CurlTransport transport_;
+  net::AwsSigV4 sigv4_;
+  net::CurlTransport transport_;
 };
 
 }  // namespace

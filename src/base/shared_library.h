@@ -1,5 +1,5 @@
 // Loading a shared library on first use (dlopen), for the two big ones only some
-// commands need: DuckDB (src/engine/) and libcurl (src/collect/). Each wraps this in a
+// commands need: DuckDB (src/engine/) and libcurl (src/net/). Each wraps this in a
 // struct of function pointers typed from the library's own header (X-macros).
 #pragma once
 

@@ -10,12 +10,12 @@
 #include "base/log.h"
 #include "base/time.h"
 #include "cli/command.h"
-#include "collect/collector.h"
-#include "collect/http_client.h"
-#include "collect/hydrovu_client.h"
-#include "collect/hydrovu_config.h"
 #include "engine/duckdb.h"
 #include "factories/factory.h"
+#include "hydrovu/client.h"
+#include "hydrovu/collector.h"
+#include "hydrovu/config.h"
+#include "net/http_client.h"
 #include "path/path.h"
 #include "store/pond.h"
 
@@ -35,7 +35,7 @@ std::pair<std::string, std::string> ReadExecutable(const std::string& dir, const
   if (node.kind != store::Kind::kDynamic)
     throw Error("not a dynamic node: " + store::KindName(node.kind), path);
   const factories::Factory& f = factories::GetFactory(node.factory);
-  if (f.category() != "executable")
+  if (f.shape() != factories::Shape::kExecutable)
     throw Error("factory '" + node.factory + "' is not executable", path);
   return {node.factory, pond->ReadData(node)};
 }
@@ -49,8 +49,8 @@ std::optional<int64_t> LatestMaxTs(const std::string& dir, const std::string& se
 }
 
 // Appends one device's readings as a new version of its series: one transaction.
-void StoreReadings(const std::string& dir, const collect::HydroVuConfig& cfg,
-                   const collect::HydroVuDevice& device, const collect::DeviceReadings& r,
+void StoreReadings(const std::string& dir, const hydrovu::HydroVuConfig& cfg,
+                   const hydrovu::HydroVuDevice& device, const hydrovu::DeviceReadings& r,
                    const GlobalOptions& g) {
   const std::string label = fmt::format("{} ({})", device.name, device.id);
   if (r.empty()) {
@@ -87,20 +87,20 @@ void StoreReadings(const std::string& dir, const collect::HydroVuConfig& cfg,
 void Collect(const std::string& dir, const std::string& path, const std::string& raw,
              const GlobalOptions& g) {
   factories::Config config = factories::ExpandConfig(raw, path, g.vars);
-  collect::HydroVuConfig cfg = collect::ParseHydroVuConfig(config.root, path);
-  collect::CurlTransport transport(collect::TimeoutsFor(cfg), int64_t{cfg.max_response_mb} << 20);
-  collect::Collector collector(cfg, transport);
+  hydrovu::HydroVuConfig cfg = hydrovu::ParseHydroVuConfig(config.root, path);
+  net::CurlTransport transport(hydrovu::TimeoutsFor(cfg), int64_t{cfg.max_response_mb} << 20);
+  hydrovu::Collector collector(cfg, transport);
   const bool progress = !g.quiet && StderrIsTty();
 
-  collect::CollectHooks hooks;
-  hooks.resume_start = [&](const collect::HydroVuDevice& d) {
-    return collect::ResumeStart(LatestMaxTs(dir, cfg.SeriesPath(d)), cfg);
+  hydrovu::CollectHooks hooks;
+  hooks.resume_start = [&](const hydrovu::HydroVuDevice& d) {
+    return hydrovu::ResumeStart(LatestMaxTs(dir, cfg.SeriesPath(d)), cfg);
   };
-  hooks.store = [&](const collect::HydroVuDevice& d, const collect::DeviceReadings& r) {
+  hooks.store = [&](const hydrovu::HydroVuDevice& d, const hydrovu::DeviceReadings& r) {
     if (progress) std::fprintf(stderr, "\n");
     StoreReadings(dir, cfg, d, r, g);
   };
-  hooks.on_failure = [&](const collect::HydroVuDevice& d, const Error& e) {
+  hooks.on_failure = [&](const hydrovu::HydroVuDevice& d, const Error& e) {
     if (progress) std::fprintf(stderr, "\n");
     std::fflush(stdout);
     // The collector's errors name the device and page already; a store error
@@ -111,7 +111,7 @@ void Collect(const std::string& dir, const std::string& path, const std::string&
                                                : Error(e.what(), device).what());
   };
   if (progress) {
-    hooks.progress = [](const collect::HydroVuDevice& d, int pages, int64_t points) {
+    hooks.progress = [](const hydrovu::HydroVuDevice& d, int pages, int64_t points) {
       std::fprintf(stderr, "\r%s (%lld): %d pages, %lld points", d.name.c_str(),
                    static_cast<long long>(d.id), pages, static_cast<long long>(points));
     };
@@ -119,10 +119,10 @@ void Collect(const std::string& dir, const std::string& path, const std::string&
   if (!g.quiet)
     for (const auto& d : cfg.devices)
       if (!d.active) std::printf("%s (%lld): inactive, skipped\n", d.name.c_str(), static_cast<long long>(d.id));
-  std::vector<collect::DeviceOutcome> outcomes;
+  std::vector<hydrovu::DeviceOutcome> outcomes;
   try {
     outcomes = collector.Run(hooks);
-  } catch (const collect::HydroVuAuthError& e) {
+  } catch (const hydrovu::HydroVuAuthError& e) {
     throw Error(e.message(), path);
   }
   size_t failed = 0;

@@ -9,15 +9,12 @@
 #include "path/glob.h"
 #include "path/path.h"
 
-#ifdef POND_HAVE_TMPL
 #include "tmpl/template.h"
-#endif
 
 namespace pond::factories {
 
 namespace {
 
-#ifdef POND_HAVE_TMPL
 std::string RenderConfig(const std::string& raw, const std::string& source,
                          const std::map<std::string, std::string>& vars) {
   tmpl::Engine engine;
@@ -30,17 +27,6 @@ std::string RenderConfig(const std::string& raw, const std::string& source,
   engine.AddTemplate(source, raw);
   return engine.Render(source, context);
 }
-#else
-// Without the template layer (a developer build that skips it) a config with no
-// template syntax still works; anything else would be silently wrong.
-std::string RenderConfig(const std::string& raw, const std::string& source,
-                         const std::map<std::string, std::string>&) {
-  for (const char* tag : {"{{", "{%", "{#"})
-    if (raw.find(tag) != std::string::npos)
-      throw Error("template expansion is not available in this build", source);
-  return raw;
-}
-#endif
 
 bool IsScalar(const YAML::Node& n) { return n.IsDefined() && n.IsScalar(); }
 

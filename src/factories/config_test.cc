@@ -51,7 +51,6 @@ TEST(ExpandConfig, ParsesYamlAndNamesSyntaxErrors) {
             "config must be a YAML map (x.yaml:1)");
 }
 
-#ifdef POND_HAVE_TMPL
 TEST(ExpandConfig, RendersVarsAndEnv) {
   ::setenv("POND_FACTORIES_TEST_ENV", "secret", 1);
   Config c = ExpandConfig(
@@ -66,7 +65,6 @@ TEST(ExpandConfig, RendersVarsAndEnv) {
       [] { ExpandConfig("a: {{ env(name=\"POND_FACTORIES_TEST_UNSET\") }}\n", "x.yaml", {}); });
   EXPECT_NE(e.find("POND_FACTORIES_TEST_UNSET"), std::string::npos) << e;
 }
-#endif
 
 TEST(Fields, UnknownBeforeMissingWithLine) {
   std::string bad = kReduce;

@@ -9,9 +9,7 @@
 #include "factories/inputs.h"
 #include "path/path.h"
 
-#ifdef POND_HAVE_TMPL
 #include "tmpl/template.h"
-#endif
 
 namespace pond::factories {
 
@@ -33,7 +31,6 @@ TemplateConfig Parse(const Config& c) {
   return out;
 }
 
-#ifdef POND_HAVE_TMPL
 std::string Render(View& view, const std::string& template_file, const nlohmann::json& context) {
   const std::string source = view.ReadData(view.Get(template_file));
   const std::string folder = ParentPath(template_file);
@@ -52,11 +49,6 @@ std::string Render(View& view, const std::string& template_file, const nlohmann:
   engine.AddTemplate(template_file, source);
   return engine.Render(template_file, context);
 }
-#else
-std::string Render(View&, const std::string& template_file, const nlohmann::json&) {
-  throw Error("template rendering is not available in this build", template_file);
-}
-#endif
 
 class TemplateOutput : public Generated {
  public:
@@ -104,7 +96,6 @@ class TemplateNode : public MatchedDir {
 class Template : public Factory {
  public:
   std::string name() const override { return "template"; }
-  std::string category() const override { return "dir"; }
   std::string description() const override { return "one rendered file per match"; }
   Shape shape() const override { return Shape::kDir; }
   void Validate(const Config& config) const override { Parse(config); }

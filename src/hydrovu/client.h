@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "base/error.h"
-#include "collect/http_client.h"
-#include "collect/hydrovu_config.h"
-#include "collect/hydrovu_response.h"
+#include "hydrovu/config.h"
+#include "hydrovu/response.h"
+#include "net/http_client.h"
 
-namespace pond::collect {
+namespace pond::hydrovu {
 
 // The run cannot go on: the token request was refused (400/401: `HydroVu
 // authentication failed (HTTP 401)`), answered otherwise than 2xx, malformed, or
@@ -33,7 +33,8 @@ class HydroVuAuthError : public Error {
 class HydroVuClient {
  public:
   // `config` and `transport` must outlive the client.
-  HydroVuClient(const HydroVuConfig& config, HttpTransport& transport, Sleeper sleep = RealSleep);
+  HydroVuClient(const HydroVuConfig& config, net::HttpTransport& transport,
+                net::Sleeper sleep = net::RealSleep);
 
   // Gets a new access token. Throws HydroVuAuthError.
   void Authenticate();
@@ -56,17 +57,17 @@ class HydroVuClient {
 
  private:
   // GET with the Bearer token; returns only 2xx responses.
-  HttpResponse AuthorizedGet(const std::string& url, const HttpHeaders& headers,
-                             const std::string& where);
+  net::HttpResponse AuthorizedGet(const std::string& url, const net::HttpHeaders& headers,
+                                  const std::string& where);
   // Sends `request`, retrying transient failures; returns the first other response.
   // Throws Error `<what> failed after N attempts: <last failure>`.
-  HttpResponse SendWithRetry(const HttpRequest& request, const std::string& what,
-                             const std::string& where);
+  net::HttpResponse SendWithRetry(const net::HttpRequest& request, const std::string& what,
+                                  const std::string& where);
 
   const HydroVuConfig& config_;
-  HttpTransport& transport_;
-  Sleeper sleep_;
+  net::HttpTransport& transport_;
+  net::Sleeper sleep_;
   std::string access_token_;  // empty until Authenticate()
 };
 
-}  // namespace pond::collect
+}  // namespace pond::hydrovu

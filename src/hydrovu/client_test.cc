@@ -1,7 +1,7 @@
 // HydroVuClient against a scripted transport (no sockets): retry and refresh
 // rules, and the response parsers. The same rules against the real HTTP stack
 // and the fake server are in collector_test.cc.
-#include "collect/hydrovu_client.h"
+#include "hydrovu/client.h"
 
 #include <gtest/gtest.h>
 
@@ -9,13 +9,13 @@
 #include <functional>
 #include <variant>
 
-namespace pond::collect {
+namespace pond::hydrovu {
 namespace {
 
 using std::chrono::milliseconds;
 
-HttpResponse Reply(int status, std::string body = "{}", HttpHeaders headers = {}) {
-  return HttpResponse{status, std::move(headers), std::move(body)};
+net::HttpResponse Reply(int status, std::string body = "{}", net::HttpHeaders headers = {}) {
+  return net::HttpResponse{status, std::move(headers), std::move(body)};
 }
 
 const char* kToken = R"({"access_token": "tok-SECRET", "expires_in": 3600})";
@@ -23,19 +23,19 @@ const char* kPage = R"({"locationId": 123, "parameters": [{"parameterId": "1", "
     "readings": [{"timestamp": 1719792000, "value": 18.25}]}]})";
 
 // Answers requests from a script; records them.
-class ScriptedTransport : public HttpTransport {
+class ScriptedTransport : public net::HttpTransport {
  public:
-  using Step = std::variant<HttpResponse, TransportError>;
+  using Step = std::variant<net::HttpResponse, net::TransportError>;
   std::deque<Step> script;
-  std::vector<HttpRequest> sent;
+  std::vector<net::HttpRequest> sent;
 
-  HttpResponse Send(const HttpRequest& request) override {
+  net::HttpResponse Send(const net::HttpRequest& request) override {
     sent.push_back(request);
     if (script.empty()) throw std::logic_error("script exhausted at " + request.url);
     Step step = std::move(script.front());
     script.pop_front();
-    if (auto* error = std::get_if<TransportError>(&step)) throw *error;
-    return std::get<HttpResponse>(step);
+    if (auto* error = std::get_if<net::TransportError>(&step)) throw *error;
+    return std::get<net::HttpResponse>(step);
   }
 };
 
@@ -82,21 +82,21 @@ TEST_F(HydroVuClientTest, TokenRequestShape) {
   HydroVuClient client = Client();
   Fetch(client);
   ASSERT_EQ(transport_.sent.size(), 2u);
-  const HttpRequest& token = transport_.sent[0];
-  EXPECT_EQ(token.method, HttpRequest::Method::kPost);
+  const net::HttpRequest& token = transport_.sent[0];
+  EXPECT_EQ(token.method, net::HttpRequest::Method::kPost);
   EXPECT_EQ(token.url, "http://hydrovu.test/public-api/oauth/token");
   EXPECT_EQ(token.body, "grant_type=client_credentials");
   EXPECT_EQ(token.content_type, "application/x-www-form-urlencoded");
-  HttpResponse as_headers{0, token.headers, ""};
-  EXPECT_EQ(as_headers.Header("authorization"), "Basic " + Base64Encode("id:secret"));
-  const HttpRequest& data = transport_.sent[1];
+  net::HttpResponse as_headers{0, token.headers, ""};
+  EXPECT_EQ(as_headers.Header("authorization"), "Basic " + net::Base64Encode("id:secret"));
+  const net::HttpRequest& data = transport_.sent[1];
   EXPECT_EQ(data.url, "http://hydrovu.test/public-api/v1/locations/123/data?startTime=0");
-  EXPECT_EQ((HttpResponse{0, data.headers, ""}.Header("Authorization")), "Bearer tok-SECRET");
+  EXPECT_EQ((net::HttpResponse{0, data.headers, ""}.Header("Authorization")), "Bearer tok-SECRET");
 }
 
 TEST_F(HydroVuClientTest, BackoffDoublesThenSucceeds) {
   transport_.script = {Reply(200, kToken), Reply(500), Reply(502),
-                       TransportError(TransportError::Kind::kTimeout, "timed out"),
+                       net::TransportError(net::TransportError::Kind::kTimeout, "timed out"),
                        Reply(200, kPage)};
   HydroVuClient client = Client();
   EXPECT_EQ(Fetch(client), std::vector<int64_t>{1});
@@ -120,7 +120,7 @@ TEST_F(HydroVuClientTest, RetryAfterHonouredAndCapped) {
   HydroVuClient client = Client();
   Fetch(client);
   EXPECT_EQ(sleeps_,
-            (std::vector<milliseconds>{milliseconds(2000), kMaxRetryAfter, milliseconds(40)}));
+            (std::vector<milliseconds>{milliseconds(2000), net::kMaxRetryAfter, milliseconds(40)}));
 }
 
 TEST_F(HydroVuClientTest, OtherClientErrorsAreNotRetried) {
@@ -132,7 +132,8 @@ TEST_F(HydroVuClientTest, OtherClientErrorsAreNotRetried) {
 }
 
 TEST_F(HydroVuClientTest, NonRetryableTransportError) {
-  transport_.script = {Reply(200, kToken), TransportError(TransportError::Kind::kOther, "bad URL")};
+  transport_.script = {Reply(200, kToken),
+                       net::TransportError(net::TransportError::Kind::kOther, "bad URL")};
   HydroVuClient client = Client();
   EXPECT_EQ(ErrorOf([&] { Fetch(client); }),
             "HydroVu request failed: bad URL (device 123, page 1)");
@@ -143,7 +144,7 @@ TEST_F(HydroVuClientTest, Refresh401Once) {
                        Reply(200, kPage)};
   HydroVuClient client = Client();
   Fetch(client);
-  EXPECT_EQ((HttpResponse{0, transport_.sent[3].headers, ""}.Header("Authorization")),
+  EXPECT_EQ((net::HttpResponse{0, transport_.sent[3].headers, ""}.Header("Authorization")),
             "Bearer tok-2");
 }
 
@@ -187,9 +188,10 @@ TEST_F(HydroVuClientTest, PagingFollowsNextPageHeader) {
                        Reply(200, kPage, {{"x-isi-next-page", ""}})};
   HydroVuClient client = Client();
   EXPECT_EQ(Fetch(client), (std::vector<int64_t>{1, 1}));
-  EXPECT_EQ((HttpResponse{0, transport_.sent[1].headers, ""}.Header("x-isi-start-page")),
+  EXPECT_EQ((net::HttpResponse{0, transport_.sent[1].headers, ""}.Header("x-isi-start-page")),
             std::nullopt);
-  EXPECT_EQ((HttpResponse{0, transport_.sent[2].headers, ""}.Header("x-isi-start-page")), "abc");
+  EXPECT_EQ((net::HttpResponse{0, transport_.sent[2].headers, ""}.Header("x-isi-start-page")),
+            "abc");
   EXPECT_EQ(transport_.sent[2].url, transport_.sent[1].url);
 }
 
@@ -266,4 +268,4 @@ TEST(HydroVuResponseTest, MalformedMessages) {
 }
 
 }  // namespace
-}  // namespace pond::collect
+}  // namespace pond::hydrovu

@@ -1,4 +1,4 @@
-#include "collect/http_client.h"
+#include "net/http_client.h"
 
 #include <fmt/format.h>
 
@@ -11,9 +11,9 @@
 #include <thread>
 #include <utility>
 
-#include "collect/curl_library.h"
+#include "net/curl_library.h"
 
-namespace pond::collect {
+namespace pond::net {
 
 namespace {
 
@@ -173,7 +173,7 @@ HttpResponse CurlTransport::Send(const HttpRequest& request) {
   Curl().curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   Curl().curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   Curl().curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min(timeouts_.connect, timeouts_.total).count()));
+                          static_cast<long>(std::min(timeouts_.connect, timeouts_.total).count()));
   Curl().curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts_.total.count()));
   if (timeouts_.stall.count() > 0) {
     Curl().curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -198,7 +198,7 @@ HttpResponse CurlTransport::Send(const HttpRequest& request) {
   if (has_body) {
     Curl().curl_easy_setopt(curl, CURLOPT_POST, 1L);
     Curl().curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
+                            static_cast<curl_off_t>(request.body.size()));
     Curl().curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
   }
   if (request.method == Method::kPut) Curl().curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
@@ -210,13 +210,13 @@ HttpResponse CurlTransport::Send(const HttpRequest& request) {
   if (sink.file != nullptr && std::fclose(std::exchange(sink.file, nullptr)) != 0)
     sink.file_failed = true;
   if (sink.file_failed)
-    throw TransportError(TransportError::Kind::kOther, "cannot write file",
-                         request.response_file);
+    throw TransportError(TransportError::Kind::kOther, "cannot write file", request.response_file);
   if (sink.exceeded)
-    throw TransportError(TransportError::Kind::kOther,
-                         fmt::format("HTTP response larger than max_response_mb ({} MiB) once decompressed",
-                                     max_body_bytes_ >> 20),
-                         request.url);
+    throw TransportError(
+        TransportError::Kind::kOther,
+        fmt::format("HTTP response larger than max_response_mb ({} MiB) once decompressed",
+                    max_body_bytes_ >> 20),
+        request.url);
   if (code != CURLE_OK) {
     std::string detail = error_buffer[0] != '\0' ? error_buffer : Curl().curl_easy_strerror(code);
     throw TransportError(KindOf(code), "HTTP request failed: " + detail, request.url);
@@ -356,4 +356,4 @@ std::string RedactHeaders(const HttpHeaders& headers) {
   return out;
 }
 
-}  // namespace pond::collect
+}  // namespace pond::net

@@ -1,4 +1,4 @@
-#include "collect/hydrovu_client.h"
+#include "hydrovu/client.h"
 
 #include <spdlog/spdlog.h>
 
@@ -7,7 +7,7 @@
 #include <optional>
 #include <thread>
 
-namespace pond::collect {
+namespace pond::hydrovu {
 
 namespace {
 
@@ -17,16 +17,18 @@ bool IsSuccess(int status) { return status >= 200 && status < 300; }
 
 }  // namespace
 
-HydroVuClient::HydroVuClient(const HydroVuConfig& config, HttpTransport& transport, Sleeper sleep)
+HydroVuClient::HydroVuClient(const HydroVuConfig& config, net::HttpTransport& transport,
+                             net::Sleeper sleep)
     : config_(config), transport_(transport), sleep_(std::move(sleep)) {}
 
 void HydroVuClient::Authenticate() {
   const std::string where = "token";
-  HttpRequest request = HttpRequest::FormPost(
+  net::HttpRequest request = net::HttpRequest::FormPost(
       config_.base_url + "/oauth/token", {{"grant_type", "client_credentials"}},
-      {{"Authorization", "Basic " + Base64Encode(config_.client_id + ":" + config_.client_secret)},
+      {{"Authorization",
+        "Basic " + net::Base64Encode(config_.client_id + ":" + config_.client_secret)},
        {"Accept", "application/json"}});
-  HttpResponse response;
+  net::HttpResponse response;
   try {
     response = SendWithRetry(request, "HydroVu token request", where);
   } catch (const Error& e) {
@@ -52,7 +54,8 @@ void HydroVuClient::Authenticate() {
 
 FriendlyNames HydroVuClient::GetFriendlyNames() {
   const std::string where = "friendlynames";
-  HttpResponse response = AuthorizedGet(config_.base_url + "/v1/sispec/friendlynames", {}, where);
+  net::HttpResponse response =
+      AuthorizedGet(config_.base_url + "/v1/sispec/friendlynames", {}, where);
   FriendlyNames names = ParseFriendlyNames(response.body, where);
   spdlog::debug("HydroVu: {} parameter names, {} unit names", names.parameters.size(),
                 names.units.size());
@@ -64,9 +67,10 @@ std::vector<HydroVuLocation> HydroVuClient::ListLocations() {
   std::string page_token;
   for (int page = 1; page <= kMaxPages; ++page) {
     const std::string where = "locations, page " + std::to_string(page);
-    HttpHeaders headers;
+    net::HttpHeaders headers;
     if (!page_token.empty()) headers.emplace_back("x-isi-start-page", page_token);
-    HttpResponse response = AuthorizedGet(config_.base_url + "/v1/locations/list", headers, where);
+    net::HttpResponse response =
+        AuthorizedGet(config_.base_url + "/v1/locations/list", headers, where);
     for (auto& location : ParseLocations(response.body, where)) {
       locations.push_back(std::move(location));
     }
@@ -86,9 +90,9 @@ void HydroVuClient::FetchData(int64_t location_id, int64_t start_time, const Pag
   for (int page = 1; page <= kMaxPages; ++page) {
     const std::string where =
         "device " + std::to_string(location_id) + ", page " + std::to_string(page);
-    HttpHeaders headers;
+    net::HttpHeaders headers;
     if (!page_token.empty()) headers.emplace_back("x-isi-start-page", page_token);
-    HttpResponse response = AuthorizedGet(url, headers, where);
+    net::HttpResponse response = AuthorizedGet(url, headers, where);
     std::string next = response.Header("x-isi-next-page").value_or("");
     if (!on_page(ParseDataPage(response.body, where), page) || next.empty()) return;
     if (next == page_token) throw Error("HydroVu paging did not advance", where);
@@ -98,14 +102,15 @@ void HydroVuClient::FetchData(int64_t location_id, int64_t start_time, const Pag
               "device " + std::to_string(location_id));
 }
 
-HttpResponse HydroVuClient::AuthorizedGet(const std::string& url, const HttpHeaders& headers,
-                                          const std::string& where) {
+net::HttpResponse HydroVuClient::AuthorizedGet(const std::string& url,
+                                               const net::HttpHeaders& headers,
+                                               const std::string& where) {
   if (access_token_.empty()) Authenticate();
   for (bool refreshed = false;; refreshed = true) {
-    HttpRequest request = HttpRequest::Get(url, headers);
+    net::HttpRequest request = net::HttpRequest::Get(url, headers);
     request.headers.emplace_back("Accept", "application/json");
     request.headers.emplace_back("Authorization", "Bearer " + access_token_);
-    HttpResponse response = SendWithRetry(request, "HydroVu request", where);
+    net::HttpResponse response = SendWithRetry(request, "HydroVu request", where);
     if (response.status == 401 && !refreshed) {
       spdlog::debug("HydroVu: HTTP 401 ({}): getting a new token", where);
       Authenticate();
@@ -121,11 +126,11 @@ HttpResponse HydroVuClient::AuthorizedGet(const std::string& url, const HttpHead
   }
 }
 
-HttpResponse HydroVuClient::SendWithRetry(const HttpRequest& request, const std::string& what,
-                                          const std::string& where) {
-  return collect::SendWithRetry(transport_, request,
-                                {config_.retry_attempts, config_.retry_base_ms, sleep_, "HydroVu"},
-                                what, where);
+net::HttpResponse HydroVuClient::SendWithRetry(const net::HttpRequest& request,
+                                               const std::string& what, const std::string& where) {
+  return net::SendWithRetry(transport_, request,
+                            {config_.retry_attempts, config_.retry_base_ms, sleep_, "HydroVu"},
+                            what, where);
 }
 
-}  // namespace pond::collect
+}  // namespace pond::hydrovu

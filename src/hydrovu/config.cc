@@ -1,4 +1,4 @@
-#include "collect/hydrovu_config.h"
+#include "hydrovu/config.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -11,9 +11,9 @@
 #include <set>
 
 #include "base/error.h"
-#include "collect/hydrovu_response.h"
+#include "hydrovu/response.h"
 
-namespace pond::collect {
+namespace pond::hydrovu {
 
 namespace {
 
@@ -172,10 +172,10 @@ std::string HydroVuConfig::SeriesPath(const HydroVuDevice& device) const {
 HydroVuConfig ParseHydroVuConfig(const YAML::Node& root, const std::string& config_name) {
   HydroVuConfig config;
   const std::string& name = config_name;
-  MapReader reader(root, name, "the hydrovu config",
-                   {"client_id", "client_secret", "base_url", "max_points_per_run", "hydrovu_path",
-                    "timeout_s", "retry_attempts", "retry_base_ms", "max_response_mb", "start_time",
-                    "devices"});
+  MapReader reader(
+      root, name, "the hydrovu config",
+      {"client_id", "client_secret", "base_url", "max_points_per_run", "hydrovu_path", "timeout_s",
+       "retry_attempts", "retry_base_ms", "max_response_mb", "start_time", "devices"});
   reader.Field("client_id", true, [&](const Node& v, const Where& at) {
     config.client_id = ReadString(v, "client_id", at);
   });
@@ -231,4 +231,4 @@ HydroVuConfig ParseHydroVuConfig(std::string_view yaml_text, const std::string& 
   return ParseHydroVuConfig(root, config_name);
 }
 
-}  // namespace pond::collect
+}  // namespace pond::hydrovu

@@ -1,4 +1,4 @@
-#include "collect/http_client.h"
+#include "net/http_client.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 
 #include "fake_hydrovu.h"
 
-namespace pond::collect {
+namespace pond::net {
 namespace {
 
 using std::chrono::milliseconds;
@@ -116,4 +116,4 @@ TEST(HttpClientTest, OnlyHttpAndHttps) {
 }
 
 }  // namespace
-}  // namespace pond::collect
+}  // namespace pond::net

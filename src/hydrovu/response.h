@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace pond::collect {
+namespace pond::hydrovu {
 
 // 3000-01-01T00:00:00Z in Unix seconds: a later "seconds" value is milliseconds.
 inline constexpr int64_t kHydroVuMaxTimestamp = 32503680000;
@@ -59,4 +59,4 @@ std::vector<HydroVuLocation> ParseLocations(std::string_view body, const std::st
 // `HydroVu timestamp 1719792000000 is past the year 3000 (milliseconds instead of seconds?)`.
 HydroVuDataPage ParseDataPage(std::string_view body, const std::string& where);
 
-}  // namespace pond::collect
+}  // namespace pond::hydrovu

@@ -1,11 +1,11 @@
-#include "collect/collector.h"
+#include "hydrovu/collector.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <map>
 
-namespace pond::collect {
+namespace pond::hydrovu {
 
 namespace {
 
@@ -96,12 +96,13 @@ int64_t ResumeStart(std::optional<int64_t> max_timestamp_us, const HydroVuConfig
   return seconds + 1;
 }
 
-HttpTimeouts TimeoutsFor(const HydroVuConfig& config) {
+net::HttpTimeouts TimeoutsFor(const HydroVuConfig& config) {
   std::chrono::milliseconds total = std::chrono::seconds(config.timeout_s);
-  return HttpTimeouts{std::min<std::chrono::milliseconds>(total, std::chrono::seconds(10)), total};
+  return net::HttpTimeouts{std::min<std::chrono::milliseconds>(total, std::chrono::seconds(10)),
+                           total};
 }
 
-Collector::Collector(const HydroVuConfig& config, HttpTransport& transport, Sleeper sleep)
+Collector::Collector(const HydroVuConfig& config, net::HttpTransport& transport, net::Sleeper sleep)
     : config_(config), client_(config, transport, std::move(sleep)) {}
 
 void Collector::Prepare() {
@@ -168,4 +169,4 @@ std::vector<DeviceOutcome> Collector::Run(const CollectHooks& hooks) {
   return outcomes;
 }
 
-}  // namespace pond::collect
+}  // namespace pond::hydrovu

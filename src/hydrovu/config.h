@@ -11,7 +11,7 @@ namespace YAML {
 class Node;
 }
 
-namespace pond::collect {
+namespace pond::hydrovu {
 
 struct HydroVuDevice {
   std::string name;  // a valid pond name: the series is `<name>.series`
@@ -30,7 +30,7 @@ struct HydroVuConfig {
   int retry_attempts = 5;  // retries after the first attempt
   int retry_base_ms = 1000;
   int max_response_mb = 64;  // a response's size once decompressed (memory bound)
-  int64_t start_time = 0;  // Unix seconds: where a device with no series yet starts
+  int64_t start_time = 0;    // Unix seconds: where a device with no series yet starts
   std::vector<HydroVuDevice> devices;
 
   // `<hydrovu_path>/devices/<id>/<name>.series`.
@@ -47,4 +47,4 @@ HydroVuConfig ParseHydroVuConfig(const YAML::Node& root, const std::string& conf
 // Same, from YAML text; a YAML syntax error is reported the same way.
 HydroVuConfig ParseHydroVuConfig(std::string_view yaml_text, const std::string& config_name);
 
-}  // namespace pond::collect
+}  // namespace pond::hydrovu

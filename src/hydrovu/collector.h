@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "collect/http_client.h"
-#include "collect/hydrovu_client.h"
-#include "collect/hydrovu_config.h"
+#include "hydrovu/client.h"
+#include "hydrovu/config.h"
+#include "net/http_client.h"
 
-namespace pond::collect {
+namespace pond::hydrovu {
 
 // One device's new readings, pivoted: row i is timestamps_us[i] with
 // values[c][i] for column c. Ready to append as a series version with columns
@@ -52,7 +52,7 @@ DeviceReadings PivotDataPages(const std::vector<HydroVuDataPage>& pages, const F
 int64_t ResumeStart(std::optional<int64_t> max_timestamp_us, const HydroVuConfig& config);
 
 // The transport timeouts for `config`: total `timeout_s`, connect at most 10 s.
-HttpTimeouts TimeoutsFor(const HydroVuConfig& config);
+net::HttpTimeouts TimeoutsFor(const HydroVuConfig& config);
 
 // What happened to one device in Collector::Run.
 struct DeviceOutcome {
@@ -81,7 +81,8 @@ struct CollectHooks {
 class Collector {
  public:
   // `config` and `transport` must outlive the collector.
-  Collector(const HydroVuConfig& config, HttpTransport& transport, Sleeper sleep = RealSleep);
+  Collector(const HydroVuConfig& config, net::HttpTransport& transport,
+            net::Sleeper sleep = net::RealSleep);
 
   // Gets the token, the friendly names and the location list (once; later calls
   // do nothing). Throws HydroVuAuthError or Error: the whole run fails.
@@ -111,4 +112,4 @@ class Collector {
   std::vector<HydroVuLocation> locations_;
 };
 
-}  // namespace pond::collect
+}  // namespace pond::hydrovu

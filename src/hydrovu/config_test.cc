@@ -1,11 +1,11 @@
-#include "collect/hydrovu_config.h"
+#include "hydrovu/config.h"
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
 #include "base/error.h"
 
-namespace pond::collect {
+namespace pond::hydrovu {
 namespace {
 
 // The error text of parsing `yaml` as hydrovu.yaml; "" when it parses.
@@ -178,4 +178,4 @@ TEST(HydroVuConfigTest, SeriesPathUnderRoot) {
 }
 
 }  // namespace
-}  // namespace pond::collect
+}  // namespace pond::hydrovu

@@ -16,7 +16,7 @@
 
 #include "base/error.h"
 
-namespace pond::collect {
+namespace pond::net {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
@@ -141,4 +141,4 @@ std::string Base64Encode(std::string_view bytes);
 // shown as `***`.
 std::string RedactHeaders(const HttpHeaders& headers);
 
-}  // namespace pond::collect
+}  // namespace pond::net

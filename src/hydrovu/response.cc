@@ -1,10 +1,10 @@
-#include "collect/hydrovu_response.h"
+#include "hydrovu/response.h"
 
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
 
-namespace pond::collect {
+namespace pond::hydrovu {
 
 namespace {
 
@@ -128,4 +128,4 @@ HydroVuDataPage ParseDataPage(std::string_view body, const std::string& where) {
   return page;
 }
 
-}  // namespace pond::collect
+}  // namespace pond::hydrovu

@@ -1,6 +1,6 @@
 // The collector end to end over libcurl against the fake HydroVu server, plus the
 // pivot and the no-secrets-in-logs rule.
-#include "collect/collector.h"
+#include "hydrovu/collector.h"
 
 #include <gtest/gtest.h>
 #include <spdlog/sinks/base_sink.h>
@@ -11,7 +11,7 @@
 
 #include "fake_hydrovu.h"
 
-namespace pond::collect {
+namespace pond::hydrovu {
 namespace {
 
 using pond::testing::FakeHydroVu;
@@ -96,16 +96,16 @@ class CollectorTest : public ::testing::Test {
     return o;
   }
 
-  Sleeper RecordingSleeper() {
+  net::Sleeper RecordingSleeper() {
     return [this](milliseconds d) {
       sleeps_.push_back(d);
-      RealSleep(d);
+      net::RealSleep(d);
     };
   }
 
   // A whole collect; `start` gives each device's resume point.
   RunResult RunCollect(std::function<int64_t(const HydroVuDevice&)> start = nullptr) {
-    CurlTransport transport(TimeoutsFor(config_));
+    net::CurlTransport transport(TimeoutsFor(config_));
     Collector collector(config_, transport, RecordingSleeper());
     RunResult result;
     CollectHooks hooks;
@@ -124,7 +124,7 @@ class CollectorTest : public ::testing::Test {
 
   // FetchDevice on a prepared collector after `fault` is switched on.
   std::string FetchErrorAfter(const std::function<void()>& fault, int64_t device_id = 123) {
-    CurlTransport transport(TimeoutsFor(config_));
+    net::CurlTransport transport(TimeoutsFor(config_));
     Collector collector(config_, transport, RecordingSleeper());
     collector.Prepare();
     fault();
@@ -250,7 +250,7 @@ TEST_F(CollectorTest, Unauthorized401TwiceFailsTheDeviceOnly) {
   fake_.FailApiCalls(401, 1);  // on friendlynames: refreshed and fine
   RunResult r;
   {
-    CurlTransport transport(TimeoutsFor(config_));
+    net::CurlTransport transport(TimeoutsFor(config_));
     Collector collector(config_, transport, RecordingSleeper());
     collector.Prepare();
     fake_.FailApiCalls(401, 2);
@@ -353,7 +353,7 @@ TEST_F(CollectorTest, UnknownLocationFailsThatDeviceOnly) {
 }
 
 TEST_F(CollectorTest, StoreFailureFailsThatDeviceOnly) {
-  CurlTransport transport(TimeoutsFor(config_));
+  net::CurlTransport transport(TimeoutsFor(config_));
   Collector collector(config_, transport, RecordingSleeper());
   CollectHooks hooks;
   hooks.resume_start = [](const HydroVuDevice&) { return int64_t{0}; };
@@ -396,7 +396,7 @@ TEST_F(CollectorTest, SecretsNeverLogged) {
   EXPECT_NE(everything.find("Authorization: ***"), std::string::npos);
   std::vector<std::string> secrets = {
       config_.client_secret,
-      Base64Encode(config_.client_id + ":" + config_.client_secret),
+      net::Base64Encode(config_.client_id + ":" + config_.client_secret),
   };
   auto tokens = fake_.issued_tokens();
   ASSERT_GE(tokens.size(), 4u);
@@ -475,4 +475,4 @@ TEST(PivotTest, NoPagesNoRows) {
 }
 
 }  // namespace
-}  // namespace pond::collect
+}  // namespace pond::hydrovu

@@ -1,4 +1,4 @@
-// libcurl, loaded with dlopen on first use (internal to src/collect/): only commands
+// libcurl, loaded with dlopen on first use (internal to src/net/): only commands
 // that speak HTTP pay for loading it and its TLS stack. Every function called is one
 // field here, typed from curl.h itself.
 #pragma once
@@ -10,12 +10,13 @@
 
 #include "base/shared_library.h"
 
-namespace pond::collect {
+namespace pond::net {
 
-#define POND_CURL_FUNCTIONS(X)                                                          \
-  X(curl_global_init) X(curl_easy_init) X(curl_easy_cleanup) X(curl_easy_reset)        \
-  X(curl_easy_setopt) X(curl_easy_perform) X(curl_easy_getinfo) X(curl_easy_strerror)  \
-  X(curl_slist_append) X(curl_slist_free_all)
+#define POND_CURL_FUNCTIONS(X)                                                             \
+  X(curl_global_init)                                                                      \
+  X(curl_easy_init) X(curl_easy_cleanup) X(curl_easy_reset) X(curl_easy_setopt)            \
+      X(curl_easy_perform) X(curl_easy_getinfo) X(curl_easy_strerror) X(curl_slist_append) \
+          X(curl_slist_free_all)
 
 struct CurlLibrary {
   POND_CURL_FUNCTIONS(POND_LIBRARY_FIELD)
@@ -25,4 +26,4 @@ struct CurlLibrary {
 // first call; throws pond::Error `cannot load libcurl: …`.
 const CurlLibrary& Curl();
 
-}  // namespace pond::collect
+}  // namespace pond::net

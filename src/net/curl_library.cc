@@ -1,9 +1,9 @@
-#include "collect/curl_library.h"
+#include "net/curl_library.h"
 
 #include "base/error.h"
 #include "base/shared_library.h"
 
-namespace pond::collect {
+namespace pond::net {
 
 namespace {
 
@@ -25,4 +25,4 @@ const CurlLibrary& Curl() {
   return lib;
 }
 
-}  // namespace pond::collect
+}  // namespace pond::net
