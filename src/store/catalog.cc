@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "base/error.h"
-#include "store/pond_impl.h"
+#include "store/catalog.h"
 
 namespace pond::store {
 
@@ -35,6 +35,10 @@ std::string KindName(Kind k) {
       return "dynamic";
   }
   return "unknown";
+}
+
+std::string ListedKind(Kind k, const std::string& factory) {
+  return k == Kind::kDynamic ? KindName(k) + ":" + factory : KindName(k);
 }
 
 std::string BlobExtension(Kind kind) {
@@ -122,8 +126,8 @@ std::string FormatVersion(sqlite::Db& db) {
 
 namespace {
 
-TreeSnapshot::Node NodeFromRow(const sqlite::Stmt& st, int first) {
-  TreeSnapshot::Node n;
+LoadedTree::Node NodeFromRow(const sqlite::Stmt& st, int first) {
+  LoadedTree::Node n;
   n.id = st.Int(first);
   n.kind = ParseKind(st.TextView(first + 1));
   n.factory = st.TextView(first + 2);
@@ -136,18 +140,18 @@ constexpr const char* kNodeColumns = "n.node_id, n.kind, n.factory, n.target, n.
 
 }  // namespace
 
-std::optional<TreeSnapshot::Node> LoadNode(sqlite::Db& db, int64_t seq, int64_t id) {
+std::optional<LoadedTree::Node> LoadNode(sqlite::Db& db, int64_t seq, int64_t id) {
   static const std::string sql = std::string("SELECT ") + kNodeColumns +
                                  " FROM nodes n WHERE n.node_id = ?1 AND n.created_seq <= ?2";
   sqlite::Stmt& st = db.Cached(sql);
   st.Bind(1, id).Bind(2, seq);
-  std::optional<TreeSnapshot::Node> node;
+  std::optional<LoadedTree::Node> node;
   if (st.Step()) node = NodeFromRow(st, 0);
   st.Reset();
   return node;
 }
 
-void LoadChildren(sqlite::Db& db, int64_t seq, int64_t dir_id, TreeSnapshot& t) {
+void LoadChildren(sqlite::Db& db, int64_t seq, int64_t dir_id, LoadedTree& t) {
   static const std::string sql = std::string("SELECT e.name, e.node_id, ") + kNodeColumns +
                                  " FROM entries e LEFT JOIN nodes n "
                                  "ON n.node_id = e.node_id AND n.created_seq <= ?2 "
@@ -306,4 +310,35 @@ int64_t LastSeq(sqlite::Db& db) {
 }
 
 }  // namespace catalog
+
+namespace {
+
+// Created by the first `backup add`, inside its transaction: ponds made before backups
+// existed need no migration, and a pond that never had a backup has no such table.
+constexpr const char* kCreateBackups =
+    "CREATE TABLE IF NOT EXISTS backups (name TEXT NOT NULL, url TEXT NOT NULL, "
+    "created_seq INTEGER NOT NULL, deleted_seq INTEGER, PRIMARY KEY (name, created_seq)) "
+    "WITHOUT ROWID";
+
+}  // namespace
+
+namespace catalog {
+
+void CreateBackupsTable(sqlite::Db& db) { db.Exec(kCreateBackups); }
+
+std::vector<BackupTarget> LoadBackups(sqlite::Db& db, int64_t seq) {
+  std::vector<BackupTarget> out;
+  if (db.QueryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backups'") ==
+      0)
+    return out;
+  auto st = db.Prepare(
+      "SELECT name, url, created_seq FROM backups WHERE created_seq <= ?1 "
+      "AND (deleted_seq IS NULL OR deleted_seq > ?1) ORDER BY name");
+  st.Bind(1, seq);
+  while (st.Step()) out.push_back({st.Text(0), st.Text(1), st.Int(2)});
+  return out;
+}
+
+}  // namespace catalog
+
 }  // namespace pond::store

@@ -115,16 +115,16 @@ std::unique_ptr<engine::Connection> Pond::Impl::NewConnection() {
   return std::make_unique<engine::Connection>(*db_);
 }
 
-const TreeSnapshot::Node* Pond::Impl::NodeOf(int64_t id) const {
+const LoadedTree::Node* Pond::Impl::NodeOf(int64_t id) const {
   if (auto it = tree_->nodes.find(id); it != tree_->nodes.end()) return &it->second;
   // Nodes come with their directory's entries; the root and ids reached otherwise
   // (a node's own id) are read alone.
-  std::optional<TreeSnapshot::Node> node = catalog::LoadNode(*catalog, view_seq, id);
+  std::optional<LoadedTree::Node> node = catalog::LoadNode(*catalog, view_seq, id);
   if (!node) return nullptr;
   return &tree_->nodes.emplace(id, std::move(*node)).first->second;
 }
 
-const TreeSnapshot::Names& Pond::Impl::ChildrenOf(int64_t dir_id) const {
+const LoadedTree::Names& Pond::Impl::ChildrenOf(int64_t dir_id) const {
   if (auto it = tree_->children.find(dir_id); it != tree_->children.end()) return it->second;
   catalog::LoadChildren(*catalog, view_seq, dir_id, *tree_);
   return tree_->children.at(dir_id);
@@ -160,7 +160,7 @@ std::optional<int64_t> Pond::Impl::Resolve(const std::string& path, bool follow_
     const auto& dir = ChildrenOf(cur);
     auto child = dir.find(names[i]);
     if (child == dir.end()) return std::nullopt;
-    const TreeSnapshot::Node* node = NodeOf(child->second);
+    const LoadedTree::Node* node = NodeOf(child->second);
     if (node == nullptr) return std::nullopt;  // a dangling entry
     const bool last = i + 1 == names.size();
     if (node->kind == Kind::kSymlink && (!last || follow_last)) {
@@ -180,7 +180,7 @@ std::optional<int64_t> Pond::Impl::Resolve(const std::string& path, bool follow_
   return cur;
 }
 
-void Pond::Impl::NoteNode(TreeSnapshot::Node node, int64_t parent_id, const std::string& name) {
+void Pond::Impl::NoteNode(LoadedTree::Node node, int64_t parent_id, const std::string& name) {
   if (tree_->max_id) tree_->max_id = std::max(*tree_->max_id, node.id);
   // A directory not read yet gets this entry from the catalog when it is.
   if (auto dir = tree_->children.find(parent_id); dir != tree_->children.end()) {
@@ -239,9 +239,9 @@ VersionList VersionList::Plus(VersionInfo v, Loader load) const {
 }
 
 NodeInfo Pond::Impl::Info(int64_t node_id) const {
-  const TreeSnapshot::Node* node = NodeOf(node_id);
+  const LoadedTree::Node* node = NodeOf(node_id);
   if (node == nullptr) throw Error("node " + std::to_string(node_id) + " is not in the catalog");
-  const TreeSnapshot::Node& n = *node;
+  const LoadedTree::Node& n = *node;
   NodeInfo info;
   info.id = n.id;
   info.kind = n.kind;
@@ -378,7 +378,7 @@ std::vector<Pond::Entry> Pond::Entries(const NodeInfo& dir) const {
   const auto& entries = impl_->ChildrenOf(dir.id);
   out.reserve(entries.size());
   for (const auto& [name, child] : entries)
-    if (const TreeSnapshot::Node* node = impl_->NodeOf(child))
+    if (const LoadedTree::Node* node = impl_->NodeOf(child))
       out.push_back(Entry{std::string(name), child, node->kind});
   return out;
 }
@@ -610,6 +610,10 @@ std::vector<TxnInfo> Pond::Log(size_t limit) const {
     out.push_back(std::move(t));
   }
   return out;
+}
+
+std::vector<BackupTarget> Pond::Backups() const {
+  return catalog::LoadBackups(*impl_->catalog, impl_->view_seq);
 }
 
 }  // namespace pond::store

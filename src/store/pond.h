@@ -38,9 +38,14 @@
 
 namespace pond::store {
 
+// What the catalog stores for a node (docs/layers.md, "What a node is").
 enum class Kind { kDir, kData, kTable, kSeries, kSymlink, kDynamic };
-// "dir", "file:data", "file:table", "file:series", "symlink", "dynamic".
+// "dir", "file:data", "file:table", "file:series", "symlink", "dynamic": the
+// catalog's `nodes.kind` and the words every command prints.
 std::string KindName(Kind k);
+// A stored node as `list -l` and `describe` show it: KindName, except a dynamic
+// node, which shows its factory (`dynamic:temporal-reduce`).
+std::string ListedKind(Kind k, const std::string& factory);
 
 struct VersionInfo {
   int version = 0;  // 1, 2, 3… per node

@@ -409,7 +409,7 @@ int Transaction::Remove(const std::string& path, bool recursive) {
     auto [parent, name] = todo.back();
     todo.pop_back();
     const int64_t id = p.ChildrenOf(parent).find(name)->second;  // listed just before
-    const TreeSnapshot::Node* node = p.NodeOf(id);
+    const LoadedTree::Node* node = p.NodeOf(id);
     if (node != nullptr && node->kind == Kind::kDir) {
       const auto& children = p.ChildrenOf(id);
       if (!children.empty() && !recursive)

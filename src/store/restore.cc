@@ -1,7 +1,6 @@
-// Backup support in the store (docs/backup.md): the catalog copied under one read
-// snapshot, the blob files it needs, the backup targets kept in the catalog, and a
-// pond rebuilt from a copy.
-#include "store/snapshot.h"
+// The store's half of backup and restore (docs/backup.md): what a backup copies (the
+// catalog under one read, the blob files it needs) and a pond rebuilt from a copy.
+#include "store/restore.h"
 
 #include <spdlog/spdlog.h>
 
@@ -14,36 +13,6 @@
 namespace pond::store {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-// Created by the first `backup add`, inside its transaction: ponds made before backups
-// existed need no migration, and a pond that never had a backup has no such table.
-constexpr const char* kCreateBackups =
-    "CREATE TABLE IF NOT EXISTS backups (name TEXT NOT NULL, url TEXT NOT NULL, "
-    "created_seq INTEGER NOT NULL, deleted_seq INTEGER, PRIMARY KEY (name, created_seq)) "
-    "WITHOUT ROWID";
-
-}  // namespace
-
-namespace catalog {
-
-void CreateBackupsTable(sqlite::Db& db) { db.Exec(kCreateBackups); }
-
-std::vector<BackupTarget> LoadBackups(sqlite::Db& db, int64_t seq) {
-  std::vector<BackupTarget> out;
-  if (db.QueryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backups'") ==
-      0)
-    return out;
-  auto st = db.Prepare(
-      "SELECT name, url, created_seq FROM backups WHERE created_seq <= ?1 "
-      "AND (deleted_seq IS NULL OR deleted_seq > ?1) ORDER BY name");
-  st.Bind(1, seq);
-  while (st.Step()) out.push_back({st.Text(0), st.Text(1), st.Int(2)});
-  return out;
-}
-
-}  // namespace catalog
 
 namespace {
 
@@ -68,10 +37,6 @@ std::pair<std::string, std::string> HashAndExtension(const std::string& rel) {
 }
 
 }  // namespace
-
-std::vector<BackupTarget> Pond::Backups() const {
-  return catalog::LoadBackups(*impl_->catalog, impl_->view_seq);
-}
 
 void Pond::CopyCatalog(const std::string& host_path) const {
   if (impl_->view_seq != impl_->last_seq)
