@@ -61,9 +61,8 @@ std::string StatsText(const Computed& c, bool series) {
 }
 
 std::string KindLabel(const store::NodeInfo& n) {
-  if (n.kind == Kind::kDynamic) return "dynamic:" + n.factory;
-  if (n.kind == Kind::kSymlink) return "symlink -> " + n.target;
-  return store::KindName(n.kind);
+  if (n.kind == Kind::kSymlink) return store::KindName(n.kind) + " -> " + n.target;
+  return store::ListedKind(n.kind, n.factory);
 }
 
 std::string Text(store::Pond& pond, const std::string& path, const store::NodeInfo& n) {
@@ -139,13 +138,14 @@ void RegisterDescribe(CLI::App& app, GlobalOptions& g) {
       std::optional<Computed> stats;
       if (computed) stats = Compute(view, *seen);
       if (g.json) {
-        nlohmann::ordered_json j = node ? Json(*pond, m.path, *node)
-                                        : nlohmann::ordered_json{{"path", m.path},
-                                                                 {"kind", seen->kind_name}};
+        nlohmann::ordered_json j =
+            node ? Json(*pond, m.path, *node)
+                 : nlohmann::ordered_json{{"path", m.path}, {"kind", seen->listed_kind}};
         if (stats) AddStatsJson(j, *stats);
         items.push_back(std::move(j));
       } else {
-        std::string text = node ? Text(*pond, m.path, *node) : m.path + "  " + seen->kind_name + "\n";
+        std::string text =
+            node ? Text(*pond, m.path, *node) : m.path + "  " + seen->listed_kind + "\n";
         if (stats) text += StatsText(*stats, seen->shape == factories::Shape::kSeries);
         PrintText(text);
       }

@@ -47,7 +47,7 @@ struct Listing {
 
 Listing Describe(const store::NodeInfo& n) {
   Listing l;
-  l.kind = n.kind == Kind::kDynamic ? "dynamic:" + n.factory : store::KindName(n.kind);
+  l.kind = store::ListedKind(n.kind, n.factory);
   l.time_us = n.created_time_us;
   if (n.kind == Kind::kSymlink) l.suffix = " -> " + n.target;
   if (!n.versions.empty()) {
@@ -82,7 +82,7 @@ void RegisterList(CLI::App& app, GlobalOptions& g) {
       if (!seen) continue;
       std::optional<store::NodeInfo> node;
       if (seen->stored) node = pond->Lookup(m.path, /*follow_last=*/false);
-      Listing l = node ? Describe(*node) : Listing{seen->kind_name, "-", "-", std::nullopt, ""};
+      Listing l = node ? Describe(*node) : Listing{seen->listed_kind, "-", "-", std::nullopt, ""};
       if (g.json) {
         nlohmann::ordered_json j{{"path", m.path},
                                  {"kind", node ? store::KindName(node->kind) : l.kind},

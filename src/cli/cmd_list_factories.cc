@@ -1,4 +1,5 @@
-// `pond list-factories`: every factory with its category and a one-line description.
+// `pond list-factories`: every factory with the shape of its node (docs/layers.md)
+// and a one-line description.
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -16,13 +17,14 @@ void RegisterListFactories(CLI::App& app, GlobalOptions& g) {
     if (g.json) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto* f : factories::AllFactories())
-        out.push_back(
-            {{"name", f->name()}, {"category", f->category()}, {"description", f->description()}});
+        out.push_back({{"name", f->name()},
+                       {"shape", factories::ShapeName(f->shape())},
+                       {"description", f->description()}});
       std::printf("%s\n", out.dump().c_str());
       return;
     }
     for (const auto* f : factories::AllFactories())
-      std::printf("%-20s %-11s %s\n", f->name().c_str(), f->category().c_str(),
+      std::printf("%-20s %-11s %s\n", f->name().c_str(), factories::ShapeName(f->shape()).c_str(),
                   f->description().c_str());
   });
 }

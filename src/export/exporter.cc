@@ -159,7 +159,8 @@ class StageRunner {
       case factories::Shape::kSeries:
       case factories::Shape::kTable: return RunParquet(t);
       case factories::Shape::kData: return RunData(t);
-      default: throw Error("cannot export a " + t.node.kind_name, t.match.path);
+      default:
+        throw Error("cannot export a " + t.node.listed_kind, t.match.path);
     }
   }
 

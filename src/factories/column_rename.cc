@@ -113,7 +113,6 @@ class ColumnRenameNode : public Transform {
 class ColumnRename : public Factory {
  public:
   std::string name() const override { return "column-rename"; }
-  std::string category() const override { return "transform"; }
   std::string description() const override { return "rename/cast columns of an input"; }
   Shape shape() const override { return Shape::kTransform; }
   void Validate(const Config& config) const override { Parse(config); }

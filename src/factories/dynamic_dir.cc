@@ -71,7 +71,6 @@ class DynamicDirNode : public Generated {
 class DynamicDir : public Factory {
  public:
   std::string name() const override { return "dynamic-dir"; }
-  std::string category() const override { return "dir"; }
   std::string description() const override { return "a directory of other dynamic nodes"; }
   Shape shape() const override { return Shape::kDir; }
   void Validate(const Config& config) const override { Parse(config); }

@@ -16,7 +16,9 @@ class DynamicNode : public Generated {
   DynamicNode(const Factory& factory, Node node) : factory_(factory), node_(std::move(node)) {}
 
   Shape shape() const override { return factory_.shape(); }
-  std::string kind_name() const override { return "dynamic:" + factory_.name(); }
+  std::string listed_kind() const override {
+    return store::ListedKind(store::Kind::kDynamic, factory_.name());
+  }
   std::vector<std::string> List(View& view) const override { return Impl(view)->List(view); }
   std::shared_ptr<const Generated> Child(View& view, const std::string& name) const override {
     return Impl(view)->Child(view, name);

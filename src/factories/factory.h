@@ -36,11 +36,9 @@ class Factory {
  public:
   virtual ~Factory() = default;
   virtual std::string name() const = 0;
-  // "dir", "series", "table", "transform" or "executable" (pond list-factories).
-  virtual std::string category() const = 0;
   virtual std::string description() const = 0;
-  // What the node itself presents as; known without its config, so listing a
-  // directory never expands or parses configs.
+  // What the node itself reads as (pond list-factories prints its ShapeName); known
+  // without its config, so listing a directory never expands or parses configs.
   virtual Shape shape() const = 0;
   // Checks the config's fields and types (unknown/missing/wrong type: one line naming
   // the field and source:line). Inputs are not read here.

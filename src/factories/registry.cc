@@ -20,14 +20,14 @@ const Factory& GetFactory(const std::string& name) {
 // A Generated answers only for its shape; the View checks shapes before calling,
 // so these are reached only by a factory bug.
 std::vector<std::string> Generated::List(View&) const {
-  throw Error("not a directory", kind_name());
+  throw Error("not a directory", listed_kind());
 }
 std::shared_ptr<const Generated> Generated::Child(View&, const std::string&) const {
-  throw Error("not a directory", kind_name());
+  throw Error("not a directory", listed_kind());
 }
 std::string Generated::RelationSql(View&) const {
-  throw Error("not a table or series", kind_name());
+  throw Error("not a table or series", listed_kind());
 }
-std::string Generated::ReadData(View&) const { throw Error("not a data file", kind_name()); }
+std::string Generated::ReadData(View&) const { throw Error("not a data file", listed_kind()); }
 
 }  // namespace pond::factories

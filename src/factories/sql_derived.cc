@@ -106,7 +106,6 @@ class SqlDerivedFactory : public Factory {
   std::string name() const override {
     return shape_ == Shape::kSeries ? "sql-derived-series" : "sql-derived-table";
   }
-  std::string category() const override { return shape_ == Shape::kSeries ? "series" : "table"; }
   std::string description() const override {
     return shape_ == Shape::kSeries ? "SQL over matched series" : "SQL over matched tables/series";
   }

@@ -603,7 +603,6 @@ class ReduceNode : public MatchedDir {
 class TemporalReduce : public Factory {
  public:
   std::string name() const override { return "temporal-reduce"; }
-  std::string category() const override { return "dir"; }
   std::string description() const override { return "time-bucketed aggregates per match"; }
   Shape shape() const override { return Shape::kDir; }
   void Validate(const Config& config) const override { Parse(config); }

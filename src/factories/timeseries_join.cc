@@ -215,7 +215,6 @@ class JoinNode : public Generated {
 class TimeseriesJoin : public Factory {
  public:
   std::string name() const override { return "timeseries-join"; }
-  std::string category() const override { return "series"; }
   std::string description() const override { return "full outer join of series on time"; }
   Shape shape() const override { return Shape::kSeries; }
   void Validate(const Config& config) const override { Parse(config); }

@@ -75,7 +75,6 @@ class PivotNode : public Generated {
 class TimeseriesPivot : public Factory {
  public:
   std::string name() const override { return "timeseries-pivot"; }
-  std::string category() const override { return "series"; }
   std::string description() const override { return "one column per matched series and column"; }
   Shape shape() const override { return Shape::kSeries; }
   void Validate(const Config& config) const override { Parse(config); }

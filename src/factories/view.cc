@@ -45,16 +45,16 @@ uint64_t ChildId(uint64_t parent_id, const std::string& name) {
 
 }  // namespace
 
-std::string KindNameOf(Shape shape) {
+std::string ShapeName(Shape shape) {
   switch (shape) {
     case Shape::kDir:
       return "dir";
     case Shape::kData:
-      return "file:data";
+      return "data";
     case Shape::kTable:
-      return "file:table";
+      return "table";
     case Shape::kSeries:
-      return "file:series";
+      return "series";
     case Shape::kExecutable:
       return "executable";
     case Shape::kTransform:
@@ -63,7 +63,24 @@ std::string KindNameOf(Shape shape) {
   return "unknown";
 }
 
-std::string Generated::kind_name() const { return KindNameOf(shape()); }
+std::string ListedKind(Shape shape) {
+  switch (shape) {
+    case Shape::kDir:
+      return store::KindName(store::Kind::kDir);
+    case Shape::kData:
+      return store::KindName(store::Kind::kData);
+    case Shape::kTable:
+      return store::KindName(store::Kind::kTable);
+    case Shape::kSeries:
+      return store::KindName(store::Kind::kSeries);
+    case Shape::kExecutable:
+    case Shape::kTransform:
+      break;
+  }
+  return ShapeName(shape);
+}
+
+std::string Generated::listed_kind() const { return ListedKind(shape()); }
 
 std::string Generated::RangeRelationSql(View& view, const TimeRange&) const {
   return RelationSql(view);
@@ -349,7 +366,7 @@ std::optional<View::Resolved> View::ResolveUncached(const std::string& path, int
       RethrowNamingNode(e, parent->node.path);
     }
     if (!child) return std::nullopt;
-    return Resolved{Node{path, ChildId(parent->node.id, name), child->shape(), child->kind_name(),
+    return Resolved{Node{path, ChildId(parent->node.id, name), child->shape(), child->listed_kind(),
                          std::nullopt, child},
                     real};
   }
@@ -372,7 +389,7 @@ std::optional<View::Resolved> View::ResolveUncached(const std::string& path, int
     default: {
       const auto id = static_cast<uint64_t>(info->id);
       const Shape shape = ShapeOfKind(info->kind, path);
-      const std::string kind = store::KindName(info->kind);
+      const std::string kind = store::ListedKind(info->kind, info->factory);
       return Resolved{Node{path, id, shape, kind, std::move(info), nullptr}, real};
     }
   }
@@ -381,9 +398,12 @@ std::optional<View::Resolved> View::ResolveUncached(const std::string& path, int
 View::Resolved View::Dynamic(const std::string& path, const std::string& real_path,
                              const store::NodeInfo& info) {
   const Factory& factory = GetFactory(info.factory);
-  Node node{
-      path,   static_cast<uint64_t>(info.id), factory.shape(), "dynamic:" + factory.name(), info,
-      nullptr};
+  Node node{path,
+            static_cast<uint64_t>(info.id),
+            factory.shape(),
+            store::ListedKind(info.kind, info.factory),
+            info,
+            nullptr};
   Node mount = node;
   mount.path = real_path;
   node.generated = std::make_shared<DynamicNode>(factory, std::move(mount));

@@ -42,12 +42,16 @@ struct TimeExtent {
   void Add(const TimeExtent& other);
 };
 
-// What a node presents itself as. kTransform (column-rename) is not readable by
-// itself; other factories apply it to their inputs.
+// What a node reads as through the View (docs/layers.md, "What a node is").
+// kExecutable (`pond run`) and kTransform (column-rename, applied by other factories
+// to their inputs) are not readable by themselves.
 enum class Shape { kDir, kData, kTable, kSeries, kExecutable, kTransform };
 
-// "dir", "file:data", "file:table", "file:series", "executable", "transform".
-std::string KindNameOf(Shape shape);
+// "dir", "data", "table", "series", "executable", "transform" (list-factories).
+std::string ShapeName(Shape shape);
+// A computed node as `list -l` shows it: the stored kind it reads like ("dir",
+// "file:series", …), else ShapeName.
+std::string ListedKind(Shape shape);
 
 // A node whose content a factory computes. Implementations live beside their factory.
 class Generated {
@@ -55,9 +59,9 @@ class Generated {
   virtual ~Generated() = default;
   virtual Shape shape() const = 0;
   // For list -l: "dynamic:temporal-reduce" for a factory's own node; the shape's
-  // kind ("dir", "file:series", …) for the nodes it generates below itself
-  // (the default: KindNameOf(shape())).
-  virtual std::string kind_name() const;
+  // listed kind ("dir", "file:series", …) for the nodes it generates below itself
+  // (the default: ListedKind(shape())).
+  virtual std::string listed_kind() const;
   // kDir: names of the children (cheap: no data is computed).
   virtual std::vector<std::string> List(View& view) const;
   // kDir: the child called `name`, or nullptr.
@@ -87,7 +91,7 @@ struct Node {
   std::string path;  // as reached (not symlink-resolved)
   uint64_t id = 0;   // the node itself (same through any symlink)
   Shape shape = Shape::kDir;
-  std::string kind_name;                       // "dir", "file:series", "dynamic:template", …
+  std::string listed_kind;                     // "dir", "file:series", "dynamic:template", …
   std::optional<store::NodeInfo> stored;       // set for stored nodes (incl. a factory's own node)
   std::shared_ptr<const Generated> generated;  // set for computed nodes
 };

@@ -61,14 +61,14 @@ TEST_F(ViewTest, DynamicNodesThroughSymlinks) {
   View view(*pond, {{"prefix", "p-"}});
   Node reduced = view.Get("/reduced");
   EXPECT_EQ(reduced.shape, Shape::kDir);
-  EXPECT_EQ(reduced.kind_name, "dynamic:temporal-reduce");
+  EXPECT_EQ(reduced.listed_kind, "dynamic:temporal-reduce");
   EXPECT_EQ(view.ListDir(reduced), std::vector<std::string>{"p-a"});
 
   Node direct = view.Get("/reduced/p-a/res=1h.series");
   Node linked = view.Get("/link/p-a/res=1h.series");
   EXPECT_EQ(linked.path, "/link/p-a/res=1h.series");
   EXPECT_EQ(linked.id, direct.id);
-  EXPECT_EQ(linked.kind_name, "file:series");
+  EXPECT_EQ(linked.listed_kind, "file:series");
   EXPECT_NE(view.Get("/reduced/p-a").id, direct.id);
   auto r =
       pond->sql().Query("SELECT count(*), sum(\"x.y/z.count\") FROM " + view.RelationSql(linked));
