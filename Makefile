@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all deps build test test-asan demo site bench bench-quick fuzz format clean
+.PHONY: all deps build pond test test-asan demo site bench bench-quick fuzz format clean
 
 all: build
 
@@ -18,6 +18,10 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The `pond` binary alone: what the demo and the site run. No test is compiled.
+pond: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target pond
+
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
@@ -26,7 +30,7 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) --timeout 1200 -LE site
 
-demo: build
+demo: pond
 	tools/demo.sh $(BUILD)/pond
 
 # Benchmarks (bench/, README "Benchmarks"): pond against DuckDB's own SQL and the
@@ -50,7 +54,7 @@ bench-quick: bench-build
 # demo-out/site is missing or older than the pond binary or the demo's inputs, then
 # `npm ci` (only when the lockfile changed) and `observable build`. Serve demo-out/site/dist.
 DEMO_INPUTS = tools/demo.sh $(wildcard data/demo/* data/sample/*) $(shell find data/site -name node_modules -prune -o -type f -print)
-site: build
+site: pond
 	@$(MAKE) --no-print-directory demo-out/site/src/index.md
 	tools/site.sh demo-out/site
 

@@ -57,3 +57,6 @@ rm -rf "$SITE/src.old"
 for f in package.json package-lock.json observablehq.config.js; do
   cmp -s "$ROOT/data/site/$f" "$SITE/$f" || cp "$ROOT/data/site/$f" "$SITE/$f"
 done
+
+echo "demo: the pond is $POND; its export (Parquet, metadata, pages) is $OUT." >&2
+echo "demo: \`make site\` builds the website from it into $SITE/dist." >&2
