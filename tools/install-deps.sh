@@ -10,6 +10,8 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev libxxhash-dev
   clang libclang-rt-14-dev tzdata
   chromium
+  # Inputs of src/tmpl's generated tables, for the tmpl_tables_regen test (tools/regen-tables.sh).
+  python3 librust-regex-syntax-dev librust-deunicode-dev librust-unic-ucd-segment-dev
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -6,6 +6,7 @@ Tera 1.17.1 resolves regex 1.7.1 and regex-syntax 0.6.27, whose Unicode 14.0 tab
 Debian's cargo registry: only the data (code point ranges, property and value aliases,
 simple case folding orbits) is taken. Debian's unicode-data package is Unicode 15, one
 version too new, hence this source.
+tools/regen-tables.sh (`make tables`) runs it on librust-regex-syntax-dev 0.6.27-1.
 Usage: gen_regex_tables.py REGEX_SYNTAX_SRC_DIR > regex_tables.cc"""
 import os
 import re

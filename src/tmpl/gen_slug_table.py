@@ -6,6 +6,7 @@ plane deunicode knows (emoji, regional indicators, mathematical letters...). Han
 syllables are left out: filters_string.cc composes them from their jamo.
 With --check ORACLE, every code point is also run through the reference renderer
 (tools/tera-oracle) and any difference is reported.
+tools/regen-tables.sh (`make tables`) runs it on librust-deunicode-dev 1.3.1-1+b1.
 Usage: gen_slug_table.py DEUNICODE_SRC_DIR [--check ORACLE] > slug_table.cc"""
 import json
 import os
