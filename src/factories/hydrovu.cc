@@ -1,4 +1,4 @@
-// hydrovu (spec hydrovu.md): an executable node holding only config; `pond run
+// hydrovu (docs/hydrovu.md): an executable node holding only config; `pond run
 // PATH collect` does the work (collect layer). Its config is validated by the
 // collect layer's parser, so mknod and run accept exactly the same configs.
 #include "base/error.h"
