@@ -242,7 +242,7 @@ std::vector<Row> ExportCase(const Bench& b, const DataSet& data) {
 }
 
 std::vector<Row> VerifiedReadsCase(const Bench& b, const DataSet& data) {
-  // Case 12: what verifying every blob before its first read costs (storage.md,
+  // Case 12: what verifying every blob before its first read costs (docs/storage.md,
   // "Verified reads"), as the same commands with POND_VERIFY=off in the same run.
   const fs::path config = b.work / "verify-reduce.yaml";
   std::ofstream(config) << "in_pattern: /raw/*.series\nout_pattern: $0\nresolutions: [1h]\n"

@@ -1,5 +1,6 @@
 // Export stage 1 through the `pond` binary: Hive-partitioned Parquet plus exact
-// metadata, the seed's scenario and summary, atomicity and determinism.
+// metadata, the two-site scenario and summary of docs/export.md, atomicity and
+// determinism.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -51,8 +52,8 @@ class ExportTest : public ::testing::Test {
     return r;
   }
 
-  // The seed's two sites: BDock 2024-07..2026-01 plus an epoch-zero row (20 files),
-  // Silver 2024-07..2026-01 (19 files).
+  // The two sites of docs/export.md's summary: BDock 2024-07..2026-01 plus an
+  // epoch-zero row (20 files), Silver 2024-07..2026-01 (19 files).
   void MakeSeedSites() {
     WriteDailyCsv(tmp_ / "bdock.csv", "2024-07-01", "2026-02-01", true);
     WriteDailyCsv(tmp_ / "silver.csv", "2024-07-01", "2026-02-01", false);

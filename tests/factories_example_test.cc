@@ -1,4 +1,4 @@
-// The worked example of spec factories.md, built through the `pond` binary: raw
+// The worked example of docs/factories.md, built through the `pond` binary: raw
 // HydroVu-like series → dynamic-dir /combined (scoped joins) → temporal-reduce
 // /test-locations → template /templates/sites. Downsampled values equal direct SQL
 // over the raw CSVs; a new version of a raw series shows downstream at once.
@@ -43,7 +43,7 @@ class FactoriesExampleTest : public FactoryScenario {
   }
 
   // Direct SQL over one raw CSV, bucketing by hand. Aggregated columns keep the
-  // table's column order (paths-and-glob.md), not the order of the patterns.
+  // table's column order (docs/paths.md, "Column patterns"), not the order of the patterns.
   std::string Expected(const std::string& csv, int64_t hours) {
     const std::string w = std::to_string(hours * 3600 * 1000000);
     return Reference("SELECT make_timestamp((epoch_us(\"timestamp\") // " + w + ") * " + w +

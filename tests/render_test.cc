@@ -1,4 +1,4 @@
-// Scenario tests of `pond render TEMPLATE --context CTX.json` (spec templates.md): the
+// Scenario tests of `pond render TEMPLATE --context CTX.json` (docs/templates.md): the
 // real binary on template files in a temporary folder.
 #include <gtest/gtest.h>
 

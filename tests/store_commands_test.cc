@@ -1,6 +1,6 @@
 // The store's commands through the real `pond` binary: init, mkdir, copy (in and
-// out), list, cat, describe, log and check, with outputs exactly as cli.md and
-// storage.md show them.
+// out), list, cat, describe, log and check, with outputs exactly as docs/cli.md and
+// docs/storage.md show them.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

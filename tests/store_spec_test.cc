@@ -1,4 +1,5 @@
-// The four tests storage.md requires ("Tests that must exist"), through the binary.
+// The store's four promises, one test each, through the binary (docs/storage.md, end of
+// "Integrity: pond check").
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

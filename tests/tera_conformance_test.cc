@@ -1,4 +1,4 @@
-// Differential test of the template engine against Tera 1.17.1 (templates.md,
+// Differential test of the template engine against Tera 1.17.1 (docs/templates.md,
 // "Conformance tests"): every folder of tests/tera is one case, rendered with
 // `pond render`. Where the oracle succeeded (expected.out) the output must be
 // byte-identical; where it failed (expected.err) pond must fail with one error line.

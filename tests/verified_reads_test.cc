@@ -1,4 +1,4 @@
-// Verified reads (issue 18, storage.md "Verified reads"): a blob whose bytes are not
+// Verified reads (issue 18, docs/storage.md "Verified reads"): a blob whose bytes are not
 // the ones committed (a flipped byte, a truncated or deleted file) is never read as
 // data. cat, export, copy-out and dynamic nodes fail with one line naming the blob and
 // the pond path, suggesting `pond check`; nothing is written; POND_VERIFY=off salvages.

@@ -64,7 +64,8 @@ def main():
     epoch = dt.datetime(1970, 1, 1)
     old = list(series(rng, START, SWAP + dt.timedelta(hours=6), 0.0,
                       [(dt.datetime(2024, 10, 3), dt.datetime(2024, 10, 5, 12))]))
-    # Four readings from before the sonde's clock was set, as in the seed's 1970 partition.
+    # Four readings from before the sonde's clock was set, as in docs/export.md,
+    # "The 1970 partition".
     old = [(epoch, reading(START, rng, 0.0)) for _ in range(4)] + old
     new = list(series(rng, SWAP, END, 0.0, [(dt.datetime(2025, 8, 20), dt.datetime(2025, 8, 21))]))
     silver = list(series(rng, START, END, -0.7,

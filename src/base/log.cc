@@ -14,7 +14,7 @@ namespace pond {
 
 namespace {
 
-// `%L` prints one letter; the spec wants the full upper-case level name.
+// `%L` prints one letter; log lines show the full upper-case level name (docs/cli.md).
 class UpperLevelFlag : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,

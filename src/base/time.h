@@ -9,7 +9,7 @@
 
 namespace pond {
 
-// Parses a command-line time (spec cli.md): ISO 8601 date or date-time in UTC
+// Parses a command-line time (docs/cli.md): ISO 8601 date or date-time in UTC
 // unless an offset is given (`2024-07-01`, `2024-07-01T12:00:00Z`, `2024-07-01 12:00:00`,
 // `2024-07-01T14:00:00+02:00`, fractional seconds allowed) or Unix milliseconds
 // (all digits). Returns µs since the epoch; nullopt if the text is not a time.

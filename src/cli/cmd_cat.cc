@@ -1,5 +1,5 @@
 // `pond cat PATH [--sql Q] [--format table|csv|json|raw] [--start T] [--end T]`
-// (spec cli.md). A table or series is the temp view `series` on the pond's own
+// (docs/cli.md). A table or series is the temp view `series` on the pond's own
 // connection; DuckDB writes CSV, JSON and Parquet, so output is streamed, not built.
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -68,8 +68,8 @@ int64_t ParseTimeOption(const std::string& text, const std::string& option) {
   return *t;
 }
 
-// The user's query with each column made printable for `format`: timestamps as the
-// spec shows them (csv `2024-07-01 00:00:00`, json `2024-07-01T00:00:00Z`).
+// The user's query with each column made printable for `format`: timestamps as
+// docs/cli.md shows them (csv `2024-07-01 00:00:00`, json `2024-07-01T00:00:00Z`).
 std::string PrintableQuery(engine::Connection& con, const std::string& query,
                            const std::string& format) {
   std::vector<store::Column> cols = store::DescribeSource(con, query, "--sql");
@@ -131,7 +131,7 @@ void PrintQuery(engine::Connection& con, const std::string& query, const std::st
                 " (FORMAT csv, HEADER true)");
     return tmp.StreamTo(stdout);
   }
-  // DuckDB writes one object a line; the spec's array keeps one object a line too.
+  // DuckDB writes one object a line; our array keeps one object a line too (docs/cli.md).
   con.Execute("COPY (" + PrintableQuery(con, query, format) + ") TO " + QuoteLiteral(tmp.path()) +
               " (FORMAT json)");
   std::ifstream in(tmp.path(), std::ios::binary);
@@ -168,7 +168,7 @@ void Cat(const GlobalOptions& g, const CatOptions& o) {
   }
   engine::Connection& con = pond->sql();
   // A stored node's blobs are verified for the columns the query reads, not all of
-  // them (storage.md, "Verified reads").
+  // them (docs/storage.md, "Verified reads").
   store::ReadColumns read;
   if (node.stored && !node.generated && !o.sql.empty()) {
     std::vector<std::string> names;
@@ -189,7 +189,7 @@ void Cat(const GlobalOptions& g, const CatOptions& o) {
       has_ts |= c.name == "timestamp";
     if (!has_ts) throw Error("--start and --end need a \"timestamp\" column", o.path);
   }
-  // A stored relation is already ordered by timestamp, version and row (storage.md),
+  // A stored relation is already ordered by timestamp, version and row (docs/storage.md),
   // so it needs no ORDER BY, which could reorder equal timestamps; a computed series
   // is ordered by time here.
   std::string order;

@@ -1,4 +1,4 @@
-// `pond check [--repair]` (spec storage.md, "Integrity"): re-hash referenced blobs,
+// `pond check [--repair]` (docs/storage.md, "Integrity"): re-hash referenced blobs,
 // report orphans, temporaries, missing/corrupt blobs and dangling entries.
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-// `pond copy SRC... DEST [--format data|table|series]` (spec cli.md): host files into
+// `pond copy SRC... DEST [--format data|table|series]` (docs/cli.md): host files into
 // the pond in one transaction, or pond files matched by globs out to a host directory.
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-// `pond describe PATTERN` (spec cli.md): for each match its kind, versions, rows,
+// `pond describe PATTERN` (docs/cli.md): for each match its kind, versions, rows,
 // time range and schema, all from the catalog and Parquet footers (no data scan).
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-// `pond init`: create the pond directory and transaction 1 (spec cli.md).
+// `pond init`: create the pond directory and transaction 1 (docs/cli.md).
 #include "base/error.h"
 #include "cli/command.h"
 #include "store/pond.h"

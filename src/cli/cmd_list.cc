@@ -1,4 +1,4 @@
-// `pond list [PATTERN] [-l]` (spec cli.md, paths-and-glob.md; issue 19 for the
+// `pond list [PATTERN] [-l]` (docs/cli.md, docs/paths.md; issue 19 for the
 // patterns): matching paths in sorted order; `-l` adds kind, versions, latest size
 // and last write time.
 #include <optional>

@@ -1,4 +1,4 @@
-// `pond log [--limit N]` (spec cli.md): transactions, newest first.
+// `pond log [--limit N]` (docs/cli.md): transactions, newest first.
 #include <fmt/format.h>
 
 #include "cli/command.h"

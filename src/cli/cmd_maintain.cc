@@ -7,8 +7,11 @@
 // in the last 90d, 12h…), the transaction also moves the retention horizon: reads
 // --at an older transaction fail from then on, and the blobs only they read are
 // deleted once no reader is running (else by the next maintain). The setting is this
-// command line's: nothing is deleted unless maintain is run with it.
-// Cached reductions no read has used for --cache-keep (default 7d) are dropped too.
+// command line's: without it the horizon stays, and only blobs an earlier horizon
+// already made unneeded (left while a reader ran) are deleted; a pond whose horizon
+// was never set loses no blob.
+// Cached reductions no read has used for --cache-keep (default 7d) are dropped by
+// every maintain that finds no reader running, with or without the options above.
 #include <fmt/format.h>
 
 #include <chrono>

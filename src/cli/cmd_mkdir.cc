@@ -1,4 +1,4 @@
-// `pond mkdir [-p] PATH`: create a directory in one transaction (spec cli.md).
+// `pond mkdir [-p] PATH`: create a directory in one transaction (docs/cli.md).
 #include "base/error.h"
 #include "cli/command.h"
 #include "store/pond.h"

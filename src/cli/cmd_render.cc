@@ -1,5 +1,5 @@
 // `pond render TEMPLATE [--context CTX.json]`: renders one template file from the host
-// (spec templates.md); needs no pond. TEMPLATE's folder is its template set, as for
+// (docs/templates.md); needs no pond. TEMPLATE's folder is its template set, as for
 // Tera and the reference renderer (tools/tera-oracle): every file there is a template
 // named by its file name (except the context file and `expected*` test files), so a
 // broken sibling is an error even when unused, and include/import/extends resolve to

@@ -1,5 +1,5 @@
 // `pond run PATH [ARGS…]`: runs an executable dynamic node. The one executable
-// factory is `hydrovu`: `pond run /etc/hydrovu collect` (spec hydrovu.md). Each
+// factory is `hydrovu`: `pond run /etc/hydrovu collect` (docs/hydrovu.md). Each
 // device commits in its own transaction, taking the write lock only while it
 // stores, so readers are not locked out during downloads.
 #include <fmt/format.h>

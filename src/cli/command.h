@@ -12,7 +12,7 @@
 
 namespace pond::cli {
 
-// Options every command sees (spec cli.md, "Global options"). Filled in before any
+// Options every command sees (docs/cli.md, "Global options"). Filled in before any
 // subcommand callback runs.
 struct GlobalOptions {
   std::string pond_dir;                     // --pond, else $POND; empty if neither

@@ -30,7 +30,7 @@ inline std::string JsonText(const nlohmann::ordered_json& j) {
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-// A JSON array with one element a line, as spec paths-and-glob.md shows for
+// A JSON array with one element a line, as docs/paths.md shows for
 // `list --json`: `[{…},\n {…}]`; `[]` when empty. Elements are JSON texts.
 inline std::string JsonArrayLines(const std::vector<std::string>& elements) {
   if (elements.empty()) return "[]\n";

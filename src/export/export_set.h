@@ -1,4 +1,4 @@
-// Export metadata (spec export.md, "Metadata"): what one stage wrote, organised by
+// Export metadata (docs/export.md, "Metadata"): what one stage wrote, organised by
 // the glob captures that matched. Stage N+1's templates see it as `export`.
 #pragma once
 

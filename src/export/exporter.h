@@ -1,4 +1,4 @@
-// `pond export` (spec export.md): each --pattern is a stage, run in order. Tables
+// `pond export` (docs/export.md): each --pattern is a stage, run in order. Tables
 // and series become Hive-partitioned Parquet written by DuckDB, with metadata taken
 // from COPY … RETURN_STATS or the partitions' count (never by listing or re-reading
 // files); template and data nodes become files. Stage N's templates see stage N-1's
@@ -62,7 +62,8 @@ std::vector<std::string> ParseTemporal(const std::string& spec);
 // Runs every stage. Throws pond::Error (OUT untouched) on any failure.
 ExportResult Export(factories::View& view, const ExportOptions& options);
 
-// The summary export.md specifies (📊 Export Context Summary: … ✅ Export completed successfully!).
+// The summary of docs/export.md, "Summary"
+// (📊 Export Context Summary: … ✅ Export completed successfully!).
 std::string FormatSummary(const ExportResult& result, const std::string& out_dir,
                           const std::map<std::string, std::string>& vars);
 // {"output_dir", "total_files", "vars", "stages": [{"pattern", "export"}], "warnings"}.

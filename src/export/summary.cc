@@ -1,5 +1,5 @@
-// The export summary of export.md (from the seed's "Enhanced Metadata Display"),
-// and its --json twin.
+// The export summary (docs/export.md, "Summary": the original DuckPond's format, byte
+// for byte) and its --json twin.
 #include <fmt/format.h>
 
 #include "base/time.h"

@@ -1,4 +1,4 @@
-// column-rename (spec factories.md): a transform, applied to an input through its
+// column-rename (docs/factories.md): a transform, applied to an input through its
 // `transforms:` list. Rules apply in order; the first matching rule per column wins.
 #include <optional>
 #include <regex>

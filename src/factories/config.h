@@ -1,4 +1,4 @@
-// Reading factory configs (spec factories.md, "Config rules"): every error is one
+// Reading factory configs (docs/factories.md, "Config rules"): every error is one
 // line naming the field and `<source>:<line>` (1-based, from yaml-cpp's Mark).
 #pragma once
 

@@ -1,4 +1,4 @@
-// Config rules (spec factories.md): expansion, field errors with file and line,
+// Config rules (docs/factories.md): expansion, field errors with file and line,
 // out_pattern substitution, and every factory's Validate on good and bad configs.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

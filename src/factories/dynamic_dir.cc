@@ -1,4 +1,4 @@
-// dynamic-dir (spec factories.md): a directory whose entries are dynamic nodes with
+// dynamic-dir (docs/factories.md): a directory whose entries are dynamic nodes with
 // inline configs. Each entry's config is validated by its own factory; its line
 // numbers still point into the enclosing file.
 #include <set>

@@ -1,6 +1,6 @@
 // The factory registry. A factory turns a dynamic node's config (YAML, expanded as
 // a template first) into computed content. One file per factory, each listed
-// in registry.cc. See spec factories.md.
+// in registry.cc. See docs/factories.md.
 #pragma once
 
 #include <map>

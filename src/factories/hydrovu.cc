@@ -1,4 +1,4 @@
-// hydrovu (spec hydrovu.md): an executable node holding only config; `pond run
+// hydrovu (docs/hydrovu.md): an executable node holding only config; `pond run
 // PATH collect` does the work (src/hydrovu). Its config is validated by
 // hydrovu's parser, so mknod and run accept exactly the same configs.
 #include "base/error.h"

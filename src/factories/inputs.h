@@ -26,7 +26,7 @@ void AddTransformIdentities(View& view, const std::vector<std::string>& transfor
                             std::vector<std::optional<std::string>>& parts);
 
 // The matches of `in_pattern` (files only, or directories too), grouped by the name
-// `out_pattern` gives each (spec factories.md rule 3), in match order. Throws
+// `out_pattern` gives each (docs/factories.md, "Config rules", 3), in match order. Throws
 // `pattern matched nothing (<in_pattern>)`.
 std::map<std::string, std::vector<GlobMatch>> GroupedMatches(View& view,
                                                              const std::string& in_pattern,

@@ -1,4 +1,4 @@
-// sql-derived-series and sql-derived-table (spec factories.md): a user query over
+// sql-derived-series and sql-derived-table (docs/factories.md): a user query over
 // named inputs. One file for both: they differ only in what the output must hold.
 #include <spdlog/spdlog.h>
 

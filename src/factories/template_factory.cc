@@ -1,4 +1,4 @@
-// template (spec factories.md): a dynamic directory with one file:data per match of
+// template (docs/factories.md): a dynamic directory with one file:data per match of
 // in_pattern, named by out_pattern: template_file (a pond file:data) rendered with
 // {args: captures, vars, export}. The template is named by its pond path, so
 // autoescape follows its name; include/import/extends resolve to pond paths in the

@@ -1,4 +1,4 @@
-// temporal-reduce (spec factories.md, issue #19): a dynamic directory with, for each
+// temporal-reduce (docs/factories.md, issue #19): a dynamic directory with, for each
 // name out_pattern gives the matches of in_pattern, a directory holding
 // `res=<r>.series` per resolution over the rows of those matches (several are
 // merged by column name). Buckets are exactly the stated width, aligned to the Unix

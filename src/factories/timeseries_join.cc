@@ -1,4 +1,4 @@
-// timeseries-join (spec factories.md): inputs of one scope are stacked (UNION ALL
+// timeseries-join (docs/factories.md): inputs of one scope are stacked (UNION ALL
 // BY NAME, each after its own range filter and transforms), then scopes are
 // full-outer-joined on time; columns become `<scope>.<column>`.
 #include <algorithm>

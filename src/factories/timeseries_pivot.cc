@@ -1,4 +1,4 @@
-// timeseries-pivot (spec factories.md): one column per matched series and listed
+// timeseries-pivot (docs/factories.md): one column per matched series and listed
 // column, named `<captures joined by ".">.<column>`, full-outer-joined on time.
 #include "base/error.h"
 #include "factories/builtin.h"
@@ -56,7 +56,7 @@ class PivotNode : public Generated {
       TimedRelation part;
       for (const auto& name : config_.columns) {
         const std::string out = prefix + "." + name;
-        // A listed column missing from this match reads as NULL (spec).
+        // A listed column missing from this match reads as NULL (docs/factories.md).
         select.Column(sql::FindColumn(columns, name) ? sql::Ident(name) : "CAST(NULL AS DOUBLE)",
                       out);
         part.columns.push_back(out);

@@ -180,7 +180,7 @@ class View : public TreeView {
   };
   DynamicConfig ConfigOf(const Node& node);
 
-  // During export: the variable `export` that template nodes see (export.md).
+  // During export: the variable `export` that template nodes see (docs/export.md, "Templates").
   void SetExportContext(nlohmann::json export_set) { export_context_ = std::move(export_set); }
   const nlohmann::json& export_context() const { return export_context_; }
 
@@ -223,7 +223,9 @@ class View : public TreeView {
   nlohmann::json export_context_ = nlohmann::json::object();
   std::vector<std::string> stack_;
   // Lookups, globs and transaction vars are memoized per View: a command reads one
-  // consistent snapshot. Rendered and computed data is never cached.
+  // consistent snapshot. Rendered templates and computed relations are not kept here;
+  // only reductions keep settled buckets between reads, in the pond's result cache
+  // (store/result_cache.h; docs/factories.md, "Cached reductions").
   // Unordered: references stay valid on insertion, and paths share long prefixes
   // that an ordered map would compare again and again.
   std::unordered_map<std::string, std::optional<Resolved>> cache_;

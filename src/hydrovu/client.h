@@ -1,5 +1,5 @@
-// The HydroVu public API over an HttpTransport (spec hydrovu.md, "HTTP protocol"
-// and "Errors and retries"): OAuth2 client-credentials token, friendly names,
+// The HydroVu public API over an HttpTransport (docs/hydrovu.md, "HTTP
+// protocol", with its errors and retries): OAuth2 client-credentials token, friendly names,
 // the location list and paged location data.
 //
 // Every request is retried on HTTP 5xx, 429 (waiting `Retry-After` seconds when

@@ -1,4 +1,4 @@
-// The network half of `pond run PATH collect` (spec hydrovu.md, "collect"): for
+// The network half of `pond run PATH collect` (docs/hydrovu.md, "collect"): for
 // each configured device, download the readings after its resume point and pivot
 // them to one row per timestamp. Storing the rows is the caller's job, through
 // the hooks of Collector::Run (or by calling Prepare/FetchDevice directly).
@@ -38,7 +38,7 @@ struct DeviceReadings {
 using ProgressCallback =
     std::function<void(const HydroVuDevice& device, int pages, int64_t points)>;
 
-// Pivots data pages (spec hydrovu.md, collect step 3). Columns are named from
+// Pivots data pages (docs/hydrovu.md, "collect", step 5). Columns are named from
 // `names`; an unknown parameter id becomes `param_<id>`, an unknown unit id
 // `unit_<id>`. A second reading for the same (timestamp, column) is dropped and
 // counted in one warning per device. Readings before `start_time` (Unix seconds;

@@ -41,7 +41,7 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-// A pond name (spec paths-and-glob.md): non-empty UTF-8, at most 255 bytes, no
+// A pond name (docs/paths.md): non-empty UTF-8, at most 255 bytes, no
 // '/' or NUL, not '.' or '..'.
 bool IsValidPondName(std::string_view name) {
   return !name.empty() && name.size() <= 255 && name != "." && name != ".." &&

@@ -1,4 +1,4 @@
-// The config of a `hydrovu` node (spec hydrovu.md, "Config"), after template
+// The config of a `hydrovu` node (docs/hydrovu.md, "Config"), after template
 // rendering and YAML parsing.
 #pragma once
 

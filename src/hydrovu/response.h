@@ -1,4 +1,4 @@
-// The JSON bodies of the HydroVu public API (spec hydrovu.md, "HTTP protocol"),
+// The JSON bodies of the HydroVu public API (docs/hydrovu.md, "HTTP protocol"),
 // parsed into plain structs. Every parser throws pond::Error
 // `malformed HydroVu response: <what>` with the caller's `where` (e.g.
 // `device 123, page 2`) for invalid JSON, a missing field or a mistyped one. The

@@ -1,4 +1,4 @@
-// Glob patterns over pond trees (spec paths-and-glob.md, "Glob patterns"). Only `*`
+// Glob patterns over pond trees (docs/paths.md, "Glob patterns"). Only `*`
 // (any run inside one name) and `**` (a whole component: zero or more levels) are
 // special. The matcher reaches the tree only through TreeView, so one code path
 // serves stored directories, dynamic directories and time-travelled views.

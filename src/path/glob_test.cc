@@ -12,7 +12,7 @@ namespace {
 
 using Captures = std::vector<std::string>;
 
-// The example tree of the spec; dynamic directories look like any directory here.
+// The example tree of docs/paths.md; dynamic directories look like any directory here.
 FakeTreeView SpecTree() {
   FakeTreeView tree;
   tree.File("/hydrovu/devices/123/BDock.series")
@@ -57,7 +57,7 @@ TEST(MatchComponent, ComponentTableOfTheSpec) {
       {"site=*", "site=", Captures{""}},
       {"site=*", "year=2024", std::nullopt},
       {"*_*", "a_b", Captures{"a", "b"}},
-      {"*_*", "a_b_c", Captures{"a", "b_c"}},  // the spec's leftmost-shortest example
+      {"*_*", "a_b_c", Captures{"a", "b_c"}},  // docs/paths.md's leftmost-shortest example
       {"*_*", "abc", std::nullopt},
       {"*_*", "_", Captures{"", ""}},
       {"*a*", "bab", Captures{"b", "b"}},

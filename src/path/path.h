@@ -1,4 +1,4 @@
-// Pond paths (spec paths-and-glob.md): absolute, '/'-separated, names compared
+// Pond paths (docs/paths.md): absolute, '/'-separated, names compared
 // byte-wise. Every function taking a path validates it and throws pond::Error with
 // where = the offending path; none touches a tree.
 #pragma once

@@ -1,4 +1,4 @@
-// The content-addressed blobs of a pond (spec storage.md, "Layout"):
+// The content-addressed blobs of a pond (docs/storage.md, "Layout"):
 // blobs/ab/<sha256>[.parquet], immutable once renamed into place, shared by every
 // version with the same bytes; blobs/tmp/ holds in-flight writes. Every write goes
 // through the Disk seam in the order the crash guarantees rely on:
@@ -69,7 +69,7 @@ class BlobStore {
   // Host path of the blob `hash` with `extension`.
   std::string PathFor(const std::string& hash, const std::string& extension) const;
 
-  // Verified reads (storage.md, "Verified reads"): before a blob is first read in this
+  // Verified reads (docs/storage.md, "Verified reads"): before a blob is first read in this
   // process its whole content is hashed and compared with its name; a mismatch or a
   // missing file throws BlobError. Later uses cost a set lookup. `POND_VERIFY=off` in
   // the environment skips the check, to salvage what a damaged blob still holds.

@@ -1,7 +1,9 @@
-// The catalog's schema (spec storage.md, "Catalog schema") and the queries that read
-// it for one view, on SQLite (catalog.sqlite). Rows are only ever inserted (and the
-// transactions row's time set at commit), so `<= seq` filters give every view the
-// state as of its transaction.
+// The catalog's schema (docs/catalog.md) and the queries that read it for one view,
+// on SQLite (catalog.sqlite). No row is ever deleted, and the only updates write a seq
+// (entries' and backups' deleted_seq, set by rm, mv and backup remove) or happen inside
+// the transaction that made the row (its transactions row's commit time); meta's
+// horizon is the one value replaced. So `<= seq` filters give every view the state as
+// of its transaction.
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -1,5 +1,6 @@
-// `pond check`: the pond's integrity (spec storage.md, "Integrity: pond check").
-// Every blob a version refers to is re-hashed; blobs/ is listed for orphans and
+// `pond check`: the pond's integrity (docs/storage.md, "Integrity: pond check").
+// Every blob a version or segment refers to is re-hashed (past a retention horizon,
+// only those a view at or after it reads); blobs/ is listed for orphans and
 // temporaries; directory entries and versions must point at existing nodes.
 #pragma once
 
@@ -27,7 +28,7 @@ struct CheckProblem {
 
 struct CheckReport {
   int64_t versions = 0;  // rows of `versions`
-  int64_t blobs = 0;     // distinct blob files they refer to
+  int64_t blobs = 0;     // distinct blob files they and segments refer to
   int64_t nodes = 0;     // rows of `nodes`
   std::vector<CheckProblem> problems;
 

@@ -1,4 +1,4 @@
-// pond check: each kind of problem is found and worded as storage.md shows, and
+// pond check: each kind of problem is found and worded as docs/storage.md shows, and
 // --repair deletes exactly the repairable ones.
 #include "store/check.h"
 

@@ -20,8 +20,8 @@ namespace {
 
 // An open file whose ranges are hashed where they lie: each is mapped with its
 // pages populated in one call (no copy, no fault per page; the fastest of the ways
-// measured, storage.md). Blobs are immutable: the size is checked first, and only a
-// file cut short under a running reader could fault.
+// we measured; docs/storage.md, "Verified reads"). Blobs are immutable: the size is
+// checked first, and only a file cut short under a running reader could fault.
 class HashedFile {
  public:
   explicit HashedFile(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {

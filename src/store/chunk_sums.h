@@ -1,4 +1,4 @@
-// Checksums of a Parquet blob's byte ranges (storage.md, "Verified reads"): one per
+// Checksums of a Parquet blob's byte ranges (docs/storage.md, "Verified reads"): one per
 // column chunk, plus the frame (magic bytes, page indexes, footer: every byte no
 // chunk holds), so that a read verifies the chunks it reads and nothing else. The
 // blob's sha256 name still covers the whole file; these only make reads cheaper.

@@ -1,6 +1,7 @@
 // The pond: a transactional, versioned file system of data files, tables and
-// time series, kept in one host directory (spec storage.md):
-//   catalog.sqlite   nodes, directory entries, versions, segments, transactions (WAL)
+// time series, kept in one host directory (docs/storage.md):
+//   catalog.sqlite   nodes, directory entries, versions, segments, transactions (WAL;
+//                    every table: docs/catalog.md)
 //   pond.lock        the writer lock (flock LOCK_EX); holds the last writer's pid
 //   blobs.lock       readers LOCK_SH for their life; blob deleters LOCK_EX
 //   blobs/ab/<sha256>[.parquet]   immutable, content-addressed version contents
@@ -14,8 +15,8 @@
 //   from one SQLite snapshot held for the Pond's life: writers never wait for them.
 // - Tables and series are read through SQL: RelationSql() gives a relation that
 //   the view's own DuckDB connection can SELECT from; nothing is copied out.
-// - All host file-system writes go through a DiskInterface (disk.h), so tests can
-//   fail or "crash" at any write.
+// - The store's host file-system writes go through a Disk (disk.h, which lists the
+//   few that do not), so tests can fail or "crash" at any write.
 // Errors throw pond::Error naming the pond path, host file or pond directory.
 #pragma once
 
@@ -208,7 +209,7 @@ class Pond {
   // Usable as `SELECT … FROM <relation>`.
   std::string RelationSql(const NodeInfo& node) const;
   // The same read for `columns`: the only columns the caller's
-  // query reads (lowercase), so that only their chunks are verified (storage.md,
+  // query reads (lowercase), so that only their chunks are verified (docs/storage.md,
   // "Verified reads"); nullopt when it may read any.
   std::string RelationSql(const NodeInfo& node, const ReadColumns& columns) const;
   // The same restricted to the rows whose `timestamp` is in `range`, in the same order,
@@ -308,8 +309,9 @@ class Transaction {
   // Creates a file:table node or adds a version (replaces the content).
   VersionInfo WriteTable(const std::string& path, const TableSource& source);
   // Creates a file:series node or appends a version. The source must have a
-  // `timestamp` TIMESTAMP column (see storage.md for conversions); a column whose
-  // type conflicts with earlier versions is an error naming it.
+  // `timestamp` TIMESTAMP column (see docs/storage.md, "Series rules", for
+  // conversions); a column whose type conflicts with earlier versions is an error
+  // naming it.
   // Returns the version written (rows, min/max). Sorted by "timestamp" on write.
   VersionInfo AppendSeries(const std::string& path, const TableSource& source);
   // Merges the series' blobs now: by the tiered policy, then every piece after the

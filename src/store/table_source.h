@@ -1,5 +1,5 @@
 // Turning a TableSource into what the store writes: its columns, the SELECT that
-// makes it a series (spec storage.md, "Series rules"), host CSV/Parquet files as
+// makes it a series (docs/storage.md, "Series rules"), host CSV/Parquet files as
 // sources, and DuckDB's multi-line errors about a source as one line naming it.
 #pragma once
 

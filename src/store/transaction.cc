@@ -1,6 +1,7 @@
-// Writing: the one transaction of a mutating command (spec storage.md,
-// "Transactions"). Blobs reach their final names before the catalog rows that refer
-// to them, and the catalog COMMIT is the single moment the change becomes visible.
+// Writing: the one transaction of a mutating command (docs/storage.md,
+// "A transaction"; the rows it writes: docs/catalog.md). Blobs reach their final
+// names before the catalog rows that refer to them, and the catalog COMMIT is the
+// single moment the change becomes visible.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
@@ -179,7 +180,7 @@ struct Transaction::Impl {
       throw;
     }
     BlobStore::Stored blob = Keep(p.blobs.PutTempFile(tmp, ".parquet"));
-    // Range checksums, so that a read verifies only the chunks it reads (storage.md).
+    // Range checksums, so that a read verifies only the chunks it reads (docs/storage.md).
     if (blob.size >= kChunkSumsMinBytes)
       catalog::InsertChunkSums(cat(), blob.hash, ComputeChunkSums(con(), blob.path));
     return {std::move(blob), files[0], std::move(columns)};

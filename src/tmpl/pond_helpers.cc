@@ -1,4 +1,4 @@
-// DuckPond's additions to the language (spec templates.md, "DuckPond helpers").
+// DuckPond's additions to the language (docs/templates.md, "DuckPond helpers").
 #include <cstdlib>
 
 #include "tmpl/builtins.h"

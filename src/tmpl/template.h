@@ -1,4 +1,4 @@
-// The template engine: Tera 1.17.1's language (spec templates.md), rendering
+// The template engine: Tera 1.17.1's language (docs/templates.md), rendering
 // byte-identical output. Templates are parsed once (AddTemplate or through the
 // Loader) and rendered many times; rendering borrows from the context instead of
 // copying it.
@@ -27,7 +27,7 @@ using Loader = std::function<std::optional<std::string>(const std::string& name)
 
 // Guards against runaway templates (recursive macros, self-includes, huge ranges,
 // strings that double). Exceeding one is a render error, never a crash; Tera has none
-// of these byte limits (templates.md, "Limits").
+// of these byte limits (docs/templates.md, "Limits").
 struct Limits {
   int max_call_depth = 200;                    // nested macro calls + includes
   uint64_t max_loop_iterations = 100'000'000;  // all for-loop iterations of one render
@@ -71,7 +71,7 @@ class Engine {
   std::unique_ptr<Impl> impl_;
 };
 
-// DuckPond helpers (spec templates.md): function group(by, in) and filter to_json.
+// DuckPond helpers (docs/templates.md): function group(by, in) and filter to_json.
 void AddPondHelpers(Engine& e);
 // Function env(name, default) reading the process environment (config expansion).
 void AddEnvFunction(Engine& e);

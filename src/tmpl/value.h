@@ -41,7 +41,7 @@ std::optional<double> AsF64(const Value& v);  // any number
 bool Equal(const Value& a, const Value& b);  // serde_json's PartialEq (1 != 1.0)
 bool IsTruthy(const Value& v);               // Tera's ValueTruthy
 
-// Appends `v` as Tera prints it ({{ v }}): see the table in spec templates.md.
+// Appends `v` as Tera prints it ({{ v }}): see the table in docs/templates.md, "Printing values".
 void RenderValue(const Value& v, std::string& out);
 std::string RenderToString(const Value& v);
 

@@ -265,7 +265,7 @@ TEST_P(BackupTest, SecondPushUploadsOnlyTheNewBlobs) {
       "series"});
   Ok({"copy", Host("e.txt", "new\n"), "/raw/e.txt"});
   const std::string out = Ok({"backup", "push"});
-  // The series' new version, the merge its fourth append made (storage.md), e.txt.
+  // The series' new version, the merge its fourth append made (docs/storage.md), e.txt.
   EXPECT_EQ(Uploaded(out), 3) << out;
   EXPECT_THAT(out, HasSubstr("transaction 12"));
   EXPECT_THAT(out, HasSubstr("snapshot written"));

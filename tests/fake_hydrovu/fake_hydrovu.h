@@ -1,4 +1,4 @@
-// A fake HydroVu public API (spec hydrovu.md, "Test server") on 127.0.0.1 with
+// A fake HydroVu public API (docs/hydrovu.md, "Test server") on 127.0.0.1 with
 // an ephemeral port, served by cpp-httplib from a thread. The constructor starts
 // it, the destructor stops it. It serves
 //   POST /public-api/oauth/token                 (checks Basic auth and the form body)

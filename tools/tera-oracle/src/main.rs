@@ -1,5 +1,5 @@
 // tera-oracle [--bench N] TEMPLATE CTX.json: renders TEMPLATE with Tera 1.17.1 plus the
-// DuckPond helpers (templates.md), the reference for tests/tera. Every other template file
+// DuckPond helpers (docs/templates.md), the reference for tests/tera. Every other template file
 // of TEMPLATE's folder is registered under its file name, so include/import/extends resolve.
 // With --bench N (for bench/), it renders once, then N times, and prints the mean
 // nanoseconds of one render instead of the output: parsing and process start excluded.
