@@ -101,7 +101,7 @@ class CopyOutStaging {
   explicit CopyOutStaging(const std::string& dest)
       : dest_(dest), dir_(fs::path(dest) / (".pond-copy-" + std::to_string(::getpid()))) {
     // Leftovers of killed copies (this pid's included), as the export does.
-    exporter::RemoveStaleStaging(dest, ".pond-copy-");
+    exporter::RemoveStaleStaging(store::RealDisk(), dest, ".pond-copy-");
     std::error_code ec;
     fs::create_directory(dir_, ec);
     if (ec) throw Error("cannot create staging folder: " + ec.message(), dir_.string());

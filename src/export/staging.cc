@@ -1,11 +1,12 @@
 #include "export/staging.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
-
 #include <system_error>
 #include <vector>
 
@@ -21,10 +22,18 @@ namespace {
 // user (EPERM) counts as alive.
 bool Dead(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
 
+// Whether anything is at `path`, a symlink or a file that a folder of it is included
+// (a file where a folder would be: ENOTDIR).
+bool Taken(const fs::path& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 || errno == ENOTDIR;
+}
+
 }  // namespace
 
-void RemoveStaleStaging(const fs::path& parent, const std::string& prefix) {
+void RemoveStaleStaging(store::Disk& disk, const fs::path& parent, const std::string& prefix) {
   std::error_code ec;
+  std::vector<fs::path> stale;
   for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (!name.starts_with(prefix)) continue;
@@ -33,68 +42,101 @@ void RemoveStaleStaging(const fs::path& parent, const std::string& prefix) {
     auto [ptr, err] = std::from_chars(digits, name.data() + name.size(), pid);
     if (err != std::errc() || ptr != name.data() + name.size() || pid <= 0) continue;
     if (pid != ::getpid() && !Dead(pid)) continue;
-    std::error_code rm;
-    fs::remove_all(it->path(), rm);  // best effort: a folder we cannot delete stays
+    stale.push_back(it->path());
+  }
+  for (const auto& path : stale) {
+    try {
+      disk.Remove(path.string());
+    } catch (const std::exception& e) {
+      spdlog::debug("{}", e.what());  // a folder we cannot delete stays
+    }
   }
 }
 
-Staging::Staging(const fs::path& out_dir) : out_(fs::absolute(out_dir).lexically_normal()) {
+Staging::Staging(store::Disk& disk, const fs::path& out_dir)
+    : disk_(disk), out_(fs::weakly_canonical(fs::absolute(out_dir))) {
   if (out_.filename().empty()) out_ = out_.parent_path();  // "OUT/" names OUT
+  // A symlink to / (the caller refuses `--dir /` itself) cannot be swapped away.
+  if (!out_.has_relative_path())
+    throw Error("refusing to export into the root directory", out_dir.string());
+  std::error_code ec;
+  if (fs::exists(out_, ec) && !fs::is_directory(out_, ec))
+    throw Error("the output directory is not a directory", out_.string());
   const std::string prefix = "." + out_.filename().string() + ".pond-staging-";
   dir_ = out_.parent_path() / (prefix + std::to_string(getpid()));
-  std::error_code ec;
-  RemoveStaleStaging(out_.parent_path(), prefix);  // this pid's own leftover included
-  fs::create_directories(dir_, ec);
-  if (ec) throw Error("cannot create staging folder: " + ec.message(), dir_.string());
+  RemoveStaleStaging(disk_, out_.parent_path(), prefix);  // this pid's own leftover included
+  // Made durable with the tree it will hold, by Swap().
+  disk_.MakeDirsUnsynced(dir_.string());
 }
 
 Staging::~Staging() {
-  std::error_code ec;
-  fs::remove_all(dir_, ec);
+  if (published_) return;
+  try {
+    disk_.Remove(dir_.string());
+  } catch (const std::exception& e) {
+    spdlog::debug("{}", e.what());  // the next export deletes it
+  }
 }
 
-void Staging::Commit() {
+void Staging::CarryOver(const fs::path& rel, const std::function<bool(const std::string&)>& carry) {
+  bool empty = true;
   std::error_code ec;
-  fs::create_directories(out_, ec);
-  if (ec) throw Error("cannot create output folder: " + ec.message(), out_.string());
-  const fs::path aside = dir_ / ".replaced";
-  std::vector<fs::path> entries;
-  for (const auto& e : fs::directory_iterator(dir_)) entries.push_back(e.path().filename());
-  for (const auto& name : entries) {
-    if (name == ".replaced") continue;
-    fs::path target = out_ / name;
-    if (fs::exists(fs::symlink_status(target))) {
-      fs::create_directories(aside);
-      fs::rename(target, aside / name, ec);
-      if (ec) throw Error("cannot move aside: " + ec.message(), target.string());
+  for (fs::directory_iterator it(out_ / rel, ec), end; !ec && it != end; it.increment(ec)) {
+    empty = false;
+    const fs::path r = rel / it->path().filename();
+    if (it->symlink_status(ec).type() == fs::file_type::directory) {
+      CarryOver(r, carry);
+    } else if (carry(r.string()) && !Taken(dir_ / r)) {
+      if (!fs::is_directory(dir_ / rel)) disk_.MakeDirsUnsynced((dir_ / rel).string());
+      disk_.Link((out_ / r).string(), (dir_ / r).string());
     }
-    fs::rename(dir_ / name, target, ec);
-    if (ec) throw Error("cannot move into place: " + ec.message(), target.string());
   }
-  committed_ = true;
-  fs::remove_all(dir_, ec);
+  if (ec) throw Error("cannot list: " + ec.message(), (out_ / rel).string());
+  // A folder someone left empty stays; one the export emptied does not.
+  if (empty && !rel.empty() && !Taken(dir_ / rel)) disk_.MakeDirsUnsynced((dir_ / rel).string());
 }
 
-void Staging::CommitFiles(const std::vector<std::string>& staged,
-                          const std::vector<std::string>& remove) {
+std::optional<std::string> Staging::PublishEntries() {
   std::error_code ec;
-  for (const auto& rel : staged) {
-    const fs::path target = out_ / rel;
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) throw Error("cannot create output folder: " + ec.message(), target.parent_path().string());
-    fs::rename(dir_ / rel, target, ec);
-    if (ec) throw Error("cannot move into place: " + ec.message(), target.string());
+  for (fs::directory_iterator it(out_, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path name = it->path().filename();
+    if (Taken(dir_ / name)) continue;  // replaced whole
+    if (it->symlink_status(ec).type() == fs::file_type::directory)
+      CarryOver(name, [](const std::string&) { return true; });
+    else
+      disk_.Link(it->path().string(), (dir_ / name).string());
   }
-  for (const auto& rel : remove) {
-    fs::path target = out_ / rel;
-    fs::remove(target, ec);
-    // Folders the removal emptied go too, up to OUT.
-    for (fs::path dir = target.parent_path(); dir != out_ && dir.string().starts_with(out_.string());
-         dir = dir.parent_path())
-      if (!fs::remove(dir, ec)) break;  // not empty (or gone): stop
+  return Swap();
+}
+
+std::optional<std::string> Staging::PublishFiles(const std::vector<std::string>& kept,
+                                                 const std::set<std::string>& written_before) {
+  const std::set<std::string> keep(kept.begin(), kept.end());
+  if (fs::exists(out_))
+    CarryOver("", [&](const std::string& rel) {
+      return keep.contains(rel) || !written_before.contains(rel);
+    });
+  return Swap();
+}
+
+std::optional<std::string> Staging::Swap() {
+  // Everything staged reaches the disk before OUT names it: one syncfs, not an fsync
+  // a file (a first export writes thousands).
+  disk_.SyncFileSystem(dir_.string());
+  struct stat st {};
+  if (::lstat(out_.c_str(), &st) == 0)
+    disk_.Exchange(dir_.string(), out_.string());
+  else
+    disk_.Rename(dir_.string(), out_.string());
+  published_ = true;
+  // OUT is the new tree: what fails from here is worth a warning, not a failure.
+  try {
+    disk_.Fsync(out_.parent_path().string());
+    disk_.Remove(dir_.string());  // the old tree, if any
+  } catch (const std::exception& e) {
+    return std::string("export published, but: ") + e.what();
   }
-  committed_ = true;
-  fs::remove_all(dir_, ec);
+  return std::nullopt;
 }
 
 }  // namespace pond::exporter
