@@ -49,8 +49,8 @@ class ResultCache {
   std::optional<std::string> Put(engine::Connection& con, const std::string& kind,
                                  const std::string& key, const std::string& select);
   // A small text kept under (kind, key) as <kind>/<key>.txt, replaced whole by each
-  // PutText (written under tmp/, then renamed): what a result is made of, such as the
-  // spans a reduction's run holds. Nothing in it is trusted that its user cannot check
+  // PutText (written under tmp/, fsynced, renamed): what a result is made of, such as the
+  // spans a reduction's pack holds. Nothing in it is trusted that its user cannot check
   // (the text names results whose bytes Find checks). FindText marks it used.
   std::optional<std::string> FindText(const std::string& kind, const std::string& key);
   bool PutText(const std::string& kind, const std::string& key, const std::string& text);
