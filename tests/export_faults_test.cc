@@ -149,10 +149,18 @@ class ExportFaults : public ::testing::Test {
         out.push_back(e.path().filename().string());
     return out;
   }
-  // OUT as `pristine_` holds it (same inodes), and nothing left by a killed export.
+  // The tree before the last export, which the next one starts from (staging.h).
+  fs::path Spare() const { return out_.parent_path() / ".out.pond-spare"; }
+  // OUT and its spare as `pristine_` and `pristine_spare_` hold them (same inodes),
+  // and nothing left by a killed export.
   void Reset() {
     LinkTree(pristine_, out_);
+    LinkTree(pristine_spare_, Spare());
     for (const auto& name : Leftovers()) fs::remove_all(out_.parent_path() / name);
+  }
+  void KeepAsPristine() {
+    LinkTree(out_, pristine_);
+    LinkTree(Spare(), pristine_spare_);
   }
   // The write points of an export that never faults (then OUT is the new tree).
   int CountPoints() {
@@ -212,15 +220,19 @@ class ExportFaults : public ::testing::Test {
   // OUT before a first export: the user's entries only.
   void PrepareFirstExport() {
     UserEntries(true);
-    LinkTree(out_, pristine_);
+    KeepAsPristine();
   }
-  // OUT before a refresh: a first export and the user's entries; then one more hour of
-  // a (a new month), a late reading in b's January, c removed.
+  // OUT before a refresh: a first export, a refresh (so the spare is the first export's
+  // tree, sharing most files with OUT) and the user's entries; then one more hour of a
+  // (a new month), a late reading in b's January, c removed.
   void PrepareRefresh() {
     UserEntries(false);
     ASSERT_EQ(Export().exit_code, 0);
+    Append("a", "2024-02-10 00:07:00", 1, 7.0);
+    ASSERT_EQ(Export().exit_code, 0);
+    ASSERT_TRUE(fs::is_directory(Spare()));
     WriteFile(out_ / "a/README", "notes");
-    LinkTree(out_, pristine_);
+    KeepAsPristine();
     Append("a", "2024-03-01 00:00:00", 4, 5.0);
     Append("b", "2024-01-20 00:07:00", 1, 9.0);
     Ok({"rm", "/raw/c.series"});
@@ -230,6 +242,7 @@ class ExportFaults : public ::testing::Test {
   std::string dir_ = tmp_ / "pond";
   fs::path out_ = tmp_.path() / "out";
   fs::path pristine_ = tmp_.path() / "pristine";
+  fs::path pristine_spare_ = tmp_.path() / "pristine-spare";
 };
 
 // Every write point: 64 for this first export (folders, each COPY between two points,
@@ -264,6 +277,7 @@ TEST_F(ExportFaults, AFullDiskLeavesOutOldOrNew) {
   if (!tmpfs.ok()) GTEST_SKIP() << "cannot mount a tmpfs here (not root?)";
   out_ = tmpfs.path() / "out";
   pristine_ = tmpfs.path() / "pristine";  // hard links: on the same file system
+  pristine_spare_ = tmpfs.path() / "pristine-spare";
   auto avail = [&] {
     struct statvfs st {};
     ::statvfs(tmpfs.path().c_str(), &st);
@@ -276,7 +290,7 @@ TEST_F(ExportFaults, AFullDiskLeavesOutOldOrNew) {
     if (refresh) {
       Reset();
       ASSERT_EQ(Export().exit_code, 0);
-      LinkTree(out_, pristine_);
+      KeepAsPristine();
       Append("a", "2024-03-01 00:00:00", 4, 5.0);
       Append("b", "2024-01-20 00:07:00", 1, 9.0);
     }

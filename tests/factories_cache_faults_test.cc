@@ -115,7 +115,7 @@ class FactoriesCacheFaults : public FactoryScenario {
     fs::remove_all(fs::path(pond_dir_) / "cache");
     fs::remove_all(out_);
     for (const auto& e : fs::directory_iterator(tmp_.path()))
-      if (e.path().filename().string().starts_with(".out.pond-staging-")) fs::remove_all(e.path());
+      if (e.path().filename().string().starts_with(".out.pond-")) fs::remove_all(e.path());
   }
   void PartlyWarm() {
     const fs::path cache = fs::path(pond_dir_) / "cache", saved = tmp_.path() / "warm-cache";

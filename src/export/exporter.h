@@ -5,12 +5,13 @@
 // ExportSet.
 //
 // Promises:
-// - All or nothing (staging.h): the new OUT is built whole in a staging folder beside
-//   it and swapped with OUT in one rename when every stage succeeded. Killed or failing
-//   at any moment (every write goes through the Disk seam), the export leaves OUT as
-//   it was or as it should be, never a mix, to anyone reading it meanwhile and to the
-//   next export. Entries of OUT this export did not produce stay (carried over as hard
-//   links), but OUT and its folders are new directories.
+// - All or nothing (staging.h): the new OUT is built whole beside it (from the tree
+//   before the last export, kept as OUT's spare) and swapped with OUT in one rename
+//   when every stage succeeded. Killed or failing at any moment (every write goes
+//   through the Disk seam), the export leaves OUT as it was or as it should be, never
+//   a mix, to anyone reading it meanwhile and to the next export. Entries of OUT this
+//   export did not produce stay (as hard links), but OUT and its folders are other
+//   directories after each export that changes anything.
 // - Deterministic: unchanged data re-exports to byte-identical files at the same
 //   paths (fixed names data_<i>.parquet, rows in timestamp order).
 // - Incremental (manifest.h): with OUT's manifest, a file whose inputs' identity is

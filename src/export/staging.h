@@ -1,19 +1,26 @@
-// The next OUT of one export, built beside it (docs/export.md, "All or nothing"):
-// OUT_PARENT/.OUTNAME.pond-staging-<pid>/, on OUT's file system. The export writes its
-// files there; Publish*() completes the tree with what stays of OUT (hard links: same
-// inode, bytes and mtime), makes it durable (syncfs), and swaps it with OUT in one
-// renameat2(RENAME_EXCHANGE), then removes the old tree. Before the swap OUT is the
-// old tree, from it on the new one: an export killed or failing at any moment leaves
-// one or the other, never a mix, to whoever reads OUT meanwhile (a web server) and to
-// the next export. Every write goes through the Disk seam.
+// The next OUT of one export, built beside it (docs/export.md, "All or nothing"), in
+// OUT_PARENT/.OUTNAME.pond-staging-<pid>/, on OUT's file system:
+//   tree/   the next OUT: the tree before the last export (OUT_PARENT/.OUTNAME.pond-spare/,
+//           when there is one) brought to what OUT must become
+//   new/    the files this export writes (dir()), beside a spare; without one, the
+//           export writes straight into tree/
+// Publish*() decides what the next OUT holds: the new files, and what stays of OUT
+// (hard links: the same inode, bytes and mtime). It brings tree/ to exactly that,
+// touching only what differs (a spare shares the inodes of every file unchanged since,
+// so a refresh costs what changed, not what OUT holds), makes it durable (syncfs) and
+// swaps it with OUT in one renameat2(RENAME_EXCHANGE). The old OUT then becomes the
+// spare. No inode is ever written into: OUT is the old tree until the swap, the new
+// one from it on, so an export killed or failing at any moment leaves one or the
+// other, never a mix, to whoever reads OUT meanwhile (a web server) and to the next
+// export. Every write goes through the Disk seam.
 //
-// Destroyed unpublished, the staging folder is deleted and OUT is untouched. An export
-// killed outright cannot delete it (the new tree before the swap, the old one after),
-// so each new one first deletes the staging folders of OUT whose process is gone.
+// Destroyed unpublished, the staging folder is deleted (its tree/ going back to be the
+// spare) and OUT is untouched. An export killed outright cannot delete it, so each new
+// one first deletes the staging folders of OUT whose process is gone.
 #pragma once
 
 #include <filesystem>
-#include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -32,20 +39,23 @@ void RemoveStaleStaging(store::Disk& disk, const std::filesystem::path& parent,
 class Staging {
  public:
   // Creates the staging folder (and OUT's parent) for OUT = `out_dir` (symlinks in
-  // it resolved: the staging folder goes beside the folder it replaces). Throws Error
-  // naming the folder, or OUT when it is not a directory.
+  // it resolved: the staging folder goes beside the folder it replaces), taking OUT's
+  // spare as its tree. Throws Error naming the folder, or OUT when it is not a
+  // directory.
   Staging(store::Disk& disk, const std::filesystem::path& out_dir);
   ~Staging();
   Staging(const Staging&) = delete;
   Staging& operator=(const Staging&) = delete;
 
-  const std::filesystem::path& dir() const { return dir_; }
+  // Where the export writes its files, at their paths relative to OUT.
+  const std::filesystem::path& dir() const { return new_; }
   const std::filesystem::path& out() const { return out_; }
 
-  // Publishes a first export (or --rebuild): each top-level entry staged replaces
+  // Publishes a first export (or --rebuild): each top-level entry written replaces
   // OUT's entry of that name whole; OUT's other entries stay as they are.
   // Returns a warning when the tree was swapped in but what follows failed (making
-  // the swap durable, deleting the old tree). Throws Error, OUT untouched, otherwise.
+  // the swap durable, keeping the old tree as the spare). Throws Error, OUT untouched,
+  // otherwise.
   std::optional<std::string> PublishEntries();
   // Publishes an incremental export: the files `kept` (relative to OUT) stay as they
   // are, the others of `written_before` (the earlier export's files) go with the
@@ -55,16 +65,27 @@ class Staging {
                                           const std::set<std::string>& written_before);
 
  private:
-  // Links into the staging tree each file (or symlink) below OUT/`rel` for which
-  // `carry` holds, and each empty folder, unless the staging tree has something at
-  // its place.
-  void CarryOver(const std::filesystem::path& rel,
-                 const std::function<bool(const std::string&)>& carry);
-  std::optional<std::string> Swap();
+  // What the next OUT holds at a path: a folder, a file written into new/, or an entry
+  // of OUT (a file or symlink) that stays.
+  enum class Source { kFolder, kNew, kOut };
+  using Plan = std::map<std::string, Source>;
+  void PlanNew(Plan& plan) const;
+  // Adds the entries below OUT/`rel` for which `stays` holds (and every empty folder)
+  // unless the plan has something at their place.
+  template <class Stays>
+  void PlanStaying(const std::filesystem::path& rel, const Stays& stays, Plan& plan) const;
+  // Brings tree/ to `plan`, then swaps it with OUT.
+  std::optional<std::string> Publish(const Plan& plan);
+  // Gives the spare back and deletes the staging folder (best effort).
+  void Discard();
 
   store::Disk& disk_;
   std::filesystem::path out_;
-  std::filesystem::path dir_;
+  std::filesystem::path dir_;    // the staging folder
+  std::filesystem::path new_;    // dir_/new, or tree_
+  std::filesystem::path tree_;   // dir_/tree
+  std::filesystem::path spare_;  // OUT_PARENT/.OUTNAME.pond-spare
+  bool adopted_ = false;         // tree_ was the spare
   bool published_ = false;
 };
 
