@@ -245,9 +245,11 @@ class ExportFaults : public ::testing::Test {
   fs::path pristine_spare_ = tmp_.path() / "pristine-spare";
 };
 
-// Every write point: 64 for this first export (folders, each COPY between two points,
-// pages, the manifest, links of the user's entries, syncfs, the exchange, its fsync,
-// deleting the old tree).
+// Every write point, none skipped: 71 for this first export (folders, each COPY
+// between two points, pages, the manifest, links of the user's entries, syncfs, the
+// exchange, its fsync, the old tree kept as the spare), 54 for the refresh (the spare
+// taken, brought up to date, swapped in). Crashes are each followed by the repairing
+// export; errors, which leave no staging folder behind, by every fourth.
 TEST_F(ExportFaults, AFirstExportKilledAtAnyWritePointLeavesOutOldOrNew) {
   PrepareFirstExport();
   EveryWritePoint("crash", 1);
