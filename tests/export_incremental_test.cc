@@ -12,6 +12,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <regex>
 #include <set>
 
 #include "engine/duckdb.h"
@@ -263,6 +264,34 @@ TEST_F(ExportIncremental, AManifestNamingPathsOutsideOutIsIgnored) {
   EXPECT_EQ(r["files_written"], r["total_files"]);
   EXPECT_EQ(ReadFile(victim), "keep me");
   ExpectFresh(r);
+}
+
+// The tree before the last export stays beside OUT as its spare, sharing the inodes
+// of every file unchanged since: a refresh brings it up to date by moving its new
+// files in, and then swaps it with OUT; it links nothing and removes nothing.
+TEST_F(ExportIncremental, ARefreshFromTheSpareTouchesOnlyWhatChanged) {
+  Export();
+  Append("a", "2024-06-30 00:00:00", 4, 5.0);
+  Export();  // OUT was missing before the first: no spare yet, every kept file linked
+  ASSERT_TRUE(fs::is_directory(tmp_.path() / ".out.pond-spare"));
+  Append("a", "2024-06-30 01:00:00", 4, 6.0);
+  std::vector<std::string> args = ExportArgs(out_);
+  args.insert(args.begin(), {"--pond", dir_, "--json"});
+  RunResult r = Pond(args, {{"POND_FAULT_AT", "1000000000"}, {"POND_LOG", "debug"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, int> ops;
+  static const std::regex point(" write point [0-9]+ \\(([a-z ]+) ");
+  for (auto it = std::sregex_iterator(r.err.begin(), r.err.end(), point);
+       it != std::sregex_iterator(); ++it)
+    ++ops[(*it)[1].str()];
+  const auto result = nlohmann::json::parse(r.out);
+  EXPECT_EQ(result["files_written"], 3);  // a's two last months and its page
+  EXPECT_EQ(ops["link"], 0);
+  // The new files and the manifest; the spare in and the old OUT out.
+  EXPECT_EQ(ops["rename"], 4 + 2);
+  // The computed relation's copy of each reduction (exporter.cc), the staging folder.
+  EXPECT_EQ(ops["remove"], 2 + 1);
+  ExpectFresh(result);
 }
 
 // kill -9 at random moments of exports that have changes to write: every file is

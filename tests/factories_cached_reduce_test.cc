@@ -26,11 +26,11 @@ class FactoriesCachedReduceTest : public FactoryScenario {
                            : std::map<std::string, std::string>{{"POND_CACHE", "off"}});
   }
 
-  // Runs of cold spans (one file per output and state of its inputs).
+  // Packs of cold spans (one file per output and state of its inputs).
   size_t CacheFiles() const {
     size_t n = 0;
     std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(pond_dir_ + "/cache/reduce-run", ec))
+    for (const auto& e : std::filesystem::directory_iterator(pond_dir_ + "/cache/reduce-pack", ec))
       n += e.is_regular_file();
     return n;
   }
@@ -62,7 +62,7 @@ TEST_F(FactoriesCachedReduceTest, CachedReadsEqualReadsFromScratch) {
   EXPECT_NE(late_hour, hour);
   EXPECT_EQ(Cat("1h", true), late_hour);
   EXPECT_EQ(Cat("1d", true), Cat("1d", false));
-  EXPECT_EQ(CacheFiles(), 4u);  // one new run per resolution
+  EXPECT_EQ(CacheFiles(), 4u);  // one new pack per resolution
   // The view before the late copy reads its own spans.
   EXPECT_EQ(Cat("1h", true, before), hour);
   EXPECT_EQ(Cat("1d", true, before), day);
@@ -76,7 +76,7 @@ TEST_F(FactoriesCachedReduceTest, CachedReadsEqualReadsFromScratch) {
   EXPECT_EQ(Cat("1h", true), late_hour);
   const std::string dropped = Ok({"maintain", "--cache-keep", "0s"});
   EXPECT_TRUE(dropped.starts_with("nothing to compact; dropped 7 cached results (")) << dropped;
-  EXPECT_EQ(CacheFiles(), 0u);  // 5 runs and the index of each resolution's latest
+  EXPECT_EQ(CacheFiles(), 0u);  // 5 packs and the index of each resolution's latest
 }
 
 }  // namespace

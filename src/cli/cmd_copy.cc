@@ -1,5 +1,6 @@
 // `pond copy SRC... DEST [--format data|table|series]` (docs/cli.md): host files into
 // the pond in one transaction, or pond files matched by globs out to a host directory.
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -95,67 +96,70 @@ void CopyIn(const GlobalOptions& g, const CopyOptions& o) {
 // DEST/.pond-copy-<pid>/: where copy-out writes before renaming into DEST. Removed
 // on destruction; Commit() renames every staged file into DEST, creating the folders
 // it needs, and undoes the renames and folders already done if one fails (the
-// names were free when the copy began).
+// names were free when the copy began). Every write goes through `disk`. A copy
+// killed midway leaves each file in DEST whole or absent, and its staging folder,
+// which the next copy-out into DEST deletes.
 class CopyOutStaging {
  public:
-  explicit CopyOutStaging(const std::string& dest)
-      : dest_(dest), dir_(fs::path(dest) / (".pond-copy-" + std::to_string(::getpid()))) {
+  CopyOutStaging(store::Disk& disk, const std::string& dest)
+      : disk_(disk),
+        dest_(dest),
+        dir_(fs::path(dest) / (".pond-copy-" + std::to_string(::getpid()))) {
     // Leftovers of killed copies (this pid's included), as the export does.
-    exporter::RemoveStaleStaging(dest, ".pond-copy-");
-    std::error_code ec;
-    fs::create_directory(dir_, ec);
-    if (ec) throw Error("cannot create staging folder: " + ec.message(), dir_.string());
+    exporter::RemoveStaleStaging(disk_, dest, ".pond-copy-");
+    disk_.MakeDirsUnsynced(dir_.string());
   }
-  ~CopyOutStaging() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  ~CopyOutStaging() { RemoveQuietly(dir_); }
   CopyOutStaging(const CopyOutStaging&) = delete;
   CopyOutStaging& operator=(const CopyOutStaging&) = delete;
 
   // Where to write the file that goes to DEST/`rel`.
   std::string PathFor(const fs::path& rel) {
-    store::RealDisk().MakeDirs((dir_ / rel).parent_path().string());
+    disk_.MakeDirsUnsynced((dir_ / rel).parent_path().string());
     rels_.push_back(rel);
     return (dir_ / rel).string();
   }
   void Commit() {
     std::vector<fs::path> done, made;  // files moved, folders created (outermost first)
     const auto undo = [&] {
-      std::error_code ec;
-      for (const auto& d : done) fs::remove(fs::path(dest_) / d, ec);
-      for (auto it = made.rbegin(); it != made.rend(); ++it) fs::remove(*it, ec);
+      for (const auto& d : done) RemoveQuietly(fs::path(dest_) / d);
+      for (auto it = made.rbegin(); it != made.rend(); ++it) RemoveQuietly(*it);
     };
     for (const auto& rel : rels_) {
       const fs::path target = fs::path(dest_) / rel;
       std::error_code ec;
-      std::string failure;
       fs::path at;
-      for (const auto& part : rel.parent_path()) {
-        at = at.empty() ? fs::path(dest_) / part : at / part;
-        if (fs::is_directory(at, ec)) continue;
-        if (!fs::create_directory(at, ec)) {
-          undo();
-          throw Error(ec ? "cannot create folder: " + ec.message() : "host file exists",
-                      at.string());
+      try {
+        for (const auto& part : rel.parent_path()) {
+          at = at.empty() ? fs::path(dest_) / part : at / part;
+          if (fs::is_directory(at, ec)) continue;
+          if (fs::exists(fs::symlink_status(at, ec))) throw Error("host file exists", at.string());
+          disk_.MakeDirsUnsynced(at.string());
+          made.push_back(at);
         }
-        made.push_back(at);
-      }
-      if (fs::exists(fs::symlink_status(target, ec))) {
-        failure = "host file exists";  // created by someone else meanwhile
-      } else {
-        fs::rename(dir_ / rel, target, ec);
-        if (ec) failure = "cannot move into place: " + ec.message();
-      }
-      if (!failure.empty()) {
+        // Created by someone else meanwhile?
+        if (fs::exists(fs::symlink_status(target, ec)))
+          throw Error("host file exists", target.string());
+        disk_.Rename((dir_ / rel).string(), target.string());
+      } catch (const Error&) {
         undo();
-        throw Error(failure, target.string());
+        throw;
       }
       done.push_back(rel);
     }
   }
 
  private:
+  // Best effort: what stays is a leftover, not a failure of the copy.
+  void RemoveQuietly(const fs::path& path) {
+    try {
+      disk_.Remove(path.string());
+    } catch (const Error& e) {
+      spdlog::debug("{}", e.what());
+    }
+  }
+
+  store::Disk& disk_;
   std::string dest_;
   fs::path dir_;
   std::vector<fs::path> rels_;
@@ -190,19 +194,22 @@ void CopyOut(const GlobalOptions& g, const CopyOptions& o) {
       plan.emplace_back(m.path, rel);
     }
   }
-  store::RealDisk().MakeDirs(dest);
+  store::Disk& disk = store::DiskFromEnvironment();
+  disk.MakeDirs(dest);
   // All or nothing: every file is written into a staging folder inside DEST (same file
   // system), then renamed into place; a failure on any file leaves DEST as it was.
-  CopyOutStaging staging(dest);
+  CopyOutStaging staging(disk, dest);
   for (const auto& [path, rel] : plan) {
     store::NodeInfo node = pond->Get(path);
     const std::string host = (fs::path(dest) / rel).string();
     const std::string staged = staging.PathFor(rel);
     if (node.kind == Kind::kData) {
       try {
-        store::FileWriter out(staged);
-        pond->StreamData(node, [&](std::string_view chunk) { out.Write(chunk); });
-        out.Close();
+        disk.ExternalWrite(staged, [&] {
+          store::FileWriter out(staged);
+          pond->StreamData(node, [&](std::string_view chunk) { out.Write(chunk); });
+          out.Close();
+        });
       } catch (const store::BlobError& e) {
         throw Error(e.message(), path);
       } catch (const Error& e) {
@@ -211,8 +218,10 @@ void CopyOut(const GlobalOptions& g, const CopyOptions& o) {
       }
     } else if (node.kind == Kind::kTable || node.kind == Kind::kSeries) {
       try {
-        pond->sql().Execute("COPY (SELECT * FROM " + pond->RelationSql(node) + ") TO " +
-                            engine::QuoteLiteral(staged) + " (FORMAT parquet)");
+        disk.ExternalWrite(staged, [&] {
+          pond->sql().Execute("COPY (SELECT * FROM " + pond->RelationSql(node) + ") TO " +
+                              engine::QuoteLiteral(staged) + " (FORMAT parquet)");
+        });
       } catch (const store::BlobError& e) {
         throw Error(e.message(), path);
       } catch (const Error& e) {

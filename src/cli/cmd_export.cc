@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "export/exporter.h"
 #include "factories/view.h"
+#include "store/disk.h"
 #include "store/pond.h"
 
 namespace pond::cli {
@@ -39,7 +40,7 @@ void RunExport(const ExportArgs& a, const GlobalOptions& g) {
   o.rebuild = a.rebuild;
   auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
   factories::View view(*pond, g.vars);
-  exporter::ExportResult result = exporter::Export(view, o);
+  exporter::ExportResult result = exporter::Export(view, o, store::DiskFromEnvironment());
   if (g.json) {
     std::printf("%s\n", exporter::ToJson(result, a.dir, g.vars).dump().c_str());
   } else if (!g.quiet) {

@@ -149,9 +149,15 @@ struct PartFiles {
 
 class StageRunner {
  public:
-  StageRunner(factories::View& view, const ExportOptions& o, const fs::path& staging,
-              const Manifest& before, Manifest& after, ExportResult& result)
-      : view_(view), o_(o), staging_(staging), out_(o.out_dir), before_(before), after_(after),
+  StageRunner(factories::View& view, const ExportOptions& o, store::Disk& disk,
+              const Staging& staging, const Manifest& before, Manifest& after, ExportResult& result)
+      : view_(view),
+        o_(o),
+        disk_(disk),
+        staging_(staging.dir()),
+        out_(staging.out()),
+        before_(before),
+        after_(after),
         result_(result) {}
 
   TargetOutput Run(const Target& t) {
@@ -264,7 +270,6 @@ class StageRunner {
     const std::string rel_dir = JoinKeys(t.keys, t.keys.size());
     const fs::path dir = staging_ / rel_dir;
     Claim(rel_dir + "/", t.match.path);
-    fs::create_directories(dir.parent_path());  // DuckDB creates only the last level
 
     // What the files depend on besides the rows: a part is kept only if these match.
     ManifestTarget& record = after_.targets[rel_dir];
@@ -291,14 +296,18 @@ class StageRunner {
         for (const auto& f : part.files) files.push_back(f);
       }
     } else if (parts.empty()) {
-      fs::create_directories(dir);
-      record_part("", whole,
-                  Written(engine::DecodeCopyStats(con.Query(fmt::format(
-                              "COPY ({}) TO {} (FORMAT parquet, RETURN_STATS true)", select,
-                              engine::QuoteLiteral((dir / "data_0.parquet").string())))),
-                          dir, rel_dir));
+      disk_.MakeDirsUnsynced(dir.string());
+      const std::string file = (dir / "data_0.parquet").string();
+      std::vector<engine::WrittenFile> written;
+      disk_.ExternalWrite(file, [&] {
+        written = engine::DecodeCopyStats(
+            con.Query(fmt::format("COPY ({}) TO {} (FORMAT parquet, RETURN_STATS true)", select,
+                                  engine::QuoteLiteral(file))));
+      });
+      record_part("", whole, Written(written, dir, rel_dir));
     } else if (IsTimeRangeKeys(parts) && ts_type == "TIMESTAMP") {
-      fs::create_directories(dir);
+      // Even without rows: a first export's target replaces OUT's folder of that name.
+      disk_.MakeDirsUnsynced(dir.string());
       WriteTimeParts(t, rel, bounds, parts, dir, rel_dir, columns.size(), before, record_part);
       // The whole target's identity, checked first next time: an untouched target
       // costs one identity.
@@ -306,12 +315,15 @@ class StageRunner {
     } else {
       std::string by;
       for (const auto& p : parts) by += (by.empty() ? "" : ", ") + engine::QuoteIdent(p);
-      record_part("", whole,
-                  Written(engine::DecodeCopyStats(con.Query(fmt::format(
-                              "COPY ({}) TO {} (FORMAT parquet, PARTITION_BY ({}), "
-                              "FILENAME_PATTERN 'data_{{i}}', RETURN_STATS true)",
-                              select, engine::QuoteLiteral(dir.string()), by))),
-                          dir, rel_dir));
+      std::vector<engine::WrittenFile> written;
+      disk_.MakeDirsUnsynced(dir.parent_path().string());  // DuckDB creates only the last level
+      disk_.ExternalWrite(dir.string(), [&] {
+        written = engine::DecodeCopyStats(
+            con.Query(fmt::format("COPY ({}) TO {} (FORMAT parquet, PARTITION_BY ({}), "
+                                  "FILENAME_PATTERN 'data_{{i}}', RETURN_STATS true)",
+                                  select, engine::QuoteLiteral(dir.string()), by)));
+      });
+      record_part("", whole, Written(written, dir, rel_dir));
     }
 
     int64_t nulls = 0, early = 0;
@@ -438,14 +450,17 @@ class StageRunner {
     engine::Connection& con = view_.pond().sql();
     std::string source = relation;
     const fs::path computed = staging_ / ".pond-export-source.parquet";
-    if (!view_.CheapToReread(t.node)) {
-      con.Execute(fmt::format("COPY (SELECT * FROM {}) TO {} (FORMAT parquet)", relation,
-                              engine::QuoteLiteral(computed.string())));
+    const bool cheap = view_.CheapToReread(t.node);
+    if (!cheap) {
+      disk_.ExternalWrite(computed.string(), [&] {
+        con.Execute(fmt::format("COPY (SELECT * FROM {}) TO {} (FORMAT parquet)", relation,
+                                engine::QuoteLiteral(computed.string())));
+      });
       source = "(SELECT * FROM read_parquet(" + engine::QuoteLiteral(computed.string()) + "))";
     }
-    auto written = WritePartitioned(
-        con, [this] { return view_.pond().Connect(); }, {source, parts, dir, column_count});
-    fs::remove(computed);
+    auto written = WritePartitioned(con, [this] { return view_.pond().Connect(); }, disk_,
+                                    {source, parts, dir, column_count});
+    if (!cheap) disk_.Remove(computed.string());
     return written;
   }
 
@@ -466,11 +481,8 @@ class StageRunner {
       return out;
     }
     fs::path dest = staging_ / rel;
-    fs::create_directories(dest.parent_path());
-    std::ofstream f(dest, std::ios::binary | std::ios::trunc);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    f.close();
-    if (!f) throw Error("cannot write " + dest.string(), t.match.path);
+    disk_.MakeDirsUnsynced(dest.parent_path().string());
+    disk_.WriteFile(dest.string(), bytes);
     staged_.push_back(rel);
     return out;
   }
@@ -491,6 +503,7 @@ class StageRunner {
  private:
   factories::View& view_;
   const ExportOptions& o_;
+  store::Disk& disk_;
   fs::path staging_;
   fs::path out_;
   const Manifest& before_;
@@ -541,7 +554,7 @@ std::vector<std::string> ParseTemporal(const std::string& spec) {
   return keys;
 }
 
-ExportResult Export(factories::View& view, const ExportOptions& o) {
+ExportResult Export(factories::View& view, const ExportOptions& o, store::Disk& disk) {
   CheckOutDir(o.out_dir);
   // Match every stage first: bad captures are rejected before anything is written.
   std::vector<std::vector<Target>> stages;
@@ -562,11 +575,11 @@ ExportResult Export(factories::View& view, const ExportOptions& o) {
     stages.push_back(std::move(targets));
   }
 
+  Staging staging(disk, o.out_dir);
   // The earlier export's memory; none (a first export, --rebuild, or an OUT a user
   // filled otherwise) means every file is computed and OUT's entries are replaced
   // whole, as the first export always did.
-  const fs::path out = fs::absolute(o.out_dir).lexically_normal();
-  const Manifest before = o.rebuild ? Manifest{} : Manifest::Load(out);
+  const Manifest before = o.rebuild ? Manifest{} : Manifest::Load(staging.out());
   // With a manifest (the hourly refresh), what is computed and written is mostly the
   // new data: small statements, which one DuckDB thread runs faster than several that
   // hand work over and warm their caches anew after each change of the setting
@@ -574,9 +587,8 @@ ExportResult Export(factories::View& view, const ExportOptions& o) {
   std::optional<engine::ScopedThreads> one_thread;
   if (before.loaded()) one_thread.emplace(view.pond().sql(), 1);
   Manifest after;
-  Staging staging(o.out_dir);
   ExportResult result;
-  StageRunner runner(view, o, staging.dir(), before, after, result);
+  StageRunner runner(view, o, disk, staging, before, after, result);
   Progress progress(o.progress, total_targets);
   nlohmann::json previous = nlohmann::json::object();
   for (size_t s = 0; s < stages.size(); ++s) {
@@ -605,16 +617,31 @@ ExportResult Export(factories::View& view, const ExportOptions& o) {
     after.files[rel] = *stamp;
   }
   result.files_written = runner.staged().size();
+  const std::string manifest = after.Text();
+  std::optional<std::string> warning;
   if (!before.loaded()) {
-    after.Save(staging.dir());
-    staging.Commit();
+    Manifest::Save(disk, staging.dir(), manifest);
+    warning = staging.PublishEntries();
   } else {
-    std::vector<std::string> stale;
-    for (const auto& [rel, stamp] : before.files)
-      if (!after.files.contains(rel)) stale.push_back(rel);
-    result.files_removed = stale.size();
-    staging.CommitFiles(runner.staged(), stale);
-    after.Save(out);
+    std::set<std::string> written_before;
+    for (const auto& [rel, stamp] : before.files) {
+      written_before.insert(rel);
+      result.files_removed += !after.files.contains(rel);
+    }
+    if (result.files_written == 0 && result.files_removed == 0 && before.Was(manifest)) {
+      spdlog::info("export: {} files, all kept", result.total_files);
+      return result;  // OUT stays as it is, not even swapped
+    }
+    const std::set<std::string> staged(runner.staged().begin(), runner.staged().end());
+    std::vector<std::string> kept;
+    for (const auto& [rel, stamp] : after.files)
+      if (!staged.contains(rel)) kept.push_back(rel);
+    Manifest::Save(disk, staging.dir(), manifest);
+    warning = staging.PublishFiles(kept, written_before);
+  }
+  if (warning) {
+    Warn(*warning, staging.out().string());
+    result.warnings.push_back(*warning + " (" + staging.out().string() + ")");
   }
   spdlog::info("export: {} files, {} written, {} kept, {} removed", result.total_files,
                result.files_written, result.files_kept, result.files_removed);

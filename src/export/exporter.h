@@ -5,17 +5,20 @@
 // ExportSet.
 //
 // Promises:
-// - All or nothing: everything is written into a staging folder beside OUT and
-//   moved into place only when every stage succeeded; on failure OUT is untouched.
-//   Entries of OUT this export did not produce are left alone.
+// - All or nothing (staging.h): the new OUT is built whole beside it (from the tree
+//   before the last export, kept as OUT's spare) and swapped with OUT in one rename
+//   when every stage succeeded. Killed or failing at any moment (every write goes
+//   through the Disk seam), the export leaves OUT as it was or as it should be, never
+//   a mix, to anyone reading it meanwhile and to the next export. Entries of OUT this
+//   export did not produce stay (as hard links), but OUT and its folders are other
+//   directories after each export that changes anything.
 // - Deterministic: unchanged data re-exports to byte-identical files at the same
 //   paths (fixed names data_<i>.parquet, rows in timestamp order).
 // - Incremental (manifest.h): with OUT's manifest, a file whose inputs' identity is
 //   unchanged and which nobody touched is neither recomputed nor rewritten (same
-//   inode and mtime); the others are staged, then each renamed over its old self;
-//   outputs of earlier exports that no longer exist are removed. The ExportSet lists
-//   every file alike. A failure before the renames leaves OUT untouched; a kill during
-//   them leaves every file whole, and the next export repairs the rest.
+//   inode and mtime: a hard link in the new tree); outputs of earlier exports that no
+//   longer exist are left out of it. The ExportSet lists every file alike. When
+//   nothing changed, OUT is not touched at all.
 // - The pond is never modified.
 #pragma once
 
@@ -29,6 +32,7 @@
 
 #include "export/export_set.h"
 #include "factories/view.h"
+#include "store/disk.h"
 
 namespace pond::exporter {
 
@@ -59,8 +63,9 @@ struct ExportResult {
 // Parses `--temporal` ("year,month"); throws UsageError for an unknown key or order.
 std::vector<std::string> ParseTemporal(const std::string& spec);
 
-// Runs every stage. Throws pond::Error (OUT untouched) on any failure.
-ExportResult Export(factories::View& view, const ExportOptions& options);
+// Runs every stage, writing through `disk` (DiskFromEnvironment() in `pond export`).
+// Throws pond::Error (OUT untouched) on any failure.
+ExportResult Export(factories::View& view, const ExportOptions& options, store::Disk& disk);
 
 // The summary of docs/export.md, "Summary"
 // (📊 Export Context Summary: … ✅ Export completed successfully!).

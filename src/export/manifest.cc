@@ -47,6 +47,7 @@ Manifest Manifest::Load(const fs::path& out_dir) {
   const auto j = nlohmann::json::parse(text.str(), nullptr, false);
   // Anything unexpected is no manifest: the export then rewrites everything.
   if (j.is_discarded() || !j.is_object() || j.value("format", 0) != kFormat) return m;
+  m.text_ = text.str();
   try {
     for (const auto& [rel, s] : j.at("files").items()) {
       if (!Contained(rel)) return Manifest{};
@@ -86,7 +87,7 @@ bool Manifest::Intact(const fs::path& out_dir, const std::string& rel) const {
   return now && *now == it->second;
 }
 
-void Manifest::Save(const fs::path& dir) const {
+std::string Manifest::Text() const {
   nlohmann::json j = {{"format", kFormat}};
   nlohmann::json fj = nlohmann::json::object();
   for (const auto& [rel, s] : files) fj[rel] = {s.size, s.mtime_ns, s.inode};
@@ -109,13 +110,11 @@ void Manifest::Save(const fs::path& dir) const {
   j["files"] = fj;
   j["targets"] = tj;
   // One line: the hourly refresh reads and writes it whole (1.3 MB indented at 8 years).
-  const std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  // Durable before it names the files it vouches for; whole under its name or absent.
-  const std::string tmp = (dir / (std::string(kManifestName) + ".tmp")).string();
-  store::Disk& disk = store::RealDisk();
-  disk.WriteFile(tmp, text);
-  disk.Fsync(tmp);
-  disk.Rename(tmp, (dir / kManifestName).string());
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+void Manifest::Save(store::Disk& disk, const fs::path& dir, const std::string& text) {
+  disk.WriteFile((dir / kManifestName).string(), text);
 }
 
 }  // namespace pond::exporter

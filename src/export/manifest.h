@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "export/export_set.h"
+#include "store/disk.h"
 
 namespace pond::exporter {
 
@@ -65,11 +66,17 @@ class Manifest {
   // Whether `rel` (relative to OUT) is still the file this manifest recorded.
   bool Intact(const std::filesystem::path& out_dir, const std::string& rel) const;
 
-  // Writes the manifest as `dir/.pond-export.json` (temp file, fsync, rename).
-  void Save(const std::filesystem::path& dir) const;
+  // The manifest as its file holds it: one line of JSON.
+  std::string Text() const;
+  // Whether OUT's manifest file, when loaded, was `text` byte for byte.
+  bool Was(const std::string& text) const { return loaded_ && text == text_; }
+  // Writes `text` (Text()) as `dir/.pond-export.json` through `disk`: into the staging
+  // tree, which Staging makes durable and swaps in whole with the files it vouches for.
+  static void Save(store::Disk& disk, const std::filesystem::path& dir, const std::string& text);
 
  private:
   bool loaded_ = false;
+  std::string text_;  // as loaded
 };
 
 }  // namespace pond::exporter

@@ -100,13 +100,16 @@ std::string RangeOf(const std::vector<Partition>& parts, size_t first, size_t la
 // Writes one partition's file. Its metadata is the partition's row count and time
 // range from the count, and the file's size: as exact as COPY … RETURN_STATS, which
 // costs about a millisecond a file, too much for thousands of small files.
-engine::WrittenFile CopyPartition(engine::Connection& con, const std::string& select,
-                                  const fs::path& dir, const Partition& p) {
+engine::WrittenFile CopyPartition(engine::Connection& con, store::Disk& disk,
+                                  const std::string& select, const fs::path& dir,
+                                  const Partition& p) {
   const fs::path folder = dir / p.folder;
-  fs::create_directories(folder);
+  disk.MakeDirsUnsynced(folder.string());
   const fs::path file = folder / "data_0.parquet";
-  con.Execute(
-      fmt::format("COPY ({}) TO {} (FORMAT parquet)", select, engine::QuoteLiteral(file.string())));
+  disk.ExternalWrite(file.string(), [&] {
+    con.Execute(fmt::format("COPY ({}) TO {} (FORMAT parquet)", select,
+                            engine::QuoteLiteral(file.string())));
+  });
   engine::WrittenFile f;
   f.path = file.string();
   f.rows = p.rows;
@@ -118,22 +121,23 @@ engine::WrittenFile CopyPartition(engine::Connection& con, const std::string& se
   return f;
 }
 
-std::vector<engine::WrittenFile> RunTask(engine::Connection& con, const PartitionedWrite& w,
+std::vector<engine::WrittenFile> RunTask(engine::Connection& con, store::Disk& disk,
+                                         const PartitionedWrite& w,
                                          const std::vector<Partition>& parts, const Task& task,
                                          size_t index) {
   std::vector<engine::WrittenFile> out;
   if (!task.window) {
     out.push_back(CopyPartition(
-        con, "SELECT * FROM " + w.source + " WHERE " + RangeOf(parts, task.first, task.last), w.dir,
-        parts[task.first]));
+        con, disk, "SELECT * FROM " + w.source + " WHERE " + RangeOf(parts, task.first, task.last),
+        w.dir, parts[task.first]));
     return out;
   }
   const std::string table = engine::QuoteIdent("__pond_window_" + std::to_string(index));
   con.Execute("CREATE OR REPLACE TEMP TABLE " + table + " AS SELECT * FROM " + w.source +
               " WHERE " + RangeOf(parts, task.first, task.last));
   for (size_t p = task.first; p <= task.last; ++p)
-    out.push_back(CopyPartition(con, "SELECT * FROM " + table + " WHERE " + RangeOf(parts, p, p),
-                                w.dir, parts[p]));
+    out.push_back(CopyPartition(
+        con, disk, "SELECT * FROM " + table + " WHERE " + RangeOf(parts, p, p), w.dir, parts[p]));
   con.Execute("DROP TABLE " + table);
   return out;
 }
@@ -146,7 +150,7 @@ bool IsTimeRangeKeys(const std::vector<std::string>& keys) {
 }
 
 std::vector<engine::WrittenFile> WritePartitioned(engine::Connection& con, const Connector& connect,
-                                                  const PartitionedWrite& w) {
+                                                  store::Disk& disk, const PartitionedWrite& w) {
   if (!IsTimeRangeKeys(w.keys)) throw Error("partition keys are not a time range", w.dir.string());
   const std::vector<Partition> parts = CountPartitions(con, w);
   const int64_t window_rows = std::max<int64_t>(
@@ -167,7 +171,7 @@ std::vector<engine::WrittenFile> WritePartitioned(engine::Connection& con, const
   auto work = [&](engine::Connection& c) {
     for (size_t i = next++; i < tasks.size() && !failed; i = next++) {
       try {
-        results[i] = RunTask(c, w, parts, tasks[i], i);
+        results[i] = RunTask(c, disk, w, parts, tasks[i], i);
       } catch (...) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = std::current_exception();

@@ -27,6 +27,7 @@
 
 #include "engine/copy_stats.h"
 #include "engine/duckdb.h"
+#include "store/disk.h"
 
 namespace pond::exporter {
 
@@ -47,9 +48,11 @@ using Connector = std::function<std::unique_ptr<engine::Connection>()>;
 
 // Writes every partition (rows with a NULL timestamp in year=NULL/…); returns each
 // file's metadata, in time order. `con` is the caller's connection
-// (for the count and the threads setting, restored afterwards). Throws pond::Error
-// with DuckDB's message; files written so far stay (the caller's staging folder).
+// (for the count and the threads setting, restored afterwards). Folders are made and
+// files written through `disk` (each COPY between two write points, from several
+// threads). Throws pond::Error with DuckDB's message; files written so far stay (the
+// caller's staging folder).
 std::vector<engine::WrittenFile> WritePartitioned(engine::Connection& con, const Connector& connect,
-                                                  const PartitionedWrite& write);
+                                                  store::Disk& disk, const PartitionedWrite& write);
 
 }  // namespace pond::exporter

@@ -1,20 +1,25 @@
-// Cached reductions (docs/factories.md, "Cached reductions"): whatever is appended,
-// late or not, a read with the cache returns exactly what a read from scratch
-// (POND_CACHE=off) returns, at the latest transaction and at earlier ones; a read
-// after an append recomputes only the spans the append touched; a damaged cache file
-// is a miss; a cache that cannot be written costs nothing but speed.
+// Cached reductions (docs/factories.md, "Cached reductions"; factories/reduce_cache.h):
+// whatever is appended, late or not, a read with the cache returns exactly what a read
+// from scratch (POND_CACHE=off) returns, at the latest transaction and at earlier
+// ones; a read after an append recomputes only the spans the append touched; a damaged
+// pack or index is a miss; a cache that cannot be written, or whose writer fails at
+// any write point, costs nothing but speed.
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <set>
 
 #include <spdlog/spdlog.h>
 
 #include "base/error.h"
+#include "factories/reduce_cache.h"
 #include "factories/temp_pond_test.h"
 #include "factories/view.h"
 #include "store/blob_store.h"
+#include "store/disk.h"
 
 namespace pond::factories {
 namespace {
@@ -143,7 +148,8 @@ class ReduceCacheTest : public TempPondTest {
     return pond->cache().stats();
   }
 
-  // The cache's files of `kind`: "reduce-run" (runs of cold spans) or "reduce-index".
+  // The cache's files of `kind`: "reduce-pack" (packs of cold spans) or
+  // "reduce-pack-index".
   std::vector<fs::path> CacheFiles(const std::string& kind) {
     std::vector<fs::path> out;
     std::error_code ec;
@@ -251,7 +257,7 @@ TEST_F(ReduceCacheTest, AnAppendRecomputesOnlyTheSpansItTouches) {
 
   // 2024-01-01 is in the span that starts 2023-12-21 (spans are 28 days from the
   // epoch): 200 days touch 8 spans, the last one hot. Each resolution computes its 7
-  // cold spans and writes them as one run.
+  // cold spans and writes them as one pack.
   store::ResultCache::Stats first = CachedReads(outs);
   EXPECT_EQ(first.written, 2);
   EXPECT_EQ(first.hits, 0);
@@ -259,11 +265,11 @@ TEST_F(ReduceCacheTest, AnAppendRecomputesOnlyTheSpansItTouches) {
   EXPECT_EQ(first.parts_reused, 0);
   store::ResultCache::Stats again = CachedReads(outs);
   EXPECT_EQ(again.written, 0);
-  EXPECT_EQ(again.hits, 2);  // the runs
+  EXPECT_EQ(again.hits, 2);  // the packs
   EXPECT_EQ(again.parts_computed, 0);
 
   // Late rows inside one old span (days 40-41): that span is computed, the other six
-  // come from the previous run, into a new run.
+  // come from the previous pack, into a new pack.
   Write([&](store::Transaction& t) {
     t.AppendSeries("/raw/a.series", Batch(kStart + 40 * kDay + 7 * kMinute, 30, 48, 5, false));
   });
@@ -273,7 +279,7 @@ TEST_F(ReduceCacheTest, AnAppendRecomputesOnlyTheSpansItTouches) {
   EXPECT_EQ(late.parts_reused, 2 * 6);
   for (const auto& out : outs) EXPECT_EQ(Read(out, true), Read(out, false)) << out;
 
-  // New rows at the end stay in the hot span, which is never cached: the run serves.
+  // New rows at the end stay in the hot span, which is never cached: the pack serves.
   Write([&](store::Transaction& t) {
     t.AppendSeries("/raw/a.series", Batch(kStart + 200 * kDay, 15, 4, 6, false));
   });
@@ -282,7 +288,7 @@ TEST_F(ReduceCacheTest, AnAppendRecomputesOnlyTheSpansItTouches) {
   EXPECT_EQ(hot.hits, 2);
   for (const auto& out : outs) EXPECT_EQ(Read(out, true), Read(out, false)) << out;
 
-  // Four weeks later the hot span turns cold: it alone is computed into the next run.
+  // Four weeks later the hot span turns cold: it alone is computed into the next pack.
   Write([&](store::Transaction& t) {
     t.AppendSeries("/raw/a.series", Batch(kStart + 229 * kDay, 15, 4, 7, false));
   });
@@ -304,18 +310,18 @@ TEST_F(ReduceCacheTest, EmptySpansCostNoFile) {
   MknodReduce("/r", "/raw/*.series", "$0", "[1d]");
   const std::string out = "/r/a/res=1d.series";
   EXPECT_EQ(Read(out, true), Read(out, false));
-  EXPECT_EQ(CacheFiles("reduce-run").size(), 1u);
-  const std::vector<fs::path> index = CacheFiles("reduce-index");
+  EXPECT_EQ(CacheFiles("reduce-pack").size(), 1u);
+  const std::vector<fs::path> index = CacheFiles("reduce-pack-index");
   ASSERT_EQ(index.size(), 1u);
   std::ifstream list(index[0]);
   size_t keys = 0;
   for (std::string line; std::getline(list, line);) ++keys;
-  EXPECT_GT(keys, 2u + 3 * 13);           // the run, its first span, then three years of spans
-  EXPECT_EQ(CachedReads({out}).hits, 1);  // the run
+  EXPECT_GT(keys, 2u + 3 * 13);           // the pack, its first span, then three years of spans
+  EXPECT_EQ(CachedReads({out}).hits, 1);  // the pack
   EXPECT_EQ(Read(out, true), Read(out, false));
 }
 
-// A damaged run is a miss: removed and computed again. A damaged index costs a
+// A damaged pack is a miss: removed and computed again. A damaged index costs a
 // recomputation of every span, never a span read from the wrong place.
 TEST_F(ReduceCacheTest, ADamagedCacheFileIsAMissNotAWrongAnswer) {
   Write([&](store::Transaction& t) {
@@ -326,19 +332,19 @@ TEST_F(ReduceCacheTest, ADamagedCacheFileIsAMissNotAWrongAnswer) {
   const std::string out = "/r/a/res=1h.series";
   const auto expected = Read(out, false);
   EXPECT_EQ(Read(out, true), expected);
-  std::vector<fs::path> runs = CacheFiles("reduce-run");
-  ASSERT_EQ(runs.size(), 1u);
-  fs::resize_file(runs[0], fs::file_size(runs[0]) - 1);  // truncated
+  std::vector<fs::path> packs = CacheFiles("reduce-pack");
+  ASSERT_EQ(packs.size(), 1u);
+  fs::resize_file(packs[0], fs::file_size(packs[0]) - 1);  // truncated
   store::ResultCache::Stats stats = CachedReads({out});
   EXPECT_EQ(stats.damaged, 1);
   EXPECT_EQ(stats.written, 1);
-  EXPECT_EQ(stats.parts_computed, 3);  // the index named the damaged run
+  EXPECT_EQ(stats.parts_computed, 3);  // the index named the damaged pack
   EXPECT_EQ(Read(out, true), expected);
-  runs = CacheFiles("reduce-run");
-  ASSERT_EQ(runs.size(), 1u);
+  packs = CacheFiles("reduce-pack");
+  ASSERT_EQ(packs.size(), 1u);
   {
-    const auto at = static_cast<std::streamoff>(fs::file_size(runs[0]) / 2);
-    std::fstream f(runs[0], std::ios::in | std::ios::out | std::ios::binary);
+    const auto at = static_cast<std::streamoff>(fs::file_size(packs[0]) / 2);
+    std::fstream f(packs[0], std::ios::in | std::ios::out | std::ios::binary);
     f.seekg(at);
     const char byte = static_cast<char>(f.get());
     f.seekp(at);
@@ -347,14 +353,14 @@ TEST_F(ReduceCacheTest, ADamagedCacheFileIsAMissNotAWrongAnswer) {
   stats = CachedReads({out});
   EXPECT_EQ(stats.damaged, 1);
   EXPECT_EQ(Read(out, true), expected);
-  for (const auto& f : CacheFiles("reduce-run")) {
+  for (const auto& f : CacheFiles("reduce-pack")) {
     const std::string name = f.filename().string();
     EXPECT_EQ(name.substr(65, 64), store::Sha256OfFile(f.string())) << name;
   }
 
   // An index whose span keys are swapped, then one cut short: after a late append,
   // each read still equals the one from scratch.
-  const std::vector<fs::path> index = CacheFiles("reduce-index");
+  const std::vector<fs::path> index = CacheFiles("reduce-pack-index");
   ASSERT_EQ(index.size(), 1u);
   std::vector<std::string> lines;
   {
@@ -407,8 +413,8 @@ TEST_F(ReduceCacheTest, MaintainDropsUnusedCacheFilesWhenNoReaderRuns) {
   });
   MknodReduce("/r", "/raw/*.series", "$0", "[1h]");
   CachedReads({"/r/a/res=1h.series"});
-  const size_t n = CacheFiles("reduce-run").size() + CacheFiles("reduce-index").size();
-  ASSERT_EQ(n, 1u + 1u);  // the run of three cold spans and its index
+  const size_t n = CacheFiles("reduce-pack").size() + CacheFiles("reduce-pack-index").size();
+  ASSERT_EQ(n, 1u + 1u);  // the pack of three cold spans and its index
   {
     auto reader = store::Pond::OpenRead(dir_);
     auto writer = store::Pond::OpenWrite(dir_);
@@ -421,8 +427,127 @@ TEST_F(ReduceCacheTest, MaintainDropsUnusedCacheFilesWhenNoReaderRuns) {
   std::optional<store::CacheSweep> swept = writer->SweepCache(0);
   ASSERT_TRUE(swept);
   EXPECT_EQ(swept->files, static_cast<int64_t>(n));
-  EXPECT_TRUE(CacheFiles("reduce-run").empty());
-  EXPECT_TRUE(CacheFiles("reduce-index").empty());
+  EXPECT_TRUE(CacheFiles("reduce-pack").empty());
+  EXPECT_TRUE(CacheFiles("reduce-pack-index").empty());
+}
+
+// The files of an older pond's cache (runs and their indexes, before packs had their
+// name) are never read again: the sweep drops them once unused for --cache-keep, and
+// their folders with them.
+TEST_F(ReduceCacheTest, MaintainDropsTheKindsOfAnOlderPond) {
+  Write([&](store::Transaction& t) {
+    t.Mkdir("/raw", false);
+    t.AppendSeries("/raw/a.series", Batch(kStart, 15, 90 * 96, 1, false));
+  });
+  MknodReduce("/r", "/raw/*.series", "$0", "[1h]");
+  CachedReads({"/r/a/res=1h.series"});
+  const fs::path cache = fs::path(dir_) / "cache";
+  fs::create_directories(cache / "reduce-run");
+  fs::create_directories(cache / "reduce-index");
+  std::ofstream(cache / "reduce-run" / "old.parquet") << "a run";
+  std::ofstream(cache / "reduce-index" / "old.txt") << "an index\n";
+  const auto week_ago = fs::file_time_type::clock::now() - std::chrono::hours(8 * 24);
+  fs::last_write_time(cache / "reduce-run" / "old.parquet", week_ago);
+  fs::last_write_time(cache / "reduce-index" / "old.txt", week_ago);
+  auto writer = store::Pond::OpenWrite(dir_);
+  std::optional<store::CacheSweep> swept = writer->SweepCache(int64_t{7} * kDay);
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(swept->files, 2);
+  EXPECT_FALSE(fs::exists(cache / "reduce-run"));
+  EXPECT_FALSE(fs::exists(cache / "reduce-index"));
+  EXPECT_EQ(CacheFiles("reduce-pack").size(), 1u);  // used just now: kept
+}
+
+TEST(ReduceCacheSpans, AreWholeBucketsCoveringFourWeeks) {
+  EXPECT_EQ(SpanWidth(kHour), 28 * kDay);
+  EXPECT_EQ(SpanWidth(kDay), 28 * kDay);
+  EXPECT_EQ(SpanWidth(7 * kDay), 28 * kDay);
+  EXPECT_EQ(SpanWidth(5 * kDay), 30 * kDay);   // six buckets
+  EXPECT_EQ(SpanWidth(40 * kDay), 40 * kDay);  // one bucket
+  EXPECT_EQ(SpanWidth(7 * kHour), 96 * 7 * kHour);
+  EXPECT_EQ(SpanWidth(5 * kHour), 135 * 5 * kHour);  // 675 hours
+  store::ResultCache results("/nonexistent", store::RealDisk());
+  ReduceCache cache(results, 10);
+  EXPECT_EQ(cache.SpanOf(0), 0);
+  EXPECT_EQ(cache.SpanOf(19), 1);
+  EXPECT_EQ(cache.SpanOf(-1), -1);  // before 1970 too
+}
+
+TEST(ReduceCacheSpans, ConsecutiveSpansFormStretches) {
+  using S = std::vector<SpanStretch>;
+  EXPECT_EQ(Stretches({}, true), S{});
+  EXPECT_EQ(Stretches({1, 2, 3, 5, 7, 8}, false), (S{{1, 4}, {5, 6}, {7, 9}}));
+  EXPECT_EQ(Stretches({1, 2, 3, 5, 7, 8}, true), (S{{1, 4}, {5, 6}, {7, std::nullopt}}));
+  EXPECT_EQ(Stretches({-2, -1, 0}, true), (S{{-2, std::nullopt}}));
+}
+
+TEST(PackIndexTest, ReadsWhatItWritesAndNothingElse) {
+  const std::string text = PackIndex::Format("pack", -3, {"k0", "k1", "k2"});
+  EXPECT_EQ(text, "pack\n-3\nk0\nk1\nk2\n");
+  const PackIndex index = PackIndex::Parse(text);
+  EXPECT_EQ(index.pack, "pack");
+  EXPECT_EQ(index.spans, (std::map<int64_t, std::string>{{-3, "k0"}, {-2, "k1"}, {-1, "k2"}}));
+  EXPECT_FALSE(PackIndex::Parse(std::nullopt).pack);
+  EXPECT_FALSE(PackIndex::Parse(text.substr(0, text.size() - 1)).pack);  // cut short
+  EXPECT_FALSE(PackIndex::Parse("pack\n-3x\nk0\n").pack);                // a damaged number
+  EXPECT_FALSE(PackIndex::Parse("pack\n").pack);
+  EXPECT_EQ(PackIndex::Parse("pack\n7\n").spans.size(), 0u);  // no cold span listed
+}
+
+// A pack and its index written through a Disk that fails at write point k, for every
+// k: each is whole under its name or absent (no temporary left), the next writer
+// succeeds, and what a reader then finds is the pack the index names.
+TEST_F(ReduceCacheTest, APackAndItsIndexAreWholeOrAbsentWhicheverWritePointFails) {
+  auto pond = store::Pond::OpenRead(dir_);
+  const fs::path cache_dir = fs::path(dir_) / "cache";
+  // 60 days of hourly buckets: three spans, the last one hot.
+  const std::string rows =
+      "(SELECT TIMESTAMP '2024-01-01' + INTERVAL (i) HOUR AS \"timestamp\", i * 0.25 AS v "
+      "FROM range(60 * 24) t(i))";
+  const std::string output_key = store::Sha256Hex("output"), pack_key = store::Sha256Hex("pack");
+  ReduceCache::NewPack pack{"/r", output_key, pack_key, 0, 0, {}, "\"timestamp\", v"};
+  auto write = [&](store::Disk& disk) {
+    store::ResultCache results(dir_, disk);
+    ReduceCache cache(results, SpanWidth(kHour));
+    pack.first = cache.SpanOf(kStart);
+    pack.hot = cache.SpanOf(kStart + 60 * kDay - kHour);
+    pack.span_keys.clear();
+    for (int64_t k = pack.first; k < pack.hot; ++k)
+      pack.span_keys.push_back("span" + std::to_string(k));
+    return cache.WritePack(pond->sql(), pack, [&](int64_t from_us, const auto& stretches) {
+      return "(SELECT * FROM " + rows + " WHERE \"timestamp\" >= make_timestamp(" +
+             std::to_string(from_us) + ") AND " + cache.InStretches("\"timestamp\"", stretches) +
+             ")";
+    });
+  };
+  store::FaultDisk counting(store::RealDisk(), 0, store::FaultMode::kError);
+  ASSERT_TRUE(write(counting));
+  const int points = counting.points();
+  // The pack: two folders, the COPY's two points, fsync, rename; the index: two
+  // folders, write, fsync, rename.
+  EXPECT_EQ(points, 6 + 5);
+  const std::string index_text = PackIndex::Format(pack_key, pack.first, pack.span_keys);
+  for (int k = 1; k <= points; ++k) {
+    SCOPED_TRACE("write point " + std::to_string(k));
+    fs::remove_all(cache_dir);
+    store::FaultDisk faulty(store::RealDisk(), k, store::FaultMode::kError);
+    const bool written = write(faulty).has_value();
+    EXPECT_EQ(written, k > 6);  // failing to write the index is only a debug line
+    const std::vector<fs::path> packs = CacheFiles("reduce-pack");
+    EXPECT_EQ(packs.size(), written ? 1u : 0u);
+    for (const auto& f : packs)
+      EXPECT_EQ(f.filename().string().substr(65, 64), store::Sha256OfFile(f.string()));
+    EXPECT_TRUE(CacheFiles("reduce-pack-index").empty());
+    EXPECT_TRUE(CacheFiles("tmp").empty());
+    // The next writer completes both.
+    ASSERT_TRUE(write(store::RealDisk()));
+    const std::vector<fs::path> index = CacheFiles("reduce-pack-index");
+    ASSERT_EQ(index.size(), 1u);
+    std::ifstream in(index[0], std::ios::binary);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), index_text);
+    store::ResultCache results(dir_, store::RealDisk());
+    EXPECT_TRUE(ReduceCache(results, SpanWidth(kHour)).FindPack(pack_key, output_key));
+  }
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "factories/builtin.h"
 #include "factories/config.h"
 #include "factories/inputs.h"
+#include "factories/reduce_cache.h"
 #include "factories/sql.h"
 #include "path/path.h"
 #include "store/result_cache.h"
@@ -171,16 +172,9 @@ std::string Joined(const std::vector<std::string>& inputs) {
 // Floor division (times before 1970 too).
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-// Cached results are keyed per span of about four weeks: a whole number of buckets,
-// aligned to the epoch like the buckets themselves (docs/factories.md).
-constexpr int64_t kSpanTargetUs = int64_t{28} * 86400 * 1'000'000;
-// Past this many spans (300 years of history: a stray timestamp in year 1 or 9999)
-// the spans' keys would cost more than they save: the reduction is computed whole.
-constexpr int64_t kMaxSpans = 4096;
-
 // `res=1h.series` of one output: one GROUP BY over its inputs' rows, or, with the
-// cache, the cold spans of history read back as one run file from the pond's
-// cache and one GROUP BY over the rest (docs/factories.md, "Cached reductions").
+// cache, the cold spans of history read back as one pack from the pond's cache and
+// one GROUP BY over the rest (reduce_cache.h).
 class ReducedSeries : public Generated {
  public:
   ReducedSeries(std::string path, std::string dir_path, std::vector<std::string> inputs,
@@ -190,8 +184,7 @@ class ReducedSeries : public Generated {
         inputs_(std::move(inputs)),
         label_(Joined(inputs_)),
         resolution_(resolution),
-        span_us_(resolution.micros *
-                 std::max<int64_t>(1, (kSpanTargetUs + resolution.micros - 1) / resolution.micros)),
+        span_us_(SpanWidth(resolution.micros)),
         config_(std::move(config)) {}
 
   Shape shape() const override { return Shape::kSeries; }
@@ -199,7 +192,7 @@ class ReducedSeries : public Generated {
   std::string RelationSql(View& view) const override { return Relation(view, {}); }
 
   // The buckets labelled within `range`: from the inputs' rows in the range widened to
-  // whole buckets, or the cached run's rows in range and the hot span if it overlaps.
+  // whole buckets, or the cached pack's rows in range and the hot span if it overlaps.
   std::string RangeRelationSql(View& view, const TimeRange& range) const override {
     return Relation(view, CacheApplies() ? range : TimeRange{});
   }
@@ -221,7 +214,7 @@ class ReducedSeries : public Generated {
     return out;
   }
 
-  // A first read wrote the whole relation as its run: reading it is reading a file.
+  // A first read wrote the whole relation as its pack: reading it is reading a file.
   bool CheapToReread(View& view) const override { return view.Materialized(path_).has_value(); }
 
   // Bucket labels: the inputs' extent, each end floored to its bucket.
@@ -322,60 +315,33 @@ class ReducedSeries : public Generated {
     return select;
   }
 
-  // `time` within the spans [first, last) of `runs`; an unset last: no end.
-  std::string InSpans(const std::string& time,
-                      const std::vector<std::pair<int64_t, std::optional<int64_t>>>& runs) const {
-    std::string out;
-    for (const auto& [first, last] : runs) {
-      std::string cond = time + " >= " + sql::TimestampLiteral(first * span_us_);
-      if (last) cond += " AND " + time + " < " + sql::TimestampLiteral(*last * span_us_);
-      out += (out.empty() ? "(" : " OR (") + cond + ")";
-    }
-    return "(" + out + ")";
-  }
-
-  // Contiguous runs of the sorted span numbers `spans`; `open_end`: the last run has
-  // no end (the hot span takes whatever comes after).
-  static std::vector<std::pair<int64_t, std::optional<int64_t>>> Runs(
-      const std::vector<int64_t>& spans, bool open_end) {
-    std::vector<std::pair<int64_t, std::optional<int64_t>>> runs;
-    for (int64_t k : spans) {
-      if (!runs.empty() && *runs.back().second == k)
-        runs.back().second = k + 1;
-      else
-        runs.emplace_back(k, k + 1);
-    }
-    if (open_end && !runs.empty()) runs.back().second.reset();
-    return runs;
-  }
-
-  // The relation from the cached run of cold spans plus one GROUP BY over the hot
+  // The relation from the cached pack of cold spans plus one GROUP BY over the hot
   // span, or nullopt when the cache does not apply (off, another time column, an
-  // input without extent or identity, a run that could not be written).
-  // With a `range`, only the run's rows in it, and the hot span only if it overlaps.
-  // A run this View wrote holds the hot span too, as this View reads it: it is the
+  // input without extent or identity, a pack that could not be written).
+  // With a `range`, only the pack's rows in it, and the hot span only if it overlaps.
+  // A pack this View wrote holds the hot span too, as this View reads it: it is the
   // whole relation, read as it is (View::Materialized).
   std::optional<std::string> CachedRelation(View& view, const std::vector<sql::Column>& columns,
                                             const std::string& time, const TimeRange& range) const {
-    if (auto file = view.Materialized(path_)) return ReadRun(*file, columns, time, range);
+    const std::string list = OutputList(columns, time);
+    if (auto file = view.Materialized(path_)) return ReduceCache::ReadPack(*file, list, range);
     int64_t first = 0, hot = 0;
-    const std::optional<std::string> run_key = RunKey(view, &first, &hot);
-    if (!run_key) return std::nullopt;
-    auto& cache = view.pond().cache();
-    const std::string index_key = IndexKey();
-    std::optional<std::string> run = cache.Find("reduce-run", *run_key);
-    if (!run) {
-      run = WriteRun(view, columns, time, first, hot, *run_key, index_key);
-      if (!run) return std::nullopt;
-      view.NoteMaterialized(path_, *run);
-      return ReadRun(*run, columns, time, range);
+    const std::optional<std::string> pack_key = PackKey(view, &first, &hot);
+    if (!pack_key) return std::nullopt;
+    ReduceCache cache(view.pond().cache(), span_us_);
+    const std::string output_key = OutputKey();
+    std::optional<std::string> pack = cache.FindPack(*pack_key, output_key);
+    if (!pack) {
+      pack = WritePack(view, cache, columns, time, first, hot, *pack_key, output_key);
+      if (!pack) return std::nullopt;
+      view.NoteMaterialized(path_, *pack);
+      return ReduceCache::ReadPack(*pack, list, range);
     }
-    cache.MarkTextUsed("reduce-index", index_key);
-    // Rows from the hot span on are what the run's writer saw then: left out.
+    // Rows from the hot span on are what the pack's writer saw then: left out.
     const int64_t hot_begin = hot * span_us_;
     TimeRange cold = range;
     cold.end = std::min(range.end.value_or(hot_begin), hot_begin);
-    const std::string read = ReadRun(*run, columns, time, cold);
+    const std::string read = ReduceCache::ReadPack(*pack, list, cold);
     if (range.end && *range.end <= hot_begin) return read;
     TimeRange warm = Buckets(range);
     warm.begin = std::max(warm.begin.value_or(INT64_MIN), hot_begin);
@@ -385,27 +351,19 @@ class ReducedSeries : public Generated {
            ") ORDER BY 1)";
   }
 
-  // The rows of the run `file` labelled within `range`, in the file's order (by time).
-  std::string ReadRun(const std::string& file, const std::vector<sql::Column>& columns,
-                      const std::string& time, const TimeRange& range) const {
-    return "(SELECT " + OutputList(columns, time) + " FROM read_parquet(" + sql::Literal(file) +
-           ")" + sql::WhereInRange("\"timestamp\"", range) + ")";
-  }
-
-  // The key of the run of cold spans [first, hot) (the hourly refresh changes only the
+  // The key of the pack of cold spans [first, hot) (the hourly refresh changes only the
   // hot span: one key, one file), or nullopt when the cache does not apply (off,
   // another time column, an input without extent or identity, all hot, too long).
-  std::optional<std::string> RunKey(View& view, int64_t* first_out = nullptr,
-                                    int64_t* hot_out = nullptr) const {
+  std::optional<std::string> PackKey(View& view, int64_t* first_out, int64_t* hot_out) const {
     if (!store::ResultCache::Enabled() || !CacheApplies()) return std::nullopt;
     std::optional<TimeExtent> extent = InputsExtent(view);
     if (!extent || extent->empty) return std::nullopt;
     const int64_t first = FloorDiv(extent->min, span_us_);
     const int64_t hot = FloorDiv(extent->max, span_us_);
     if (hot == first || hot - first > kMaxSpans) return std::nullopt;
-    if (first_out) *first_out = first;
-    if (hot_out) *hot_out = hot;
-    return InputsIdentity(view, "temporal-reduce run", {first * span_us_, hot * span_us_});
+    *first_out = first;
+    *hot_out = hot;
+    return InputsIdentity(view, "temporal-reduce pack", {first * span_us_, hot * span_us_});
   }
 
   // The output columns, quoted, in order.
@@ -417,98 +375,36 @@ class ReducedSeries : public Generated {
     return out;
   }
 
-  // Names this output's index of its latest run, whatever its inputs hold.
-  std::string IndexKey() const {
-    std::vector<std::optional<std::string>> parts{"temporal-reduce index", config_->text,
+  // Names this output's pack index, whatever its inputs hold.
+  std::string OutputKey() const {
+    std::vector<std::optional<std::string>> parts{"temporal-reduce pack index", config_->text,
                                                   resolution_.text, path_};
     for (const auto& input : inputs_) parts.push_back(input);
     return *Digest(parts);
   }
 
-  // Writes the run of cold spans [first, hot) as the cache's file for `run_key` and
-  // returns its host path (nullopt if it could not be written). The spans whose key
-  // (the inputs' identity over the span) is the one the output's previous run was
-  // computed with are read from that run; the others (late data, the span that just
-  // turned cold, all of them the first time) are computed in one GROUP BY, which also
-  // takes the hot span and all after it: the file is then the whole relation as this
-  // View reads it, and later reads leave those rows out. The index of this output
-  // (`reduce-index/<IndexKey>.txt`: the run's key, its first span, then each cold
-  // span's key, a line each) then names the new run.
-  std::optional<std::string> WriteRun(View& view, const std::vector<sql::Column>& columns,
-                                      const std::string& time, int64_t first, int64_t hot,
-                                      const std::string& run_key,
-                                      const std::string& index_key) const {
-    auto& cache = view.pond().cache();
-    std::vector<std::string> keys;  // of spans first, first + 1, … hot - 1
+  // Writes the pack of cold spans [first, hot) as `pack_key` and returns its host path
+  // (nullopt if it could not be written): each span's key is the inputs' identity over
+  // it; what is not copied from the previous pack is computed in one GROUP BY.
+  std::optional<std::string> WritePack(View& view, ReduceCache& cache,
+                                       const std::vector<sql::Column>& columns,
+                                       const std::string& time, int64_t first, int64_t hot,
+                                       const std::string& pack_key,
+                                       const std::string& output_key) const {
+    ReduceCache::NewPack pack{
+        path_, output_key, pack_key, first, hot, {}, OutputList(columns, time)};
     for (int64_t k = first; k < hot; ++k) {
       std::optional<std::string> key =
           InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_});
       if (!key) return std::nullopt;
-      keys.push_back(*key);
+      pack.span_keys.push_back(*key);
     }
-    std::vector<int64_t> reused, computed;
-    std::optional<std::string> previous;
-    const RunIndex index = ParseIndex(cache.FindText("reduce-index", index_key));
-    if (index.run) previous = cache.Find("reduce-run", *index.run);
-    for (int64_t k = first; k < hot; ++k) {
-      const auto it = index.spans.find(k);
-      const bool same = previous && it != index.spans.end() && it->second == keys[k - first];
-      (same ? reused : computed).push_back(k);
-    }
-    const int64_t cold_computed = static_cast<int64_t>(computed.size());
-    computed.push_back(hot);  // and every span after it
-    std::vector<std::string> parts;
-    if (!reused.empty())
-      parts.push_back("SELECT " + OutputList(columns, time) + " FROM read_parquet(" +
-                      sql::Literal(*previous) + ") WHERE " +
-                      InSpans("\"timestamp\"", Runs(reused, false)));
-    parts.push_back(
-        "SELECT * FROM " +
-        Grouped(columns, time, Inputs(view, {computed.front() * span_us_, std::nullopt}))
-            .Where(InSpans(time, Runs(computed, true)))
-            .Relation());
-    std::string select = "SELECT * FROM (" + parts[0];
-    for (size_t i = 1; i < parts.size(); ++i) select += " UNION ALL " + parts[i];
-    std::optional<std::string> file =
-        cache.Put(view.pond().sql(), "reduce-run", run_key, select + ") ORDER BY 1");
-    if (!file) return std::nullopt;
-    cache.CountParts(static_cast<int64_t>(reused.size()), cold_computed);
-    spdlog::debug("{}: run of {} cold spans written, {} from the previous run, {} computed", path_,
-                  keys.size(), reused.size(), cold_computed);
-    std::string text = run_key + "\n" + std::to_string(first) + "\n";
-    for (const auto& key : keys) text += key + "\n";
-    cache.PutText("reduce-index", index_key, text);
-    return file;
-  }
-
-  struct RunIndex {
-    std::optional<std::string> run;        // the run's key
-    std::map<int64_t, std::string> spans;  // span → the key it was computed with
-  };
-  // An index as WriteRun writes it; anything else (damaged, absent) is no index. A
-  // damaged key or span number matches no span's key (keys name their span's bounds).
-  static RunIndex ParseIndex(const std::optional<std::string>& text) {
-    RunIndex out;
-    if (!text) return out;
-    std::vector<std::string> lines;
-    for (size_t at = 0; at < text->size();) {
-      const size_t end = text->find('\n', at);
-      if (end == std::string::npos) return {};  // cut short
-      lines.push_back(text->substr(at, end - at));
-      at = end + 1;
-    }
-    if (lines.size() < 2) return {};
-    int64_t k = 0;
-    try {
-      size_t used = 0;
-      k = std::stoll(lines[1], &used);
-      if (used != lines[1].size()) return {};
-    } catch (const std::exception&) {
-      return {};
-    }
-    out.run = lines[0];
-    for (size_t i = 2; i < lines.size(); ++i) out.spans[k++] = lines[i];
-    return out;
+    return cache.WritePack(view.pond().sql(), pack,
+                           [&](int64_t from_us, const std::vector<SpanStretch>& stretches) {
+                             return Grouped(columns, time, Inputs(view, {from_us, std::nullopt}))
+                                 .Where(cache.InStretches(time, stretches))
+                                 .Relation();
+                           });
   }
 
   // The columns `agg` applies to, in table order. A pattern matching no column of

@@ -19,14 +19,28 @@ namespace fs = std::filesystem;
 class RecordingDisk : public Disk {
  public:
   void MakeDirs(const std::string& d) override { Log("mkdir", d), RealDisk().MakeDirs(d); }
+  void MakeDirsUnsynced(const std::string& d) override {
+    Log("mkdir", d), RealDisk().MakeDirsUnsynced(d);
+  }
   void WriteFile(const std::string& p, const std::string& b) override {
     Log("write", p), RealDisk().WriteFile(p, b);
   }
+  void ExternalWrite(const std::string& p, const std::function<void()>& w) override {
+    Log("external write", p), RealDisk().ExternalWrite(p, w);
+  }
   void Fsync(const std::string& p) override { Log("fsync", p), RealDisk().Fsync(p); }
+  void SyncFileSystem(const std::string& p) override { Log("syncfs", p); }
   void Rename(const std::string& f, const std::string& t) override {
     Log("rename", t), RealDisk().Rename(f, t);
   }
+  void Exchange(const std::string& a, const std::string& b) override {
+    Log("exchange", b), RealDisk().Exchange(a, b);
+  }
+  void Link(const std::string& f, const std::string& t) override {
+    Log("link", t), RealDisk().Link(f, t);
+  }
   void Remove(const std::string& p) override { Log("remove", p), RealDisk().Remove(p); }
+  void Touch(const std::string& p) override { Log("touch", p), RealDisk().Touch(p); }
   std::vector<std::string> ops;
 
  private:

@@ -7,13 +7,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "base/error.h"
@@ -81,25 +82,29 @@ void FileWriter::Close() {
 
 namespace {
 
+// Creates `dir` and its missing parents top-down, so that with `sync` each new
+// directory's entry can be made durable in its parent.
+void MakeDirsOf(const std::string& dir, bool sync) {
+  std::vector<fs::path> missing;
+  std::error_code ec;
+  for (fs::path p = fs::path(dir).lexically_normal(); !p.empty() && !fs::exists(p, ec);
+       p = p.parent_path()) {
+    missing.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0755) != 0 && errno != EEXIST)
+      ThrowErrno("cannot create directory", *it);
+    fs::path parent = it->parent_path();
+    if (sync) FsyncPath(parent.empty() ? "." : parent.string());
+  }
+  if (!fs::is_directory(dir, ec)) throw Error("not a directory", dir);
+}
+
 class RealDiskImpl : public Disk {
  public:
-  void MakeDirs(const std::string& dir) override {
-    // Create top-down so each new directory's entry can be made durable in its parent.
-    std::vector<fs::path> missing;
-    std::error_code ec;
-    for (fs::path p = fs::path(dir).lexically_normal(); !p.empty() && !fs::exists(p, ec);
-         p = p.parent_path()) {
-      missing.push_back(p);
-      if (p == p.parent_path()) break;
-    }
-    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-      if (::mkdir(it->c_str(), 0755) != 0 && errno != EEXIST)
-        ThrowErrno("cannot create directory", *it);
-      fs::path parent = it->parent_path();
-      FsyncPath(parent.empty() ? "." : parent.string());
-    }
-    if (!fs::is_directory(dir, ec)) throw Error("not a directory", dir);
-  }
+  void MakeDirs(const std::string& dir) override { MakeDirsOf(dir, true); }
+  void MakeDirsUnsynced(const std::string& dir) override { MakeDirsOf(dir, false); }
 
   void WriteFile(const std::string& path, const std::string& bytes) override {
     FileWriter w(path);
@@ -107,16 +112,45 @@ class RealDiskImpl : public Disk {
     w.Close();
   }
 
+  void ExternalWrite(const std::string&, const std::function<void()>& write) override { write(); }
+
   void Fsync(const std::string& path) override { FsyncPath(path); }
+
+  void SyncFileSystem(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) ThrowErrno("cannot open for syncfs", path);
+    if (::syncfs(fd) != 0) {
+      int saved = errno;
+      ::close(fd);
+      errno = saved;
+      ThrowErrno("syncfs failed", path);
+    }
+    ::close(fd);
+  }
 
   void Rename(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) != 0) ThrowErrno("cannot rename " + from, to);
+  }
+
+  void Exchange(const std::string& a, const std::string& b) override {
+    if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) != 0)
+      ThrowErrno("cannot exchange with " + a, b);
+  }
+
+  void Link(const std::string& from, const std::string& to) override {
+    if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), 0) != 0)
+      ThrowErrno("cannot link " + from, to);
   }
 
   void Remove(const std::string& path) override {
     std::error_code ec;
     fs::remove_all(path, ec);
     if (ec) throw Error("cannot remove: " + ec.message(), path);
+  }
+
+  void Touch(const std::string& path) override {
+    if (::utimensat(AT_FDCWD, path.c_str(), nullptr, 0) != 0 && errno != ENOENT)
+      ThrowErrno("cannot set the time of", path);
   }
 };
 
@@ -128,40 +162,70 @@ Disk& RealDisk() {
 }
 
 void FaultDisk::Point(const std::string& what, const std::string& path) {
-  if (++points_ != fault_at_) return;
+  const int point = ++points_;
   std::string desc = path.empty() ? what : what + " " + path;
+  if (point != fault_at_) {
+    // Tests count a run's points from these lines (POND_LOG=debug, POND_FAULT_AT past them).
+    spdlog::debug("write point {} ({})", point, desc);
+    return;
+  }
   if (mode_ == FaultMode::kStall) {
-    spdlog::debug("stalling {} ms at write point {} ({})", stall_ms_, points_, desc);
+    spdlog::debug("stalling {} ms at write point {} ({})", stall_ms_, point, desc);
     std::this_thread::sleep_for(std::chrono::milliseconds(stall_ms_));
     return;
   }
   if (mode_ == FaultMode::kCrash) {
-    spdlog::debug("injected crash at write point {} ({})", points_, desc);
+    spdlog::debug("injected crash at write point {} ({})", point, desc);
     ::kill(::getpid(), SIGKILL);
     std::abort();  // not reached
   }
-  throw Error("injected fault at write point " + std::to_string(points_), desc);
+  throw Error("injected fault at write point " + std::to_string(point), desc);
 }
 
 void FaultDisk::MakeDirs(const std::string& dir) {
   Point("mkdir", dir);
   base_.MakeDirs(dir);
 }
+void FaultDisk::MakeDirsUnsynced(const std::string& dir) {
+  Point("mkdir", dir);
+  base_.MakeDirsUnsynced(dir);
+}
 void FaultDisk::WriteFile(const std::string& path, const std::string& bytes) {
   Point("write", path);
   base_.WriteFile(path, bytes);
+}
+void FaultDisk::ExternalWrite(const std::string& path, const std::function<void()>& write) {
+  Point("before writing", path);
+  base_.ExternalWrite(path, write);
+  Point("after writing", path);
 }
 void FaultDisk::Fsync(const std::string& path) {
   Point("fsync", path);
   base_.Fsync(path);
 }
+void FaultDisk::SyncFileSystem(const std::string& path) {
+  Point("syncfs", path);
+  base_.SyncFileSystem(path);
+}
 void FaultDisk::Rename(const std::string& from, const std::string& to) {
   Point("rename", to);
   base_.Rename(from, to);
 }
+void FaultDisk::Exchange(const std::string& a, const std::string& b) {
+  Point("exchange", b);
+  base_.Exchange(a, b);
+}
+void FaultDisk::Link(const std::string& from, const std::string& to) {
+  Point("link", to);
+  base_.Link(from, to);
+}
 void FaultDisk::Remove(const std::string& path) {
   Point("remove", path);
   base_.Remove(path);
+}
+void FaultDisk::Touch(const std::string& path) {
+  Point("touch", path);
+  base_.Touch(path);
 }
 void FaultDisk::BeforeCommit() {
   Point("before commit", "");

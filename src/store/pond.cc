@@ -98,7 +98,8 @@ Pond::Impl::Impl(std::string dir_in, Disk& disk_in, bool writer)
           CatalogPath(dir), writer ? sqlite::Db::Mode::kWrite : sqlite::Db::Mode::kRead,
           CatalogHook(writer ? disk_in : RealDisk()))),
       blobs(dir, disk_in),
-      cache(dir),
+      // Readers write the cache too; fault tests reach it through the environment.
+      cache(dir, DiskFromEnvironment()),
       writable(writer),
       tree_view(std::make_unique<StoreTree>(*this)) {}
 
@@ -583,7 +584,7 @@ std::optional<CacheSweep> Pond::SweepCache(int64_t unused_for_us) {
   try {
     PondLock deleter =
         PondLock::Blobs(impl_->dir, PondLock::Mode::kExclusive, std::chrono::milliseconds(0));
-    return store::SweepCache(impl_->dir, unused_for_us);
+    return store::SweepCache(impl_->dir, unused_for_us, impl_->disk);
   } catch (const Error& e) {
     spdlog::debug("{}: sweeping no cache file now", e.what());
     return std::nullopt;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <utility>
 
 #include "base/error.h"
 #include "base/time.h"
@@ -45,12 +46,24 @@ std::string RandomName() {
   return fmt::format("{:016x}{:08x}", (uint64_t{rd()} << 32) | rd(), rd());
 }
 
-void MarkUsed(const std::string& path) {
-  std::error_code ec;
-  fs::last_write_time(path, fs::file_time_type::clock::now(), ec);
+// Best effort: a temporary left behind is swept by `pond maintain` after an hour.
+void DropTemp(Disk& disk, const std::string& tmp) {
+  try {
+    disk.Remove(tmp);
+  } catch (const std::exception& e) {
+    spdlog::debug("cache: {}", e.what());
+  }
 }
 
 }  // namespace
+
+void ResultCache::MarkUsed(const std::string& path) {
+  try {
+    disk_.Touch(path);
+  } catch (const std::exception& e) {
+    spdlog::debug("cache: not marked used: {}", e.what());  // swept sooner, at worst
+  }
+}
 
 bool ResultCache::Enabled() {
   const char* v = std::getenv("POND_CACHE");
@@ -97,8 +110,7 @@ std::optional<std::string> ResultCache::Find(const std::string& kind, const std:
       // Damaged or gone: the reader recomputes; another reader would find the same.
       spdlog::debug("cache: {} is damaged, recomputing", path);
       ++stats_.damaged;
-      std::error_code ec;
-      fs::remove(path, ec);
+      DropTemp(disk_, path);  // best effort, as for a temporary
       name = it->second.erase(name);
     }
   }
@@ -112,16 +124,16 @@ std::optional<std::string> ResultCache::Put(engine::Connection& con, const std::
   const fs::path kind_dir = fs::path(dir_) / "cache" / kind;
   const fs::path tmp = tmp_dir / (RandomName() + kExtension);
   try {
-    std::error_code ec;
-    fs::create_directories(tmp_dir, ec);
-    if (!ec) fs::create_directories(kind_dir, ec);
-    if (ec) throw Error("cannot create " + kind_dir.string() + ": " + ec.message());
-    con.Execute("COPY (" + select + ") TO " + engine::QuoteLiteral(tmp.string()) +
-                " (FORMAT parquet, ROW_GROUP_SIZE " + std::to_string(kRowGroupRows) + ")");
+    disk_.MakeDirs(tmp_dir.string());
+    disk_.MakeDirs(kind_dir.string());
+    disk_.ExternalWrite(tmp.string(), [&] {
+      con.Execute("COPY (" + select + ") TO " + engine::QuoteLiteral(tmp.string()) +
+                  " (FORMAT parquet, ROW_GROUP_SIZE " + std::to_string(kRowGroupRows) + ")");
+    });
     const std::string name = key + "." + Sha256OfFile(tmp.string()) + kExtension;
     const fs::path path = kind_dir / name;
-    fs::rename(tmp, path, ec);
-    if (ec) throw Error("cannot rename into " + path.string() + ": " + ec.message());
+    disk_.Fsync(tmp.string());  // whole before it has its name, even after a power cut
+    disk_.Rename(tmp.string(), path.string());
     Listing(kind)[key].push_back(name);
     verified_.insert(path.string());
     ++stats_.written;
@@ -129,8 +141,7 @@ std::optional<std::string> ResultCache::Put(engine::Connection& con, const std::
   } catch (const std::exception& e) {
     spdlog::debug("cache: not written ({}): {}", kind, e.what());
     ++stats_.failed;
-    std::error_code ec;
-    fs::remove(tmp, ec);
+    DropTemp(disk_, tmp.string());
     return std::nullopt;
   }
 }
@@ -149,48 +160,62 @@ bool ResultCache::PutText(const std::string& kind, const std::string& key,
                           const std::string& text) {
   const fs::path kind_dir = fs::path(dir_) / "cache" / kind;
   const fs::path tmp = fs::path(dir_) / "cache" / "tmp" / RandomName();
-  std::error_code ec;
-  fs::create_directories(tmp.parent_path(), ec);
-  if (!ec) fs::create_directories(kind_dir, ec);
-  if (!ec) {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) ec = std::make_error_code(std::errc::io_error);
-  }
-  if (!ec) fs::rename(tmp, kind_dir / (key + kTextExtension), ec);
-  if (ec) {
-    spdlog::debug("cache: not written ({}): {}: {}", kind, key, ec.message());
+  try {
+    disk_.MakeDirs(tmp.parent_path().string());
+    disk_.MakeDirs(kind_dir.string());
+    disk_.WriteFile(tmp.string(), text);
+    disk_.Fsync(tmp.string());
+    disk_.Rename(tmp.string(), (kind_dir / (key + kTextExtension)).string());
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::debug("cache: not written ({}): {}: {}", kind, key, e.what());
     ++stats_.failed;
-    fs::remove(tmp, ec);
+    DropTemp(disk_, tmp.string());
     return false;
   }
-  return true;
 }
 
 void ResultCache::MarkTextUsed(const std::string& kind, const std::string& key) {
   MarkUsed((fs::path(dir_) / "cache" / kind / (key + kTextExtension)).string());
 }
 
-CacheSweep SweepCache(const std::string& dir, int64_t unused_for_us) {
+CacheSweep SweepCache(const std::string& dir, int64_t unused_for_us, Disk& disk) {
   CacheSweep out;
   const auto now = fs::file_time_type::clock::now();
   const auto unused = std::chrono::microseconds(unused_for_us);
+  std::vector<std::pair<fs::path, int64_t>> doomed;  // removed after the walk
+  std::vector<fs::path> folders;
   std::error_code ec;
   for (fs::recursive_directory_iterator d(fs::path(dir) / "cache", ec), end; !ec && d != end;
        d.increment(ec)) {
     std::error_code fe;
+    if (d->is_directory(fe)) folders.push_back(d->path());
     if (!d->is_regular_file(fe)) continue;
     const bool temporary = d->path().parent_path().filename() == "tmp";
     const auto age = now - d->last_write_time(fe);
     if (fe || age < (temporary ? std::chrono::microseconds(std::chrono::hours(1)) : unused))
       continue;
     const auto size = d->file_size(fe);
-    if (fs::remove(d->path(), fe)) {
-      ++out.files;
-      out.bytes += static_cast<int64_t>(size);
-    }
+    if (!fe) doomed.emplace_back(d->path(), static_cast<int64_t>(size));
   }
+  // Best effort, file by file: what cannot be removed now is tried next time.
+  auto remove = [&](const fs::path& path) {
+    try {
+      disk.Remove(path.string());
+      return true;
+    } catch (const std::exception& e) {
+      spdlog::debug("cache: {}", e.what());
+      return false;
+    }
+  };
+  for (const auto& [path, size] : doomed) {
+    if (!remove(path)) continue;
+    ++out.files;
+    out.bytes += size;
+  }
+  // Deepest first; a folder still holding files stays.
+  for (auto it = folders.rbegin(); it != folders.rend(); ++it)
+    if (fs::is_empty(*it, ec) && !ec) remove(*it);
   return out;
 }
 

@@ -9,7 +9,8 @@
 //
 // Promises:
 // - Readers write here without the writer lock: a file appears whole under its final
-//   name (written under tmp/, then renamed) or not at all.
+//   name (written under tmp/, fsynced, then renamed) or not at all, whether the writer
+//   fails or is killed at any point (every write goes through the Disk seam).
 // - Nothing here is the pond's state: not in the catalog, not in backups, not seen by
 //   `pond check`. Deleting the folder only costs recomputing.
 // - Any failure to write (read-only pond, full disk) is a debug line; the caller reads
@@ -24,12 +25,15 @@
 #include <vector>
 
 #include "engine/duckdb.h"
+#include "store/disk.h"
 
 namespace pond::store {
 
 class ResultCache {
  public:
-  explicit ResultCache(std::string pond_dir) : dir_(std::move(pond_dir)) {}
+  // Writes go through `disk` (readers write the cache too: the Pond passes
+  // DiskFromEnvironment(), so fault tests reach it).
+  ResultCache(std::string pond_dir, Disk& disk) : dir_(std::move(pond_dir)), disk_(disk) {}
 
   // False when the environment says POND_CACHE=off: reads compute from scratch and
   // nothing is looked up or written.
@@ -45,8 +49,8 @@ class ResultCache {
   std::optional<std::string> Put(engine::Connection& con, const std::string& kind,
                                  const std::string& key, const std::string& select);
   // A small text kept under (kind, key) as <kind>/<key>.txt, replaced whole by each
-  // PutText (written under tmp/, then renamed): what a result is made of, such as the
-  // spans a reduction's run holds. Nothing in it is trusted that its user cannot check
+  // PutText (written under tmp/, fsynced, renamed): what a result is made of, such as the
+  // spans a reduction's pack holds. Nothing in it is trusted that its user cannot check
   // (the text names results whose bytes Find checks). FindText marks it used.
   std::optional<std::string> FindText(const std::string& kind, const std::string& key);
   bool PutText(const std::string& kind, const std::string& key, const std::string& text);
@@ -70,19 +74,23 @@ class ResultCache {
  private:
   // Cached file names of one kind by key, listed once per process.
   std::map<std::string, std::vector<std::string>>& Listing(const std::string& kind);
+  void MarkUsed(const std::string& path);
 
   std::string dir_;
+  Disk& disk_;
   std::map<std::string, std::map<std::string, std::vector<std::string>>> listings_;
   std::set<std::string> verified_;  // host paths whose bytes this process checked
   Stats stats_;
 };
 
-// `pond maintain`: removes the cache files of the pond at `dir` not used for
-// `unused_for_us` µs (by mtime, which every hit refreshes) and temporaries older than
-// an hour. Call it with the blob lock held exclusively (no reader runs).
+// `pond maintain`: removes, through `disk`, the cache files of the pond at `dir` not
+// used for `unused_for_us` µs (by mtime, which every hit refreshes), temporaries older
+// than an hour, and then the folders left empty (a kind an older pond wrote, such as
+// reduce-run/, is never read, so it goes whole after `unused_for_us`). Call it with
+// the blob lock held exclusively (no reader runs).
 struct CacheSweep {
   int64_t files = 0, bytes = 0;
 };
-CacheSweep SweepCache(const std::string& dir, int64_t unused_for_us);
+CacheSweep SweepCache(const std::string& dir, int64_t unused_for_us, Disk& disk);
 
 }  // namespace pond::store

@@ -6,6 +6,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -228,6 +229,15 @@ RunResult Pond(const std::vector<std::string>& args,
 RunResult PondOnTerminal(const std::vector<std::string>& args,
                          const std::map<std::string, std::string>& env) {
   return Run(PondBinary(), args, env, "", true);
+}
+
+TmpfsMount::TmpfsMount(size_t bytes) {
+  const std::string options = "size=" + std::to_string(bytes);
+  mounted_ = ::mount("tmpfs", dir_.path().c_str(), "tmpfs", 0, options.c_str()) == 0;
+}
+
+TmpfsMount::~TmpfsMount() {
+  if (mounted_) ::umount2(dir_.path().c_str(), MNT_DETACH);
 }
 
 TempDir::TempDir() {

@@ -73,6 +73,23 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// A tmpfs of `bytes` mounted on a fresh folder, for a real "no space left on device";
+// unmounted (lazily) and removed on destruction. Mounting needs root: when it fails,
+// ok() is false and the test skips.
+class TmpfsMount {
+ public:
+  explicit TmpfsMount(size_t bytes);
+  ~TmpfsMount();
+  TmpfsMount(const TmpfsMount&) = delete;
+  TmpfsMount& operator=(const TmpfsMount&) = delete;
+  bool ok() const { return mounted_; }
+  const std::filesystem::path& path() const { return dir_.path(); }
+
+ private:
+  TempDir dir_;
+  bool mounted_ = false;
+};
+
 std::string ReadFile(const std::filesystem::path& p);
 void WriteFile(const std::filesystem::path& p, const std::string& bytes);
 // Lowercase hex sha256 of a file's bytes.
