@@ -281,7 +281,10 @@ Result ResultReader::Consume(duckdb_result* res) {
 
 Connection::Connection(Database& db) {
   if (Lib().duckdb_connect(db.raw(), &con_) != DuckDBSuccess) throw Error("cannot connect to DuckDB");
-  Execute("SET TimeZone='UTC'");
+  // A TEMP macro is the connection's own: it also works on a read-only database.
+  Execute(
+      "SET TimeZone='UTC'; "
+      "CREATE TEMP MACRO approx_percentile_cont(x, p) AS approx_quantile(x, p)");
 }
 
 Connection::~Connection() { Lib().duckdb_disconnect(&con_); }

@@ -113,7 +113,9 @@ class Result {
 
 class PreparedStatement;
 
-// A connection. Sessions are set to TimeZone='UTC'.
+// A connection. Sessions are set to TimeZone='UTC' and know the SQL functions the
+// original DuckPond's configs call that DuckDB names differently
+// (docs/original.md): approx_percentile_cont(x, p) is approx_quantile(x, p).
 class Connection {
  public:
   explicit Connection(Database& db);

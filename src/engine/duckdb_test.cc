@@ -66,6 +66,27 @@ TEST(Connection, SessionTimeZoneIsUtc) {
   EXPECT_EQ(r.at(0, "tz").as_string(), "UTC");
 }
 
+// The original's configs use DataFusion's name; it groups as any aggregate, and the
+// answer is approx_quantile's. (A macro takes no FILTER or OVER: docs/original.md.)
+TEST(Connection, ApproxPercentileContIsApproxQuantile) {
+  Database db;
+  Connection con(db);
+  con.Execute("CREATE TABLE t AS SELECT i % 2 AS g, i::DOUBLE AS v FROM range(1001) r(i)");
+  Result r = con.Query(
+      "SELECT g, approx_percentile_cont(v, 0.5) AS a, approx_quantile(v, 0.5) AS q, "
+      "approx_percentile_cont(CASE WHEN v < 100 THEN v END, 0.9) AS f FROM t GROUP BY g "
+      "ORDER BY g");
+  ASSERT_EQ(r.row_count(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(r.at(i, "a").as_double(), r.at(i, "q").as_double());
+    EXPECT_NEAR(r.at(i, "a").as_double(), 500, 10);
+    EXPECT_NEAR(r.at(i, "f").as_double(), 89, 2);
+  }
+  Connection second(db);
+  EXPECT_NEAR(second.Query("SELECT approx_percentile_cont(v, 0.25) AS p FROM t").at(0, "p").as_double(),
+              250, 10);
+}
+
 // The setting is the database's: a second connection sees it, and it comes back
 // when the scope ends, nested scopes included.
 TEST(ScopedThreads, SetsForTheScopeAndRestores) {
