@@ -79,6 +79,25 @@ TEST_F(Maintain, AppendsMergeAndMaintainMergesTheRestWithoutChangingAnyRead) {
   EXPECT_EQ(Ok({"maintain"}), "nothing to compact\n");
 }
 
+// The original's command line (docs/original.md) runs as it is and does what a plain
+// maintain does; a threshold that is not a positive number is a usage error.
+TEST_F(Maintain, TheOriginalsCompactFlagsAreAccepted) {
+  const std::string before = Reads();
+  const std::string log = Ok({"log"});
+  for (const char* bad : {"0", "-3", "many"}) {
+    RunResult r = P({"maintain", "--compact", "--collapse-versions", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_THAT(r.err, HasSubstr("--collapse-versions")) << bad;
+  }
+  EXPECT_EQ(Ok({"log"}), log);
+  EXPECT_EQ(Ok({"maintain", "--compact", "--collapse-versions", "100"}),
+            "compacted 1 series (1 merges) in transaction " + std::to_string(seqs_.back() + 1) +
+                "\n");
+  EXPECT_EQ(BlobsRead(), 1);
+  EXPECT_EQ(Reads(), before);
+  EXPECT_EQ(Ok({"maintain", "--compact"}), "nothing to compact\n");
+}
+
 TEST_F(Maintain, KilledAtAnyWritePointChangesNoRead) {
   const std::string before = Reads();
   int k = 1;

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <algorithm>
 #include <chrono>
+#include <limits>
 
 namespace pond {
 
@@ -180,6 +182,55 @@ int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::optional<int64_t> ParseHumanDuration(std::string_view text) {
+  // Nanoseconds per unit, as humantime counts them (a month is a year / 12).
+  static const std::pair<std::string_view, int64_t> kUnits[] = {
+      {"nsec", 1},  {"ns", 1},
+      {"usec", 1'000},  {"us", 1'000},
+      {"msec", 1'000'000},  {"ms", 1'000'000},
+      {"seconds", 1'000'000'000},  {"second", 1'000'000'000},  {"sec", 1'000'000'000},
+      {"s", 1'000'000'000},
+      {"minutes", 60'000'000'000},  {"minute", 60'000'000'000},  {"min", 60'000'000'000},
+      {"m", 60'000'000'000},
+      {"hours", 3'600'000'000'000},  {"hour", 3'600'000'000'000},  {"hr", 3'600'000'000'000},
+      {"h", 3'600'000'000'000},
+      {"days", 86'400'000'000'000},  {"day", 86'400'000'000'000},  {"d", 86'400'000'000'000},
+      {"weeks", 604'800'000'000'000},  {"week", 604'800'000'000'000},
+      {"w", 604'800'000'000'000},
+      {"months", 2'630'016'000'000'000},  {"month", 2'630'016'000'000'000},
+      {"M", 2'630'016'000'000'000},
+      {"years", 31'557'600'000'000'000},  {"year", 31'557'600'000'000'000},
+      {"y", 31'557'600'000'000'000},
+  };
+  size_t i = 0;
+  auto skip_spaces = [&] {
+    while (i < text.size() && text[i] == ' ') ++i;
+  };
+  __int128 total_ns = 0;
+  bool any = false;
+  skip_spaces();
+  while (i < text.size()) {
+    const size_t digits = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == digits || i - digits > 18) return std::nullopt;
+    const int64_t n = std::stoll(std::string(text.substr(digits, i - digits)));
+    skip_spaces();  // `14 d`, as humantime reads it
+    const size_t unit = i;
+    while (i < text.size() && ((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z')))
+      ++i;
+    const std::string_view word = text.substr(unit, i - unit);
+    const auto* match = std::find_if(std::begin(kUnits), std::end(kUnits),
+                                     [&](const auto& u) { return u.first == word; });
+    if (match == std::end(kUnits)) return std::nullopt;
+    total_ns += static_cast<__int128>(n) * match->second;
+    if (total_ns / 1000 > std::numeric_limits<int64_t>::max()) return std::nullopt;
+    any = true;
+    skip_spaces();
+  }
+  if (!any) return std::nullopt;
+  return static_cast<int64_t>(total_ns / 1000);
 }
 
 }  // namespace pond

@@ -15,6 +15,13 @@ namespace pond {
 // (all digits). Returns µs since the epoch; nullopt if the text is not a time.
 std::optional<int64_t> ParseTime(std::string_view text);
 
+// Parses a duration as the original DuckPond's configs write them (Rust's humantime):
+// one or more `<n><unit>`, spaces allowed around units (`14d`, `36h`, `1h 30m`).
+// Units: ns/nsec, us/usec, ms/msec, s/sec/second(s), m/min/minute(s), h/hr/hour(s),
+// d/day(s), w/week(s), M/month(s) (30.44 days), y/year(s) (365.25 days). Returns µs
+// (sub-µs parts truncated); nullopt for anything else, or a total past ~290,000 years.
+std::optional<int64_t> ParseHumanDuration(std::string_view text);
+
 // Parses DuckDB's TIMESTAMP text (`2024-07-01 00:00:00`, optional `.ffffff`) to µs.
 std::optional<int64_t> ParseTimestampText(std::string_view text);
 

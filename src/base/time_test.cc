@@ -50,5 +50,26 @@ TEST(MicrosToMillis, FloorsNegativeTimes) {
   EXPECT_EQ(MicrosToMillis(-1001), -2);
 }
 
+TEST(ParseHumanDuration, ReadsTheOriginalsDurations) {
+  constexpr int64_t kHour = int64_t{3600} * 1000000, kDay = 24 * kHour;
+  EXPECT_EQ(ParseHumanDuration("14d"), 14 * kDay);
+  EXPECT_EQ(ParseHumanDuration("36h"), 36 * kHour);
+  EXPECT_EQ(ParseHumanDuration("1h 30m"), kHour + kHour / 2);
+  EXPECT_EQ(ParseHumanDuration("14 d"), 14 * kDay);
+  EXPECT_EQ(ParseHumanDuration("1h30min"), kHour + kHour / 2);
+  EXPECT_EQ(ParseHumanDuration("2days 1hour"), 2 * kDay + kHour);
+  EXPECT_EQ(ParseHumanDuration("1w"), 7 * kDay);
+  // `m` is minutes and `M` months: a month is a twelfth of 365.25 days.
+  EXPECT_EQ(ParseHumanDuration("5m"), 5 * 60 * int64_t{1000000});
+  EXPECT_EQ(ParseHumanDuration("1M"), int64_t{2630016} * 1000000);
+  EXPECT_EQ(ParseHumanDuration("1y"), int64_t{31557600} * 1000000);
+  EXPECT_EQ(ParseHumanDuration("250ms"), 250000);
+  EXPECT_EQ(ParseHumanDuration("1500ns"), 1);
+  EXPECT_EQ(ParseHumanDuration("0s"), 0);
+  for (const char* bad : {"", " ", "d", "14", "1.5h", "-1h", "1x", "1H", "14d,", "1h-2m",
+                          "999999999999999999y"})
+    EXPECT_EQ(ParseHumanDuration(bad), std::nullopt) << bad;
+}
+
 }  // namespace
 }  // namespace pond

@@ -12,6 +12,8 @@
 // was never set loses no blob.
 // Cached reductions no read has used for --cache-keep (default 7d) are dropped by
 // every maintain that finds no reader running, with or without the options above.
+// The original's `--compact --collapse-versions N` are accepted (docs/original.md):
+// every run compacts, and merges every series' unmerged tail whatever N is.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -32,6 +34,8 @@ struct MaintainOptions {
   std::optional<int64_t> keep_txns;
   std::string keep;
   std::string cache_keep = "7d";
+  bool compact = false;             // the original's flags: accepted, the run is the same
+  int64_t collapse_versions = 0;
 };
 
 // `90d`, `12h`, `30m`, `45s`, `2w` in µs; UsageError naming `option` otherwise.
@@ -64,6 +68,10 @@ void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
       ->excludes(txns);
   cmd->add_option("--cache-keep", o.cache_keep,
                   "drop cached reductions no read used for DURATION (default 7d)");
+  cmd->add_flag("--compact", o.compact, "compact (always done; for the original's command lines)");
+  cmd->add_option("--collapse-versions", o.collapse_versions,
+                  "the original's merge threshold: accepted; every series' tail is merged")
+      ->check(AtLeast(1));
   cmd->callback([&g] {
     const int64_t keep_us = o.keep.empty() ? 0 : ParseKeep(o.keep);  // 0: no --keep
     const int64_t cache_keep_us = ParseKeep(o.cache_keep, "--cache-keep");

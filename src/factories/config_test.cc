@@ -119,6 +119,14 @@ TEST(OutPattern, Substitution) {
 
 TEST(TemporalReduce, Validate) {
   ExpectValid("temporal-reduce", kReduce);
+  // The original's allowed_lateness: a humantime duration, checked.
+  ExpectValid("temporal-reduce", std::string(kReduce) + "allowed_lateness: 14d\n");
+  ExpectValid("temporal-reduce", std::string(kReduce) + "allowed_lateness: 1h 30m\n");
+  EXPECT_EQ(ValidateError("temporal-reduce", std::string(kReduce) + "allowed_lateness: 14 days ago\n"),
+            "invalid allowed_lateness '14 days ago' (expected a duration such as 14d or 36h) "
+            "(cfg.yaml:10)");
+  EXPECT_EQ(ValidateError("temporal-reduce", std::string(kReduce) + "allowed_lateness: [1d]\n"),
+            "field 'allowed_lateness' must be a string (cfg.yaml:10)");
   ExpectValid("temporal-reduce",
               "in_pattern: /a/*\nout_pattern: $0\nresolutions: [30s, 15m, 90m, 7d, 1w]\n"
               "aggregations: [{type: count}]\n");

@@ -114,6 +114,29 @@ TEST_F(IdentityTest, TablesAndDerivedNodes) {
   EXPECT_EQ(view2.Identity(view2.Get("/join"), late), id);
 }
 
+// The original's allowed_lateness changes nothing we compute (we never seal buckets)
+// but is part of the config, so of the identity: caches keyed by it start afresh.
+TEST_F(IdentityTest, AllowedLatenessIsPartOfAReductionsIdentityNotOfItsRows) {
+  const std::string config =
+      "in_pattern: /raw/a.series\nout_pattern: x\nresolutions: [1d]\naggregations: [{type: avg}]\n";
+  Write([&](store::Transaction& t) {
+    t.Mknod("/late", "temporal-reduce", config + "allowed_lateness: 14d\n", false);
+  });
+  EXPECT_NE(Ids("/late/x/res=1d.series"), Ids("/r/x/res=1d.series"));
+  auto pond = store::Pond::OpenRead(dir_);
+  View view(*pond, {});
+  auto rows = [&](const std::string& path) {
+    auto r = pond->sql().Query("SELECT * FROM " + view.RelationSql(view.Get(path)) + " ORDER BY 1");
+    std::string out;
+    for (size_t i = 0; i < r.row_count(); ++i)
+      for (size_t c = 0; c < r.column_count(); ++c) out += r.at(i, c).ToString() + "\n";
+    return out;
+  };
+  const std::string late = rows("/late/x/res=1d.series");
+  EXPECT_NE(late.find("\n"), std::string::npos);
+  EXPECT_EQ(late, rows("/r/x/res=1d.series"));
+}
+
 TEST_F(IdentityTest, Extents) {
   auto pond = store::Pond::OpenRead(dir_);
   View view(*pond, {});

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/error.h"
+#include "base/time.h"
 #include "factories/builtin.h"
 #include "factories/config.h"
 #include "factories/inputs.h"
@@ -49,6 +50,17 @@ struct ReduceConfig {
   std::vector<Resolution> resolutions;
   std::vector<Aggregation> aggregations;
 };
+
+// `allowed_lateness` (the original's; a humantime duration such as 14d or 36h): the
+// original sealed buckets older than the newest less this. Ours never seals (late
+// data recomputes the spans it touches), so it is only checked; being in the config
+// text, it is part of the node's identity (docs/original.md).
+void CheckAllowedLateness(const Fields& f) {
+  const std::optional<std::string> text = f.OptionalString("allowed_lateness");
+  if (text && !ParseHumanDuration(*text))
+    throw Error("invalid allowed_lateness '" + *text + "' (expected a duration such as 14d or 36h)",
+                f.Where(f.Required("allowed_lateness")));
+}
 
 // `<n>s`, `<n>m`, `<n>h`, `<n>d` or `<n>w`, n ≥ 1 without leading zeros. A week
 // is 7 days, so like the others it is aligned to the epoch (weeks start on Thursday).
@@ -115,7 +127,8 @@ std::vector<Aggregation> ParseAggregations(const Fields& f) {
 ReduceConfig Parse(const Config& c) {
   Fields f(
       c.root, c, "config",
-      {"in_pattern", "out_pattern", "time_column", "resolutions", "aggregations", "transforms"});
+      {"in_pattern", "out_pattern", "time_column", "resolutions", "aggregations", "transforms",
+       "allowed_lateness"});
   ReduceConfig out;
   out.text = c.text;
   out.in_pattern = GlobField(f, "in_pattern");
@@ -125,6 +138,7 @@ ReduceConfig Parse(const Config& c) {
   out.transforms = TransformsField(f);
   out.resolutions = ParseResolutions(f);
   out.aggregations = ParseAggregations(f);
+  CheckAllowedLateness(f);
   return out;
 }
 
