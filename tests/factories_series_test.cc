@@ -109,12 +109,13 @@ FROM )" + Csv("bdock.csv") + " ORDER BY 1"));
   EXPECT_EQ(Blobs(), blobs);
 }
 
+// Rules with the original's `type` (docs/original.md) and without it alike.
 TEST_F(FactoriesSeriesTest, ColumnRenameTransformAndUnscopedInputs) {
   Ok({"mkdir", "-p", "/etc/transforms"});
   Mknod("column-rename", "/etc/transforms/at500", R"(
 rules:
-  - {from: "DO.mg/L", to: "Oxygen.mg/L"}
-  - {pattern: '^Temperature\.(.*)$', replacement: 'Temp.$1'}
+  - {type: direct, from: "DO.mg/L", to: "Oxygen.mg/L"}
+  - {type: pattern, pattern: '^Temperature\.(.*)$', replacement: 'Temp.$1'}
   - {from: "Spec Cond.uS/cm", to: Cond, cast: DOUBLE}
   - {from: "Oxygen.mg/L", to: never}
 )");

@@ -29,10 +29,23 @@ bool IsTypeName(const std::string& type) {
 }
 
 Rule ParseRule(const YAML::Node& node, const Config& c) {
-  Fields f(node, c, "a rule", {"from", "to", "pattern", "replacement", "cast"});
+  Fields f(node, c, "a rule", {"type", "from", "to", "pattern", "replacement", "cast"});
   Rule r;
   if (f.Has("from") == f.Has("pattern"))
     throw Error("a rule needs exactly one of 'from' or 'pattern'", f.Where());
+  // The original's configs name each rule's kind (docs/original.md); ours is known
+  // from its fields, so `type` is optional and must agree with them.
+  if (const std::optional<std::string> type = f.OptionalString("type")) {
+    const char* implied = f.Has("from") ? "direct" : "pattern";
+    if (*type != "direct" && *type != "pattern")
+      throw Error("invalid rule type '" + *type + "' (expected direct or pattern)",
+                  f.Where(f.Required("type")));
+    if (*type != implied)
+      throw Error("a rule of type '" + *type + "' takes '" +
+                      (*type == "direct" ? "from" : "pattern") + "', not '" +
+                      (f.Has("from") ? "from" : "pattern") + "'",
+                  f.Where(f.Required("type")));
+  }
   if (f.Has("from")) {
     if (f.Has("replacement")) throw Error("unknown field 'replacement' with 'from'", f.Where());
     r.from = f.String("from");

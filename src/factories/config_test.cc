@@ -192,6 +192,13 @@ TEST(OtherFactories, Validate) {
             "missing field 'to' (cfg.yaml:2)");
   EXPECT_EQ(ValidateError("column-rename", "rules:\n  - {from: a, to: b, cast: 'DOUBLE); DROP'}\n"),
             "field 'cast' is not a type name: 'DOUBLE); DROP' (cfg.yaml:2)");
+  ExpectValid("column-rename",
+              "rules:\n  - {type: direct, from: \"Date Time\", to: timestamp, cast: timestamp}\n"
+              "  - {type: pattern, pattern: '^(.+) \\((.+)\\)$', replacement: '$1.$2'}\n");
+  EXPECT_EQ(ValidateError("column-rename", "rules:\n  - {type: rename, from: a, to: b}\n"),
+            "invalid rule type 'rename' (expected direct or pattern) (cfg.yaml:2)");
+  EXPECT_EQ(ValidateError("column-rename", "rules:\n  - {type: pattern, from: a, to: b}\n"),
+            "a rule of type 'pattern' takes 'pattern', not 'from' (cfg.yaml:2)");
   EXPECT_NE(ValidateError("column-rename", "rules:\n  - {pattern: '(', replacement: x}\n")
                 .find("invalid regular expression '('"),
             std::string::npos);
