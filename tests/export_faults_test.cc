@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/export_pond.h"
 #include "support/scenario.h"
 
 namespace pond::testing {
@@ -90,17 +91,8 @@ class ExportFaults : public ::testing::Test {
     Append("a", "2024-01-01 00:00:00", 4 * 24 * 60, 1.0);
     Append("b", "2024-01-01 00:00:00", 4 * 24 * 60, 2.0);
     Append("c", "2024-01-10 00:00:00", 4 * 24 * 5, 3.0);
-    WriteFile(tmp_.path() / "reduce.yaml",
-              "in_pattern: /raw/*.series\nout_pattern: $0\nresolutions: [1h, 1d]\n"
-              "aggregations: [{type: avg}, {type: count, columns: ['*']}]\n");
-    Ok({"mknod", "temporal-reduce", "/reduced", "--config", tmp_ / "reduce.yaml"});
-    WriteFile(tmp_.path() / "page.md.tera",
-              "{{ args[0] }}:{% for res, leaf in export[args[0]] %}{% for f in leaf.files %} "
-              "{{ f.file }} {{ f.rows }} {{ f.end_time }}{% endfor %}{% endfor %}\n");
-    Ok({"copy", tmp_ / "page.md.tera", "/page.md.tera"});
-    WriteFile(tmp_.path() / "pages.yaml",
-              "in_pattern: /reduced/*\nout_pattern: page=$0\ntemplate_file: /page.md.tera\n");
-    Ok({"mknod", "template", "/pages", "--config", tmp_ / "pages.yaml"});
+    MakeReducedPages([this](const std::vector<std::string>& a) { return Ok(a); }, tmp_,
+                     "[{type: avg}, {type: count, columns: ['*']}]");
   }
 
   RunResult P(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
@@ -116,16 +108,8 @@ class ExportFaults : public ::testing::Test {
   // `rows` readings every 15 minutes from `from` into /raw/<name>.series; values are
   // multiples of 1/4, so averages are exact and files byte-identical run to run.
   void Append(const std::string& name, const std::string& from, int rows, double base) {
-    std::string csv = "timestamp,v\n";
-    struct tm tm {};
-    strptime(from.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
-    time_t t = timegm(&tm);
-    for (int i = 0; i < rows; ++i, t += 900) {
-      char buf[32];
-      std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
-      csv += std::string(buf) + "," + std::to_string(base + (i % 8) * 0.25) + "\n";
-    }
-    WriteFile(tmp_.path() / "in.csv", csv);
+    WriteFile(tmp_.path() / "in.csv",
+              QuarterHourCsv(from, rows, [base](int i) { return base + (i % 8) * 0.25; }));
     Ok({"copy", tmp_ / "in.csv", "/raw/" + name + ".series", "--format", "series"});
   }
   RunResult Export(std::map<std::string, std::string> env = {}) {

@@ -16,6 +16,7 @@
 #include <set>
 
 #include "engine/duckdb.h"
+#include "support/export_pond.h"
 #include "support/scenario.h"
 
 namespace pond::testing {
@@ -37,18 +38,7 @@ class ExportIncremental : public ::testing::Test {
     // 15-minute readings, 2024-01-01 to 2024-06-29 23:45.
     Append("a", "2024-01-01 00:00:00", 4 * 24 * 181, 1.0);
     Append("b", "2024-01-01 00:00:00", 4 * 24 * 181, 2.0);
-    WriteFile(tmp_.path() / "reduce.yaml",
-              "in_pattern: /raw/*.series\nout_pattern: $0\nresolutions: [1h, 1d]\n"
-              "aggregations: [{type: avg}]\n");
-    Ok({"mknod", "temporal-reduce", "/reduced", "--config", tmp_ / "reduce.yaml"});
-    // A page per site showing its export entry: it changes when its files do.
-    WriteFile(tmp_.path() / "page.md.tera",
-              "{{ args[0] }}:{% for res, leaf in export[args[0]] %}{% for f in leaf.files %} "
-              "{{ f.file }} {{ f.rows }} {{ f.end_time }}{% endfor %}{% endfor %}\n");
-    Ok({"copy", tmp_ / "page.md.tera", "/page.md.tera"});
-    WriteFile(tmp_.path() / "pages.yaml",
-              "in_pattern: /reduced/*\nout_pattern: page=$0\ntemplate_file: /page.md.tera\n");
-    Ok({"mknod", "template", "/pages", "--config", tmp_ / "pages.yaml"});
+    MakeReducedPages([this](const std::vector<std::string>& a) { return Ok(a); }, tmp_, "[{type: avg}]");
   }
 
   RunResult P(std::vector<std::string> args) {
@@ -62,16 +52,8 @@ class ExportIncremental : public ::testing::Test {
   }
   // `rows` readings every 15 minutes from `from` into /raw/<name>.series.
   void Append(const std::string& name, const std::string& from, int rows, double base) {
-    std::string csv = "timestamp,v\n";
-    struct tm tm {};
-    strptime(from.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
-    time_t t = timegm(&tm);
-    for (int i = 0; i < rows; ++i, t += 900) {
-      char buf[32];
-      std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
-      csv += std::string(buf) + "," + std::to_string(base + (i % 97) / 10.0) + "\n";
-    }
-    WriteFile(tmp_.path() / "in.csv", csv);
+    WriteFile(tmp_.path() / "in.csv",
+              QuarterHourCsv(from, rows, [base](int i) { return base + (i % 97) / 10.0; }));
     Ok({"copy", tmp_ / "in.csv", "/raw/" + name + ".series", "--format", "series"});
   }
   std::vector<std::string> ExportArgs(const std::string& out) {
