@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <set>
 
+#include "base/env_refs.h"
 #include "base/error.h"
 #include "path/glob.h"
 #include "path/path.h"
@@ -37,7 +38,8 @@ Config ExpandConfig(const std::string& raw, const std::string& source,
   Config config;
   config.source = source;
   config.vars = vars;
-  config.text = RenderConfig(raw, source, vars);
+  // `${env:…}` first (the original's references), then our template syntax.
+  config.text = RenderConfig(ExpandEnvRefs(raw, source), source, vars);
   try {
     config.root = YAML::Load(config.text);
   } catch (const YAML::Exception& e) {
