@@ -14,7 +14,9 @@
 #include "cli/command.h"
 #include "cli/output_format.h"
 #include "engine/duckdb.h"
+#include "factories/inputs.h"
 #include "factories/sql.h"
+#include "formats/format.h"
 #include "factories/view.h"
 #include "store/pond.h"
 #include "store/table_source.h"
@@ -141,7 +143,78 @@ void PrintQuery(engine::Connection& con, const std::string& query, const std::st
   PrintText(JsonArrayLines(objects));
 }
 
+// Prints `relation` as the views `series` and `source` through --sql, --start, --end
+// and --format; `order`: by time (a computed series).
+void PrintRelation(engine::Connection& con, const std::string& relation, bool order_by_time,
+                   const CatOptions& o) {
+  TimeRange range;
+  if (!o.start.empty()) range.begin = ParseTimeOption(o.start, "--start");
+  if (!o.end.empty()) range.end = ParseTimeOption(o.end, "--end");
+  const std::string where = factories::sql::WhereInRange("\"timestamp\"", range);
+  if (!where.empty()) {
+    bool has_ts = false;
+    for (const auto& c : store::DescribeSource(con, "SELECT * FROM " + relation, o.path))
+      has_ts |= c.name == "timestamp";
+    if (!has_ts) throw Error("--start and --end need a \"timestamp\" column", o.path);
+  }
+  const std::string order = order_by_time ? " ORDER BY \"timestamp\"" : "";
+  con.Execute("CREATE OR REPLACE TEMP VIEW series AS SELECT * FROM " + relation + where + order);
+  // `source`: the original DuckPond's name for it, which its users' queries use.
+  con.Execute("CREATE OR REPLACE TEMP VIEW source AS SELECT * FROM series");
+  std::string query = o.sql.empty() ? "SELECT * FROM series" : o.sql;
+  while (!query.empty() &&
+         (std::isspace(static_cast<unsigned char>(query.back())) || query.back() == ';'))
+    query.pop_back();
+  try {
+    PrintQuery(con, query, o.format.empty() ? "table" : o.format);
+  } catch (const Error& e) {
+    throw store::SourceError(e, o.sql.empty() ? o.path : "--sql");
+  }
+}
+
+// `pond cat URL` (docs/inputs.md): every match read through the URL's scheme, several
+// unioned by name; `host+…:///path` reads a host file without a pond.
+void CatUrl(const GlobalOptions& g, const CatOptions& o) {
+  const factories::InputUrl url = factories::ParseInputUrl(o.path, "PATH", /*allow_host=*/true);
+  if (url.host) {
+    if (url.read != factories::InputUrl::Read::kFormat)
+      throw Error("host+ needs a format (host+csv:///…, host+oteljson:///…)", o.path);
+    engine::Database db;
+    engine::Connection con(db);
+    TempFile parsed;
+    const formats::Parsed p = formats::WriteParquet(con, url.format, url.compression, url.options,
+                                                    url.glob, parsed.path() + ".parquet", url.glob);
+    struct Remove {
+      std::string path;
+      ~Remove() { ::unlink(path.c_str()); }
+    } remove{parsed.path() + ".parquet"};
+    if (p.skipped > 0)
+      std::fprintf(stderr, "pond: warning: %lld malformed line(s) skipped (%s)\n",
+                   static_cast<long long>(p.skipped), url.glob.c_str());
+    return PrintRelation(con, "(SELECT * FROM read_parquet(" + QuoteLiteral(remove.path) + "))",
+                         false, o);
+  }
+  auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
+  factories::View view(*pond, g.vars);
+  if (url.read == factories::InputUrl::Read::kBytes) {
+    if (!o.format.empty() && o.format != "raw")
+      throw Error("data:// gives bytes; use --format raw", o.path);
+    if (!o.sql.empty() || !o.start.empty() || !o.end.empty())
+      throw Error("--sql, --start and --end need rows, not data://", o.path);
+    for (const auto& m : view.GlobFiles(url.glob)) {
+      const factories::Node node = factories::InputNode(view, url, m.path);
+      view.StreamData(node, [](std::string_view chunk) { PrintText(chunk); });
+    }
+    return;
+  }
+  bool series = false;
+  for (const auto& m : view.GlobFiles(url.glob))
+    series |= factories::InputNode(view, url, m.path).shape == factories::Shape::kSeries;
+  PrintRelation(pond->sql(), factories::MatchedRelation(view, url), series, o);
+}
+
 void Cat(const GlobalOptions& g, const CatOptions& o) {
+  if (o.path.find("://") != std::string::npos) return CatUrl(g, o);
   auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
   // A stored symlink whose target is gone is worth naming as such.
   auto stored = pond->Lookup(o.path, /*follow_last=*/false);
@@ -179,39 +252,16 @@ void Cat(const GlobalOptions& g, const CatOptions& o) {
     if (read && (!o.start.empty() || !o.end.empty())) read->insert("timestamp");
   }
   const std::string relation = view.RelationSql(node, read);
-  TimeRange range;
-  if (!o.start.empty()) range.begin = ParseTimeOption(o.start, "--start");
-  if (!o.end.empty()) range.end = ParseTimeOption(o.end, "--end");
-  const std::string where = factories::sql::WhereInRange("\"timestamp\"", range);
-  if (!where.empty()) {
-    bool has_ts = false;
-    for (const auto& c : store::DescribeSource(con, "SELECT * FROM " + relation, o.path))
-      has_ts |= c.name == "timestamp";
-    if (!has_ts) throw Error("--start and --end need a \"timestamp\" column", o.path);
-  }
   // A stored relation is already ordered by timestamp, version and row (docs/storage.md),
   // so it needs no ORDER BY, which could reorder equal timestamps; a computed series
   // is ordered by time here.
-  std::string order;
-  if (node.generated && node.shape == factories::Shape::kSeries) order = " ORDER BY \"timestamp\"";
-  con.Execute("CREATE OR REPLACE TEMP VIEW series AS SELECT * FROM " + relation + where + order);
-  // `source`: the original DuckPond's name for it, which its users' queries use.
-  con.Execute("CREATE OR REPLACE TEMP VIEW source AS SELECT * FROM series");
-  std::string query = o.sql.empty() ? "SELECT * FROM series" : o.sql;
-  while (!query.empty() &&
-         (std::isspace(static_cast<unsigned char>(query.back())) || query.back() == ';'))
-    query.pop_back();
-  try {
-    PrintQuery(con, query, o.format.empty() ? "table" : o.format);
-  } catch (const Error& e) {
-    throw store::SourceError(e, o.sql.empty() ? o.path : "--sql");
-  }
+  PrintRelation(con, relation, node.generated && node.shape == factories::Shape::kSeries, o);
 }
 
 void RegisterCat(CLI::App& app, GlobalOptions& g) {
   static CatOptions o;
   auto* cmd = app.add_subcommand("cat", "print a file, table or series");
-  cmd->add_option("PATH", o.path, "pond path")->required();
+  cmd->add_option("PATH", o.path, "pond path, or an input URL (csv:///a/*.csv, host+oteljson:///f)")->required();
   cmd->add_option("--sql", o.sql, "query over the view `series` (also named `source`)");
   cmd->add_option("--format", o.format, "table, csv, json or raw")
       ->check(CLI::IsMember({"table", "csv", "json", "raw"}));

@@ -92,9 +92,13 @@ class ColumnRenameNode : public Transform {
       if (r.from == time_column)
         throw Error("the time column '" + time_column + "' cannot be renamed", path_);
     sql::Select select;
-    std::set<std::string> names{time_column};
+    // The time column may also be made by a rule (an HTML export's `Date Time`).
+    std::set<std::string> names;
     for (const auto& c : view.Describe(relation)) {
       if (c.name == time_column) {
+        if (!names.insert(c.name).second)
+          throw Error("column-rename " + path_ + " gives two columns the name '" + c.name + "'",
+                      input);
         select.Column(sql::Ident(c.name));
         continue;
       }

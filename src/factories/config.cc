@@ -146,6 +146,19 @@ std::string GlobField(const Fields& fields, std::string_view key) {
   return pattern;
 }
 
+InputUrl InputText(const YAML::Node& node, std::string_view field, const Config& config) {
+  const std::string text = ScalarText(node, field, config);
+  try {
+    return ParseInputUrl(text, WhereOf(config, node));
+  } catch (const Error& e) {
+    throw Error("field '" + std::string(field) + "': " + e.message(), e.where());
+  }
+}
+
+InputUrl InputField(const Fields& fields, std::string_view key) {
+  return InputText(fields.Required(key), key, fields.config());
+}
+
 std::string PathField(const Fields& fields, std::string_view key) {
   std::string path = fields.String(key);
   try {

@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "factories/factory.h"
+#include "factories/input_url.h"
 
 namespace pond::factories {
 
@@ -54,6 +55,10 @@ std::string ScalarText(const YAML::Node& node, std::string_view field, const Con
 
 // The pattern after checking it is a valid pond glob (error names the field and line).
 std::string GlobField(const Fields& fields, std::string_view key);
+// An input pattern: a bare glob or a URL (input_url.h), checked the same way.
+InputUrl InputField(const Fields& fields, std::string_view key);
+// The same for a scalar that is not a map field (`patterns.NAME`).
+InputUrl InputText(const YAML::Node& node, std::string_view field, const Config& config);
 std::string PathField(const Fields& fields, std::string_view key);
 // The optional `transforms` list: normalized pond paths of column-rename nodes,
 // applied in order to each input (timeseries-join inputs, temporal-reduce and

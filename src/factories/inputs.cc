@@ -11,17 +11,27 @@
 
 namespace pond::factories {
 
-std::string MatchedRelation(View& view, const std::string& pattern) {
+namespace {
+
+std::vector<GlobMatch> MatchedInputs(View& view, const InputUrl& url) {
+  std::vector<GlobMatch> files = view.MatchedFiles(url.glob);
+  if (files.empty()) throw Error("pattern matched nothing", url.text);
+  return files;
+}
+
+}  // namespace
+
+std::string MatchedRelation(View& view, const InputUrl& url) {
   std::vector<std::string> relations;
-  for (const GlobMatch& m : view.GlobFiles(pattern))
-    relations.push_back(view.RelationSql(view.Get(m.path)));
+  for (const GlobMatch& m : MatchedInputs(view, url))
+    relations.push_back(view.RelationSql(InputNode(view, url, m.path)));
   return sql::UnionAllByName(relations);
 }
 
-std::string MatchedRelation(View& view, const std::string& pattern, const TimeRange& range) {
+std::string MatchedRelation(View& view, const InputUrl& url, const TimeRange& range) {
   std::vector<std::string> relations;
-  for (const GlobMatch& m : view.GlobFiles(pattern))
-    relations.push_back(view.RelationSql(view.Get(m.path), range));
+  for (const GlobMatch& m : MatchedInputs(view, url))
+    relations.push_back(view.RelationSql(InputNode(view, url, m.path), range));
   return sql::UnionAllByName(relations);
 }
 

@@ -7,16 +7,25 @@
 #include <string>
 #include <vector>
 
+#include "factories/input_url.h"
 #include "factories/view.h"
 
 namespace pond::factories {
 
-// Every file matched by `pattern` as one relation (several matches: UNION ALL BY
-// NAME). Throws `pattern matched nothing (<pattern>)`, or for a match that is not
-// a table or series.
-std::string MatchedRelation(View& view, const std::string& pattern);
+// The node a match `path` of `url` reads as (docs/inputs.md): the node itself for a
+// bare glob or file://, and a table or series node for series:// and table://. A data
+// node read as Parquet or through a format is a computed table (a series when it has a
+// `timestamp`: oteljson, series://) whose parse is kept in the pond's cache, keyed by
+// the bytes' identity, so each version is parsed once. Throws naming the path when the
+// match cannot be read so (`not a data file`, `not a Parquet file`, a format's error).
+Node InputNode(View& view, const InputUrl& url, const std::string& path);
+
+// Every file matched by `url` as one relation, each through InputNode (several
+// matches: UNION ALL BY NAME). Throws `pattern matched nothing (<url>)`, or for a
+// match that is not a table or series.
+std::string MatchedRelation(View& view, const InputUrl& url);
 // The same restricted to `range` (View::RelationSql with a range).
-std::string MatchedRelation(View& view, const std::string& pattern, const TimeRange& range);
+std::string MatchedRelation(View& view, const InputUrl& url, const TimeRange& range);
 
 // sha256 hex of `parts` (each length-prefixed, so no two lists give one text), or
 // nullopt when one is nullopt: an identity made of unknown parts is unknown.

@@ -185,11 +185,23 @@ std::string Select::Relation() const {
   return s + ")";
 }
 
-std::string UnionAllByName(const std::vector<std::string>& relations) {
+namespace {
+
+std::string Union(const std::vector<std::string>& relations, const char* op) {
   if (relations.size() == 1) return relations[0];
   std::vector<std::string> selects;
   for (const auto& r : relations) selects.push_back("SELECT * FROM " + r);
-  return "(" + Join(selects, " UNION ALL BY NAME ") + ")";
+  return "(" + Join(selects, op) + ")";
+}
+
+}  // namespace
+
+std::string UnionAllByName(const std::vector<std::string>& relations) {
+  return Union(relations, " UNION ALL BY NAME ");
+}
+
+std::string UnionByName(const std::vector<std::string>& relations) {
+  return Union(relations, " UNION BY NAME ");
 }
 
 }  // namespace pond::factories::sql

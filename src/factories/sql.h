@@ -82,5 +82,7 @@ class Select {
 // Rows of every relation matched by column name (`UNION ALL BY NAME`; a column
 // missing from one reads as NULL). One relation is returned unchanged.
 std::string UnionAllByName(const std::vector<std::string>& relations);
+// The same without repeated rows (`UNION BY NAME`): a row in two relations is one row.
+std::string UnionByName(const std::vector<std::string>& relations);
 
 }  // namespace pond::factories::sql

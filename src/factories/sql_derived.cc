@@ -16,7 +16,7 @@ namespace pond::factories {
 namespace {
 
 struct SqlDerivedConfig {
-  std::vector<std::pair<std::string, std::string>> patterns;  // view name → glob, config order
+  std::vector<std::pair<std::string, InputUrl>> patterns;  // view name → input, config order
   std::string query;
 };
 
@@ -31,14 +31,7 @@ SqlDerivedConfig Parse(const Config& c) {
     const std::string name = kv.first.Scalar();
     if (name.empty() || !names.insert(name).second)
       throw Error("duplicate or empty pattern name '" + name + "'", WhereOf(c, kv.first));
-    const std::string pattern = ScalarText(kv.second, "patterns." + name, c);
-    try {
-      CheckGlobPattern(pattern);
-    } catch (const Error& e) {
-      throw Error("field 'patterns." + name + "': " + e.message() + ": " + pattern,
-                  WhereOf(c, kv.second));
-    }
-    out.patterns.emplace_back(name, pattern);
+    out.patterns.emplace_back(name, InputText(kv.second, "patterns." + name, c));
   }
   out.query = f.String("query");
   // The query is wrapped as a subquery, where a trailing ';' is a syntax error.

@@ -45,7 +45,8 @@ constexpr const char* kRowCount = "timestamp.count";
 
 struct ReduceConfig {
   std::string text;  // expanded: what cached results are keyed by
-  std::string in_pattern, out_pattern, time_column;
+  InputUrl in;
+  std::string out_pattern, time_column;
   std::vector<std::string> transforms;
   std::vector<Resolution> resolutions;
   std::vector<Aggregation> aggregations;
@@ -131,9 +132,9 @@ ReduceConfig Parse(const Config& c) {
        "allowed_lateness"});
   ReduceConfig out;
   out.text = c.text;
-  out.in_pattern = GlobField(f, "in_pattern");
+  out.in = InputField(f, "in_pattern");
   out.out_pattern = f.String("out_pattern");
-  CheckOutPattern(out.out_pattern, out.in_pattern, f.Where(f.Required("out_pattern")));
+  CheckOutPattern(out.out_pattern, out.in.glob, f.Where(f.Required("out_pattern")));
   out.time_column = TimeColumnField(f);
   out.transforms = TransformsField(f);
   out.resolutions = ParseResolutions(f);
@@ -160,7 +161,7 @@ std::string MergedInputs(View& view, const std::vector<std::string>& inputs,
   std::vector<std::string> relations;
   std::vector<std::vector<store::Column>> columns;  // of each input so far
   for (const auto& input : inputs) {
-    relations.push_back(ApplyTransforms(view, view.RelationSql(view.Get(input), range),
+    relations.push_back(ApplyTransforms(view, view.RelationSql(InputNode(view, config.in, input), range),
                                         config.transforms, config.time_column, input));
     if (inputs.size() == 1) break;
     columns.emplace_back();
@@ -181,6 +182,14 @@ std::string Joined(const std::vector<std::string>& inputs) {
   std::string out;
   for (const auto& input : inputs) out += (out.empty() ? "" : ", ") + input;
   return out;
+}
+
+// Whether an input with `extent` has no row with a time in `range` (rows without a
+// time fall in no bucket); unknown extents may have.
+bool Outside(const std::optional<TimeExtent>& extent, const TimeRange& range) {
+  if (!extent) return false;
+  if (extent->empty) return true;
+  return (range.begin && extent->max < *range.begin) || (range.end && extent->min >= *range.end);
 }
 
 // Floor division (times before 1970 too).
@@ -216,7 +225,8 @@ class ReducedSeries : public Generated {
   std::optional<std::string> Identity(View& view, const TimeRange& range) const override {
     if (!CacheApplies()) return std::nullopt;
     View::Guard guard(view, path_);
-    return InputsIdentity(view, "temporal-reduce", Buckets(range));
+    return InputsIdentity(view, "temporal-reduce", Buckets(range),
+                          view.Describe(Inputs(view, {})));
   }
 
   // `timestamp` and the aggregates, from the inputs' columns (bound once per View).
@@ -279,21 +289,30 @@ class ReducedSeries : public Generated {
   std::optional<TimeExtent> InputsExtent(View& view) const {
     TimeExtent out;
     for (const auto& input : inputs_) {
-      std::optional<TimeExtent> e = view.Extent(view.Get(input));
+      std::optional<TimeExtent> e = view.Extent(InputNode(view, config_->in, input));
       if (!e) return std::nullopt;
       out.Add(*e);
     }
     return out;
   }
 
+  // What the buckets in `range` are made of: the config, the inputs' columns (all of
+  // them: each gives the output a column) and the identities over `range` of the
+  // inputs that may have rows there. An input known to have none (a rotated log file of
+  // last year, the new file of this hour) is left out, so a new file leaves the keys of
+  // the spans before it as they were (docs/factories.md, "Cached reductions").
   std::optional<std::string> InputsIdentity(View& view, const std::string& what,
-                                            const TimeRange& range) const {
+                                            const TimeRange& range,
+                                            const std::vector<sql::Column>& columns) const {
     std::vector<std::optional<std::string>> parts{what, config_->text, resolution_.text,
                                                   std::to_string(range.begin.value_or(INT64_MIN)),
                                                   std::to_string(range.end.value_or(INT64_MAX))};
+    for (const auto& c : columns) parts.push_back(c.name + " " + c.type);
     for (const auto& input : inputs_) {
+      const Node node = InputNode(view, config_->in, input);
+      if (Outside(view.Extent(node), range)) continue;
       parts.push_back(input);
-      parts.push_back(view.Identity(view.Get(input), range));
+      parts.push_back(view.Identity(node, range));
     }
     AddTransformIdentities(view, config_->transforms, parts);
     return Digest(parts);
@@ -340,7 +359,7 @@ class ReducedSeries : public Generated {
     const std::string list = OutputList(columns, time);
     if (auto file = view.Materialized(path_)) return ReduceCache::ReadPack(*file, list, range);
     int64_t first = 0, hot = 0;
-    const std::optional<std::string> pack_key = PackKey(view, &first, &hot);
+    const std::optional<std::string> pack_key = PackKey(view, columns, &first, &hot);
     if (!pack_key) return std::nullopt;
     ReduceCache cache(view.pond().cache(), span_us_);
     const std::string output_key = OutputKey();
@@ -368,7 +387,8 @@ class ReducedSeries : public Generated {
   // The key of the pack of cold spans [first, hot) (the hourly refresh changes only the
   // hot span: one key, one file), or nullopt when the cache does not apply (off,
   // another time column, an input without extent or identity, all hot, too long).
-  std::optional<std::string> PackKey(View& view, int64_t* first_out, int64_t* hot_out) const {
+  std::optional<std::string> PackKey(View& view, const std::vector<sql::Column>& columns,
+                                     int64_t* first_out, int64_t* hot_out) const {
     if (!store::ResultCache::Enabled() || !CacheApplies()) return std::nullopt;
     std::optional<TimeExtent> extent = InputsExtent(view);
     if (!extent || extent->empty) return std::nullopt;
@@ -377,7 +397,8 @@ class ReducedSeries : public Generated {
     if (hot == first || hot - first > kMaxSpans) return std::nullopt;
     *first_out = first;
     *hot_out = hot;
-    return InputsIdentity(view, "temporal-reduce pack", {first * span_us_, hot * span_us_});
+    return InputsIdentity(view, "temporal-reduce pack", {first * span_us_, hot * span_us_},
+                          columns);
   }
 
   // The output columns, quoted, in order.
@@ -389,12 +410,10 @@ class ReducedSeries : public Generated {
     return out;
   }
 
-  // Names this output's pack index, whatever its inputs hold.
+  // Names this output's pack index, whatever its inputs are: a new input (this hour's
+  // log file) finds the index of the pack before it, whose spans it did not touch.
   std::string OutputKey() const {
-    std::vector<std::optional<std::string>> parts{"temporal-reduce pack index", config_->text,
-                                                  resolution_.text, path_};
-    for (const auto& input : inputs_) parts.push_back(input);
-    return *Digest(parts);
+    return *Digest({"temporal-reduce pack index", config_->text, resolution_.text, path_});
   }
 
   // Writes the pack of cold spans [first, hot) as `pack_key` and returns its host path
@@ -409,7 +428,8 @@ class ReducedSeries : public Generated {
         path_, output_key, pack_key, first, hot, {}, OutputList(columns, time)};
     for (int64_t k = first; k < hot; ++k) {
       std::optional<std::string> key =
-          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_});
+          InputsIdentity(view, "temporal-reduce span", {k * span_us_, (k + 1) * span_us_},
+                         columns);
       if (!key) return std::nullopt;
       pack.span_keys.push_back(*key);
     }
@@ -485,7 +505,7 @@ std::vector<std::string> Paths(const std::vector<GlobMatch>& matches) {
 class ReduceNode : public MatchedDir {
  public:
   ReduceNode(const std::string& path, ReduceConfig config)
-      : MatchedDir(path, config.in_pattern, config.out_pattern, /*files_only=*/true,
+      : MatchedDir(path, config.in.glob, config.out_pattern, /*files_only=*/true,
                    /*merges=*/true),
         config_(std::make_shared<const ReduceConfig>(std::move(config))) {}
 

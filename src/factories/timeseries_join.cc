@@ -1,5 +1,5 @@
-// timeseries-join (docs/factories.md): inputs of one scope are stacked (UNION ALL
-// BY NAME, each after its own range filter and transforms), then scopes are
+// timeseries-join (docs/factories.md): inputs of one scope are stacked (UNION BY
+// NAME, each after its own range filter and transforms), then scopes are
 // full-outer-joined on time; columns become `<scope>.<column>`.
 #include <algorithm>
 #include <optional>
@@ -17,7 +17,7 @@ namespace pond::factories {
 namespace {
 
 struct JoinInput {
-  std::string pattern;
+  InputUrl pattern;
   std::optional<std::string> scope;
   std::optional<int64_t> begin, end;  // half-open, µs UTC
   std::vector<std::string> transforms;
@@ -42,7 +42,7 @@ std::optional<int64_t> TimeField(const Fields& f, std::string_view key) {
 JoinInput ParseInput(const YAML::Node& node, const Config& c) {
   Fields f(node, c, "an input", {"pattern", "scope", "range", "transforms"});
   JoinInput in;
-  in.pattern = GlobField(f, "pattern");
+  in.pattern = InputField(f, "pattern");
   in.scope = f.OptionalString("scope");
   if (in.scope && in.scope->empty())
     throw Error("field 'scope' must not be empty", f.Where(f.Required("scope")));
@@ -86,15 +86,15 @@ class JoinNode : public Generated {
     // out with a warning; only a join with no input at all fails.
     std::vector<const JoinInput*> present;
     for (const auto& in : config_.inputs)
-      if (!view.MatchedFiles(in.pattern).empty()) present.push_back(&in);
+      if (!view.MatchedFiles(in.pattern.glob).empty()) present.push_back(&in);
     if (present.empty()) {
       std::string patterns;
-      for (const auto& in : config_.inputs) patterns += (patterns.empty() ? "" : ", ") + in.pattern;
+      for (const auto& in : config_.inputs) patterns += (patterns.empty() ? "" : ", ") + in.pattern.text;
       throw Error("no input matched anything: " + patterns, path_);
     }
     for (const auto& in : config_.inputs)
       if (std::find(present.begin(), present.end(), &in) == present.end())
-        view.WarnOnce(path_ + ": input matched nothing, joined without it", in.pattern);
+        view.WarnOnce(path_ + ": input matched nothing, joined without it", in.pattern.text);
 
     std::vector<std::pair<std::optional<std::string>, std::vector<TimedRelation>>> groups;
     for (const JoinInput* in : present) {
@@ -117,7 +117,8 @@ class JoinNode : public Generated {
       }
       std::vector<std::string> relations;
       for (const auto& in : inputs) relations.push_back(in.relation);
-      TimedRelation part{sql::UnionAllByName(relations), {}};
+      // Live collection and archives overlap: a reading in both is one reading.
+      TimedRelation part{sql::UnionByName(relations), {}};
       for (const auto& c : view.Describe(part.relation))
         if (c.name != "timestamp") part.columns.push_back(c.name);
       parts.push_back(std::move(part));
@@ -135,9 +136,9 @@ class JoinNode : public Generated {
     std::vector<std::optional<std::string>> parts{"timeseries-join", config_.text};
     for (const auto& in : config_.inputs) {
       const TimeRange within = Within(in, range);
-      for (const GlobMatch& m : view.MatchedFiles(in.pattern)) {
+      for (const GlobMatch& m : view.MatchedFiles(in.pattern.glob)) {
         parts.push_back(m.path);
-        parts.push_back(view.Identity(view.Get(m.path), within));
+        parts.push_back(view.Identity(InputNode(view, in.pattern, m.path), within));
       }
       AddTransformIdentities(view, in.transforms, parts);
     }
@@ -149,8 +150,8 @@ class JoinNode : public Generated {
     View::Guard guard(view, path_);
     TimeExtent out;
     for (const auto& in : config_.inputs) {
-      for (const GlobMatch& m : view.MatchedFiles(in.pattern)) {
-        std::optional<TimeExtent> e = view.Extent(view.Get(m.path));
+      for (const GlobMatch& m : view.MatchedFiles(in.pattern.glob)) {
+        std::optional<TimeExtent> e = view.Extent(InputNode(view, in.pattern, m.path));
         if (!e) return std::nullopt;
         out.null_times |= e->null_times;  // whatever the range: a join keeps them
         if (e->empty) continue;
@@ -177,30 +178,32 @@ class JoinNode : public Generated {
   // One input: filtered by its range (and `range`), transformed, renamed to
   // `timestamp` plus `<scope>.<column>`. A range changes the rows, not the columns:
   // those are bound on the whole relations, once per View whatever the range.
+  // The time is taken after the transforms, which may make it (an HTML export's
+  // `Date Time` renamed and cast to `timestamp`).
   TimedRelation InputRelation(View& view, const JoinInput& in, const TimeRange& range) const {
     const TimeRange within = RangesApply() ? Within(in, range) : TimeRange{in.begin, in.end};
+    const std::string& label = in.pattern.text;
     const std::string whole = MatchedRelation(view, in.pattern);
     std::string relation =
         RangesApply() && (within.begin || within.end) ? MatchedRelation(view, in.pattern, within)
                                                       : whole;
-    const std::string time =
-        sql::TimeExpr(view.Describe(whole), config_.time_column, in.pattern);
+    relation = ApplyTransforms(view, relation, in.transforms, config_.time_column, label);
+    const auto columns = view.Describe(
+        in.transforms.empty()
+            ? whole
+            : ApplyTransforms(view, whole, in.transforms, config_.time_column, label));
+    const std::string time = sql::TimeExpr(columns, config_.time_column, label);
     if (const std::string w = sql::InRange(time, within); !w.empty())
       relation = sql::Select().From(relation).Where(w).Relation();
-    relation = ApplyTransforms(view, relation, in.transforms, config_.time_column, in.pattern);
 
-    const auto columns = view.Describe(
-        in.transforms.empty() ? whole
-                              : ApplyTransforms(view, whole, in.transforms, config_.time_column,
-                                                in.pattern));
     sql::Select renamed;
     TimedRelation out;
-    renamed.Column(sql::TimeExpr(columns, config_.time_column, in.pattern), "timestamp");
+    renamed.Column(time, "timestamp");
     for (const auto& c : columns) {
       if (c.name == config_.time_column) continue;
       const std::string name = in.scope ? *in.scope + "." + c.name : c.name;
       if (name == "timestamp")
-        throw Error("input column 'timestamp' clashes with the output time column", in.pattern);
+        throw Error("input column 'timestamp' clashes with the output time column", label);
       renamed.Column(sql::Ident(c.name), name);
       out.columns.push_back(name);
     }

@@ -12,7 +12,7 @@ namespace pond::factories {
 namespace {
 
 struct PivotConfig {
-  std::string pattern;
+  InputUrl pattern;
   std::vector<std::string> columns;
   std::string time_column;
   std::vector<std::string> transforms;  // applied to each match before its columns are taken
@@ -20,7 +20,7 @@ struct PivotConfig {
 
 PivotConfig Parse(const Config& c) {
   Fields f(c.root, c, "config", {"pattern", "columns", "time_column", "transforms"});
-  PivotConfig out{GlobField(f, "pattern"), f.StringList("columns"), TimeColumnField(f),
+  PivotConfig out{InputField(f, "pattern"), f.StringList("columns"), TimeColumnField(f),
                   TransformsField(f)};
   if (out.columns.empty())
     throw Error("field 'columns' must not be empty", f.Where(f.Required("columns")));
@@ -46,8 +46,8 @@ class PivotNode : public Generated {
   std::string RelationSql(View& view) const override {
     View::Guard guard(view, path_);
     std::vector<TimedRelation> parts;
-    for (const GlobMatch& m : view.GlobFiles(config_.pattern)) {
-      const std::string input = ApplyTransforms(view, view.RelationSql(view.Get(m.path)),
+    for (const GlobMatch& m : view.GlobFiles(config_.pattern.glob)) {
+      const std::string input = ApplyTransforms(view, view.RelationSql(InputNode(view, config_.pattern, m.path)),
                                                 config_.transforms, config_.time_column, m.path);
       const auto columns = view.Describe(input);
       const std::string prefix = PrefixOf(m);

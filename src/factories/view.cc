@@ -1,6 +1,9 @@
 #include "factories/view.h"
 
+#include <stdlib.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 
 #include "base/error.h"
@@ -112,7 +115,19 @@ void TimeExtent::Add(const TimeExtent& other) {
 View::View(store::Pond& pond, std::map<std::string, std::string> vars)
     : pond_(pond), vars_(std::move(vars)) {}
 
-View::~View() = default;
+View::~View() {
+  std::error_code ec;
+  if (!temp_dir_.empty()) std::filesystem::remove_all(temp_dir_, ec);
+}
+
+std::string View::TempFile(const std::string& suffix) {
+  if (temp_dir_.empty()) {
+    std::string dir = (std::filesystem::temp_directory_path() / "pond-view-XXXXXX").string();
+    if (!mkdtemp(dir.data())) throw Error("cannot make a temporary folder", dir);
+    temp_dir_ = dir;
+  }
+  return temp_dir_ + "/" + std::to_string(++temp_files_) + suffix;
+}
 
 std::optional<Node> View::Lookup(const std::string& path) {
   const std::optional<Resolved>& r = Resolve(NormalizePath(path), 0);

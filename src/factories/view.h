@@ -151,6 +151,21 @@ class View : public TreeView {
   void NoteMaterialized(const std::string& path, std::string file);
   std::optional<std::string> Materialized(const std::string& path) const;
 
+  // An input read through a format or as Parquet (InputNode, inputs.h), by the key of
+  // what it was read from: its table's host file, times and skipped lines, found or
+  // made once per View.
+  struct ParsedInput {
+    std::string file;
+    std::optional<TimeExtent> extent;  // when it has a `timestamp` column
+    int64_t skipped = 0;
+  };
+  std::map<std::string, ParsedInput>& parsed_inputs() { return parsed_inputs_; }
+
+  // A fresh host path (nothing there yet) in a folder of this View's own, removed with
+  // the View: for what must be written somewhere when the pond's cache cannot be
+  // (a read-only pond, a full disk).
+  std::string TempFile(const std::string& suffix);
+
   // file:data bytes; throws `not a data file (<path>)` otherwise.
   std::string ReadData(const Node& node);
   // The same bytes in chunks, memory bounded for stored nodes (a computed one is
@@ -234,6 +249,9 @@ class View : public TreeView {
   std::set<std::pair<std::string, std::string>> warned_;
   std::unordered_map<std::string, std::vector<sql::Column>> columns_;
   std::map<std::string, std::string> materialized_;  // node path → host Parquet file
+  std::map<std::string, ParsedInput> parsed_inputs_;
+  std::string temp_dir_;                              // TempFile's folder, once made
+  int64_t temp_files_ = 0;
 };
 
 }  // namespace pond::factories

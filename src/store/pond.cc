@@ -408,6 +408,10 @@ void Pond::StreamData(const NodeInfo& node,
   impl_->blobs.StreamVerified(LatestData(node).blob, sink);
 }
 
+std::string Pond::DataPath(const NodeInfo& node) const {
+  return impl_->blobs.VerifiedPath(LatestData(node).blob, "");
+}
+
 std::string Pond::RelationSql(const NodeInfo& node) const { return impl_->Relation(node); }
 
 std::string Pond::RelationSql(const NodeInfo& node, const ReadColumns& columns) const {

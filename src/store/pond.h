@@ -192,6 +192,9 @@ class Pond {
   std::string ReadData(const NodeInfo& node) const;
   // The same bytes, handed to `sink` in chunks (memory bounded by the chunk).
   void StreamData(const NodeInfo& node, const std::function<void(std::string_view)>& sink) const;
+  // The host path of the latest version's blob of a file:data node, its bytes verified
+  // (as ReadData): for readers that hand the file to a parser rather than copy it.
+  std::string DataPath(const NodeInfo& node) const;
   // Columns of a file:table or file:series (the merged schema of all versions), from
   // the catalog: no Parquet is opened.
   std::vector<Column> Columns(const NodeInfo& node) const;

@@ -120,16 +120,22 @@ std::optional<std::string> ResultCache::Find(const std::string& kind, const std:
 
 std::optional<std::string> ResultCache::Put(engine::Connection& con, const std::string& kind,
                                             const std::string& key, const std::string& select) {
+  return PutFile(kind, key, [&](const std::string& path) {
+    con.Execute("COPY (" + select + ") TO " + engine::QuoteLiteral(path) +
+                " (FORMAT parquet, ROW_GROUP_SIZE " + std::to_string(kRowGroupRows) + ")");
+  });
+}
+
+std::optional<std::string> ResultCache::PutFile(
+    const std::string& kind, const std::string& key,
+    const std::function<void(const std::string& path)>& write) {
   const fs::path tmp_dir = fs::path(dir_) / "cache" / "tmp";
   const fs::path kind_dir = fs::path(dir_) / "cache" / kind;
   const fs::path tmp = tmp_dir / (RandomName() + kExtension);
   try {
     disk_.MakeDirs(tmp_dir.string());
     disk_.MakeDirs(kind_dir.string());
-    disk_.ExternalWrite(tmp.string(), [&] {
-      con.Execute("COPY (" + select + ") TO " + engine::QuoteLiteral(tmp.string()) +
-                  " (FORMAT parquet, ROW_GROUP_SIZE " + std::to_string(kRowGroupRows) + ")");
-    });
+    disk_.ExternalWrite(tmp.string(), [&] { write(tmp.string()); });
     const std::string name = key + "." + Sha256OfFile(tmp.string()) + kExtension;
     const fs::path path = kind_dir / name;
     disk_.Fsync(tmp.string());  // whole before it has its name, even after a power cut

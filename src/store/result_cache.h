@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -48,6 +49,11 @@ class ResultCache {
   // nullopt when it could not be written (a debug line says why).
   std::optional<std::string> Put(engine::Connection& con, const std::string& kind,
                                  const std::string& key, const std::string& select);
+  // The same for a file that `write` makes at the host path it is given (a parser's
+  // output). nullopt when it could not be written, a failure of `write` included: the
+  // caller then writes elsewhere and meets its own error there.
+  std::optional<std::string> PutFile(const std::string& kind, const std::string& key,
+                                     const std::function<void(const std::string& path)>& write);
   // A small text kept under (kind, key) as <kind>/<key>.txt, replaced whole by each
   // PutText (written under tmp/, fsynced, renamed): what a result is made of, such as the
   // spans a reduction's pack holds. Nothing in it is trusted that its user cannot check
