@@ -31,6 +31,20 @@ TEST(Cli, VarWithoutValueNamesTheOption) {
   EXPECT_THAT(r.err, StartsWith("pond: error: --var: variable 'novalue' must be key=value"));
 }
 
+// The original's `init --birthplace NAME`: a label the pond keeps, shown by describe /.
+TEST(Cli, InitKeepsItsBirthplace) {
+  TempDir tmp;
+  const std::string pond = tmp / "pond";
+  RunResult r = Pond({"--pond", pond, "init", "--birthplace", "watershop 1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Pond({"--pond", pond, "describe", "/"});
+  EXPECT_EQ(r.out, "/  dir\n  entries: 0\n  birthplace: watershop 1\n");
+  r = Pond({"--pond", tmp / "other", "init", "--birthplace", ""});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "pond: error: --birthplace: must not be empty (see 'pond init --help')\n");
+  EXPECT_FALSE(std::filesystem::exists(tmp / "other"));
+}
+
 TEST(Cli, UnknownCommand) {
   RunResult r = Pond({"frobnicate"});
   EXPECT_EQ(r.exit_code, 2);

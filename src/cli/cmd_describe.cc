@@ -67,7 +67,11 @@ std::string KindLabel(const store::NodeInfo& n) {
 
 std::string Text(store::Pond& pond, const std::string& path, const store::NodeInfo& n) {
   std::string out = path + "  " + KindLabel(n) + "\n";
-  if (n.kind == Kind::kDir) return out + "  entries: " + std::to_string(pond.List(n).size()) + "\n";
+  if (n.kind == Kind::kDir) {
+    out += "  entries: " + std::to_string(pond.List(n).size()) + "\n";
+    if (path == "/" && !pond.birthplace().empty()) out += "  birthplace: " + pond.birthplace() + "\n";
+    return out;
+  }
   if (n.kind == Kind::kSymlink) return out;
   const auto& latest = n.versions.back();
   out += fmt::format("  versions: {} (latest v{}, transaction {}, {})\n", n.versions.size(),

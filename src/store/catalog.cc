@@ -49,6 +49,11 @@ std::string BlobExtension(Kind kind) {
 
 namespace catalog {
 
+std::string Birthplace(sqlite::Db& db) {
+  auto st = db.Prepare("SELECT value FROM meta WHERE key = 'birthplace'");
+  return st.Step() ? st.Text(0) : "";
+}
+
 namespace {
 
 // Ranges of large Parquet blobs and their checksums (chunk_sums.h). Made by the first

@@ -57,6 +57,8 @@ inline constexpr const char* kFormatVersion = "2";
 void CreateSchema(sqlite::Db& db);
 // meta's format_version, or "?" when the file has none.
 std::string FormatVersion(sqlite::Db& db);
+// meta's birthplace (`pond init --birthplace NAME`), empty when none was given.
+std::string Birthplace(sqlite::Db& db);
 // One node, or nullopt if it is not visible at seq.
 std::optional<LoadedTree::Node> LoadNode(sqlite::Db& db, int64_t seq, int64_t id);
 // The entries of directory `dir_id` visible at seq, into t.children[dir_id], and their

@@ -263,7 +263,8 @@ Pond::Pond(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Pond::~Pond() = default;
 
 void Pond::Init(const std::string& dir_in, const std::vector<std::string>& argv,
-                const std::map<std::string, std::string>& vars, Disk* disk_in) {
+                const std::map<std::string, std::string>& vars, Disk* disk_in,
+                const std::string& birthplace) {
   const std::string dir = TrimDir(dir_in);
   Disk& disk = disk_in != nullptr ? *disk_in : DiskFromEnvironment();
   if (fs::exists(CatalogPath(dir)) || fs::exists(OldCatalogPath(dir)))
@@ -288,6 +289,8 @@ void Pond::Init(const std::string& dir_in, const std::vector<std::string>& argv,
         .Bind(1, catalog::kFormatVersion)
         .Bind(2, std::to_string(now))
         .Run();
+    if (!birthplace.empty())
+      db.Prepare("INSERT INTO meta VALUES ('birthplace', ?1)").Bind(1, birthplace).Run();
     db.Prepare("INSERT INTO transactions VALUES (1, ?1, ?2, ?3)")
         .Bind(1, now)
         .Bind(2,
@@ -407,6 +410,8 @@ void Pond::StreamData(const NodeInfo& node,
                       const std::function<void(std::string_view)>& sink) const {
   impl_->blobs.StreamVerified(LatestData(node).blob, sink);
 }
+
+std::string Pond::birthplace() const { return catalog::Birthplace(*impl_->catalog); }
 
 std::string Pond::DataPath(const NodeInfo& node) const {
   return impl_->blobs.VerifiedPath(LatestData(node).blob, "");

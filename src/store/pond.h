@@ -145,8 +145,13 @@ class Pond {
  public:
   // Creates the pond directory (and parents) and transaction 1. Error if a catalog
   // exists: `pond already exists (<dir>)`.
+  // `birthplace`: a label kept for the pond's life (the original's `init --birthplace`),
+  // none when empty.
   static void Init(const std::string& dir, const std::vector<std::string>& argv,
-                   const std::map<std::string, std::string>& vars, Disk* disk = nullptr);
+                   const std::map<std::string, std::string>& vars, Disk* disk = nullptr,
+                   const std::string& birthplace = "");
+  // The label given at init, empty when none was.
+  std::string birthplace() const;
 
   // Opens for reading as of `at` (default: latest): no writer lock, the blob lock
   // shared. `no transaction 99 (last is 14)` for an unknown SEQ; `not a pond (<dir>)`
