@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "base/error.h"
+#include "formats/format.h"
 #include "formats/parsers.h"
 #include "support/scenario.h"
 
@@ -113,6 +114,22 @@ TEST(Decompress, TruncatedGarbageAndEmptyAreErrors) {
     std::string damaged = whole;
     for (size_t i = damaged.size() / 3; i < damaged.size() / 3 + 64; ++i) damaged[i] ^= 0x5a;
     ExpectInvalid(tool, tmp, damaged);
+  }
+}
+
+TEST(Decompress, CompressedCsvThroughWriteParquet) {
+  for (const Tool& tool : Tools()) {
+    SCOPED_TRACE(tool.word);
+    TempDir tmp;
+    WriteFile(tmp.path() / "in", Compressed(tool, tmp, Readings(1000, 5), "a"));
+    engine::Database db;
+    engine::Connection con(db);
+    const std::string out = tmp / "out.parquet";
+    Parsed parsed =
+        WriteParquet(con, Format::kCsv, tool.compression, {}, tmp / "in", out, "/ingest/a.csv");
+    EXPECT_EQ(parsed.rows, 1000);
+    EXPECT_EQ(con.Query("SELECT count(*) FROM '" + out + "'").at(0, 0).as_int(), 1000);
+    EXPECT_FALSE(fs::exists(out + ".plain")) << "the decompressed copy is removed";
   }
 }
 
