@@ -87,5 +87,6 @@ std::vector<Row> VerifiedReadsCase(const Bench& b, const DataSet& data);       /
 std::vector<Row> BackupCase(const Bench& b, const DataSet& data);              // 13
 std::vector<Row> ReduceRefreshCase(const Bench& b);                            // 14
 std::vector<Row> ExportCycleCase(const Bench& b);                              // 15
+std::vector<Row> ExcelHtmlCase(const Bench& b);                                // 16
 
 }  // namespace pond::bench

@@ -3,6 +3,7 @@
 //
 //   pond_bench [--rows N] [--repeat R] [--only 1,3] [--json] [--keep]
 //   pond_bench run-sql FILE     (internal: the reference side's child process)
+//   pond_bench run-format FORMAT INPUT OUTPUT   (internal: an input format's side)
 //
 // Each case runs our side and the reference alternately, each in a child process,
 // and reports median wall times, their ratio (ours / reference), the target and our
@@ -20,6 +21,7 @@
 #include "base/error.h"
 #include "bench.h"
 #include "engine/duckdb.h"
+#include "formats/format.h"
 
 namespace pond::bench {
 
@@ -37,6 +39,17 @@ int RunSql(const std::string& file) {
   return 0;
 }
 
+// Reads the host file INPUT as FORMAT (formats::WriteParquet, uncompressed, no
+// options) into the Parquet file OUTPUT, on an in-memory DuckDB.
+int RunFormat(const std::string& word, const std::string& input, const std::string& output) {
+  const auto format = formats::FormatNamed(word);
+  if (!format) throw UsageError("unknown format", word);
+  engine::Database db;
+  engine::Connection con(db);
+  formats::WriteParquet(con, *format, formats::Compression::kNone, {}, input, output, input);
+  return 0;
+}
+
 std::string Machine() {
   std::string model = "unknown CPU";
   std::ifstream cpuinfo("/proc/cpuinfo");
@@ -49,7 +62,7 @@ std::string Machine() {
   return fmt::format("{} cores, {}", std::thread::hardware_concurrency(), model);
 }
 
-constexpr int kCases = 15;
+constexpr int kCases = 16;
 
 std::set<int> ParseOnly(const std::string& spec) {
   std::set<int> cases;
@@ -69,6 +82,8 @@ std::set<int> ParseOnly(const std::string& spec) {
 
 int Main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "run-sql") return RunSql(argv[2]);
+  if (argc == 5 && std::string(argv[1]) == "run-format")
+    return RunFormat(argv[2], argv[3], argv[4]);
   if (argc >= 2 && std::string(argv[1]) == "measure") return MeasureMain(argc, argv);
 
   CLI::App app{"DuckPond benchmarks: pond against DuckDB and Tera, side by side"};
@@ -80,14 +95,14 @@ int Main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--repeat", repeat, "timed runs of each side (the median is reported)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--only", only, "comma-separated case numbers (1-15)");
+  app.add_option("--only", only, "comma-separated case numbers (1-16)");
   app.add_option("--pond", pond, "the pond binary");
   app.add_option("--tera-oracle", oracle, "the tera-oracle binary (case 5 is skipped without it)");
   app.add_flag("--json", json, "print the results as JSON instead of a table");
   app.add_flag("--keep", keep, "keep the temporary folder");
   CLI11_PARSE(app, argc, argv);
   const std::set<int> cases =
-      only.empty() ? std::set<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15} : ParseOnly(only);
+      only.empty() ? std::set<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16} : ParseOnly(only);
   auto want = [&](std::initializer_list<int> any) {
     for (int c : any)
       if (cases.count(c)) return true;
@@ -140,6 +155,7 @@ int Main(int argc, char** argv) {
     if (want({11})) add(CollectorYearCase(b));
     if (want({14})) add(ReduceRefreshCase(b));
     if (want({15})) add(ExportCycleCase(b));
+    if (want({16})) add(ExcelHtmlCase(b));
   } catch (...) {
     if (!keep) fs::remove_all(b.work);
     throw;
