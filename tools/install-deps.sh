@@ -7,7 +7,7 @@ PKGS=(
   npm
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev libsqlite3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libxxhash-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libxxhash-dev libsimdjson-dev
   clang libclang-rt-14-dev tzdata
   chromium
   # Inputs of src/tmpl's generated tables, for the tmpl_tables_regen test (tools/regen-tables.sh).
