@@ -1,0 +1,290 @@
+#include "formats/json_lines.h"
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <bit>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "base/error.h"
+
+namespace pond::formats {
+
+namespace dom = simdjson::dom;
+namespace ondemand = simdjson::ondemand;
+
+static_assert(sizeof(dom::element) == 16 && std::is_trivially_copyable_v<dom::element>,
+              "Json keeps a dom::element in 16 bytes");
+
+namespace {
+
+dom::element ElementOf(const std::array<std::byte, 16>& bytes) {
+  return std::bit_cast<dom::element>(bytes);
+}
+
+std::array<std::byte, 16> BytesOf(dom::element e) {
+  return std::bit_cast<std::array<std::byte, 16>>(e);
+}
+
+// Removes NUL bytes in place (a log cut by a crash may hold runs of them) and trims
+// white space.
+std::string_view Clean(char* data, size_t size) {
+  if (std::memchr(data, '\0', size) != nullptr) {
+    char* out = data;
+    for (size_t i = 0; i < size; ++i)
+      if (data[i] != '\0') *out++ = data[i];
+    size = out - data;
+  }
+  std::string_view line(data, size);
+  const char* space = " \t\r\n\f\v";
+  size_t first = line.find_first_not_of(space);
+  if (first == std::string_view::npos) return {};
+  return line.substr(first, line.find_last_not_of(space) - first + 1);
+}
+
+}  // namespace
+
+Json::Type Json::type() const {
+  switch (ElementOf(element_).type()) {
+    case dom::element_type::ARRAY:
+      return Type::kArray;
+    case dom::element_type::OBJECT:
+      return Type::kObject;
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64:
+    case dom::element_type::DOUBLE:
+      return Type::kNumber;
+    case dom::element_type::STRING:
+      return Type::kString;
+    case dom::element_type::BOOL:
+      return Type::kBool;
+    case dom::element_type::NULL_VALUE:
+      return Type::kNull;
+  }
+  return Type::kNull;
+}
+
+std::optional<Json> Json::Member(std::string_view key) const {
+  dom::element member;
+  if (ElementOf(element_).at_key(key).get(member) != simdjson::SUCCESS) return std::nullopt;
+  Json out;
+  out.element_ = BytesOf(member);
+  return out;
+}
+
+bool Json::VisitElements(void* fn, bool (*call)(void*, const Json&)) const {
+  dom::array array;
+  if (ElementOf(element_).get_array().get(array) != simdjson::SUCCESS) return false;
+  for (dom::element e : array) {
+    Json j;
+    j.element_ = BytesOf(e);
+    if (!call(fn, j)) return false;
+  }
+  return true;
+}
+
+bool Json::VisitMembers(void* fn, bool (*call)(void*, std::string_view, const Json&)) const {
+  dom::object object;
+  if (ElementOf(element_).get_object().get(object) != simdjson::SUCCESS) return false;
+  for (dom::key_value_pair member : object) {
+    Json j;
+    j.element_ = BytesOf(member.value);
+    if (!call(fn, member.key, j)) return false;
+  }
+  return true;
+}
+
+std::optional<std::string_view> Json::String() const {
+  std::string_view s;
+  if (ElementOf(element_).get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
+  return s;
+}
+
+std::optional<double> Json::Number() const {
+  double d;
+  if (ElementOf(element_).get_double().get(d) != simdjson::SUCCESS) return std::nullopt;
+  return d;
+}
+
+std::optional<int64_t> Json::Int() const {
+  int64_t i;
+  if (ElementOf(element_).get_int64().get(i) != simdjson::SUCCESS) return std::nullopt;
+  return i;
+}
+
+std::optional<uint64_t> Json::Uint() const {
+  uint64_t u;
+  if (ElementOf(element_).get_uint64().get(u) != simdjson::SUCCESS) return std::nullopt;
+  return u;
+}
+
+struct JsonLinesReader::State {
+  std::string name;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{nullptr, &std::fclose};
+  // Read bytes, with SIMDJSON_PADDING more after `capacity` that simdjson may read
+  // past a line's end: lines are parsed where they lie, never copied.
+  std::vector<char> buffer;
+  size_t capacity = size_t{1} << 20;
+  size_t begin = 0, end = 0, scanned = 0;  // unread bytes [begin, end); no '\n' in [begin, scanned)
+  bool at_eof = false;
+
+  int64_t line_number = 0;
+  int64_t skipped = 0;
+  std::string_view line;
+  dom::parser dom;
+  dom::element root;
+  ondemand::parser ondemand;
+  std::string compact;  // an array or object member's minified text
+
+  // A line as read, in the buffer (Clean() edits it there).
+  struct RawLine {
+    char* data;
+    size_t size;
+    bool terminated;  // by '\n'
+  };
+  // The next raw line; nullopt at the end of the file.
+  std::optional<RawLine> NextRawLine();
+  void Fill();
+};
+
+std::optional<JsonLinesReader::State::RawLine> JsonLinesReader::State::NextRawLine() {
+  for (;;) {
+    char* start = buffer.data() + begin;
+    if (void* nl = std::memchr(buffer.data() + scanned, '\n', end - scanned)) {
+      char* stop = static_cast<char*>(nl);
+      begin = scanned = stop - buffer.data() + 1;
+      return RawLine{start, static_cast<size_t>(stop - start), true};
+    }
+    scanned = end;
+    if (at_eof) {
+      if (begin == end) return std::nullopt;
+      RawLine raw{start, end - begin, false};
+      begin = scanned = end;
+      return raw;
+    }
+    Fill();
+  }
+}
+
+// Moves the unread bytes to the front, grows the buffer when a line fills it, and
+// reads more.
+void JsonLinesReader::State::Fill() {
+  if (begin > 0) {
+    std::memmove(buffer.data(), buffer.data() + begin, end - begin);
+    end -= begin;
+    scanned -= begin;
+    begin = 0;
+  }
+  if (end == capacity) capacity *= 2;
+  buffer.resize(capacity + simdjson::SIMDJSON_PADDING);
+  size_t n = std::fread(buffer.data() + end, 1, capacity - end, file.get());
+  if (n == 0 && std::ferror(file.get()))
+    throw Error(std::string("cannot read: ") + std::strerror(errno), name);
+  if (n == 0) at_eof = true;
+  end += n;
+}
+
+JsonLinesReader::JsonLinesReader(const std::string& path, const std::string& name)
+    : s_(std::make_unique<State>()) {
+  s_->name = name;
+  s_->file.reset(std::fopen(path.c_str(), "rb"));
+  if (!s_->file) throw Error(std::string("cannot open: ") + std::strerror(errno), name);
+}
+
+JsonLinesReader::~JsonLinesReader() = default;
+
+bool JsonLinesReader::Next() {
+  State& s = *s_;
+  while (auto raw = s.NextRawLine()) {
+    ++s.line_number;
+    s.line = Clean(raw->data, raw->size);
+    if (s.line.empty()) continue;
+    // The line lies inside the buffer, which has the padding simdjson reads after it.
+    if (s.dom.parse(s.line.data(), s.line.size(), false).get(s.root) == simdjson::SUCCESS)
+      return true;
+    if (raw->terminated) {
+      ++s.skipped;
+      spdlog::debug("{}:{}: not JSON, skipped", s.name, s.line_number);
+    }
+  }
+  return false;
+}
+
+Json JsonLinesReader::root() const {
+  Json j;
+  j.element_ = BytesOf(s_->root);
+  return j;
+}
+
+int64_t JsonLinesReader::line_number() const { return s_->line_number; }
+
+void JsonLinesReader::Refuse() {
+  ++s_->skipped;
+  spdlog::debug("{}:{}: not of the expected shape, skipped", s_->name, s_->line_number);
+}
+
+int64_t JsonLinesReader::skipped() const { return s_->skipped; }
+
+// The DOM parse validated the line; the on-demand one gives the text as written.
+bool JsonLinesReader::VisitMemberTexts(void* fn,
+                                       void (*call)(void*, std::string_view,
+                                                    std::optional<std::string_view>)) const {
+  State& s = *s_;
+  if (!s.root.is_object()) return false;
+  const size_t room = s.buffer.size() - (s.line.data() - s.buffer.data());
+  ondemand::document doc;
+  ondemand::object object;
+  auto fail = [&](simdjson::error_code e) {
+    throw Error(std::string("JSON: ") + simdjson::error_message(e),
+                s.name + ":" + std::to_string(s.line_number));
+  };
+  if (auto e = s.ondemand.iterate(s.line.data(), s.line.size(), room).get(doc)) fail(e);
+  if (auto e = doc.get_object().get(object)) fail(e);
+  for (auto member : object) {
+    ondemand::field field;
+    std::string_view key, text;
+    ondemand::json_type type;
+    if (auto e = std::move(member).get(field)) fail(e);
+    if (auto e = field.unescaped_key().get(key)) fail(e);
+    ondemand::value& value = field.value();
+    if (auto e = value.type().get(type)) fail(e);
+    switch (type) {
+      case ondemand::json_type::null:
+        call(fn, key, std::nullopt);
+        continue;
+      case ondemand::json_type::string:
+        if (auto e = value.get_string().get(text)) fail(e);
+        break;
+      case ondemand::json_type::number:
+      case ondemand::json_type::boolean:
+        text = value.raw_json_token();
+        text = text.substr(0, text.find_last_not_of(" \t\r\n") + 1);
+        break;
+      case ondemand::json_type::array:
+      case ondemand::json_type::object: {
+        std::string_view raw;
+        if (type == ondemand::json_type::array) {
+          ondemand::array a;
+          if (auto e = value.get_array().get(a)) fail(e);
+          if (auto e = a.raw_json().get(raw)) fail(e);
+        } else {
+          ondemand::object o;
+          if (auto e = value.get_object().get(o)) fail(e);
+          if (auto e = o.raw_json().get(raw)) fail(e);
+        }
+        s.compact.resize(raw.size());
+        size_t size = 0;
+        if (auto e = simdjson::minify(raw.data(), raw.size(), s.compact.data(), size)) fail(e);
+        text = std::string_view(s.compact.data(), size);
+        break;
+      }
+    }
+    call(fn, key, text);
+  }
+  return true;
+}
+
+}  // namespace pond::formats
