@@ -1,5 +1,6 @@
 // Stand-ins for the formats built on another branch (excel_html.cc, decompress.cc), so
-// that this branch links. Delete this file when those files are merged.
+// that this branch links. Delete this file when those files are merged. (jsonlogs:
+// next, in json_logs.cc.)
 #include "base/error.h"
 #include "formats/parsers.h"
 
@@ -7,6 +8,11 @@ namespace pond::formats {
 
 Parsed WriteExcelHtml(engine::Connection&, const std::string&, const std::string&,
                       const std::string& name) {
+  throw Error("not yet built", name);
+}
+
+Parsed WriteJsonLogs(engine::Connection&, const std::string&, const std::string&,
+                     const std::string& name) {
   throw Error("not yet built", name);
 }
 
