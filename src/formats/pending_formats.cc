@@ -1,6 +1,5 @@
 // Stand-ins for the formats built on another branch (excel_html.cc, decompress.cc), so
-// that this branch links. Delete this file when those files are merged. (jsonlogs:
-// next, in json_logs.cc.)
+// that this branch links. Delete this file when those files are merged.
 #include "base/error.h"
 #include "formats/parsers.h"
 
@@ -8,11 +7,6 @@ namespace pond::formats {
 
 Parsed WriteExcelHtml(engine::Connection&, const std::string&, const std::string&,
                       const std::string& name) {
-  throw Error("not yet built", name);
-}
-
-Parsed WriteJsonLogs(engine::Connection&, const std::string&, const std::string&,
-                     const std::string& name) {
   throw Error("not yet built", name);
 }
 
