@@ -29,6 +29,14 @@ std::array<std::byte, 16> BytesOf(dom::element e) {
   return std::bit_cast<std::array<std::byte, 16>>(e);
 }
 
+// A simdjson result's value; nullopt for any error (a value of another type).
+template <class T>
+std::optional<T> ValueOf(simdjson::simdjson_result<T> result) {
+  T value;
+  if (std::move(result).get(value) != simdjson::SUCCESS) return std::nullopt;
+  return value;
+}
+
 // Removes NUL bytes in place (a log cut by a crash may hold runs of them) and trims
 // white space.
 std::string_view Clean(char* data, size_t size) {
@@ -98,28 +106,14 @@ bool Json::VisitMembers(void* fn, bool (*call)(void*, std::string_view, const Js
 }
 
 std::optional<std::string_view> Json::String() const {
-  std::string_view s;
-  if (ElementOf(element_).get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
-  return s;
+  return ValueOf(ElementOf(element_).get_string());
 }
 
-std::optional<double> Json::Number() const {
-  double d;
-  if (ElementOf(element_).get_double().get(d) != simdjson::SUCCESS) return std::nullopt;
-  return d;
-}
+std::optional<double> Json::Number() const { return ValueOf(ElementOf(element_).get_double()); }
 
-std::optional<int64_t> Json::Int() const {
-  int64_t i;
-  if (ElementOf(element_).get_int64().get(i) != simdjson::SUCCESS) return std::nullopt;
-  return i;
-}
+std::optional<int64_t> Json::Int() const { return ValueOf(ElementOf(element_).get_int64()); }
 
-std::optional<uint64_t> Json::Uint() const {
-  uint64_t u;
-  if (ElementOf(element_).get_uint64().get(u) != simdjson::SUCCESS) return std::nullopt;
-  return u;
-}
+std::optional<uint64_t> Json::Uint() const { return ValueOf(ElementOf(element_).get_uint64()); }
 
 struct JsonLinesReader::State {
   std::string name;
