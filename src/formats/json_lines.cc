@@ -172,8 +172,10 @@ void JsonLinesReader::State::Fill() {
     scanned -= begin;
     begin = 0;
   }
-  if (end == capacity) capacity *= 2;
-  buffer.resize(capacity + simdjson::SIMDJSON_PADDING);
+  if (end == capacity) {
+    capacity *= 2;
+    buffer.resize(capacity + simdjson::SIMDJSON_PADDING);
+  }
   size_t n = std::fread(buffer.data() + end, 1, capacity - end, file.get());
   if (n == 0 && std::ferror(file.get()))
     throw Error(std::string("cannot read: ") + std::strerror(errno), name);
@@ -184,6 +186,7 @@ void JsonLinesReader::State::Fill() {
 JsonLinesReader::JsonLinesReader(const std::string& path, const std::string& name)
     : s_(std::make_unique<State>()) {
   s_->name = name;
+  s_->buffer.resize(s_->capacity + simdjson::SIMDJSON_PADDING);
   s_->file.reset(std::fopen(path.c_str(), "rb"));
   if (!s_->file) throw Error(std::string("cannot open: ") + std::strerror(errno), name);
 }
