@@ -225,60 +225,73 @@ void JsonLinesReader::Refuse() {
 
 int64_t JsonLinesReader::skipped() const { return s_->skipped; }
 
+namespace {
+
+// What ForEachMemberText hands out for `value`: nullopt for null; `compact` keeps
+// an array's or object's minified text.
+simdjson::error_code TextOf(ondemand::value& value, std::string& compact,
+                            std::optional<std::string_view>& text) {
+  ondemand::json_type type;
+  if (auto e = value.type().get(type)) return e;
+  std::string_view raw;
+  simdjson::error_code e = simdjson::SUCCESS;
+  switch (type) {
+    case ondemand::json_type::null:
+      text.reset();
+      return simdjson::SUCCESS;
+    case ondemand::json_type::string:
+      e = value.get_string().get(raw);
+      text = raw;
+      return e;
+    case ondemand::json_type::number:
+    case ondemand::json_type::boolean:
+      raw = value.raw_json_token();  // with the white space that follows it
+      text = raw.substr(0, raw.find_last_not_of(" \t\r\n") + 1);
+      return simdjson::SUCCESS;
+    case ondemand::json_type::array: {
+      ondemand::array array;
+      if (!(e = value.get_array().get(array))) e = array.raw_json().get(raw);
+      break;
+    }
+    case ondemand::json_type::object: {
+      ondemand::object object;
+      if (!(e = value.get_object().get(object))) e = object.raw_json().get(raw);
+      break;
+    }
+  }
+  if (e) return e;
+  compact.resize(raw.size());
+  size_t size = 0;
+  e = simdjson::minify(raw.data(), raw.size(), compact.data(), size);
+  text = std::string_view(compact.data(), size);
+  return e;
+}
+
+}  // namespace
+
 // The DOM parse validated the line; the on-demand one gives the text as written.
 bool JsonLinesReader::VisitMemberTexts(void* fn,
                                        void (*call)(void*, std::string_view,
                                                     std::optional<std::string_view>)) const {
   State& s = *s_;
   if (!s.root.is_object()) return false;
+  auto check = [&](simdjson::error_code e) {
+    if (e)
+      throw Error(std::string("JSON: ") + simdjson::error_message(e),
+                  s.name + ":" + std::to_string(s.line_number));
+  };
   const size_t room = s.buffer.size() - (s.line.data() - s.buffer.data());
   ondemand::document doc;
   ondemand::object object;
-  auto fail = [&](simdjson::error_code e) {
-    throw Error(std::string("JSON: ") + simdjson::error_message(e),
-                s.name + ":" + std::to_string(s.line_number));
-  };
-  if (auto e = s.ondemand.iterate(s.line.data(), s.line.size(), room).get(doc)) fail(e);
-  if (auto e = doc.get_object().get(object)) fail(e);
+  check(s.ondemand.iterate(s.line.data(), s.line.size(), room).get(doc));
+  check(doc.get_object().get(object));
   for (auto member : object) {
     ondemand::field field;
-    std::string_view key, text;
-    ondemand::json_type type;
-    if (auto e = std::move(member).get(field)) fail(e);
-    if (auto e = field.unescaped_key().get(key)) fail(e);
-    ondemand::value& value = field.value();
-    if (auto e = value.type().get(type)) fail(e);
-    switch (type) {
-      case ondemand::json_type::null:
-        call(fn, key, std::nullopt);
-        continue;
-      case ondemand::json_type::string:
-        if (auto e = value.get_string().get(text)) fail(e);
-        break;
-      case ondemand::json_type::number:
-      case ondemand::json_type::boolean:
-        text = value.raw_json_token();
-        text = text.substr(0, text.find_last_not_of(" \t\r\n") + 1);
-        break;
-      case ondemand::json_type::array:
-      case ondemand::json_type::object: {
-        std::string_view raw;
-        if (type == ondemand::json_type::array) {
-          ondemand::array a;
-          if (auto e = value.get_array().get(a)) fail(e);
-          if (auto e = a.raw_json().get(raw)) fail(e);
-        } else {
-          ondemand::object o;
-          if (auto e = value.get_object().get(o)) fail(e);
-          if (auto e = o.raw_json().get(raw)) fail(e);
-        }
-        s.compact.resize(raw.size());
-        size_t size = 0;
-        if (auto e = simdjson::minify(raw.data(), raw.size(), s.compact.data(), size)) fail(e);
-        text = std::string_view(s.compact.data(), size);
-        break;
-      }
-    }
+    std::string_view key;
+    std::optional<std::string_view> text;
+    check(std::move(member).get(field));
+    check(field.unescaped_key().get(key));
+    check(TextOf(field.value(), s.compact, text));
     call(fn, key, text);
   }
   return true;

@@ -8,7 +8,8 @@
 //   blank lines are passed over.
 // - A line that is not JSON is counted in skipped(), except a last line without
 //   its newline: a line still being written, passed over silently.
-// - A Json value, and every text handed out, is valid until the next Next().
+// - A Json value and the strings it gives are valid until the next Next(); a
+//   ForEachMemberText text, during its call.
 #pragma once
 
 #include <array>
@@ -87,7 +88,8 @@ class JsonLinesReader {
   // Calls fn(key, text) for each member of the current line's object, in order:
   // text is a string's unescaped value, a number's or boolean's JSON text as
   // written, an array or object as compact JSON, and nullopt for null. False when
-  // the line is not an object.
+  // the line is not an object. Throws Error (`<name>:<line>`) should simdjson's
+  // second reading of the line fail where its first succeeded.
   template <class Fn>
   bool ForEachMemberText(Fn&& fn) const {
     using F = std::remove_reference_t<Fn>;
