@@ -25,10 +25,11 @@ void CheckDistinct(const std::vector<TempTable::Column>& columns, const std::str
   std::map<std::string, std::string> seen;  // lower case → as given
   for (const auto& c : columns) {
     auto [it, added] = seen.emplace(ColumnKey(c.name), c.name);
-    if (!added)
-      throw Error("columns '" + it->second + "' and '" + c.name +
-                      "' would be one column (names in DuckDB ignore case)",
-                  name);
+    if (added) continue;
+    if (it->second == c.name) throw Error("two columns named '" + c.name + "'", name);
+    throw Error("columns '" + it->second + "' and '" + c.name +
+                    "' would be one column (names in DuckDB ignore case)",
+                name);
   }
 }
 

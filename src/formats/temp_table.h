@@ -25,9 +25,9 @@ class TempTable {
     std::string type;  // SQL, e.g. "DOUBLE"
   };
 
-  // Creates the table with `columns`. Names DuckDB would take for one column (it
-  // ignores case) throw `columns 'a' and 'A' would be one column (names in DuckDB
-  // ignore case) (<name>)`; `name` names the input in errors.
+  // Creates the table with `columns`. A name given twice throws `two columns named
+  // 'a' (<name>)`, names DuckDB would take for one (it ignores case) `columns 'a' and
+  // 'A' would be one column (names in DuckDB ignore case)`; `name` names the input.
   TempTable(engine::Connection& con, const std::vector<Column>& columns, const std::string& name);
   ~TempTable();
   TempTable(const TempTable&) = delete;
