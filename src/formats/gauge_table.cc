@@ -1,7 +1,6 @@
 #include "formats/gauge_table.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "formats/temp_table.h"
 
@@ -36,8 +35,8 @@ void GaugeTable::Set(int64_t micros, std::string_view metric, double value) {
   column.set[row] = true;
 }
 
-void GaugeTable::WriteParquet(engine::Connection& con, const std::string& output,
-                              const std::string& name) const {
+int64_t GaugeTable::WriteParquet(engine::Connection& con, const std::string& output,
+                                 const std::string& name) && {
   std::vector<const Column*> by_name;
   for (const Column& c : columns_) by_name.push_back(&c);
   std::sort(by_name.begin(), by_name.end(),
@@ -50,13 +49,8 @@ void GaugeTable::WriteParquet(engine::Connection& con, const std::string& output
   }
   TempTable table(con, schema, name);
   {
-    // Appended in time order already, so that the COPY's sort has little to do.
-    std::vector<size_t> order(times_.size());
-    std::iota(order.begin(), order.end(), size_t{0});
-    std::sort(order.begin(), order.end(),
-              [&](size_t a, size_t b) { return times_[a] < times_[b]; });
     engine::Appender appender(con, table.table());
-    for (size_t row : order) {
+    for (size_t row = 0; row < times_.size(); ++row) {
       appender.Time(engine::Timestamp{times_[row]});
       for (const Column* c : by_name) {
         if (c->set[row])
@@ -68,7 +62,10 @@ void GaugeTable::WriteParquet(engine::Connection& con, const std::string& output
     }
     appender.Close();
   }
+  const int64_t rows = this->rows();
+  *this = GaugeTable();  // DuckDB holds the rows now
   table.CopyToParquet(names, "timestamp", output);
+  return rows;
 }
 
 }  // namespace pond::formats

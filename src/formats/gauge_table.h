@@ -23,12 +23,13 @@ class GaugeTable {
   // Distinct timestamps so far.
   int64_t rows() const { return static_cast<int64_t>(times_.size()); }
 
-  // Writes the table to the host file `output` as Parquet through `con`:
-  // `timestamp` TIMESTAMP, then a DOUBLE per metric (NULL where it has no value)
-  // in byte order of the names; a row per timestamp, ascending. `name` names the
-  // input in errors.
-  void WriteParquet(engine::Connection& con, const std::string& output,
-                    const std::string& name) const;
+  // Writes the table to the host file `output` as Parquet through `con` and returns
+  // its rows: `timestamp` TIMESTAMP, then a DOUBLE per metric (NULL where it has no
+  // value) in byte order of the names; a row per timestamp, ascending. `name` names
+  // the input in errors. Consumes the table: its memory is freed once DuckDB holds
+  // the rows, before DuckDB sorts them.
+  int64_t WriteParquet(engine::Connection& con, const std::string& output,
+                       const std::string& name) &&;
 
  private:
   size_t RowAt(int64_t micros);

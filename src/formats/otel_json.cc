@@ -12,6 +12,7 @@
 #include <charconv>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "formats/gauge_table.h"
@@ -123,8 +124,8 @@ Parsed WriteOtelJson(engine::Connection& con, const std::string& input, const st
     }
     for (const Point& p : points) table.Set(p.micros, p.metric, p.value);
   }
-  table.WriteParquet(con, output, name);
-  return Parsed{table.rows(), lines.skipped()};
+  const int64_t rows = std::move(table).WriteParquet(con, output, name);
+  return Parsed{rows, lines.skipped()};
 }
 
 }  // namespace pond::formats
