@@ -295,5 +295,24 @@ TEST_F(OtelJsonTest, LongLinesAndLongFiles) {
   EXPECT_EQ(check.at(0, "off").as_int(), 0);
 }
 
+// The fixture's rotation: consecutive lines, the last file shorter.
+TEST_F(OtelJsonTest, RotatedFixtureFiles) {
+  pond::testing::OtlpGauges spec;
+  spec.gauges = 2;
+  spec.lines = 10;
+  const auto files = pond::testing::WriteOtlpFiles(tmp_.path(), spec, 3);
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_EQ(files[2].filename(), "metrics-02.json");
+  std::vector<std::string> rows;
+  for (const auto& f : files) {
+    ParseFile(f);
+    for (const auto& row : Rows()) rows.push_back(row);
+  }
+  ASSERT_EQ(rows.size(), 10u);
+  EXPECT_EQ(rows[0], "2024-01-01 00:00:00 | 0 | 1");
+  EXPECT_EQ(rows[4], "2024-01-01 00:04:00 | 0.5 | 1.5");
+  EXPECT_EQ(rows[9], "2024-01-01 00:09:00 | 1.125 | 2.125");
+}
+
 }  // namespace
 }  // namespace pond::formats
