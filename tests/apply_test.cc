@@ -5,9 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
-#include "support/scenario.h"
+#include "support/pond_fixture.h"
 
 namespace pond::testing {
 namespace {
@@ -86,27 +87,12 @@ spec:
           query: *pondseries
 )";
 
-class ApplyTest : public ::testing::Test {
+class ApplyTest : public PondFixture {
  protected:
   void SetUp() override {
     Ok({"init"});
     Ok({"mkdir", "/raw"});
     Ok({"copy", Host("a.csv", kSeriesCsv), "/raw/a.series", "--format", "series"});
-  }
-  RunResult P(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
-    env["POND"] = dir_;
-    return Pond(args, env);
-  }
-  std::string Ok(const std::vector<std::string>& args,
-                 const std::map<std::string, std::string>& env = {}) {
-    RunResult r = P(args, env);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.err, "");
-    return r.out;
-  }
-  std::string Host(const std::string& name, const std::string& text) {
-    WriteFile(tmp_.path() / name, text);
-    return tmp_ / name;
   }
   // What a failed apply must leave as it was: the log and every blob file.
   std::string State() {
@@ -120,12 +106,11 @@ class ApplyTest : public ::testing::Test {
   }
   // `apply` with `args` fails with exactly `pond: error: <message>`, exit 1, and
   // changes nothing.
-  void Refused(const std::vector<std::string>& args, const std::string& message,
-               const std::map<std::string, std::string>& env = {}) {
+  void Refused(const std::vector<std::string>& args, const std::string& message) {
     const std::string before = State();
     std::vector<std::string> all{"apply"};
     all.insert(all.end(), args.begin(), args.end());
-    RunResult r = P(all, env);
+    RunResult r = P(all);
     EXPECT_EQ(r.exit_code, 1) << message;
     EXPECT_EQ(r.err, "pond: error: " + message + "\n");
     EXPECT_EQ(r.out, "");
@@ -140,9 +125,6 @@ class ApplyTest : public ::testing::Test {
     }
     return "(none)";
   }
-
-  TempDir tmp_;
-  std::string dir_ = tmp_ / "pond";
 };
 
 TEST_F(ApplyTest, CreatesABatchInOneTransactionThenLeavesItUnchanged) {
@@ -164,25 +146,18 @@ TEST_F(ApplyTest, CreatesABatchInOneTransactionThenLeavesItUnchanged) {
   EXPECT_EQ(Ok({"cat", "/derived/views/again", "--format", "csv"}), warm);
 
   // The alias is stored as the full query: the text is canonical, not the file's.
-  EXPECT_EQ(StoredConfig("entries:"),
-            "entries:\n"
-            "  - name: warm\n"
-            "    factory: sql-derived-series\n"
-            "    config:\n"
-            "      patterns:\n"
-            "        raw: /raw/a.series\n"
-            "      query: |\n"
-            "        SELECT \"timestamp\", \"Temperature.C\" FROM raw\n"
-            "        WHERE \"Temperature.C\" > 11\n"
-            "\n"
-            "  - name: again\n"
-            "    factory: sql-derived-series\n"
-            "    config:\n"
-            "      patterns:\n"
-            "        raw: /raw/a.series\n"
-            "      query: |\n"
-            "        SELECT \"timestamp\", \"Temperature.C\" FROM raw\n"
-            "        WHERE \"Temperature.C\" > 11\n");
+  const auto entry = [](const std::string& name) {
+    return "  - name: " + name +
+           "\n"
+           "    factory: sql-derived-series\n"
+           "    config:\n"
+           "      patterns:\n"
+           "        raw: /raw/a.series\n"
+           "      query: |\n"
+           "        SELECT \"timestamp\", \"Temperature.C\" FROM raw\n"
+           "        WHERE \"Temperature.C\" > 11\n";
+  };
+  EXPECT_EQ(StoredConfig("entries:"), "entries:\n" + entry("warm") + "\n" + entry("again"));
 
   const std::string before = State();
   EXPECT_EQ(Ok({"apply", "-f", site, "-f", water}),
