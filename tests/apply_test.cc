@@ -140,8 +140,9 @@ TEST_F(ApplyTest, CreatesABatchInOneTransactionThenLeavesItUnchanged) {
   EXPECT_EQ(Ok({"log", "--limit", "1"}).substr(0, 2), "4 ");
   EXPECT_EQ(Ok({"cat", "/reduced/hourly/a/res=1h.series", "--format", "csv"}),
             "timestamp,T.C.avg\n2024-07-01 00:00:00,11.0\n2024-07-01 01:00:00,20.0\n");
-  const std::string warm = "timestamp,Temperature.C\n2024-07-01 00:30:00,12.0\n"
-                           "2024-07-01 01:00:00,20.0\n";
+  const std::string warm =
+      "timestamp,Temperature.C\n2024-07-01 00:30:00,12.0\n"
+      "2024-07-01 01:00:00,20.0\n";
   EXPECT_EQ(Ok({"cat", "/derived/views/warm", "--format", "csv"}), warm);
   EXPECT_EQ(Ok({"cat", "/derived/views/again", "--format", "csv"}), warm);
 
@@ -221,8 +222,8 @@ spec:
     query: SELECT "timestamp", '${env:POND_TEST_APPLY_SECRET}' AS label FROM raw
 )");
   Refused({"-f", file},
-          "Environment variable 'POND_TEST_APPLY_SECRET' not set and no default provided (" +
-              file + "[1])");
+          "Environment variable 'POND_TEST_APPLY_SECRET' not set and no default provided (" + file +
+              "[1])");
   EXPECT_EQ(Ok({"apply", "-f", file}, {{"POND_TEST_APPLY_SECRET", secret}}),
             "  created  /first\n  created  /derived/labelled\n"
             "apply: 2 created, 0 updated, 0 unchanged\n");
@@ -235,8 +236,8 @@ spec:
     if (!e.is_regular_file()) continue;
     const std::string bytes = ReadFile(e.path());
     EXPECT_EQ(bytes.find(secret), std::string::npos) << e.path();
-    reference = reference || bytes.find("'${env:POND_TEST_APPLY_SECRET}' AS label") !=
-                                 std::string::npos;
+    reference =
+        reference || bytes.find("'${env:POND_TEST_APPLY_SECRET}' AS label") != std::string::npos;
   }
   EXPECT_TRUE(reference);
   EXPECT_EQ(Ok({"apply", "-f", file}, {{"POND_TEST_APPLY_SECRET", "another"}}),
@@ -293,7 +294,8 @@ spec: {source: "host+data://${env:POND_TEST_APPLY_DIR}/site/index.md"}
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_EQ(again.err,
             "pond: error: destination '/pages/readme.md' already exists; set overwrite: true to "
-            "replace (" + copy + "[1])\n");
+            "replace (" +
+                copy + "[1])\n");
   EXPECT_EQ(State(), before);
 
   Host("site/index.md", "# Water, again\n");
@@ -340,8 +342,7 @@ TEST_F(ApplyTest, BadInputIsOneLineNamingFileAndDocumentAndChangesNothing) {
        "    resolution: [1h]\n    aggregations: [{type: avg}]\n",
        "unknown field 'resolution' (" + f + "[1]:14)"},
       {"version: v1\nkind: copy\nmetadata: {path: /x}\nspec: {source: /etc/hostname}\n",
-       "key 'spec.source' must be a host:///ABSOLUTE/PATH URL, got '/etc/hostname' (" + f +
-           "[1])"},
+       "key 'spec.source' must be a host:///ABSOLUTE/PATH URL, got '/etc/hostname' (" + f + "[1])"},
       {"version: v1\nkind: copy\nmetadata: {path: /x}\nspec: {source: 'host:///no/such'}\n",
        "no such file '/no/such' (" + f + "[1])"},
       {"version: v1\nkind: copy\nmetadata: {path: /x}\nspec: {source: 'host:///etc', "
@@ -373,7 +374,8 @@ TEST_F(ApplyTest, ConflictsWithThePondChangeNothing) {
                      "spec: {factory: sql-derived-table, config: {patterns: {a: /raw/*}, "
                      "query: SELECT 1}}\n")},
           "factory type mismatch at '/etc/transforms/short': existing is 'column-rename', apply "
-          "specifies 'sql-derived-table' (" + f + "[1])");
+          "specifies 'sql-derived-table' (" +
+              f + "[1])");
   Refused({"-f", doc("version: v1\nkind: mknod\nmetadata: {path: /raw/a.series}\n"
                      "spec: {factory: column-rename, config: {rules: [{from: a, to: b}]}}\n")},
           "path '/raw/a.series' exists and is file:series, not a dynamic node (" + f + "[0])");
@@ -382,10 +384,11 @@ TEST_F(ApplyTest, ConflictsWithThePondChangeNothing) {
   Refused({"-f", doc("version: v1\nkind: mknod\nmetadata: {path: /reduced/hourly/x}\n"
                      "spec: {factory: column-rename, config: {rules: [{from: a, to: b}]}}\n")},
           "path '/reduced/hourly' exists but is not a directory (" + f + "[0])");
-  Refused({"-f", doc("version: v1\nkind: copy\nmetadata: {path: /raw/a.series}\n"
-                     "spec: {source: 'host://" + tmp_ / "a.csv" + "'}\n")},
-          "destination '/raw/a.series' already exists; set overwrite: true to replace (" + f +
-              "[0])");
+  Refused(
+      {"-f", doc("version: v1\nkind: copy\nmetadata: {path: /raw/a.series}\n"
+                 "spec: {source: 'host://" +
+                 tmp_ / "a.csv" + "'}\n")},
+      "destination '/raw/a.series' already exists; set overwrite: true to replace (" + f + "[0])");
 
   // The copy makes /site/x a data file before the mknod's turn: the copied blobs go too.
   fs::create_directories(tmp_.path() / "site");
@@ -393,7 +396,8 @@ TEST_F(ApplyTest, ConflictsWithThePondChangeNothing) {
   Refused({"-f", doc("version: v1\nkind: mknod\nmetadata: {path: /site/x}\n"
                      "spec: {factory: column-rename, config: {rules: [{from: a, to: b}]}}\n---\n"
                      "version: v1\nkind: copy\nmetadata: {path: /site}\n"
-                     "spec: {source: 'host://" + tmp_ / "site" + "'}\n")},
+                     "spec: {source: 'host://" +
+                     tmp_ / "site" + "'}\n")},
           "path '/site/x' exists and is file:data, not a dynamic node (" + f + "[0])");
 }
 

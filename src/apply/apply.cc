@@ -39,9 +39,9 @@ Outcome CheckCopy(const Pond& pond, const Resource& r) {
   if (r.tree.is_dir && dest->kind != store::Kind::kDir)
     throw Error("path '" + r.path + "' exists but is not a directory", r.origin);
   if (!r.tree.is_dir && dest->kind != store::Kind::kData)
-    throw Error("path '" + r.path + "' exists and is " + store::KindName(dest->kind) +
-                    ", not file:data",
-                r.origin);
+    throw Error(
+        "path '" + r.path + "' exists and is " + store::KindName(dest->kind) + ", not file:data",
+        r.origin);
   return Outcome::kCreated;
 }
 
@@ -115,8 +115,7 @@ std::string OutcomeName(Outcome outcome) {
 }
 
 Report Apply(Pond& pond, const std::vector<Resource>& resources,
-             const std::vector<std::string>& argv,
-             const std::map<std::string, std::string>& vars) {
+             const std::vector<std::string>& argv, const std::map<std::string, std::string>& vars) {
   // First against the pond as it is, so that a conflict with what it holds fails before
   // any write, and a batch that changes nothing begins no transaction.
   Report report;

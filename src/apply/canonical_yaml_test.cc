@@ -64,9 +64,9 @@ TEST(CanonicalYaml, QuotedScalarsStayQuotedAndEnvReferencesStayAsWritten) {
 TEST(CanonicalYaml, ParsesBackToTheSameTree) {
   for (const std::string yaml : {
            "a: [1, two, \"3\", {b: c}]\nd: []\ne: {}\n",
-           "q: \"line1\\nline2\"\n",            // no final newline: not a clean literal
-           "q: \"keep\\n\\n\"\n",               // trailing blank lines
-           "q: \"  indented\\nsecond\\n\"\n",   // first line starts with spaces
+           "q: \"line1\\nline2\"\n",           // no final newline: not a clean literal
+           "q: \"keep\\n\\n\"\n",              // trailing blank lines
+           "q: \"  indented\\nsecond\\n\"\n",  // first line starts with spaces
            "q: |\n  SELECT 1\n  -- a comment\n",
            "t: !!str 12\nu: \"a: b # c\"\n",
            "- x\n- - y\n  - z\n",

@@ -54,9 +54,10 @@ std::vector<Document> ReadDocuments(const std::string& text, const std::string& 
     }
     if (parsed.empty() || (parsed.size() == 1 && parsed[0].IsNull())) continue;
     if (parsed.size() > 1)
-      throw Error("more than one YAML document; separate documents with a line that is exactly "
-                  "'---'",
-                  doc.origin);
+      throw Error(
+          "more than one YAML document; separate documents with a line that is exactly "
+          "'---'",
+          doc.origin);
     doc.root = parsed[0];
     docs.push_back(std::move(doc));
   }

@@ -29,7 +29,8 @@ TEST(Documents, SeparatedByDashLinesEmptyOnesSkipped) {
 }
 
 TEST(Documents, ErrorsNameTheDocumentAndTheFilesLine) {
-  EXPECT_EQ(ErrorOf("a: 1\n---\nb: [1\n"), "invalid YAML: end of sequence flow not found (f.yaml[1]:4)");
+  EXPECT_EQ(ErrorOf("a: 1\n---\nb: [1\n"),
+            "invalid YAML: end of sequence flow not found (f.yaml[1]:4)");
   EXPECT_EQ(ErrorOf("\n# nothing\n---\n"), "no YAML documents (f.yaml)");
   EXPECT_EQ(ErrorOf("a: 1\n--- # not a separator here\nb: 2\n"),
             "more than one YAML document; separate documents with a line that is exactly '---' "

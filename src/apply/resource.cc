@@ -29,7 +29,8 @@ class Keys {
       const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
       if (std::find(known.begin(), known.end(), key) == known.end())
         throw Error("unknown key '" + prefix_ + key + "'", doc.origin);
-      if (!seen.insert(key).second) throw Error("duplicate key '" + prefix_ + key + "'", doc.origin);
+      if (!seen.insert(key).second)
+        throw Error("duplicate key '" + prefix_ + key + "'", doc.origin);
     }
   }
 

@@ -33,8 +33,7 @@ void Print(const apply::Report& report) {
 void RegisterApply(CLI::App& app, GlobalOptions& g) {
   static std::vector<std::string> files;
   auto* cmd = app.add_subcommand("apply", "create or update resources declared in YAML files");
-  cmd->add_option("-f,--file", files, "a YAML file of resource documents (repeatable)")
-      ->required();
+  cmd->add_option("-f,--file", files, "a YAML file of resource documents (repeatable)")->required();
   cmd->callback([&g] {
     const std::string& dir = g.RequireWritablePond();
     // Every file read and checked before the pond is opened.
