@@ -18,6 +18,7 @@
 #include "path/glob.h"
 #include "path/path.h"
 #include "store/disk.h"
+#include "store/host_copy.h"
 #include "store/pond.h"
 #include "store/table_source.h"
 
@@ -49,22 +50,12 @@ void CheckScheme(const std::string& arg) {
   throw Error("unsupported URL scheme '" + m[1].str() + "://': " + hint, arg);
 }
 
-// `host://data/a.csv` → `data/a.csv`, `host:///tmp/a.csv` → `/tmp/a.csv`.
-std::string HostPath(const std::string& arg) {
-  return arg.starts_with(kHostPrefix) ? arg.substr(kHostPrefix.size()) : arg;
-}
-
 void CopyIn(const GlobalOptions& g, const CopyOptions& o) {
   if (!o.strip_prefix.empty())
     throw Error("only copying out (DEST host://...) takes it", "--strip-prefix");
   const std::vector<std::string> srcs(o.args.begin(), o.args.end() - 1);
   const std::string dest = o.args.back();
-  for (const auto& s : srcs) {
-    const std::string path = HostPath(s);
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw Error("no such file", path);
-    if (!fs::is_regular_file(path, ec)) throw Error("not a regular file", path);
-  }
+  for (const auto& s : srcs) store::CheckHostFile(store::HostPathOf(s));
   auto pond = store::Pond::OpenWrite(g.RequireWritablePond());
   auto dest_node = pond->Lookup(dest);
   const bool into_dir = dest_node && dest_node->kind == Kind::kDir;
@@ -73,7 +64,7 @@ void CopyIn(const GlobalOptions& g, const CopyOptions& o) {
   auto txn = pond->Begin(g.argv, g.vars);
   int64_t rows = 0, bytes = 0;
   for (const auto& s : srcs) {
-    const std::string host = HostPath(s);
+    const std::string host = store::HostPathOf(s);
     const std::string target =
         into_dir ? JoinPath(NormalizePath(dest), fs::path(host).filename().string()) : dest;
     if (o.format == "data") {
@@ -175,7 +166,7 @@ fs::path RelativeHostPath(const std::string& pond_path, const std::string& strip
 }
 
 void CopyOut(const GlobalOptions& g, const CopyOptions& o) {
-  const std::string dest = HostPath(o.args.back());
+  const std::string dest = store::HostPathOf(o.args.back());
   const std::string strip = o.strip_prefix.empty() ? "" : NormalizePath(o.strip_prefix);
   auto pond = store::Pond::OpenRead(g.RequirePond(), g.at);
   // Every matched file and its place below DEST, all checked before anything is written.

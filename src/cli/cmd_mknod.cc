@@ -2,14 +2,12 @@
 // (expanded with the current -v vars) and stores the factory name and the raw text
 // as a dynamic node; its vars are kept in the transaction as defaults for reads.
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "base/error.h"
+#include "base/host_file.h"
 #include "cli/command.h"
 #include "factories/factory.h"
-#include "factories/view.h"
 #include "factories/view.h"
 #include "path/path.h"
 #include "store/pond.h"
@@ -17,15 +15,6 @@
 namespace pond::cli {
 
 namespace {
-
-std::string ReadHostFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read config file", path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw Error("cannot read config file", path);
-  return text.str();
-}
 
 struct MknodOptions {
   std::string factory, path, config;
@@ -37,18 +26,18 @@ void RegisterMknod(CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("mknod", "create a dynamic node from a YAML config");
   cmd->add_option("FACTORY", o->factory, "factory name (see 'pond list-factories')")->required();
   cmd->add_option("PATH", o->path, "pond path of the new node")->required();
-  cmd->add_option("--config", o->config, "host YAML file (a template)")->required();
+  // --config-path is the original's name for it (docs/apply.md).
+  cmd->add_option("--config,--config-path", o->config, "host YAML file (a template)")->required();
   cmd->add_flag("--overwrite", o->overwrite,
                 "replace the config of an existing node (same factory)");
   cmd->callback([o, &g] {
     const std::string& dir = g.RequireWritablePond();
     const std::string path = NormalizePath(o->path);
     const factories::Factory& factory = factories::GetFactory(o->factory);
-    const std::string raw = ReadHostFile(o->config);
+    const std::string raw = ReadHostFile(o->config, "config file");
     // Validated before the lock is taken; only the raw text is stored, so env()
     // secrets never reach the pond.
-    const factories::Config config = factories::ExpandConfig(raw, o->config, g.vars);
-    factory.Validate(config);
+    const factories::Config config = factories::CheckConfig(factory, raw, o->config, g.vars);
 
     auto pond = store::Pond::OpenWrite(dir);
     {

@@ -51,6 +51,13 @@ Config ExpandConfig(const std::string& raw, const std::string& source,
   return config;
 }
 
+Config CheckConfig(const Factory& factory, const std::string& raw, const std::string& source,
+                   const std::map<std::string, std::string>& vars) {
+  Config config = ExpandConfig(raw, source, vars);
+  factory.Validate(config);
+  return config;
+}
+
 Config LoadConfig(View& view, const Node& node) {
   View::DynamicConfig dc = view.ConfigOf(node);
   return ExpandConfig(dc.raw, node.path, dc.vars);

@@ -58,6 +58,11 @@ const Factory& GetFactory(const std::string& name);
 // All factories, by name.
 std::vector<const Factory*> AllFactories();
 
+// What mknod and apply check before they store `raw` for `factory`: ExpandConfig, then
+// factory.Validate. Returns the expanded config.
+Config CheckConfig(const Factory& factory, const std::string& raw, const std::string& source,
+                   const std::map<std::string, std::string>& vars);
+
 // registry.cc lists every factory explicitly: a static library would drop
 // self-registering objects that nothing references.
 

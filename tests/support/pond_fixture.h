@@ -1,5 +1,6 @@
 // A GoogleTest fixture for scenario tests on one temporary pond: P() runs the `pond`
-// binary on it (POND set), Ok() expects exit 0 and returns stdout.
+// binary on it (POND set), Ok() expects exit 0 and returns stdout, Host() writes a
+// host file beside it.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -23,10 +24,16 @@ class PondFixture : public ::testing::Test {
               std::map<std::string, std::string> env = {}) const {
     return Pond(args, Env(std::move(env)));
   }
-  std::string Ok(const std::vector<std::string>& args) const {
-    RunResult r = P(args);
+  std::string Ok(const std::vector<std::string>& args,
+                 std::map<std::string, std::string> env = {}) const {
+    RunResult r = P(args, std::move(env));
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;
+  }
+  // Writes host file `name` in the test's folder; returns its path.
+  std::string Host(const std::string& name, const std::string& text) const {
+    WriteFile(tmp_.path() / name, text);
+    return tmp_ / name;
   }
 
   TempDir tmp_;
