@@ -117,6 +117,116 @@ aggregations: [{type: count, columns: ["*"]}]
             "(/archive/devices/1/X_notes.series)\n");
 }
 
+// One OTLP/JSON line: gauges (name, value) at `seconds` after 2024-07-01 00:00:00 UTC,
+// plus a monotonic sum that must be ignored.
+std::string OtlpLine(int seconds, const std::vector<std::pair<std::string, double>>& gauges) {
+  const std::string ns = std::to_string((1719792000LL + seconds) * 1000000000LL);
+  std::string metrics;
+  for (const auto& [name, value] : gauges) {
+    metrics += "{\"name\":\"" + name + "\",\"unit\":\"m\",\"gauge\":{\"dataPoints\":[{\"timeUnixNano\":\"" +
+               ns + "\",\"asDouble\":" + std::to_string(value) + "}]}},";
+  }
+  metrics += "{\"name\":\"pump_starts\",\"sum\":{\"isMonotonic\":true,\"dataPoints\":[{"
+             "\"timeUnixNano\":\"" + ns + "\",\"asInt\":\"112\"}]}}";
+  return "{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":\"host.name\",\"value\":"
+         "{\"stringValue\":\"pumphouse\"}}]},\"scopeMetrics\":[{\"scope\":{\"name\":\"modbus\"},"
+         "\"metrics\":[" + metrics + "]}]}]}\n";
+}
+
+// water.yaml's shape: rotated OTLP logs whose metric set grows, reduced hourly; a
+// malformed line is skipped with one warning; an older record appended after newer
+// ones lands in its own bucket.
+TEST_F(InputsTest, OtelJsonLogsThroughATemporalReduce) {
+  Ok({"mkdir", "-p", "/ingest"});
+  CopyData("w1.json",
+           OtlpLine(0, {{"well_depth_value", 43.5}}) + OtlpLine(1800, {{"well_depth_value", 44.5}}),
+           "/ingest/casparwater-1.json");
+  CopyData("w2.json",
+           OtlpLine(3600, {{"well_depth_value", 45.0}, {"atlasph_ph", 7.0}}) + "{not json\n" +
+               OtlpLine(7200, {{"atlasph_ph", 7.5}}) +
+               // Older than the line before it: a late record.
+               OtlpLine(5400, {{"well_depth_value", 46.0}}),
+           "/ingest/casparwater.json");
+  Mknod("temporal-reduce", "/reduced", R"(
+in_pattern: "oteljson:///ingest/casparwater*.json"
+out_pattern: water
+time_column: timestamp
+resolutions: [1h]
+allowed_lateness: 14d
+aggregations:
+  - {type: avg, columns: ["*"]}
+)");
+  RunResult r = P({"cat", "/reduced/water/res=1h.series", "--format", "csv"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            // Columns in the order the union by name meets them.
+            "timestamp,well_depth_value.avg,atlasph_ph.avg\n"
+            "2024-07-01 00:00:00,44.0,\n"
+            "2024-07-01 01:00:00,45.5,7.0\n"
+            "2024-07-01 02:00:00,,7.5\n");
+  EXPECT_EQ(r.err,
+            "pond: warning: 1 malformed line(s) skipped (/ingest/casparwater.json)\n");
+  // The wide table itself: a row per timestamp, sorted, the sum left out.
+  EXPECT_EQ(Ok({"cat", "oteljson:///ingest/casparwater.json", "--format", "csv"}),
+            "timestamp,atlasph_ph,well_depth_value\n"
+            "2024-07-01 01:00:00,7.0,45.0\n"
+            "2024-07-01 01:30:00,,46.0\n"
+            "2024-07-01 02:00:00,7.5,\n");
+}
+
+// noyo.yaml's laketech archive: HydroVu HTML exports renamed by a column-rename with
+// the original's typed rules and joined into a scope, as the live names read.
+TEST_F(InputsTest, ExcelHtmlExportsThroughAJoin) {
+  const std::string page = R"(<html><body><table id="other"><tr><td>x</td></tr></table>
+<table id="isi-report">
+ <tr class="sectionHeader"><td>Location Properties</td></tr>
+ <tr class="sectionMember"><td>Location Name = FB-Bottom</td></tr>
+ <tr class="sectionMember"><td>Time Offset = -08:00</td></tr>
+ <tr class="dataHeader" isi-data-table=""><td>Date Time</td><td>Temperature (C)</td><td>DO (mg/L)</td></tr>
+ <tr class="data" isi-data-row=""><td class="dateTime">2025-03-01 08:00:00</td><td>11.42</td><td>8.9</td></tr>
+ <tr class="data" isi-data-row=""><td class="dateTime">2025-03-01 08:15:00</td><td></td><td>8.8</td></tr>
+</table></body></html>
+)";
+  Ok({"mkdir", "-p", "/laketech/data"});
+  CopyData("e.htm", page, "/laketech/data/HydroVu_FB-Bottom_Export.htm");
+  Ok({"mkdir", "-p", "/system/etc"});
+  Mknod("column-rename", "/system/etc/10-hrename", R"(
+rules:
+  - {type: direct, from: "Date Time", to: "timestamp", cast: timestamp}
+  - {type: pattern, pattern: "^(.+) \\((.+)\\)$", replacement: "$1.$2"}
+)");
+  Mknod("timeseries-join", "/bottom", R"(
+inputs:
+  - pattern: "excelhtml:///laketech/data/HydroVu_FB-Bottom*.htm"
+    scope: AT500_Bottom
+    transforms: [/system/etc/10-hrename]
+    range: {end: 2025-03-01T08:15:00Z}
+)");
+  EXPECT_EQ(Ok({"cat", "/bottom", "--format", "csv"}),
+            "timestamp,AT500_Bottom.Temperature.C,AT500_Bottom.DO.mg/L\n"
+            "2025-03-01 08:00:00,11.42,8.9\n");
+  // A page without its table is one line naming the file.
+  CopyData("bad.htm", "<html><table><tr><td>1</td></tr></table></html>\n",
+           "/laketech/data/HydroVu_FB-Bottom_Broken.htm");
+  RunResult r = P({"cat", "/bottom", "--format", "csv"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("/laketech/data/HydroVu_FB-Bottom_Broken.htm"));
+  EXPECT_EQ(Lines(r.err), 1u) << r.err;
+}
+
+// selfmon's queries: JSON Lines logs, a VARCHAR per key.
+TEST_F(InputsTest, JsonLogsThroughSqlDerived) {
+  Ok({"mkdir", "-p", "/logs/journal"});
+  CopyData("k.jsonl",
+           "{\"MESSAGE\":\"eth0 up\",\"PRIORITY\":6}\n"
+           "not json\n"
+           "{\"MESSAGE\":\"disk full\",\"PRIORITY\":2,\"_PID\":{\"n\":1}}\n",
+           "/logs/journal/kernel.jsonl");
+  EXPECT_EQ(Ok({"cat", "jsonlogs:///logs/journal/kernel.jsonl", "--format", "csv", "--sql",
+                "SELECT PRIORITY, MESSAGE, _PID FROM source ORDER BY PRIORITY"}),
+            "PRIORITY,MESSAGE,_PID\n2,disk full,\"{\"\"n\"\":1}\"\n6,eth0 up,\n");
+}
+
 TEST_F(InputsTest, EachVersionIsParsedOnceAndOnlyNewFilesLater) {
   CopyData("a.csv", "k,v\na,1\n", "/history/a.csv");
   CopyData("b.csv", "k,v\nb,2\n", "/history/b.csv");
