@@ -34,28 +34,30 @@ struct RemoveOnExit {
 
 }  // namespace
 
-std::string FormatName(Format format) {
-  for (const auto& [word, f] : Formats())
-    if (f == format) return word;
-  return "?";
+namespace {
+
+// The word for `value` in `words`, or `none`.
+template <class T>
+std::string WordFor(const std::map<std::string, T>& words, T value, const char* none) {
+  for (const auto& [word, v] : words)
+    if (v == value) return word;
+  return none;
 }
 
-std::optional<Format> FormatNamed(const std::string& word) {
-  auto it = Formats().find(word);
-  if (it == Formats().end()) return std::nullopt;
+template <class T>
+std::optional<T> Named(const std::map<std::string, T>& words, const std::string& word) {
+  auto it = words.find(word);
+  if (it == words.end()) return std::nullopt;
   return it->second;
 }
 
-std::string CompressionName(Compression compression) {
-  for (const auto& [word, c] : Compressions())
-    if (c == compression) return word;
-  return "none";
-}
+}  // namespace
 
+std::string FormatName(Format format) { return WordFor(Formats(), format, "?"); }
+std::optional<Format> FormatNamed(const std::string& word) { return Named(Formats(), word); }
+std::string CompressionName(Compression c) { return WordFor(Compressions(), c, "none"); }
 std::optional<Compression> CompressionNamed(const std::string& word) {
-  auto it = Compressions().find(word);
-  if (it == Compressions().end()) return std::nullopt;
-  return it->second;
+  return Named(Compressions(), word);
 }
 
 void CheckOptions(Format format, const Options& options, const std::string& where) {
