@@ -88,5 +88,6 @@ std::vector<Row> BackupCase(const Bench& b, const DataSet& data);              /
 std::vector<Row> ReduceRefreshCase(const Bench& b);                            // 14
 std::vector<Row> ExportCycleCase(const Bench& b);                              // 15
 std::vector<Row> ExcelHtmlCase(const Bench& b);                                // 16
+std::vector<Row> OtlpReduceCase(const Bench& b);                               // 17
 
 }  // namespace pond::bench
