@@ -8,8 +8,8 @@ PKGS=(
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxxhash-dev
-  # Input formats: compressed inputs (gzip is zlib1g-dev), HTML exports, JSON Lines.
-  libzstd-dev libbz2-dev libxml2-dev libsimdjson-dev
+  # Input formats: compressed inputs (gzip is zlib1g-dev), JSON Lines.
+  libzstd-dev libbz2-dev libsimdjson-dev
   clang libclang-rt-14-dev tzdata
   chromium
   # Inputs of src/tmpl's generated tables, for the tmpl_tables_regen test (tools/regen-tables.sh).

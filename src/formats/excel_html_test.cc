@@ -250,6 +250,39 @@ TEST_F(ExcelHtml, BytesThatAreNotUtf8) {
   EXPECT_EQ(e.where(), std::string(kName) + ":9");
 }
 
+TEST_F(ExcelHtml, UppercaseTagsQuotesAndMarkupThatIsNotTheTable) {
+  const std::string html = Page(
+      " <TR CLASS=dataHeader isi-data-table><TD TITLE='a>b'>Date Time<TD>Temperature (C)"
+      "<TD>DO (mg/L)\n"
+      " <!-- <tr class=\"data\"><td>commented out</td></tr> -->\n"
+      " <Tr Class=\"data\" isi-timestamp=\"1>2\"><Td>2025-03-01 08:00:00<tD title=\"</td>\">1"
+      "<script>document.write('</td><td>9');</script><td>2<![CDATA[</td><td>]]></tr>\n"
+      " <tr class='data'><td>2025-03-01 08:15:00<td>3&#46;5<td>4<style>td{}</style>\n");
+  EXPECT_EQ(Parse(html),
+            "Date Time VARCHAR\nTemperature (C) DOUBLE\nDO (mg/L) DOUBLE\n"
+            "'2025-03-01 08:00:00' | 1 | 2\n"
+            "'2025-03-01 08:15:00' | 3.5 | 4\n");
+}
+
+TEST_F(ExcelHtml, FileCutShort) {
+  // Ending inside a tag or attribute: what it meant is unknown, so nothing is read.
+  const std::string rows =
+      kHeader + " <tr class=\"data\"><td>2025-03-01 08:00:00</td><td>1</td><td>2</td></tr>\n";
+  std::string html = Page(rows);
+  html.resize(html.find("</table>"));
+  for (const char* cut : {" <tr class=\"da", " <tr class=\"data\"><td>2025</t", " <"}) {
+    Error e = ParseError(html + cut);
+    EXPECT_EQ(e.message(), "the file ends inside a tag");
+    EXPECT_EQ(e.where(), std::string(kName) + ":10");
+  }
+  EXPECT_EQ(ParseError(html + " <tr><td><!-- x").message(), "the file ends inside a comment");
+  // Ending in text: the rows read so far, the last one padded.
+  EXPECT_EQ(Parse(html + " <tr class=\"data\"><td>2025-03-01 08:15:00</td><td>3"),
+            "Date Time VARCHAR\nTemperature (C) DOUBLE\nDO (mg/L) DOUBLE\n"
+            "'2025-03-01 08:00:00' | 1 | 2\n"
+            "'2025-03-01 08:15:00' | 3 | NULL\n");
+}
+
 TEST_F(ExcelHtml, BigExportMatchesTheSameRowsReadAsCsv) {
   testing::HydroVuExportSpec spec;
   spec.rows = 20'000;

@@ -3,7 +3,7 @@
 #include "formats/isi_report.h"
 
 #include "base/error.h"
-#include "formats/html_sax.h"
+#include "formats/html_scanner.h"
 
 namespace pond::formats {
 
