@@ -1,8 +1,12 @@
 // One logfile-ingest run decided before anything is written (docs/logfile-ingest.md,
 // "One run"): which host files are new, which grew, which rotated, which must not
 // have changed, from the host files' sizes now and the pond copies' cumulative size
-// and BLAKE3. Pure: the host prefix hashes come from a callback, so the rules are
-// tested without files.
+// and BLAKE3. Pure: host hashes come from a callback, so the rules are tested without
+// files.
+//
+// An active file's prefix is not hashed here: the append verifies it in the same pass
+// that stores the new bytes (store::Transaction::AppendData), so a run reads a 1 GB log
+// once. Only when that check fails does FindRotation look for the rotated file.
 #pragma once
 
 #include <cstdint>
@@ -29,12 +33,15 @@ struct PondCopy {
   std::string blake3;
 };
 
-// What the run does, in order.
+// What the run does.
 struct Step {
   enum class Kind {
-    kNew,     // a new pond file `name` with all `to` bytes of `host`
-    kAppend,  // bytes [from, to) of `host` appended to pond file `name`
-    kRotate,  // bytes [from, to) of `host` appended to `name`, then `name` renamed `rename_to`
+    kNew,     // a new pond file `name`: all `to` bytes of `host`
+    kAppend,  // pond file `name` grows to `to` bytes of `host` (none when equal), its
+              // first `from` bytes verified against the copy first
+    kRotate,  // pond file `name` completed to `to` bytes of `host` (the rotated file,
+              // its first `from` bytes verified) and renamed `rename_to`; the active
+              // file is then new
   };
   Kind kind = Kind::kNew;
   std::string name;
@@ -44,26 +51,28 @@ struct Step {
 };
 
 struct Plan {
-  std::vector<Step> steps;
+  std::vector<Step> steps;  // appends and rotations of active files first, then new files
   std::vector<std::string> warnings;  // printed as `pond: warning: …`
-  int64_t unchanged = 0;              // host files whose copy is whole already
+  int64_t unchanged = 0;              // archived files whose copy is whole already
 };
 
 // BLAKE3 (hex) of the first `bytes` bytes of host file `path`.
 using PrefixHash = std::function<std::string(const std::string& path, int64_t bytes)>;
 
-// Decides a run (spec of the original's logfile-ingest, docs/logfile-ingest.md):
-// 1. an active file whose copy is no longer its prefix (shorter, or other bytes) is
-//    looked for among the archived files not yet in the pond: one at least as long
-//    whose first N bytes hash to the copy's is the rotated file, so the copy is
-//    completed from it and renamed to its name; none: a warning;
-// 2. then every host file: absent → new; active and longer → append once its prefix
-//    is verified (else `Prefix verification failed for NAME: …`); active and shorter
-//    → a warning; archived and present → it must be as recorded (else `Archived file
-//    NAME CHANGED - violates immutability assumption!`), checked by hash only when
-//    `archived_changed(name)` says its host file may have changed since it was
-//    recorded (the caller compares what it noted: size, mtime, inode).
-// Throws pond::Error for the two failures; nothing is written then.
+// The archived file (not yet in the pond, at least as long as `copy`) whose first
+// `copy.size` bytes hash to `copy.blake3`: the file the active one was rotated to.
+const HostFile* FindRotation(const PondCopy& copy, const std::vector<HostFile>& host,
+                             const std::map<std::string, PondCopy>& pond,
+                             const PrefixHash& prefix_hash);
+
+// Decides a run: an active file shorter than its copy is looked for among the archived
+// files (FindRotation): found, the copy is completed from it and renamed to its name,
+// and the active file is new; not found, a warning (`changed but no matching archived
+// file found`, then `shrunk`). A longer or equal one is appended (the append verifies
+// its prefix). Files not in the pond are new. An archived file in the pond must be as
+// recorded: another size, or another hash when `archived_changed(name)` says its host
+// file may have changed since (the caller compares what it noted: size, mtime, inode),
+// throws `Archived file NAME CHANGED - violates immutability assumption!`.
 Plan PlanRun(const std::vector<HostFile>& host, const std::map<std::string, PondCopy>& pond,
              const PrefixHash& prefix_hash,
              const std::function<bool(const std::string& name)>& archived_changed);

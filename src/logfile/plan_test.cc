@@ -41,52 +41,60 @@ TEST(PlanRun, NewFilesThenAppendsOfVerifiedPrefixes) {
 
   p = PlanRun(h.list, {{"app.log", Copy("line1\n")}, {"app.log.1", Copy("old\n")}}, h.Hasher(),
               kUnchanged);
-  ASSERT_EQ(p.steps.size(), 1u);
+  ASSERT_EQ(p.steps.size(), 1u);  // the append verifies `from` bytes, then adds the rest
   EXPECT_EQ(p.steps[0].kind, Step::Kind::kAppend);
   EXPECT_EQ(p.steps[0].from, 6);
   EXPECT_EQ(p.steps[0].to, 12);
   EXPECT_EQ(p.unchanged, 1);
 }
 
-TEST(PlanRun, TheActivePrefixIsHashedOncePerRun) {
+// The append verifies the active prefix as it reads: planning hashes nothing.
+TEST(PlanRun, AnActiveFileIsNotHashedByThePlan) {
   Host h;
   h.Add("app.log", "line1\nline2\n", true);
   PlanRun(h.list, {{"app.log", Copy("line1\n")}}, h.Hasher(), kUnchanged);
-  EXPECT_EQ(h.hashes, 1);
+  EXPECT_EQ(h.hashes, 0);
 }
 
-TEST(PlanRun, ARotationIsFoundByContentAndCompletedBeforeTheRename) {
+TEST(PlanRun, AShorterActiveFileIsARotationFoundByContent) {
   Host h;
-  h.Add("app.log", "new1\nnew2\nnew3\n", true);      // longer than the copy, other bytes
-  h.Add("app.log.1", "line1\nline2\nline3\n", false);  // the rotated file, grown after the last run
+  h.Add("app.log", "new\n", true);                     // shorter than the copy
+  h.Add("app.log.1", "line1\nline2\nline3\n", false);  // grew after the last run, then rotated
+  h.Add("app.log.2", "line1\nXXXXX\n", false);          // as long, other bytes
   Plan p = PlanRun(h.list, {{"app.log", Copy("line1\nline2\n")}}, h.Hasher(), kChanged);
-  ASSERT_EQ(p.steps.size(), 2u);
+  ASSERT_EQ(p.steps.size(), 3u);
   EXPECT_EQ(p.steps[0].kind, Step::Kind::kRotate);
   EXPECT_EQ(p.steps[0].name, "app.log");
+  EXPECT_EQ(p.steps[0].host, "/logs/app.log.1");
   EXPECT_EQ(p.steps[0].rename_to, "app.log.1");
   EXPECT_EQ(p.steps[0].from, 12);
   EXPECT_EQ(p.steps[0].to, 18);
+  // Then the active file anew, and the other archive as a new file.
   EXPECT_EQ(p.steps[1].kind, Step::Kind::kNew);
   EXPECT_EQ(p.steps[1].name, "app.log");
-  EXPECT_EQ(p.steps[1].to, 15);
+  EXPECT_EQ(p.steps[1].to, 4);
+  EXPECT_EQ(p.steps[2].name, "app.log.2");
   EXPECT_TRUE(p.warnings.empty());
 }
 
-TEST(PlanRun, ARewriteWithoutArchiveIsRefused) {
+// A longer active file whose copy is not its prefix is found by the append; then the
+// runner asks FindRotation.
+TEST(FindRotation, TheArchivedFileWhosePrefixIsTheCopy) {
   Host h;
-  h.Add("app.log", "rewritten and longer\n", true);
-  try {
-    PlanRun(h.list, {{"app.log", Copy("line1\n")}}, h.Hasher(), kUnchanged);
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.message(),
-              "Prefix verification failed for app.log: its first 6 bytes are not the pond's "
-              "copy. File may have been rotated during ingestion.");
-    EXPECT_EQ(e.where(), "/logs/app.log");
-  }
+  h.Add("app.log", "new1\nnew2\nnew3\n", true);
+  h.Add("app.log.1", "line1\nline2\nline3\n", false);
+  const std::map<std::string, PondCopy> pond{{"app.log", Copy("line1\nline2\n")}};
+  const HostFile* y = FindRotation(pond.at("app.log"), h.list, pond, h.Hasher());
+  ASSERT_NE(y, nullptr);
+  EXPECT_EQ(y->name, "app.log.1");
+  // One already in the pond is not a candidate.
+  EXPECT_EQ(FindRotation(pond.at("app.log"), h.list,
+                         {{"app.log", Copy("line1\nline2\n")}, {"app.log.1", Copy("x")}},
+                         h.Hasher()),
+            nullptr);
 }
 
-TEST(PlanRun, ShrunkOrSameSizeRewriteIsAWarningOnly) {
+TEST(PlanRun, AShrunkFileWithoutArchiveIsAWarningOnly) {
   Host h;
   h.Add("app.log", "abc", true);
   Plan p = PlanRun(h.list, {{"app.log", Copy("abcdef")}}, h.Hasher(), kUnchanged);
@@ -94,12 +102,6 @@ TEST(PlanRun, ShrunkOrSameSizeRewriteIsAWarningOnly) {
   ASSERT_EQ(p.warnings.size(), 2u);
   EXPECT_EQ(p.warnings[0], "app.log changed but no matching archived file found");
   EXPECT_EQ(p.warnings[1], "app.log shrunk from 6 bytes to 3 bytes; nothing ingested");
-  h = Host{};
-  h.Add("app.log", "xyz", true);
-  p = PlanRun(h.list, {{"app.log", Copy("abc")}}, h.Hasher(), kUnchanged);
-  EXPECT_TRUE(p.steps.empty());
-  EXPECT_EQ(p.warnings, std::vector<std::string>{"app.log changed but no matching archived file found"});
-  EXPECT_EQ(p.unchanged, 1);
 }
 
 TEST(PlanRun, AChangedArchiveIsRefused) {
