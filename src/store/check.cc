@@ -246,7 +246,8 @@ CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
       files.push_back(top.path());
     }
     for (const auto& f : files) {
-      const std::string rel = fs::relative(f, root, ec).string();
+      // Lexically: fs::relative resolves links, and blobs/ may be one (to another disk).
+      const std::string rel = f.lexically_relative(root).string();
       if (!is_tmp && refs.contains(rel)) continue;
       const std::string size = " (" + std::to_string(TreeSize(f)) + " bytes)";
       if (is_tmp)
