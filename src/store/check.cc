@@ -128,7 +128,8 @@ void CheckLogs(sqlite::Db& db, const NodePaths& paths, int64_t last_seq, const s
     }
     if (!sound) continue;
     for (const Segment& s : catalog::LoadSegments(db, node, last_seq))
-      if (s.size != total[static_cast<size_t>(s.last_version)] -
+      if (s.first_version < 1 || static_cast<size_t>(s.last_version) >= total.size() ||
+          s.size != total[static_cast<size_t>(s.last_version)] -
                         total[static_cast<size_t>(s.first_version - 1)]) {
         mismatch(fmt::format("size mismatch: merged piece of {} bytes", s.size),
                  fmt::format("{}-v{}", s.first_version, s.last_version));
