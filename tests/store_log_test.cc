@@ -45,7 +45,7 @@ class StoreLog : public PondFixture {
   std::string host_;
 };
 
-// deployments.md §5.3 test 632: 40 KB, +40 KB, +10 lines, no change, +10 MB, +100 lines.
+// A log growing as a collector's does: 40 KB, +40 KB, +10 lines, no change, +10 MB, +100 lines.
 TEST_F(StoreLog, CopiesMirrorAGrowingFile) {
   EXPECT_EQ(Copy(), "copied 1 file (0 bytes) in transaction 3\n");
   std::vector<std::pair<int64_t, std::string>> views{{3, ""}};
@@ -73,7 +73,7 @@ TEST_F(StoreLog, CopiesMirrorAGrowingFile) {
   EXPECT_THAT(Ok({"check"}), ::testing::EndsWith("\nok\n"));
 }
 
-// §5.3 test 634: rewritten larger and different, no archive: refused, pond unchanged.
+// Rewritten larger and different, no archive: refused, the pond unchanged.
 TEST_F(StoreLog, ARewrittenFileIsRefusedAndThePondKeepsTheOldBytes) {
   Grow(Lines(0, 50));
   Copy();
@@ -102,7 +102,7 @@ TEST_F(StoreLog, ARewrittenFileIsRefusedAndThePondKeepsTheOldBytes) {
   EXPECT_EQ(r.err, "pond: error: existing node is file:log, not file:data (/logs/app.log)\n");
 }
 
-// §5.3 test 633, as the factory will do it: the pond's copy renamed with its history,
+// Rotation as the factory will do it: the pond's copy renamed with its history,
 // the new file copied afresh, later appends on both.
 TEST_F(StoreLog, ARenameKeepsHistory) {
   Grow(Lines(0, 10));

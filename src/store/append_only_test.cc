@@ -123,7 +123,7 @@ std::string Lines(int first, int count, size_t width = 20) {
   return out;
 }
 
-// deployments.md §5.3 test 632: 40 KB, +40 KB, +10 lines, no change, +10 MB, +100 lines.
+// A log growing as a collector's does: 40 KB, +40 KB, +10 lines, no change, +10 MB, +100 lines.
 TEST_F(AppendOnlyTest, AGrowingFileReadsAsTheHostAfterEveryAppend) {
   std::vector<std::pair<int64_t, std::string>> views;  // seq, host bytes then
   const std::vector<std::string> steps = {Lines(0, 2000),      Lines(2000, 2000),
