@@ -10,6 +10,8 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev libxxhash-dev
   # Input formats: compressed inputs (gzip is zlib1g-dev), JSON Lines.
   libzstd-dev libbz2-dev libsimdjson-dev
+  # BLAKE3 of append-only files: the reference C source (built by src/base) and b3sum for tests.
+  librust-blake3-dev b3sum
   clang libclang-rt-14-dev tzdata
   chromium
   # Inputs of src/tmpl's generated tables, for the tmpl_tables_regen test (tools/regen-tables.sh).

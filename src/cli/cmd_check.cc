@@ -24,6 +24,8 @@ std::string TypeName(store::CheckProblem::Type t) {
       return "orphan";
     case T::kTemporaryFile:
       return "temporary";
+    case T::kLogMismatch:
+      return "log";
   }
   return "unknown";
 }

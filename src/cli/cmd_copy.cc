@@ -1,5 +1,6 @@
-// `pond copy SRC... DEST [--format data|table|series]` (docs/cli.md): host files into
-// the pond in one transaction, or pond files matched by globs out to a host directory.
+// `pond copy SRC... DEST [--format data|table|series|log]` (docs/cli.md): host files
+// into the pond in one transaction, or pond files matched by globs out to a host
+// directory.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -62,23 +63,41 @@ void CopyIn(const GlobalOptions& g, const CopyOptions& o) {
   if (srcs.size() > 1 && !into_dir) throw Error("not an existing directory", dest);
 
   auto txn = pond->Begin(g.argv, g.vars);
-  int64_t rows = 0, bytes = 0;
+  int64_t rows = 0, bytes = 0, versions = 0;
   for (const auto& s : srcs) {
     const std::string host = store::HostPathOf(s);
     const std::string target =
         into_dir ? JoinPath(NormalizePath(dest), fs::path(host).filename().string()) : dest;
     if (o.format == "data") {
       bytes += txn->WriteDataFile(target, host).size;
+      ++versions;
+      continue;
+    }
+    if (o.format == "log") {
+      // Its size now: bytes written to it meanwhile wait for the next copy.
+      const int64_t size = static_cast<int64_t>(fs::file_size(host));
+      auto node = pond->Lookup(target);
+      const int64_t had = node && node->kind == Kind::kLog ? pond->LogStateOf(*node).size : 0;
+      const int64_t added = txn->AppendData(target, host, size).size - had;
+      versions += !node || added > 0;
+      bytes += added;
       continue;
     }
     store::TableSource source = store::HostFileSource(pond->sql(), host, o.timestamp_unit);
     store::VersionInfo v =
         o.format == "table" ? txn->WriteTable(target, source) : txn->AppendSeries(target, source);
     rows += v.rows.value_or(0);
+    ++versions;
+  }
+  if (versions == 0) {  // logs with no new bytes: no empty transaction
+    txn.reset();
+    if (!g.quiet) std::printf("no new bytes\n");
+    return;
   }
   txn->Commit();
   if (g.quiet) return;
-  const std::string amount = o.format == "data" ? Plural(bytes, "byte") : Plural(rows, "row");
+  const std::string amount =
+      o.format == "data" || o.format == "log" ? Plural(bytes, "byte") : Plural(rows, "row");
   std::printf("copied %s (%s) in transaction %lld\n",
               Plural(static_cast<int64_t>(srcs.size()), "file").c_str(), amount.c_str(),
               static_cast<long long>(txn->seq()));
@@ -194,7 +213,7 @@ void CopyOut(const GlobalOptions& g, const CopyOptions& o) {
     store::NodeInfo node = pond->Get(path);
     const std::string host = (fs::path(dest) / rel).string();
     const std::string staged = staging.PathFor(rel);
-    if (node.kind == Kind::kData) {
+    if (node.kind == Kind::kData || node.kind == Kind::kLog) {
       try {
         disk.ExternalWrite(staged, [&] {
           store::FileWriter out(staged);
@@ -234,8 +253,9 @@ void RegisterCopy(CLI::App& app, GlobalOptions& g) {
   cmd->add_option("SRC_DEST", o.args, "SRC... DEST (host:// marks a host path)")
       ->required()
       ->expected(2, -1);
-  cmd->add_option("--format", o.format, "what to store: data (bytes), table or series")
-      ->check(CLI::IsMember({"data", "table", "series"}));
+  cmd->add_option("--format", o.format,
+                  "what to store: data (bytes), table, series, or log (appends new bytes)")
+      ->check(CLI::IsMember({"data", "table", "series", "log"}));
   cmd->add_option("--timestamp-unit", o.timestamp_unit,
                   "series: the time column holds Unix epochs in s or ms")
       ->check(CLI::IsMember({"s", "ms"}));

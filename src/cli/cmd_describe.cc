@@ -77,6 +77,10 @@ std::string Text(store::Pond& pond, const std::string& path, const store::NodeIn
   out += fmt::format("  versions: {} (latest v{}, transaction {}, {})\n", n.versions.size(),
                      latest.version, latest.txn_seq, FormatSeconds(latest.time_us));
   if (n.kind == Kind::kData) return out + fmt::format("  size: {} bytes\n", latest.size);
+  if (n.kind == Kind::kLog) {
+    const store::LogState s = pond.LogStateOf(n);
+    return out + fmt::format("  size: {} bytes\n  blake3: {}\n", s.size, s.blake3);
+  }
   if (n.kind == Kind::kDynamic) return out + fmt::format("  config: {} bytes\n", latest.size);
   return out + StatsText({pond.ExtentOf(n), pond.Columns(n)}, n.kind == Kind::kSeries);
 }
@@ -116,6 +120,11 @@ nlohmann::ordered_json Json(store::Pond& pond, const std::string& path, const st
                              {"max_time", iso(v.max_ts)}});
   if (n.kind == Kind::kTable || n.kind == Kind::kSeries)
     AddStatsJson(j, {pond.ExtentOf(n), pond.Columns(n)});
+  if (n.kind == Kind::kLog) {
+    const store::LogState s = pond.LogStateOf(n);
+    j["size"] = s.size;
+    j["blake3"] = s.blake3;
+  }
   return j;
 }
 

@@ -45,14 +45,19 @@ struct Listing {
   std::string suffix;   // ` -> target` for symlinks
 };
 
-Listing Describe(const store::NodeInfo& n) {
+// The latest version's bytes; a file:log's whole size, not the last append's.
+int64_t SizeOf(const store::Pond& pond, const store::NodeInfo& n) {
+  return n.kind == Kind::kLog ? pond.LogStateOf(n).size : n.versions.back().size;
+}
+
+Listing Describe(const store::Pond& pond, const store::NodeInfo& n) {
   Listing l;
   l.kind = store::ListedKind(n.kind, n.factory);
   l.time_us = n.created_time_us;
   if (n.kind == Kind::kSymlink) l.suffix = " -> " + n.target;
   if (!n.versions.empty()) {
     l.versions = std::to_string(n.versions.size());
-    l.size = std::to_string(n.versions.back().size);
+    l.size = std::to_string(SizeOf(pond, n));
     l.time_us = n.versions.back().time_us;
   }
   return l;
@@ -82,7 +87,8 @@ void RegisterList(CLI::App& app, GlobalOptions& g) {
       if (!seen) continue;
       std::optional<store::NodeInfo> node;
       if (seen->stored) node = pond->Lookup(m.path, /*follow_last=*/false);
-      Listing l = node ? Describe(*node) : Listing{seen->listed_kind, "-", "-", std::nullopt, ""};
+      Listing l =
+          node ? Describe(*pond, *node) : Listing{seen->listed_kind, "-", "-", std::nullopt, ""};
       if (g.json) {
         nlohmann::ordered_json j{{"path", m.path},
                                  {"kind", node ? store::KindName(node->kind) : l.kind},
@@ -93,7 +99,7 @@ void RegisterList(CLI::App& app, GlobalOptions& g) {
           j["versions"] = node ? node->versions.size() : 0;
           j["size"] = !node || node->versions.empty()
                           ? nlohmann::ordered_json()
-                          : nlohmann::ordered_json(node->versions.back().size);
+                          : nlohmann::ordered_json(SizeOf(*pond, *node));
           j["time"] = l.time_us ? nlohmann::ordered_json(FormatIso(TruncateToSecond(*l.time_us)))
                                 : nlohmann::ordered_json();
         }

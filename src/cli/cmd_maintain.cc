@@ -1,8 +1,9 @@
 // `pond maintain [PATTERN] [--keep-txns N | --keep DURATION]` (docs/storage.md,
-// "Physical layout" and "Retention"): merges the blobs of every stored series matching
-// PATTERN (default every series) now, in one transaction. Appends already merge by the
-// tiered policy; this also merges each series' unsealed tail into one blob. Logical
-// versions and every read, at every --at, are unchanged.
+// "Physical layout" and "Retention"): merges the blobs of every stored series and
+// file:log (docs/append-only.md) matching PATTERN (default every one) now, in one
+// transaction. Appends already merge by the tiered policy; this also merges each one's
+// unsealed tail into one blob. Logical versions and every read, at every --at, are
+// unchanged.
 // With --keep-txns N (the newest N transactions) or --keep DURATION (those committed
 // in the last 90d, 12h…), the transaction also moves the retention horizon: reads
 // --at an older transaction fail from then on, and the blobs only they read are
@@ -22,6 +23,7 @@
 #include "base/error.h"
 #include "base/time.h"
 #include "cli/command.h"
+#include "cli/output_format.h"
 #include "path/glob.h"
 #include "store/pond.h"
 
@@ -60,8 +62,10 @@ std::string CacheSwept(const std::optional<store::CacheSweep>& swept) {
 
 void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
   static MaintainOptions o;
-  auto* cmd = app.add_subcommand("maintain", "merge series blobs; drop history past a horizon");
-  cmd->add_option("PATTERN", o.pattern, "glob pattern of the series to compact (default /**)");
+  auto* cmd =
+      app.add_subcommand("maintain", "merge series and log blobs; drop history past a horizon");
+  cmd->add_option("PATTERN", o.pattern,
+                  "glob pattern of the series and logs to compact (default /**)");
   auto* txns = cmd->add_option("--keep-txns", o.keep_txns, "keep the newest N transactions")
                    ->check(AtLeast(1));
   cmd->add_option("--keep", o.keep, "keep the transactions of the last DURATION (90d, 12h…)")
@@ -88,12 +92,13 @@ void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
     const bool moves = horizon > pond->horizon();
     horizon = std::max(horizon, pond->horizon());
     // Merges keep what the view at the horizon shares with the latest (Compact).
-    int series = 0, merges = 0;
+    int series = 0, logs = 0, merges = 0;
     for (const auto& m : Glob(o.pattern, pond->tree()).matches) {
       auto node = pond->Lookup(m.path, /*follow_last=*/false);
-      if (!node || node->kind != store::Kind::kSeries) continue;
+      if (!node || (node->kind != store::Kind::kSeries && node->kind != store::Kind::kLog))
+        continue;
       const int n = txn->Compact(m.path, horizon);
-      series += n > 0;
+      (node->kind == store::Kind::kLog ? logs : series) += n > 0;
       merges += n;
     }
     if (merges == 0 && !moves) {
@@ -111,7 +116,10 @@ void RegisterMaintain(CLI::App& app, GlobalOptions& g) {
     txn.reset();
     const auto d = pond->DeleteUnneededBlobs();
     if (g.quiet) return;
-    std::string line = merges > 0 ? fmt::format("compacted {} series ({} merges)", series, merges)
+    std::string what = logs == 0     ? fmt::format("{} series", series)
+                       : series == 0 ? Plural(logs, "log")
+                                     : fmt::format("{} series and {}", series, Plural(logs, "log"));
+    std::string line = merges > 0 ? fmt::format("compacted {} ({} merges)", what, merges)
                                   : std::string("compacted nothing");
     if (moves) line += fmt::format("; horizon {}", horizon);
     if (d.blobs > 0) line += fmt::format("; deleted {} blobs ({} bytes)", d.blobs, d.bytes);

@@ -163,16 +163,19 @@ class FormattedInput : public Generated {
         return p;
       }
     }
-    // The bytes as a host file: a stored blob in place, a computed file written out.
+    // The bytes as a host file: a stored blob in place; a computed file, or a file:log
+    // in several blobs (docs/append-only.md), written out.
     std::string input;
-    if (inner_.stored) {
+    if (inner_.stored && view.pond().DataPieces(*inner_.stored).size() == 1) {
       input = view.pond().DataPath(*inner_.stored);
     } else {
       input = view.TempFile(".in");
       std::ofstream out(input, std::ios::binary);
-      const std::string bytes = view.ReadData(inner_);
-      if (!out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())))
-        throw Error("cannot write a temporary file", input);
+      view.StreamData(inner_, [&](std::string_view b) {
+        if (!out.write(b.data(), static_cast<std::streamsize>(b.size())))
+          throw Error("cannot write a temporary file", input);
+      });
+      if (!out.flush()) throw Error("cannot write a temporary file", input);
     }
     const auto write = [&](const std::string& output) {
       if (url_.read == InputUrl::Read::kParquet) {

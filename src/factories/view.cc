@@ -28,6 +28,7 @@ Shape ShapeOfKind(store::Kind kind, const std::string& path) {
     case store::Kind::kDir:
       return Shape::kDir;
     case store::Kind::kData:
+    case store::Kind::kLog:  // an append-only data file reads as its bytes
       return Shape::kData;
     case store::Kind::kTable:
       return Shape::kTable;

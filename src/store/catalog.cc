@@ -14,8 +14,8 @@
 namespace pond::store {
 
 Kind ParseKind(std::string_view name) {
-  for (Kind k :
-       {Kind::kDir, Kind::kData, Kind::kTable, Kind::kSeries, Kind::kSymlink, Kind::kDynamic}) {
+  for (Kind k : {Kind::kDir, Kind::kData, Kind::kTable, Kind::kSeries, Kind::kSymlink,
+                 Kind::kDynamic, Kind::kLog}) {
     if (KindName(k) == name) return k;
   }
   throw Error("unknown node kind in catalog: " + std::string(name));
@@ -35,6 +35,8 @@ std::string KindName(Kind k) {
       return "symlink";
     case Kind::kDynamic:
       return "dynamic";
+    case Kind::kLog:
+      return "file:log";
   }
   return "unknown";
 }
@@ -63,7 +65,49 @@ constexpr const char* kCreateBlobChunks =
     "length INTEGER NOT NULL, column_name TEXT NOT NULL, xxh3 TEXT NOT NULL, "
     "PRIMARY KEY (blob, start)) WITHOUT ROWID";
 
+// A file:log's cumulative size and BLAKE3 per version (docs/append-only.md). Made by
+// init and, in older ponds, by the first append.
+constexpr const char* kCreateLogVersions =
+    "CREATE TABLE IF NOT EXISTS log_versions (node_id INTEGER NOT NULL, "
+    "version INTEGER NOT NULL, total_size INTEGER NOT NULL, blake3 TEXT NOT NULL, "
+    "PRIMARY KEY (node_id, version)) WITHOUT ROWID";
+
+bool HasTable(sqlite::Db& db, const char* name) {
+  auto st = db.Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
+  st.Bind(1, std::string(name));
+  return st.Step() && st.Int(0) > 0;
+}
+
 }  // namespace
+
+void InsertLogVersion(sqlite::Db& db, int64_t node_id, int version, const LogState& state) {
+  db.Exec(kCreateLogVersions);
+  db.Prepare("INSERT INTO log_versions VALUES (?1, ?2, ?3, ?4)")
+      .Bind(1, node_id)
+      .Bind(2, version)
+      .Bind(3, state.size)
+      .Bind(4, state.blake3)
+      .Run();
+}
+
+std::optional<LogState> LoadLogVersion(sqlite::Db& db, int64_t node_id, int version) {
+  if (!HasTable(db, "log_versions")) return std::nullopt;
+  sqlite::Stmt& st =
+      db.Cached("SELECT total_size, blake3 FROM log_versions WHERE node_id = ?1 AND version = ?2");
+  st.Bind(1, node_id).Bind(2, version);
+  std::optional<LogState> out;
+  if (st.Step()) out = LogState{st.Int(0), st.Text(1)};
+  st.Reset();
+  return out;
+}
+
+std::map<int64_t, std::map<int, LogState>> LoadLogVersions(sqlite::Db& db) {
+  std::map<int64_t, std::map<int, LogState>> out;
+  if (!HasTable(db, "log_versions")) return out;
+  auto st = db.Prepare("SELECT node_id, version, total_size, blake3 FROM log_versions");
+  while (st.Step()) out[st.Int(0)][static_cast<int>(st.Int(1))] = {st.Int(2), st.Text(3)};
+  return out;
+}
 
 void InsertChunkSums(sqlite::Db& db, const std::string& blob, const std::vector<ChunkSum>& sums) {
   if (sums.empty()) return;
@@ -78,11 +122,7 @@ void InsertChunkSums(sqlite::Db& db, const std::string& blob, const std::vector<
   }
 }
 
-bool HasChunkSums(sqlite::Db& db) {
-  return db.QueryInt(
-             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'blob_chunks'") >
-         0;
-}
+bool HasChunkSums(sqlite::Db& db) { return HasTable(db, "blob_chunks"); }
 
 std::vector<ChunkSum> LoadChunkSums(sqlite::Db& db, const std::string& blob) {
   sqlite::Stmt& st = db.Cached(
@@ -118,6 +158,7 @@ void CreateSchema(sqlite::Db& db) {
       "size INTEGER NOT NULL, rows INTEGER NOT NULL, ts_nulls INTEGER NOT NULL, min_ts INTEGER, "
       "max_ts INTEGER, PRIMARY KEY (node_id, first_version, last_version)) WITHOUT ROWID",
       kCreateBlobChunks,
+      kCreateLogVersions,
   };
   for (const char* sql : kTables) db.Exec(sql);
 }
@@ -238,19 +279,19 @@ std::vector<Piece> LoadCover(sqlite::Db& db, int64_t node_id, int64_t seq, int v
   // Layout's Cover() over the visible versions and segments, as one indexed lookup or
   // two per piece: the longest segment starting at each point, else that version.
   sqlite::Stmt& segment = db.Cached(
-      "SELECT last_version, blob, rows, ts_nulls, min_ts, max_ts FROM segments "
+      "SELECT last_version, blob, rows, ts_nulls, min_ts, max_ts, size FROM segments "
       "WHERE node_id = ?1 AND first_version = ?2 AND created_seq <= ?3 AND last_version <= ?4 "
       "ORDER BY last_version DESC LIMIT 1");
   sqlite::Stmt& version = db.Cached(
-      "SELECT blob, rows, ts_nulls, min_ts, max_ts FROM versions "
+      "SELECT blob, rows, ts_nulls, min_ts, max_ts, size FROM versions "
       "WHERE node_id = ?1 AND version = ?2");
   std::vector<Piece> out;
   for (int v = 1; v <= versions;) {
     segment.Bind(1, node_id).Bind(2, v).Bind(3, seq).Bind(4, versions);
     if (segment.Step()) {
       const int last = static_cast<int>(segment.Int(0));
-      out.push_back({v, last, segment.Text(1), segment.Int(2), segment.Int(3),
-                     segment.OptInt(4), segment.OptInt(5)});
+      out.push_back({v, last, segment.Text(1), segment.Int(2), segment.Int(3), segment.OptInt(4),
+                     segment.OptInt(5), segment.Int(6)});
       segment.Reset();
       v = last + 1;
       continue;
@@ -262,7 +303,7 @@ std::vector<Piece> LoadCover(sqlite::Db& db, int64_t node_id, int64_t seq, int v
       throw Error(fmt::format("catalog: version {} of node {} is missing", v, node_id));
     }
     out.push_back({v, v, version.Text(0), version.OptInt(1).value_or(0), version.Int(2),
-                   version.OptInt(3), version.OptInt(4)});
+                   version.OptInt(3), version.OptInt(4), version.Int(5)});
     version.Reset();
     ++v;
   }
@@ -335,9 +376,7 @@ void CreateBackupsTable(sqlite::Db& db) { db.Exec(kCreateBackups); }
 
 std::vector<BackupTarget> LoadBackups(sqlite::Db& db, int64_t seq) {
   std::vector<BackupTarget> out;
-  if (db.QueryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backups'") ==
-      0)
-    return out;
+  if (!HasTable(db, "backups")) return out;
   auto st = db.Prepare(
       "SELECT name, url, created_seq FROM backups WHERE created_seq <= ?1 "
       "AND (deleted_seq IS NULL OR deleted_seq > ?1) ORDER BY name");

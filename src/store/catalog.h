@@ -92,6 +92,13 @@ void InsertChunkSums(sqlite::Db& db, const std::string& blob, const std::vector<
 bool HasChunkSums(sqlite::Db& db);
 // The ranges of `blob` by start; empty when it has none (small or nested blobs).
 std::vector<ChunkSum> LoadChunkSums(sqlite::Db& db, const std::string& blob);
+// A file:log version's cumulative size and BLAKE3 (`log_versions`, made by the first
+// append when missing: older ponds need no migration).
+void InsertLogVersion(sqlite::Db& db, int64_t node_id, int version, const LogState& state);
+// nullopt when the row (or the table) is missing.
+std::optional<LogState> LoadLogVersion(sqlite::Db& db, int64_t node_id, int version);
+// Every row, by node then version: empty when the table is missing.
+std::map<int64_t, std::map<int, LogState>> LoadLogVersions(sqlite::Db& db);
 }  // namespace catalog
 
 // A table's or series' columns as the catalog keeps them: [["name","TYPE"],…].

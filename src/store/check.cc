@@ -1,5 +1,7 @@
 #include "store/check.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -7,7 +9,9 @@
 #include <unordered_map>
 
 #include "base/error.h"
+#include "store/append_only.h"
 #include "store/blob_store.h"
+#include "store/catalog.h"
 #include "store/pond.h"
 #include "store/pond_impl.h"
 #include "store/retention.h"
@@ -80,6 +84,74 @@ void CheckEntries(sqlite::Db& db, const NodePaths& paths, std::vector<CheckProbl
   }
 }
 
+// Every file:log (docs/append-only.md, "pond check"): each version's cumulative size
+// is the one before plus its own bytes, each merged piece holds the bytes of its
+// versions, and the latest view's bytes, read once, hash at each version's end to that
+// version's BLAKE3. Nodes whose blobs are missing or corrupt are left to those lines.
+void CheckLogs(sqlite::Db& db, const NodePaths& paths, int64_t last_seq, const std::string& root,
+               const std::set<std::string>& intact, std::vector<CheckProblem>& out) {
+  const auto states = catalog::LoadLogVersions(db);
+  auto nodes = db.Prepare("SELECT node_id FROM nodes WHERE kind = 'file:log' ORDER BY node_id");
+  while (nodes.Step()) {
+    const int64_t node = nodes.Int(0);
+    const auto versions = catalog::LoadVersions(db, last_seq, node)[node];
+    if (versions.empty()) continue;
+    const auto found = states.find(node);
+    const std::map<int, LogState> none;
+    const std::map<int, LogState>& rows = found == states.end() ? none : found->second;
+    const auto mismatch = [&](const std::string& what, const std::string& version) {
+      out.push_back(Problem(Type::kLogMismatch, "file:log " + what + " (node " + paths.Of(node) +
+                                                    " v" + version + ")"));
+    };
+    // total[v]: the cumulative size of version v, total[0] = 0.
+    std::vector<int64_t> total{0};
+    std::vector<int64_t> sizes;
+    std::vector<std::string> hashes;
+    bool sound = true;
+    for (const VersionInfo& v : versions) {
+      const auto state = rows.find(v.version);
+      if (state == rows.end()) {
+        mismatch("without size and BLAKE3", std::to_string(v.version));
+        sound = false;
+        break;
+      }
+      if (state->second.size != total.back() + v.size) {
+        mismatch(fmt::format("size mismatch: {} bytes recorded, {} held", state->second.size,
+                             total.back() + v.size),
+                 std::to_string(v.version));
+        sound = false;
+        break;
+      }
+      total.push_back(state->second.size);
+      sizes.push_back(state->second.size);
+      hashes.push_back(state->second.blake3);
+    }
+    if (!sound) continue;
+    for (const Segment& s : catalog::LoadSegments(db, node, last_seq))
+      if (s.first_version < 1 || static_cast<size_t>(s.last_version) >= total.size() ||
+          s.size != total[static_cast<size_t>(s.last_version)] -
+                        total[static_cast<size_t>(s.first_version - 1)]) {
+        mismatch(fmt::format("size mismatch: merged piece of {} bytes", s.size),
+                 fmt::format("{}-v{}", s.first_version, s.last_version));
+        sound = false;
+      }
+    if (!sound) continue;
+    std::vector<std::string> files;
+    for (const Piece& piece : catalog::LoadCover(db, node, last_seq, versions.back().version)) {
+      const std::string rel = BlobRelativePath(piece.blob, "");
+      if (!intact.contains(rel)) sound = false;
+      files.push_back(root + "/" + rel);
+    }
+    if (!sound) continue;
+    const std::vector<std::string> got = PrefixHashes(files, sizes);
+    for (size_t i = 0; i < hashes.size(); ++i)
+      if (i >= got.size() || got[i] != hashes[i]) {
+        mismatch("BLAKE3 mismatch", std::to_string(versions[i].version));
+        break;
+      }
+  }
+}
+
 }  // namespace
 
 size_t CheckReport::repairable() const {
@@ -122,28 +194,33 @@ CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
     const std::string ext = BlobExtension(ParseKind(versions.Text(3)));
     refs[BlobRelativePath(hash, ext)].push_back({hash, who});
   }
-  // A series' merged blobs (segments) are checked like versions' own.
+  // Merged blobs (segments: a series' Parquet, a file:log's raw) are checked like
+  // versions' own.
   auto segments = db.Prepare(
-      "SELECT node_id, first_version, last_version, blob FROM segments "
-      "ORDER BY node_id, first_version, last_version");
+      "SELECT s.node_id, s.first_version, s.last_version, s.blob, "
+      "coalesce(n.kind, 'file:series') FROM segments s LEFT JOIN nodes n "
+      "ON n.node_id = s.node_id ORDER BY s.node_id, s.first_version, s.last_version");
   while (segments.Step()) {
     const std::string hash = segments.Text(3);
     const std::string who = "node " + paths.Of(segments.Int(0)) + " v" +
                             std::to_string(segments.Int(1)) + "-v" +
                             std::to_string(segments.Int(2));
-    refs[BlobRelativePath(hash, ".parquet")].push_back({hash, who});
+    const std::string ext = BlobExtension(ParseKind(segments.Text(4)));
+    refs[BlobRelativePath(hash, ext)].push_back({hash, who});
   }
   report.blobs = static_cast<int64_t>(refs.size());
   // Past a retention horizon, blobs only older views read may be gone by design.
   const int64_t horizon = Horizon(db);
   const std::set<std::string> needed =
       horizon > 1 ? NeededBlobs(db, horizon, pond->last_seq()) : std::set<std::string>{};
+  std::set<std::string> intact_files;  // blob files present with their named bytes
   for (const auto& [rel, users] : refs) {
     if (horizon > 1 && !needed.contains(rel)) continue;
     const std::string path = root + "/" + rel;
     std::error_code ec;
     const bool present = fs::is_regular_file(path, ec);
     const bool intact = present && Sha256OfFile(path) == users.front().first;
+    if (intact) intact_files.insert(rel);
     for (const auto& [hash, who] : users) {
       if (!present)
         report.problems.push_back(
@@ -153,6 +230,8 @@ CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
             Problem(Type::kCorruptBlob, "corrupt blob " + hash + " (" + who + ")"));
     }
   }
+
+  CheckLogs(db, paths, pond->last_seq(), root, intact_files, report.problems);
 
   // Everything else under blobs/: orphans, and whatever a crash left in blobs/tmp/.
   std::vector<CheckProblem> stray;
@@ -168,7 +247,8 @@ CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
       files.push_back(top.path());
     }
     for (const auto& f : files) {
-      const std::string rel = fs::relative(f, root, ec).string();
+      // Lexically: fs::relative resolves links, and blobs/ may be one (to another disk).
+      const std::string rel = f.lexically_relative(root).string();
       if (!is_tmp && refs.contains(rel)) continue;
       const std::string size = " (" + std::to_string(TreeSize(f)) + " bytes)";
       if (is_tmp)

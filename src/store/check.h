@@ -1,7 +1,8 @@
 // `pond check`: the pond's integrity (docs/storage.md, "Integrity: pond check").
 // Every blob a version or segment refers to is re-hashed (past a retention horizon,
 // only those a view at or after it reads); blobs/ is listed for orphans and
-// temporaries; directory entries and versions must point at existing nodes.
+// temporaries; directory entries and versions must point at existing nodes; a
+// file:log's sizes and BLAKE3s must be those of its bytes.
 #pragma once
 
 #include <cstdint>
@@ -13,13 +14,21 @@
 namespace pond::store {
 
 struct CheckProblem {
-  enum class Type { kDangling, kMissingBlob, kCorruptBlob, kOrphanBlob, kTemporaryFile };
+  enum class Type {
+    kDangling,
+    kMissingBlob,
+    kCorruptBlob,
+    kOrphanBlob,
+    kTemporaryFile,
+    kLogMismatch,
+  };
   Type type;
   // As printed: `missing blob <hash> (node /raw/a.series v2)`,
   // `corrupt blob <hash> (node /raw/a.series v2)`,
   // `orphan blob blobs/3f/<hash>.parquet (10234 bytes)`,
   // `temporary file blobs/tmp/x81kq (512 bytes)`,
-  // `dangling entry /a/b (node 12)`, `dangling version (node 12 v1)`.
+  // `dangling entry /a/b (node 12)`, `dangling version (node 12 v1)`,
+  // `file:log BLAKE3 mismatch (node /logs/a.json v3)` (sizes likewise).
   std::string text;
   bool repairable = false;  // orphans and temporaries: --repair deletes them
   bool repaired = false;

@@ -12,6 +12,10 @@ namespace pond::store {
 using engine::QuoteIdent;
 using engine::QuoteLiteral;
 
+Piece PieceOf(const Segment& s) {
+  return {s.first_version, s.last_version, s.blob, s.rows, s.ts_nulls, s.min_ts, s.max_ts, s.size};
+}
+
 std::vector<Piece> Cover(const VersionList& versions, const std::vector<Segment>& segments) {
   if (versions.empty()) return {};
   const int last = versions.back().version;
@@ -26,14 +30,12 @@ std::vector<Piece> Cover(const VersionList& versions, const std::vector<Segment>
   for (size_t i = 0; i < versions.size();) {
     const VersionInfo& v = versions[i];
     if (auto it = longest.find(v.version); it != longest.end()) {
-      const Segment& s = *it->second;
-      out.push_back({s.first_version, s.last_version, s.blob, s.rows, s.ts_nulls, s.min_ts,
-                     s.max_ts});
-      i += static_cast<size_t>(s.last_version - s.first_version + 1);
+      out.push_back(PieceOf(*it->second));
+      i += static_cast<size_t>(out.back().versions());
       continue;
     }
-    out.push_back({v.version, v.version, v.blob, v.rows.value_or(0), v.ts_nulls, v.min_ts,
-                   v.max_ts});
+    out.push_back(
+        {v.version, v.version, v.blob, v.rows.value_or(0), v.ts_nulls, v.min_ts, v.max_ts, v.size});
     ++i;
   }
   return out;
@@ -62,12 +64,16 @@ int Band(int versions) {
 
 }  // namespace
 
-std::optional<std::pair<size_t, size_t>> NextMerge(const std::vector<Piece>& pieces) {
+bool Sealed(const Piece& piece, Kind kind) {
+  return kind == Kind::kLog ? piece.size >= kSealedLogBytes : piece.rows >= kSealedRows;
+}
+
+std::optional<std::pair<size_t, size_t>> NextMerge(const std::vector<Piece>& pieces, Kind kind) {
   if (pieces.size() < static_cast<size_t>(kFanIn)) return std::nullopt;
   const size_t first = pieces.size() - kFanIn;
   const int band = Band(pieces[first].versions());
   for (size_t i = first; i < pieces.size(); ++i) {
-    if (pieces[i].rows >= kSealedRows || Band(pieces[i].versions()) != band) return std::nullopt;
+    if (Sealed(pieces[i], kind) || Band(pieces[i].versions()) != band) return std::nullopt;
   }
   return std::make_pair(first, pieces.size());
 }

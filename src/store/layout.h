@@ -3,7 +3,8 @@
 // are merged into larger blobs ("segments", each the rows of versions first..last in
 // read order) by tiered merges, so a read opens a number of blobs that grows with the
 // logarithm of the version count and each row is rewritten a bounded number of times.
-// Internal to src/store/.
+// An append-only data file (file:log, docs/append-only.md) is laid out the same way,
+// its pieces raw blobs of its bytes in order. Internal to src/store/.
 #pragma once
 
 #include <cstdint>
@@ -33,8 +34,12 @@ struct Piece {
   std::string blob;
   int64_t rows = 0, ts_nulls = 0;
   std::optional<int64_t> min_ts, max_ts;
+  int64_t size = 0;  // bytes of the blob
   int versions() const { return last_version - first_version + 1; }
 };
+
+// The piece a segment is in a cover.
+Piece PieceOf(const Segment& segment);
 
 // The pieces that hold exactly the rows of `versions` (a view's visible versions,
 // oldest first, numbered 1…n), using the longest segment of `segments` (those
@@ -46,13 +51,18 @@ std::vector<Piece> Cover(const VersionList& versions, const std::vector<Segment>
 // (equal times sort by version, which is piece order).
 bool InReadOrder(const std::vector<Piece>& pieces);
 
-// The tiered merge policy: the pieces at the tail of `pieces` (the latest cover) to
-// merge into one, as [first, last) indexes, or nullopt. Pieces of at least
-// kSealedRows rows are never merged; among the others, the last kFanIn pieces are
-// merged when they all cover the same power-of-kFanIn band of versions.
+// The tiered merge policy: the pieces at the tail of `pieces` (the latest cover of a
+// node of `kind`) to merge into one, as [first, last) indexes, or nullopt. Sealed
+// pieces are never merged; among the others, the last kFanIn pieces are merged when
+// they all cover the same power-of-kFanIn band of versions.
 inline constexpr int kFanIn = 4;
+// A series piece of kSealedRows rows, or a file:log piece of kSealedLogBytes, is
+// sealed: a merge rewrites less than kFanIn times that (64 MiB of a log).
 inline constexpr int64_t kSealedRows = 1'000'000;
-std::optional<std::pair<size_t, size_t>> NextMerge(const std::vector<Piece>& pieces);
+inline constexpr int64_t kSealedLogBytes = int64_t{16} << 20;
+bool Sealed(const Piece& piece, Kind kind);
+std::optional<std::pair<size_t, size_t>> NextMerge(const std::vector<Piece>& pieces,
+                                                   Kind kind = Kind::kSeries);
 
 // SQL (a parenthesized SELECT) over `pieces` in read order, with `columns` (the
 // node's merged schema) as its columns. `path_of` maps a blob hash to its host path.

@@ -393,28 +393,75 @@ std::string Pond::BlobPath(const VersionInfo& v, Kind kind) const {
 
 namespace {
 
+std::string NodeName(const NodeInfo& node) { return "node " + std::to_string(node.id); }
+
 const VersionInfo& LatestData(const NodeInfo& node) {
-  if (node.kind != Kind::kData && node.kind != Kind::kDynamic)
-    throw Error("not a data file: " + KindName(node.kind), "node " + std::to_string(node.id));
-  if (node.versions.empty()) throw Error("node has no versions", "node " + std::to_string(node.id));
+  if (node.kind != Kind::kData && node.kind != Kind::kDynamic && node.kind != Kind::kLog)
+    throw Error("not a data file: " + KindName(node.kind), NodeName(node));
+  if (node.versions.empty()) throw Error("node has no versions", NodeName(node));
   return node.versions.back();
 }
 
 }  // namespace
 
 std::string Pond::ReadData(const NodeInfo& node) const {
+  if (node.kind == Kind::kLog) {
+    std::string bytes;
+    StreamData(node, [&](std::string_view b) { bytes.append(b); });
+    return bytes;
+  }
   return impl_->blobs.ReadVerified(LatestData(node).blob);
 }
 
 void Pond::StreamData(const NodeInfo& node,
                       const std::function<void(std::string_view)>& sink) const {
+  if (node.kind == Kind::kLog) {
+    for (const Piece& piece : impl_->Pieces(node)) impl_->blobs.StreamVerified(piece.blob, sink);
+    return;
+  }
   impl_->blobs.StreamVerified(LatestData(node).blob, sink);
 }
 
 std::string Pond::birthplace() const { return catalog::Birthplace(*impl_->catalog); }
 
 std::string Pond::DataPath(const NodeInfo& node) const {
+  if (node.kind == Kind::kLog) {
+    const std::vector<Piece> pieces = impl_->Pieces(node);
+    if (pieces.size() > 1)
+      throw Error(fmt::format("file:log held in {} blobs: read it with DataPieces or StreamData",
+                              pieces.size()),
+                  NodeName(node));
+    return impl_->blobs.VerifiedPath(pieces[0].blob, "");
+  }
   return impl_->blobs.VerifiedPath(LatestData(node).blob, "");
+}
+
+std::vector<DataPiece> Pond::DataPieces(const NodeInfo& node) const {
+  const VersionInfo& latest = LatestData(node);
+  if (node.kind != Kind::kLog)
+    return {{impl_->blobs.VerifiedPath(latest.blob, ""), 0, latest.size, latest.version,
+             latest.version}};
+  std::vector<DataPiece> out;
+  int64_t offset = 0;
+  for (const Piece& piece : impl_->Pieces(node)) {
+    out.push_back({impl_->blobs.VerifiedPath(piece.blob, ""), offset, piece.size,
+                   piece.first_version, piece.last_version});
+    offset += piece.size;
+  }
+  return out;
+}
+
+LogState Pond::LogStateOf(const NodeInfo& node) const { return impl_->LogStateOf(node); }
+
+LogState Pond::Impl::LogStateOf(const NodeInfo& node) const {
+  if (node.kind != Kind::kLog)
+    throw Error("not a file:log: " + KindName(node.kind), NodeName(node));
+  const VersionInfo& latest = LatestData(node);
+  std::optional<LogState> state = catalog::LoadLogVersion(*catalog, node.id, latest.version);
+  if (!state)
+    throw Error(fmt::format("catalog: file:log version {} has no size and BLAKE3", latest.version),
+                NodeName(node));
+  return *state;
 }
 
 std::string Pond::RelationSql(const NodeInfo& node) const { return impl_->Relation(node); }
@@ -482,6 +529,11 @@ std::string Pond::RelationSql(const NodeInfo& node, const TimeRange& range) cons
 
 std::string Pond::ContentIdentity(const NodeInfo& node, const TimeRange& range) const {
   if (node.versions.empty()) return Sha256Hex("empty\n" + std::to_string(node.id));
+  // A file:log's last blob holds only its last bytes; its BLAKE3 covers them all.
+  if (node.kind == Kind::kLog) {
+    const LogState state = impl_->LogStateOf(node);
+    return Sha256Hex(fmt::format("{}\n{} {}", KindName(node.kind), state.size, state.blake3));
+  }
   if (node.kind != Kind::kSeries)
     return Sha256Hex(KindName(node.kind) + "\n" + node.versions.back().blob);
   std::string text = "series " + std::to_string(range.begin.value_or(INT64_MIN)) + " " +

@@ -39,10 +39,12 @@
 
 namespace pond::store {
 
-// What the catalog stores for a node (docs/layers.md, "What a node is").
-enum class Kind { kDir, kData, kTable, kSeries, kSymlink, kDynamic };
-// "dir", "file:data", "file:table", "file:series", "symlink", "dynamic": the
-// catalog's `nodes.kind` and the words every command prints.
+// What the catalog stores for a node (docs/layers.md, "What a node is"). kLog is an
+// append-only data file (docs/append-only.md): it reads as data, each version
+// holding only the bytes it added.
+enum class Kind { kDir, kData, kTable, kSeries, kSymlink, kDynamic, kLog };
+// "dir", "file:data", "file:table", "file:series", "symlink", "dynamic", "file:log":
+// the catalog's `nodes.kind` and the words every command prints.
 std::string KindName(Kind k);
 // A stored node as `list -l` and `describe` show it: KindName, except a dynamic
 // node, which shows its factory (`dynamic:temporal-reduce`).
@@ -53,7 +55,7 @@ struct VersionInfo {
   int64_t txn_seq = 0;
   int64_t time_us = 0;                          // commit time of txn_seq
   std::string blob;                             // sha256 hex
-  int64_t size = 0;                             // bytes of the blob
+  int64_t size = 0;                             // bytes of the blob (a file:log's: added)
   std::optional<int64_t> rows, min_ts, max_ts;  // tables/series; µs UTC
   int64_t ts_nulls = 0;                         // series: rows whose timestamp is NULL
 };
@@ -95,6 +97,31 @@ struct NodeInfo {
   int64_t created_seq = 0;
   int64_t created_time_us = 0;        // commit time of created_seq
   VersionList versions;               // visible versions, oldest first
+};
+
+// What a file:log holds as of one version: its cumulative size N and the BLAKE3 of
+// those N bytes, lowercase hex, what `b3sum` prints for the host file it mirrors.
+struct LogState {
+  int64_t size = 0;
+  std::string blake3;
+};
+
+// One blob of a data file's bytes, in the order a read concatenates them
+// (Pond::DataPieces): a file:data node has one, a file:log one per piece of its
+// cover (docs/append-only.md, "Reads").
+struct DataPiece {
+  std::string path;       // host path of the blob, its bytes verified
+  int64_t offset = 0;     // where its bytes start in the file
+  int64_t size = 0;       // how many bytes it holds
+  int first_version = 0;  // the versions whose bytes it holds
+  int last_version = 0;
+};
+
+// The host file an append reads no longer starts with the bytes the file:log holds
+// (rotated, truncated and rewritten, or changed): nothing was written.
+class PrefixMismatchError : public Error {
+ public:
+  using Error::Error;
 };
 
 // A column of a table or series, as DuckDB's DESCRIBE names it.
@@ -190,16 +217,28 @@ class Pond {
     Kind kind;
   };
   std::vector<Entry> Entries(const NodeInfo& dir) const;
-  // Bytes of the latest version of a file:data node (or a dynamic node's config).
+  // Bytes of the latest version of a file:data node (or a dynamic node's config), or
+  // of a file:log: every visible version's bytes concatenated, byte-identical to the
+  // host file it mirrors as of that version.
   // Every read of a blob's content is verified against its hash first (BlobStore::
   // VerifiedPath): a damaged or missing blob throws BlobError, which callers name with
   // the node's pond path.
   std::string ReadData(const NodeInfo& node) const;
   // The same bytes, handed to `sink` in chunks (memory bounded by the chunk).
   void StreamData(const NodeInfo& node, const std::function<void(std::string_view)>& sink) const;
-  // The host path of the latest version's blob of a file:data node, its bytes verified
-  // (as ReadData): for readers that hand the file to a parser rather than copy it.
+  // The host path of the one blob holding a data file's bytes, verified (as ReadData):
+  // for readers that hand the file to a parser rather than copy it. A file:log in
+  // several blobs (DataPieces().size() > 1) has no such path: throws `file:log held in
+  // N blobs: read it with DataPieces or StreamData`.
   std::string DataPath(const NodeInfo& node) const;
+  // The blobs whose bytes, concatenated in order, are the data file as ReadData reads
+  // it, each with its byte range and versions: one for a file:data node or config; for
+  // a file:log the view's cover (a compaction changes the pieces, never the bytes).
+  // Each blob is verified (as ReadData).
+  std::vector<DataPiece> DataPieces(const NodeInfo& node) const;
+  // A file:log's cumulative size and BLAKE3 as of this view (its latest visible
+  // version), from the catalog: one lookup, no blob read. Throws for another kind.
+  LogState LogStateOf(const NodeInfo& node) const;
   // Columns of a file:table or file:series (the merged schema of all versions), from
   // the catalog: no Parquet is opened.
   std::vector<Column> Columns(const NodeInfo& node) const;
@@ -228,7 +267,8 @@ class Pond {
   // A digest (sha256 hex) of what a read of `node` in this view returns, for a series
   // over `range` only: equal digests, equal rows in range (same columns, types and
   // order). A series': the range, its merged schema and the cover pieces overlapping it
-  // (blob, versions); a table's, data file's or config's: its latest blob. From the
+  // (blob, versions); a table's, data file's or config's: its latest blob; a file:log's:
+  // its size and BLAKE3 (pieces merged or not). From the
   // catalog only: no blob is read. A compaction that merges pieces in the range changes
   // it although the rows stay (a cache keyed by it recomputes once).
   std::string ContentIdentity(const NodeInfo& node, const TimeRange& range) const;
@@ -314,6 +354,18 @@ class Transaction {
   // The same from a host file, streamed into the blob store (memory bounded whatever
   // its size). Throws `cannot read file (<host_path>)`.
   VersionInfo WriteDataFile(const std::string& path, const std::string& host_path);
+  // Appends to the file:log at `path` the bytes [N, host_size) of the host file, N being
+  // the node's size (LogStateOf), as a new version; creates the node with bytes
+  // [0, host_size) when there is none (an empty file too). One pass over the host file,
+  // memory bounded: its first N bytes must hash to the node's BLAKE3, else throws
+  // PrefixMismatchError and writes nothing; the next bytes are stored and hashed on.
+  // Bytes past host_size (the file still growing) are left for the next append.
+  // host_size == N: the prefix is verified and no version added. host_size < N:
+  // throws `host file has X bytes, fewer than the N of <path> (<host_path>)`; a host
+  // file that ends before host_size, `cannot read file: it ended at byte K, before S
+  // (<host_path>)`. Merges the node's blobs by the tiered policy, as a series append
+  // does. Returns the node's new state.
+  LogState AppendData(const std::string& path, const std::string& host_path, int64_t host_size);
   // Creates a file:table node or adds a version (replaces the content).
   VersionInfo WriteTable(const std::string& path, const TableSource& source);
   // Creates a file:series node or appends a version. The source must have a
@@ -322,9 +374,10 @@ class Transaction {
   // naming it.
   // Returns the version written (rows, min/max). Sorted by "timestamp" on write.
   VersionInfo AppendSeries(const std::string& path, const TableSource& source);
-  // Merges the series' blobs now: by the tiered policy, then every piece after the
-  // last sealed one into one (docs/storage.md). Logical versions are untouched: every
-  // read, at every --at, returns what it did. Returns the merges done.
+  // Merges the blobs of a series or a file:log now: by the tiered policy, then every
+  // piece after the last sealed one into one (docs/storage.md, docs/append-only.md).
+  // Logical versions are untouched: every read, at every --at, returns what it did.
+  // Returns the merges done.
   // The leading pieces that the view at `horizon` (the oldest retention keeps) reads
   // too are left as they are: that view and the latest then share them, where a merge
   // of everything would keep the rows twice, once for each. A horizon at this

@@ -47,8 +47,10 @@ struct Pond::Impl {
   // The host path of a Parquet blob, verified for a read of `columns` (its range
   // checksums when it has them, else the whole file).
   std::string VerifiedParquet(const std::string& hash, const ReadColumns& columns) const;
-  // The blobs that hold a series' rows in this view (layout.h).
+  // The blobs that hold a series' rows or a file:log's bytes in this view (layout.h).
   std::vector<Piece> Pieces(const NodeInfo& node) const;
+  // Pond::LogStateOf, for the transaction's use too.
+  LogState LogStateOf(const NodeInfo& node) const;
   std::vector<Column> Columns(const NodeInfo& node) const;
   // Record a node or version this view's transaction has just inserted into the
   // catalog, in the tree and versions already read (reloading them after every

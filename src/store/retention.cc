@@ -22,16 +22,18 @@ struct Use {
 };
 
 // A node's versions and segments replayed in commit order. A version replaces the
-// previous one (tables, data, configs) or joins the cover as its own piece (series);
+// previous one (tables, data, configs) or joins the cover as its own piece (series,
+// file:log);
 // a segment takes the place of every piece inside its version range. Merges only ever
 // join whole consecutive pieces of the latest cover, so segments nest (a laminar
 // family) and a piece that leaves the cover never comes back.
 class NodeReplay {
  public:
-  explicit NodeReplay(bool series, std::string ext) : series_(series), ext_(std::move(ext)) {}
+  // `pieces`: versions join the cover (series, file:log) rather than replace it.
+  explicit NodeReplay(bool pieces, std::string ext) : pieces_(pieces), ext_(std::move(ext)) {}
 
   void Version(int version, int64_t seq, const std::string& hash) {
-    if (!series_ && !top_.empty()) {  // the new version replaces the node's content
+    if (!pieces_ && !top_.empty()) {  // the new version replaces the node's content
       End(top_.begin()->second, seq);
       top_.clear();
     }
@@ -44,14 +46,14 @@ class NodeReplay {
       End(it->second, seq);
       it = top_.erase(it);
     }
-    uses_.push_back({BlobRelativePath(hash, ".parquet"), seq, kNever});
+    uses_.push_back({BlobRelativePath(hash, ext_), seq, kNever});
     top_[first] = uses_.size() - 1;
   }
   const std::vector<Use>& uses() const { return uses_; }
 
  private:
   void End(size_t use, int64_t seq) { uses_[use].died = seq; }
-  bool series_;
+  bool pieces_;
   std::string ext_;
   std::vector<Use> uses_;
   std::map<int, size_t> top_;  // the latest cover: first version → its use
@@ -111,7 +113,7 @@ std::set<std::string> NeededBlobs(sqlite::Db& db, int64_t horizon, int64_t last_
   for (size_t i = 0; i < events.size();) {
     const int64_t node = events[i].node;
     const Kind kind = kinds.count(node) ? kinds[node] : Kind::kSeries;
-    NodeReplay replay(kind == Kind::kSeries, BlobExtension(kind));
+    NodeReplay replay(kind == Kind::kSeries || kind == Kind::kLog, BlobExtension(kind));
     for (; i < events.size() && events[i].node == node; ++i) {
       const Event& e = events[i];
       if (e.kind == 0)
@@ -136,8 +138,12 @@ std::set<std::string> ReferencedBlobs(sqlite::Db& db) {
       "SELECT v.blob, n.kind FROM versions v JOIN nodes n ON n.node_id = v.node_id");
   while (versions.Step())
     out.insert(BlobRelativePath(versions.Text(0), BlobExtension(ParseKind(versions.Text(1)))));
-  auto segments = db.Prepare("SELECT blob FROM segments");
-  while (segments.Step()) out.insert(BlobRelativePath(segments.Text(0), ".parquet"));
+  // A series' segments are Parquet, a file:log's raw (a segment without a node: Parquet).
+  auto segments = db.Prepare(
+      "SELECT s.blob, coalesce(n.kind, 'file:series') FROM segments s "
+      "LEFT JOIN nodes n ON n.node_id = s.node_id");
+  while (segments.Step())
+    out.insert(BlobRelativePath(segments.Text(0), BlobExtension(ParseKind(segments.Text(1)))));
   return out;
 }
 

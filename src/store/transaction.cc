@@ -13,6 +13,7 @@
 #include "base/time.h"
 #include "engine/copy_stats.h"
 #include "path/path.h"
+#include "store/append_only.h"
 #include "store/pond_impl.h"
 #include "store/retention.h"
 #include "store/table_source.h"
@@ -227,28 +228,51 @@ struct Transaction::Impl {
     catalog::InsertSegment(cat(), node_id, s);
     spdlog::debug("merged versions {}..{} of {} ({} blobs, {} rows)", s.first_version,
                   s.last_version, path, part.size(), s.rows);
-    return {s.first_version, s.last_version, s.blob, s.rows, s.ts_nulls, s.min_ts, s.max_ts};
+    return PieceOf(s);
   }
 
-  // Merges the series' latest cover by the tiered policy (layout.h); with `all`, then
-  // also every piece after the last sealed one into one. Returns the merges done.
+  // Writes pieces [first, last) of the file:log `node_id` as one segment: their bytes
+  // in order (docs/append-only.md, "Compaction").
+  Piece MergeBytes(int64_t node_id, const std::string& path, const std::vector<Piece>& pieces,
+                   size_t first, size_t last) {
+    std::vector<std::string> paths;
+    // Verified, as a series merge: damaged bytes never get a valid name.
+    for (size_t i = first; i < last; ++i) paths.push_back(p.blobs.VerifiedPath(pieces[i].blob, ""));
+    BlobStore::Stored blob = Keep(StoreConcatenation(p.blobs, p.disk, paths));
+    Segment s;  // bytes: no rows, no times
+    s.first_version = pieces[first].first_version;
+    s.last_version = pieces[last - 1].last_version;
+    s.created_seq = seq;
+    s.blob = blob.hash;
+    s.size = blob.size;
+    catalog::InsertSegment(cat(), node_id, s);
+    spdlog::debug("merged versions {}..{} of {} ({} blobs, {} bytes)", s.first_version,
+                  s.last_version, path, last - first, s.size);
+    return PieceOf(s);
+  }
+
+  // Merges the latest cover of a series or file:log by the tiered policy (layout.h);
+  // with `all`, then also every piece after the last sealed one into one. Returns the
+  // merges done.
   // `all`: also merge the tail after the last sealed piece and after the leading
   // pieces the view at `horizon` shares.
   int Compact(const NodeInfo& node, const std::string& path, bool all, int64_t horizon = 1) {
     std::vector<Piece> pieces = p.Pieces(node);
-    const std::vector<Column> columns = p.Columns(node);
+    const bool bytes = node.kind == Kind::kLog;
+    const std::vector<Column> columns = bytes ? std::vector<Column>{} : p.Columns(node);
     int merges = 0;
     auto replace = [&](size_t first, size_t last) {
-      Piece merged = Merge(node.id, path, pieces, first, last, columns);
+      Piece merged = bytes ? MergeBytes(node.id, path, pieces, first, last)
+                           : Merge(node.id, path, pieces, first, last, columns);
       pieces.erase(pieces.begin() + static_cast<long>(first),
                    pieces.begin() + static_cast<long>(last));
       pieces.insert(pieces.begin() + static_cast<long>(first), std::move(merged));
       ++merges;
     };
-    while (auto m = NextMerge(pieces)) replace(m->first, m->second);
+    while (auto m = NextMerge(pieces, node.kind)) replace(m->first, m->second);
     if (all) {
       size_t first = pieces.size();
-      while (first > 0 && pieces[first - 1].rows < kSealedRows) --first;
+      while (first > 0 && !Sealed(pieces[first - 1], node.kind)) --first;
       // A horizon at this transaction keeps only its own view: nothing to share.
       if (horizon < seq) first = std::max(first, SharedWithView(node.id, pieces, horizon));
       if (pieces.size() - first > 1) replace(first, pieces.size());
@@ -470,6 +494,29 @@ VersionInfo Transaction::WriteDataFile(const std::string& path, const std::strin
   return impl_->AddVersion(id, blob);
 }
 
+LogState Transaction::AppendData(const std::string& path, const std::string& host_path,
+                                 int64_t host_size) {
+  Impl::Target t = impl_->PrepareTarget(path);
+  auto existing = impl_->ExistingFile(t, Kind::kLog);
+  auto& p = impl_->p;
+  const LogState before = existing ? p.LogStateOf(*existing) : EmptyLogState();
+  if (host_size < before.size)
+    throw Error(fmt::format("host file has {} bytes, fewer than the {} of {}", host_size,
+                            before.size, t.path),
+                host_path);
+  if (existing && host_size == before.size) {
+    VerifyPrefix(host_path, before, t.path);
+    return before;
+  }
+  StoredAppend a = StoreAppend(p.blobs, p.disk, host_path, before, host_size, t.path);
+  impl_->Keep(a.blob);
+  const int64_t id = existing ? existing->id : impl_->CreateNode(t, Kind::kLog);
+  VersionInfo v = impl_->AddVersion(id, a.blob);
+  catalog::InsertLogVersion(impl_->cat(), id, v.version, a.after);
+  if (existing) impl_->Compact(p.Info(id), t.path, /*all=*/false);
+  return a.after;
+}
+
 VersionInfo Transaction::WriteTable(const std::string& path, const TableSource& source) {
   Impl::Target t = impl_->PrepareTarget(path);
   auto existing = impl_->ExistingFile(t, Kind::kTable);
@@ -509,8 +556,8 @@ VersionInfo Transaction::AppendSeries(const std::string& path, const TableSource
 int Transaction::Compact(const std::string& path, int64_t horizon) {
   Impl::Target t = impl_->PrepareTarget(path);
   if (!t.existing) throw Error("no such node", t.path);
-  if (t.existing->kind != Kind::kSeries)
-    throw Error("not a series: " + KindName(t.existing->kind), t.path);
+  if (t.existing->kind != Kind::kSeries && t.existing->kind != Kind::kLog)
+    throw Error("not a series or file:log: " + KindName(t.existing->kind), t.path);
   return impl_->Compact(*t.existing, t.path, /*all=*/true, horizon);
 }
 
