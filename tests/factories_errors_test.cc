@@ -21,6 +21,7 @@ TEST_F(FactoriesErrorsTest, ListFactoriesPrintsTheSpecTable) {
             "column-rename        transform   rename/cast columns of an input\n"
             "dynamic-dir          dir         a directory of other dynamic nodes\n"
             "hydrovu              executable  collect HydroVu readings (run: collect)\n"
+            "logfile-ingest       executable  mirror rotating host logs (run: push, b3sum)\n"
             "sql-derived-series   series      SQL over matched series\n"
             "sql-derived-table    table       SQL over matched tables/series\n"
             "temporal-reduce      dir         time-bucketed aggregates per match\n"

@@ -1,7 +1,8 @@
-// `pond run PATH [ARGS…]`: runs an executable dynamic node. The one executable
-// factory is `hydrovu`: `pond run /etc/hydrovu collect` (docs/hydrovu.md). Each
-// device commits in its own transaction, taking the write lock only while it
-// stores, so readers are not locked out during downloads.
+// `pond run PATH [ARGS…]`: runs an executable dynamic node: `hydrovu` (`pond run
+// /etc/hydrovu collect`, docs/hydrovu.md), where each device commits in its own
+// transaction, taking the write lock only while it stores, so readers are not locked
+// out during downloads; `logfile-ingest` (`pond run /etc/ingest`, one transaction,
+// docs/logfile-ingest.md).
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -12,9 +13,11 @@
 #include "cli/command.h"
 #include "engine/duckdb.h"
 #include "factories/factory.h"
+#include "factories/logfile_ingest.h"
 #include "hydrovu/client.h"
 #include "hydrovu/collector.h"
 #include "hydrovu/config.h"
+#include "logfile/ingest.h"
 #include "net/http_client.h"
 #include "path/path.h"
 #include "store/pond.h"
@@ -132,9 +135,39 @@ void Collect(const std::string& dir, const std::string& path, const std::string&
     throw ReportedError(fmt::format("{} of {} devices failed", failed, outcomes.size()), path);
 }
 
+// logfile-ingest (docs/logfile-ingest.md): no action or `push` ingests, `pull` does
+// nothing (the original's), `b3sum` prints the copies' hashes.
+void LogfileIngest(const std::string& dir, const RunArgs& a, const std::string& raw,
+                   const GlobalOptions& g) {
+  const std::string action = a.args.empty() ? "push" : a.args[0];
+  if (a.args.size() > 1 || (action != "push" && action != "pull" && action != "b3sum"))
+    throw UsageError("factory 'logfile-ingest' runs push (the default), pull or b3sum", a.path);
+  const logfile::Config cfg =
+      factories::LogfileIngestConfig(factories::ExpandConfig(raw, a.path, g.vars));
+  if (action == "pull") {
+    if (!g.quiet) std::printf("logfile-ingest: pull has nothing to do (push ingests)\n");
+    return;
+  }
+  if (action == "b3sum") {
+    auto pond = store::Pond::OpenRead(dir);
+    std::fputs(logfile::B3sum(*pond, cfg).c_str(), stdout);
+    return;
+  }
+  logfile::Reporter report;
+  report.say = [&g](const std::string& line) {
+    if (!g.quiet) std::printf("%s\n", line.c_str());
+  };
+  report.warn = [](const std::string& line) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "pond: warning: %s\n", line.c_str());
+  };
+  logfile::Ingest(dir, a.path, cfg, g.argv, g.vars, report);
+}
+
 void Run(const RunArgs& a, const GlobalOptions& g) {
   const std::string& dir = g.RequireWritablePond();
   auto [factory, raw] = ReadExecutable(dir, a.path);
+  if (factory == "logfile-ingest") return LogfileIngest(dir, a, raw, g);
   if (factory == "hydrovu") {
     if (a.args.size() != 1 || a.args[0] != "collect")
       throw UsageError("factory 'hydrovu' runs one action: collect", a.path);

@@ -9,6 +9,7 @@ namespace pond::factories {
 const Factory& ColumnRenameFactory();      // column_rename.cc
 const Factory& DynamicDirFactory();        // dynamic_dir.cc
 const Factory& HydroVuFactory();           // hydrovu.cc
+const Factory& LogfileIngestFactory();     // logfile_ingest.cc
 const Factory& SqlDerivedSeriesFactory();  // sql_derived.cc
 const Factory& SqlDerivedTableFactory();   // sql_derived.cc
 const Factory& TemporalReduceFactory();    // temporal_reduce.cc

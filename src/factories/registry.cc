@@ -7,8 +7,9 @@ namespace pond::factories {
 std::vector<const Factory*> AllFactories() {
   // Sorted by name, as `pond list-factories` prints them.
   return {&ColumnRenameFactory(),     &DynamicDirFactory(),      &HydroVuFactory(),
-          &SqlDerivedSeriesFactory(), &SqlDerivedTableFactory(), &TemporalReduceFactory(),
-          &TemplateFactory(),         &TimeseriesJoinFactory(),  &TimeseriesPivotFactory()};
+          &LogfileIngestFactory(),    &SqlDerivedSeriesFactory(), &SqlDerivedTableFactory(),
+          &TemporalReduceFactory(),   &TemplateFactory(),         &TimeseriesJoinFactory(),
+          &TimeseriesPivotFactory()};
 }
 
 const Factory& GetFactory(const std::string& name) {
