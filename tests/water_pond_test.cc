@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -218,6 +220,31 @@ TEST_F(WaterPondTest, HourlyRunsMatchTheHostLogs) {
   }
   // The first day's reductions were kept by every refresh.
   for (const auto& [file, stat] : day1) EXPECT_EQ(Stat(file), stat) << file;
+}
+
+// An archive a run stored whole is proven as a hash proves it: the next run does not
+// read it again while its size, mtime and inode hold (a rewrite that keeps them goes
+// unseen), and hashes it, refusing the change, once they do not.
+TEST_F(WaterPondTest, ArchivesStoredByARunAreNotReadAgainWhileTheirStatHolds) {
+  Ok({"run", "/etc/ingest"});
+  const fs::path archive = logs_ / water::ArchivedLog("2025-01-02");
+  const auto mtime = fs::last_write_time(archive);
+  {
+    std::fstream f(archive, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(2);
+    f.put('X');
+  }
+  fs::last_write_time(archive, mtime);
+  RunResult unread = P({"run", "/etc/ingest"});
+  EXPECT_EQ(unread.exit_code, 0) << unread.err;
+  EXPECT_NE((unread.out + unread.err).find("no changes"), std::string::npos) << unread.out;
+
+  fs::last_write_time(archive, mtime + std::chrono::seconds(1));
+  RunResult rehashed = P({"run", "/etc/ingest"});
+  EXPECT_NE(rehashed.exit_code, 0);
+  EXPECT_NE(rehashed.err.find("Archived file casparwater-2025-01-02.json CHANGED"),
+            std::string::npos)
+      << rehashed.err;
 }
 
 }  // namespace
