@@ -298,8 +298,25 @@ class ReducedSeries : public Generated {
     return select.OrderBy("1").Relation();
   }
 
+  // The inputs' rows (in `range` and maybe others): of those inputs only that may have
+  // rows there, so that the hot span of a year of daily logs reads a few of them, after
+  // a relation without rows that gives the union the columns of all of them.
   std::string Inputs(View& view, const TimeRange& range) const {
-    return MergedInputs(view, inputs_, *config_, BaseName(dir_path_), ParentPath(dir_path_), range);
+    const auto merged = [&](const std::vector<std::string>& inputs, const TimeRange& r) {
+      return MergedInputs(view, inputs, *config_, BaseName(dir_path_), ParentPath(dir_path_), r);
+    };
+    if (range == TimeRange{}) return merged(inputs_, range);
+    std::vector<std::string> within;
+    for (const auto& input : inputs_)
+      if (!Outside(view.Extent(InputNode(view, config_->in, input)), range))
+        within.push_back(input);
+    if (within.size() == inputs_.size()) return merged(inputs_, range);
+    sql::Select columns;
+    for (const auto& c : view.Describe(merged(inputs_, {})))
+      columns.Column("CAST(NULL AS " + c.type + ")", c.name);
+    columns.Where("false");
+    if (within.empty()) return columns.Relation();
+    return sql::UnionAllByName({columns.Relation(), merged(within, range)});
   }
 
   std::optional<TimeExtent> InputsExtent(View& view) const {
