@@ -67,6 +67,9 @@ void Progress(const std::string& what);
 DataSet GenerateCsv(const Bench& b);
 // The series' one Parquet blob in the pond (the only *.parquet under blobs/).
 fs::path SeriesBlob(const fs::path& pond_dir);
+// sha256 of every file an export wrote under `dir` (its manifest left out), by path
+// relative to `dir`.
+std::map<std::string, std::string> ExportedFileHashes(const fs::path& dir);
 // One transaction on the pond at `dir` (created first when `init`): `fill` writes,
 // then it commits as `pond_bench <what>`. No fsync: a fixture has no power cut to
 // survive.

@@ -14,7 +14,6 @@
 #include <sstream>
 
 #include "bench.h"
-#include "store/blob_store.h"
 
 namespace pond::bench {
 
@@ -104,14 +103,6 @@ std::vector<std::string> ExportArgs(const fs::path& out) {
           "--temporal", "year,month"};
 }
 
-std::map<std::string, std::string> Hashes(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file() && e.path().filename() != ".pond-export.json")
-      out[fs::relative(e.path(), dir).string()] = store::Sha256OfFile(e.path().string());
-  return out;
-}
-
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -156,7 +147,7 @@ Cycle Measure(const Bench& b, int years) {
     ChildRun f = b.Pond(dir, ExportArgs(out));
     full.push_back(f.seconds);
     c.full_rss = std::max(c.full_rss, f.max_rss_kib);
-    const auto before = Hashes(out);
+    const auto before = ExportedFileHashes(out);
     append.push_back(AppendHour(dir, years, kLived + r));
     ChildRun x = b.Pond(dir, ExportArgs(out), {}, json.string());
     refresh.push_back(x.seconds);
@@ -168,7 +159,7 @@ Cycle Measure(const Bench& b, int years) {
     c.files = result.at("total_files").get<int64_t>();
     c.written = result.at("files_written").get<int64_t>();
     c.changed = 0;
-    for (const auto& [rel, hash] : Hashes(out))
+    for (const auto& [rel, hash] : ExportedFileHashes(out))
       if (!before.contains(rel) || before.at(rel) != hash) ++c.changed;
     fs::remove_all(out);
   }

@@ -5,6 +5,7 @@
 #include "base/error.h"
 #include "bench.h"
 #include "engine/duckdb.h"
+#include "store/blob_store.h"
 #include "store/disk.h"
 
 namespace pond::bench {
@@ -41,6 +42,14 @@ fs::path SeriesBlob(const fs::path& pond_dir) {
     throw Error("expected one Parquet blob, found " + std::to_string(found.size()),
                 pond_dir.string());
   return found[0];
+}
+
+std::map<std::string, std::string> ExportedFileHashes(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && e.path().filename() != ".pond-export.json")
+      out[fs::relative(e.path(), dir).string()] = store::Sha256OfFile(e.path().string());
+  return out;
 }
 
 void CommitFixture(const fs::path& dir, const std::string& what, bool init,
