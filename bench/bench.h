@@ -92,5 +92,6 @@ std::vector<Row> ReduceRefreshCase(const Bench& b);                            /
 std::vector<Row> ExportCycleCase(const Bench& b);                              // 15
 std::vector<Row> ExcelHtmlCase(const Bench& b);                                // 16
 std::vector<Row> OtlpReduceCase(const Bench& b);                               // 17
+std::vector<Row> LogAppendCase(const Bench& b);                                // 18
 
 }  // namespace pond::bench
