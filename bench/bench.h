@@ -93,5 +93,6 @@ std::vector<Row> ExportCycleCase(const Bench& b);                              /
 std::vector<Row> ExcelHtmlCase(const Bench& b);                                // 16
 std::vector<Row> OtlpReduceCase(const Bench& b);                               // 17
 std::vector<Row> LogAppendCase(const Bench& b);                                // 18
+std::vector<Row> WaterCycleCase(const Bench& b);                               // 19
 
 }  // namespace pond::bench
