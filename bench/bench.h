@@ -89,5 +89,6 @@ std::vector<Row> ReduceRefreshCase(const Bench& b);                            /
 std::vector<Row> ExportCycleCase(const Bench& b);                              // 15
 std::vector<Row> ExcelHtmlCase(const Bench& b);                                // 16
 std::vector<Row> OtlpReduceCase(const Bench& b);                               // 17
+std::vector<Row> LogReadCase(const Bench& b);                                  // 20
 
 }  // namespace pond::bench
