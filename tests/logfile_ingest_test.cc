@@ -435,6 +435,25 @@ TEST_F(LogfileIngest, ARotationDuringARunIsRefusedThenFoundNextRun) {
   ExpectMirrorsHost("/etc/two");
 }
 
+// An archive changed while a run is under way, after the run hashed it, is hashed
+// again by the next run: what the run notes is the stat it saw before hashing.
+TEST_F(LogfileIngest, AnArchiveChangedDuringARunIsCaughtNextRun) {
+  WriteFile(Log("app.log"), Lines(0, 10));
+  WriteFile(Log("app.log.1"), Lines(0, 100, "archive"));
+  Ingested();
+  Append("app.log", Lines(10, 10));  // so that the run writes, and can be stalled
+  std::unique_ptr<Background> run = Stalled();
+  WriteFile(Log("app.log.1"), Lines(0, 100, "archived"));
+  RunResult r = run->Finish();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = P({"run", "/etc/ingest"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err,
+            "pond: error: Archived file app.log.1 CHANGED - violates immutability "
+            "assumption! (" +
+                Log("app.log.1") + ")\n");
+}
+
 TEST_F(LogfileIngest, PullIsANoOpAndOtherActionsAreUsageErrors) {
   WriteFile(Log("app.log"), Lines(0, 10));
   const std::string log = Ok({"log"});

@@ -54,18 +54,19 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
   }
 
   // An archive is hashed again only when its stat changed since it was last proven
-  // whole (the note is a hint in the result cache: a lost one costs a hash).
+  // whole (the note is a hint in the result cache: a lost one costs a hash). The stat
+  // noted is the one taken before hashing: a change after the hash is another stat.
   store::ResultCache& cache = pond->cache();
   const auto stat_key = [&](const std::string& name) {
     return Blake3Hex(node_path + "\n" + JoinPath(pond_path, name));
   };
+  std::map<std::string, std::string> note;  // archived copy's name → its note, now
+  for (const HostFile& f : host)
+    if (!f.active && copies.count(f.name))
+      note[f.name] = StatLine(f.path) + " " + copies.at(f.name).blake3;
   const auto archived_changed = [&](const std::string& name) {
-    for (const HostFile& f : host)
-      if (f.name == name) {
-        const auto noted = cache.FindText(kStatKind, stat_key(name));
-        return !noted || *noted != StatLine(f.path) + " " + copies.at(name).blake3;
-      }
-    return true;
+    const auto noted = cache.FindText(kStatKind, stat_key(name));
+    return !noted || !note.count(name) || *noted != note.at(name);
   };
   const PrefixHash prefix_hash = [](const std::string& path, int64_t n) {
     return Blake3OfFile(path, n);
@@ -157,7 +158,7 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
   // Archives proven whole by a hash this run need none next time while their stat holds.
   for (const HostFile& f : host)
     if (!f.active && copies.count(f.name) && archived_changed(f.name))
-      cache.PutText(kStatKind, stat_key(f.name), StatLine(f.path) + " " + copies.at(f.name).blake3);
+      cache.PutText(kStatKind, stat_key(f.name), note.at(f.name));
 
   if (!changed) {
     int64_t bytes = 0;
