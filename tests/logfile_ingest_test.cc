@@ -240,6 +240,24 @@ TEST_P(Rotation, RenamesTheCopyAndIngestsTheNewFile) {
 
 INSTANTIATE_TEST_SUITE_P(ToALongerOrAShorterFile, Rotation, ::testing::Values(300, 3));
 
+// The log grew after the last run, then was rotated: its tail is appended to the copy
+// before the rename, so the pond's app.log.1 is the whole host file.
+TEST_P(Rotation, AppendsTheRotatedFilesTailFirst) {
+  const int new_lines = GetParam();
+  WriteFile(Log("app.log"), Lines(0, 100));
+  Ingested();
+  Append("app.log", Lines(100, 20));
+  fs::rename(Log("app.log"), Log("app.log.1"));
+  WriteFile(Log("app.log"), Lines(5000, new_lines, "new app.log"));
+  const int64_t size = 32 * new_lines;
+  EXPECT_EQ(Ingested(), Appending("app.log", 3200, 3840) +
+                            "Rotation detected: app.log -> app.log.1 (matched content)\n"
+                            "Ingesting new file: app.log (" +
+                            std::to_string(size) + " bytes)\n" + Summary(1, size, 1, 640, 0));
+  ExpectMirrorsHost();
+  EXPECT_EQ(Versions("app.log.1"), 2);  // the tail is an appended version
+}
+
 // Rewritten larger and different, no archive: refused in one line, nothing written.
 TEST_F(LogfileIngest, ARewrittenLogIsRefusedAndThePondKeepsItsBytes) {
   WriteFile(Log("app.log"), Lines(0, 100));
@@ -428,10 +446,10 @@ TEST_F(LogfileIngest, ARotationDuringARunIsRefusedThenFoundNextRun) {
   EXPECT_THAT(r.err, HasSubstr("pond: error: Prefix verification failed for b.log: "));
   EXPECT_EQ(PondState(), before);
 
-  EXPECT_EQ(Ingested("/etc/two"), Appending("a.log", 320, 640) +
+  EXPECT_EQ(Ingested("/etc/two"), Appending("a.log", 320, 640) + Appending("b.log", 320, 640) +
                                       "Rotation detected: b.log -> b.log.1 (matched content)\n"
                                       "Ingesting new file: b.log (960 bytes)\n" +
-                                      Summary(1, 960, 1, 320, 0));
+                                      Summary(1, 960, 2, 640, 0));
   ExpectMirrorsHost("/etc/two");
 }
 

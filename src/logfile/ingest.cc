@@ -93,8 +93,19 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
     out.new_bytes += size;
     changed = true;
   };
+  const auto appended = [&](const std::string& name, int64_t from, int64_t to) {
+    report.say("Appending to " + name + ": +" + std::to_string(to - from) + " bytes (" +
+               std::to_string(from) + " -> " + std::to_string(to) + " bytes)");
+    ++out.appended;
+    out.appended_bytes += to - from;
+    changed = true;
+  };
+  // The rotated file's bytes past the copy (written after the last run) are appended
+  // before the rename, and reported as an append.
   const auto rotate = [&](const std::string& name, const HostFile& y) {
     begin()->AppendData(JoinPath(pond_path, name), y.path, y.size);
+    const int64_t from = copies.at(name).size;
+    if (y.size > from) appended(name, from, y.size);
     txn->Move(JoinPath(pond_path, name), JoinPath(pond_path, y.name));
     report.say("Rotation detected: " + name + " -> " + y.name + " (matched content)");
     claimed.insert(y.name);
@@ -122,12 +133,7 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
           store::Transaction* t = begin();
           t->AppendData(path, step.host, step.to);
           if (grows) {
-            report.say("Appending to " + step.name + ": +" + std::to_string(step.to - step.from) +
-                       " bytes (" + std::to_string(step.from) + " -> " + std::to_string(step.to) +
-                       " bytes)");
-            ++out.appended;
-            out.appended_bytes += step.to - step.from;
-            changed = true;
+            appended(step.name, step.from, step.to);
           } else {
             ++out.unchanged;
           }
