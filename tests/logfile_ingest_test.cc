@@ -258,6 +258,26 @@ TEST_P(Rotation, AppendsTheRotatedFilesTailFirst) {
   EXPECT_EQ(Versions("app.log.1"), 2);  // the tail is an appended version
 }
 
+// A run between the rename and the new file's creation finds the active file gone: its
+// copy is completed from the archive and renamed, as in any rotation, rather than the
+// archive ingested anew beside it (after which every run failed the prefix check).
+TEST_F(LogfileIngest, ARunBeforeTheNewFileIsMadeSeesTheRotation) {
+  WriteFile(Log("app.log"), Lines(0, 100));
+  Ingested();
+  Append("app.log", Lines(100, 10));
+  fs::rename(Log("app.log"), Log("app.log.1"));
+  EXPECT_EQ(Ingested(), Appending("app.log", 3200, 3520) +
+                            "Rotation detected: app.log -> app.log.1 (matched content)\n" +
+                            Summary(0, 0, 1, 320, 0));
+  ExpectMirrorsHost();
+  EXPECT_EQ(Ok({"list", "/ingest/*"}), "/ingest/app.log.1\n");
+  WriteFile(Log("app.log"), Lines(0, 200, "new app.log"));
+  EXPECT_EQ(Ingested(), "Ingesting new file: app.log (6400 bytes)\n" + Summary(1, 6400, 0, 0, 1));
+  Append("app.log", Lines(200, 10, "new app.log"));
+  EXPECT_EQ(Ingested(), Appending("app.log", 6400, 6720) + Summary(0, 0, 1, 320, 1));
+  ExpectMirrorsHost();
+}
+
 // Rewritten larger and different, no archive: refused in one line, nothing written.
 TEST_F(LogfileIngest, ARewrittenLogIsRefusedAndThePondKeepsItsBytes) {
   WriteFile(Log("app.log"), Lines(0, 100));

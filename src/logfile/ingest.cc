@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <set>
 
 #include "base/blake3.h"
@@ -71,7 +72,13 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
   const PrefixHash prefix_hash = [](const std::string& path, int64_t n) {
     return Blake3OfFile(path, n);
   };
-  const Plan plan = PlanRun(host, copies, prefix_hash, archived_changed);
+  // Copies of active files gone from the host: rotated, the new file not made yet.
+  std::vector<std::string> gone_active;
+  for (const auto& [name, copy] : copies)
+    if (IsActiveName(config, name) &&
+        std::none_of(host.begin(), host.end(), [&](const HostFile& f) { return f.name == name; }))
+      gone_active.push_back(name);
+  const Plan plan = PlanRun(host, copies, gone_active, prefix_hash, archived_changed);
   for (const auto& w : plan.warnings) report.warn(w);
 
   Outcome out;
