@@ -2,10 +2,10 @@
 // `pond_path`, and after every run the real `b3sum` of the host files is what
 // `pond run NODE b3sum` prints, and `pond cat` reads the host bytes.
 // An unchanged file twice, a log growing run by run, rotations (to a longer or a
-// shorter file, after a last growth), a rewrite with no archive and a changed archive
-// refused with the pond unchanged, a shrunk file warned about, a late OTLP record,
-// nodes sharing a pond_path, runs raced (growth, a rotation, an archive change while
-// a run is stalled at a write point), the actions, and bad configs.
+// shorter file, after a last growth, before the new file is made), a rewrite with no
+// archive and a changed archive refused with the pond unchanged, a shrunk file warned
+// about, a late OTLP record, nodes sharing a pond_path, runs raced (growth, a rotation,
+// an archive change while a run is stalled at a write point), the actions, bad configs.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
