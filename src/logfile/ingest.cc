@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <set>
 
 #include "base/blake3.h"
@@ -54,23 +55,30 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
   }
 
   // An archive is hashed again only when its stat changed since it was last proven
-  // whole (the note is a hint in the result cache: a lost one costs a hash).
+  // whole (the note is a hint in the result cache: a lost one costs a hash). The stat
+  // noted is the one taken before hashing: a change after the hash is another stat.
   store::ResultCache& cache = pond->cache();
   const auto stat_key = [&](const std::string& name) {
     return Blake3Hex(node_path + "\n" + JoinPath(pond_path, name));
   };
+  std::map<std::string, std::string> note;  // archived copy's name → its note, now
+  for (const HostFile& f : host)
+    if (!f.active && copies.count(f.name))
+      note[f.name] = StatLine(f.path) + " " + copies.at(f.name).blake3;
   const auto archived_changed = [&](const std::string& name) {
-    for (const HostFile& f : host)
-      if (f.name == name) {
-        const auto noted = cache.FindText(kStatKind, stat_key(name));
-        return !noted || *noted != StatLine(f.path) + " " + copies.at(name).blake3;
-      }
-    return true;
+    const auto noted = cache.FindText(kStatKind, stat_key(name));
+    return !noted || !note.count(name) || *noted != note.at(name);
   };
   const PrefixHash prefix_hash = [](const std::string& path, int64_t n) {
     return Blake3OfFile(path, n);
   };
-  const Plan plan = PlanRun(host, copies, prefix_hash, archived_changed);
+  // Copies of active files gone from the host: rotated, the new file not made yet.
+  std::vector<std::string> gone_active;
+  for (const auto& [name, copy] : copies)
+    if (IsActiveName(config, name) &&
+        std::none_of(host.begin(), host.end(), [&](const HostFile& f) { return f.name == name; }))
+      gone_active.push_back(name);
+  const Plan plan = PlanRun(host, copies, gone_active, prefix_hash, archived_changed);
   for (const auto& w : plan.warnings) report.warn(w);
 
   Outcome out;
@@ -92,8 +100,19 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
     out.new_bytes += size;
     changed = true;
   };
+  const auto appended = [&](const std::string& name, int64_t from, int64_t to) {
+    report.say("Appending to " + name + ": +" + std::to_string(to - from) + " bytes (" +
+               std::to_string(from) + " -> " + std::to_string(to) + " bytes)");
+    ++out.appended;
+    out.appended_bytes += to - from;
+    changed = true;
+  };
+  // The rotated file's bytes past the copy (written after the last run) are appended
+  // before the rename, and reported as an append.
   const auto rotate = [&](const std::string& name, const HostFile& y) {
     begin()->AppendData(JoinPath(pond_path, name), y.path, y.size);
+    const int64_t from = copies.at(name).size;
+    if (y.size > from) appended(name, from, y.size);
     txn->Move(JoinPath(pond_path, name), JoinPath(pond_path, y.name));
     report.say("Rotation detected: " + name + " -> " + y.name + " (matched content)");
     claimed.insert(y.name);
@@ -121,12 +140,7 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
           store::Transaction* t = begin();
           t->AppendData(path, step.host, step.to);
           if (grows) {
-            report.say("Appending to " + step.name + ": +" + std::to_string(step.to - step.from) +
-                       " bytes (" + std::to_string(step.from) + " -> " + std::to_string(step.to) +
-                       " bytes)");
-            ++out.appended;
-            out.appended_bytes += step.to - step.from;
-            changed = true;
+            appended(step.name, step.from, step.to);
           } else {
             ++out.unchanged;
           }
@@ -157,7 +171,7 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
   // Archives proven whole by a hash this run need none next time while their stat holds.
   for (const HostFile& f : host)
     if (!f.active && copies.count(f.name) && archived_changed(f.name))
-      cache.PutText(kStatKind, stat_key(f.name), StatLine(f.path) + " " + copies.at(f.name).blake3);
+      cache.PutText(kStatKind, stat_key(f.name), note.at(f.name));
 
   if (!changed) {
     int64_t bytes = 0;
