@@ -28,7 +28,7 @@ using ::testing::HasSubstr;
 // Host log lines of 32 bytes each: "line 0000012 app.log           \n".
 std::string Lines(int first, int count, const std::string& what = "app.log") {
   std::string out;
-  char line[33];
+  char line[64];  // 32 used; room for any int, as -Wformat-truncation wants
   for (int i = first; i < first + count; ++i) {
     std::snprintf(line, sizeof line, "line %07d %-18.18s\n", i, what.c_str());
     out += line;
