@@ -92,10 +92,21 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
     }
     return txn.get();
   };
+  const auto host_file = [&](const std::string& name) -> const HostFile& {
+    for (const HostFile& f : host)
+      if (f.name == name) return f;
+    throw Error("no host file", name);
+  };
   std::set<std::string> claimed;  // archived files a rotation completed
+  // Archived files whose every byte this run stores, name → their note (stat, BLAKE3):
+  // proven whole as a verifying hash would prove them, so the next run need not read
+  // them again.
+  std::map<std::string, std::string> stored_whole;
   const auto add_new = [&](const std::string& name, const std::string& path, int64_t size) {
     report.say("Ingesting new file: " + name + " (" + Bytes(size) + ")");
-    begin()->AppendData(JoinPath(pond_path, name), path, size);
+    const std::string stat = StatLine(path);  // before reading: a later change shows
+    const store::LogState s = begin()->AppendData(JoinPath(pond_path, name), path, size);
+    if (!host_file(name).active) stored_whole[name] = stat + " " + s.blake3;
     ++out.new_files;
     out.new_bytes += size;
     changed = true;
@@ -110,18 +121,15 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
   // The rotated file's bytes past the copy (written after the last run) are appended
   // before the rename, and reported as an append.
   const auto rotate = [&](const std::string& name, const HostFile& y) {
-    begin()->AppendData(JoinPath(pond_path, name), y.path, y.size);
+    const std::string stat = StatLine(y.path);  // before reading: a later change shows
+    const store::LogState whole = begin()->AppendData(JoinPath(pond_path, name), y.path, y.size);
+    stored_whole[y.name] = stat + " " + whole.blake3;
     const int64_t from = copies.at(name).size;
     if (y.size > from) appended(name, from, y.size);
     txn->Move(JoinPath(pond_path, name), JoinPath(pond_path, y.name));
     report.say("Rotation detected: " + name + " -> " + y.name + " (matched content)");
     claimed.insert(y.name);
     changed = true;
-  };
-  const auto host_file = [&](const std::string& name) -> const HostFile& {
-    for (const HostFile& f : host)
-      if (f.name == name) return f;
-    throw Error("no host file", name);
   };
 
   for (const Step& step : plan.steps) {
@@ -168,10 +176,16 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
     txn->Commit();
     out.seq = txn->seq();
   }
-  // Archives proven whole by a hash this run need none next time while their stat holds.
-  for (const HostFile& f : host)
-    if (!f.active && copies.count(f.name) && archived_changed(f.name))
+  // Archives proven whole this run, by a hash or by storing them, need no hash next
+  // time while their stat holds. The stat is the one taken before the bytes were read:
+  // a change during the run shows at the next.
+  for (const HostFile& f : host) {
+    if (f.active) continue;
+    if (auto s = stored_whole.find(f.name); s != stored_whole.end())
+      cache.PutText(kStatKind, stat_key(f.name), s->second);
+    else if (copies.count(f.name) && archived_changed(f.name))
       cache.PutText(kStatKind, stat_key(f.name), note.at(f.name));
+  }
 
   if (!changed) {
     int64_t bytes = 0;

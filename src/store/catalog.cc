@@ -72,10 +72,14 @@ constexpr const char* kCreateLogVersions =
     "version INTEGER NOT NULL, total_size INTEGER NOT NULL, blake3 TEXT NOT NULL, "
     "PRIMARY KEY (node_id, version)) WITHOUT ROWID";
 
+// Cached: a file:log's every LogStateOf asks it (thousands of times in an export).
 bool HasTable(sqlite::Db& db, const char* name) {
-  auto st = db.Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
+  sqlite::Stmt& st =
+      db.Cached("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
   st.Bind(1, std::string(name));
-  return st.Step() && st.Int(0) > 0;
+  const bool found = st.Step() && st.Int(0) > 0;
+  st.Reset();
+  return found;
 }
 
 }  // namespace

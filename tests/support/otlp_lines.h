@@ -7,7 +7,7 @@
 //   WriteOtlpFile(dir / "metrics.json", spec);
 //   WriteOtlpFiles(dir, spec, 12);          // metrics-00.json … metrics-11.json
 //
-// Line i holds every gauge g in 0…gauges-1, named OtlpGaugeName(g), at time
+// Line i holds every gauge g in 0…gauges-1, named name(g), at time
 // start_micros + i·step_micros with value(i, g).
 #pragma once
 
@@ -24,8 +24,15 @@
 
 namespace pond::testing {
 
+// "gauge_00", "gauge_01", …: byte order is numeric order below 100.
+inline std::string OtlpGaugeName(int gauge) {
+  std::string digits = std::to_string(gauge);
+  return "gauge_" + std::string(digits.size() < 2 ? 1 : 0, '0') + digits;
+}
+
 struct OtlpGauges {
   int gauges = 10;
+  std::function<std::string(int gauge)> name = OtlpGaugeName;
   int64_t lines = 60;
   int64_t start_micros = 1704067200'000000;  // 2024-01-01T00:00:00Z
   int64_t step_micros = 60'000'000;
@@ -36,12 +43,6 @@ struct OtlpGauges {
   };
 };
 
-// "gauge_00", "gauge_01", …: byte order is numeric order below 100.
-inline std::string OtlpGaugeName(int gauge) {
-  std::string digits = std::to_string(gauge);
-  return "gauge_" + std::string(digits.size() < 2 ? 1 : 0, '0') + digits;
-}
-
 // Line `line` of `spec`, without its newline.
 inline std::string OtlpLine(const OtlpGauges& spec, int64_t line) {
   const std::string nanos = std::to_string((spec.start_micros + line * spec.step_micros) * 1000);
@@ -51,17 +52,18 @@ inline std::string OtlpLine(const OtlpGauges& spec, int64_t line) {
   for (int g = 0; g < spec.gauges; ++g) {
     char value[32];
     auto end = std::to_chars(value, value + sizeof value, spec.value(line, g)).ptr;
-    out += (g ? ",{\"name\":\"" : "{\"name\":\"") + OtlpGaugeName(g) +
+    out += (g ? ",{\"name\":\"" : "{\"name\":\"") + spec.name(g) +
            R"(","gauge":{"dataPoints":[{"timeUnixNano":")" + nanos + R"(","asDouble":)" +
            std::string(value, end) + "}]}}";
   }
   return out + "]}]}]}";
 }
 
-// Writes lines first … first+count-1 (all lines when count < 0) to `path`.
+// Writes lines first … first+count-1 (all lines when count < 0) to `path`, or adds
+// them at its end with `append` (a collector writing on).
 inline void WriteOtlpFile(const std::filesystem::path& path, const OtlpGauges& spec,
-                          int64_t first = 0, int64_t count = -1) {
-  std::ofstream out(path, std::ios::binary);
+                          int64_t first = 0, int64_t count = -1, bool append = false) {
+  std::ofstream out(path, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
   const int64_t stop = count < 0 ? spec.lines : std::min(spec.lines, first + count);
   for (int64_t i = first; i < stop; ++i) out << OtlpLine(spec, i) << '\n';
   if (!out) throw std::runtime_error("cannot write " + path.string());
