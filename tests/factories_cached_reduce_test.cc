@@ -79,5 +79,30 @@ TEST_F(FactoriesCachedReduceTest, CachedReadsEqualReadsFromScratch) {
   EXPECT_EQ(CacheFiles(), 0u);  // 5 packs and the index of each resolution's latest
 }
 
+// Rotated inputs of one output: a read needs only those with rows in its range (the
+// hot span: the newest file), yet every input's columns stay: one that only the oldest
+// has is there, NULL in the newest buckets, as when computed from scratch.
+TEST_F(FactoriesCachedReduceTest, InputsWithoutRowsInTheRangeStillGiveTheirColumns) {
+  CopySeries("old.csv", SiteCsv({"2023-11-01 00:00:00", 30 * 96, "", "", 3, true}),
+             "/rot/Site-1.series");
+  CopySeries("new.csv", SiteCsv({"2024-01-15 00:00:00", 60 * 96, "", "", 4, false}),
+             "/rot/Site-2.series");
+  Mknod("temporal-reduce", "/rotated",
+        "in_pattern: /rot/Site-*.series\nout_pattern: Site\nresolutions: [1h]\n"
+        "aggregations: [{type: avg}]\n");
+  const auto cat = [&](bool cached, const std::string& start) {
+    std::vector<std::string> args{"cat", "/rotated/Site/res=1h.series", "--format", "csv"};
+    if (!start.empty()) args.insert(args.end(), {"--start", start});
+    return Ok(args, cached ? std::map<std::string, std::string>{}
+                           : std::map<std::string, std::string>{{"POND_CACHE", "off"}});
+  };
+  const std::string all = cat(false, "");
+  EXPECT_TRUE(all.starts_with("timestamp,Temperature.C.avg,DO.mg/L.avg,Spec Cond.uS/cm.avg\n"))
+      << all.substr(0, 200);
+  EXPECT_EQ(cat(true, ""), all);  // writes the pack
+  EXPECT_EQ(cat(true, ""), all);  // the pack and the hot span, from the newest file only
+  EXPECT_EQ(cat(true, "2024-03-01"), cat(false, "2024-03-01"));
+}
+
 }  // namespace
 }  // namespace pond::testing

@@ -225,7 +225,7 @@ TEST(Registry, ListsEveryFactoryByName) {
   std::vector<std::string> names;
   for (const Factory* f : AllFactories()) names.push_back(f->name());
   EXPECT_EQ(names,
-            (std::vector<std::string>{"column-rename", "dynamic-dir", "hydrovu",
+            (std::vector<std::string>{"column-rename", "dynamic-dir", "hydrovu", "logfile-ingest",
                                       "sql-derived-series", "sql-derived-table", "temporal-reduce",
                                       "template", "timeseries-join", "timeseries-pivot"}));
   EXPECT_EQ(ErrorOf([] { GetFactory("nope"); }),

@@ -212,7 +212,11 @@ std::string View::RelationSql(const Node& node, const TimeRange& range) {
 std::optional<std::string> View::Identity(const Node& node, const TimeRange& range) {
   if (node.generated) return node.generated->Identity(*this, range);
   if (node.shape == Shape::kDir || !node.stored) return std::nullopt;
-  return pond_.ContentIdentity(*node.stored, range);
+  const std::string key = std::to_string(node.stored->id) + " " +
+                          std::to_string(range.begin.value_or(INT64_MIN)) + " " +
+                          std::to_string(range.end.value_or(INT64_MAX));
+  if (auto it = stored_identities_.find(key); it != stored_identities_.end()) return it->second;
+  return stored_identities_.emplace(key, pond_.ContentIdentity(*node.stored, range)).first->second;
 }
 
 std::optional<TimeExtent> View::Extent(const Node& node) {

@@ -250,6 +250,9 @@ class View : public TreeView {
   std::unordered_map<std::string, std::vector<sql::Column>> columns_;
   std::map<std::string, std::string> materialized_;  // node path → host Parquet file
   std::map<std::string, ParsedInput> parsed_inputs_;
+  // A stored node's identity by "<node id> <range>": the export of a reduction over a
+  // year of logs asks each input's thousands of times (a catalog lookup and a hash).
+  std::unordered_map<std::string, std::string> stored_identities_;
   std::string temp_dir_;                              // TempFile's folder, once made
   int64_t temp_files_ = 0;
 };
