@@ -94,5 +94,6 @@ std::vector<Row> ExcelHtmlCase(const Bench& b);                                /
 std::vector<Row> OtlpReduceCase(const Bench& b);                               // 17
 std::vector<Row> LogAppendCase(const Bench& b);                                // 18
 std::vector<Row> WaterCycleCase(const Bench& b);                               // 19
+std::vector<Row> LogReadCase(const Bench& b);                                  // 20
 
 }  // namespace pond::bench

@@ -62,7 +62,7 @@ std::string Machine() {
   return fmt::format("{} cores, {}", std::thread::hardware_concurrency(), model);
 }
 
-constexpr int kCases = 19;
+constexpr int kCases = 20;
 
 std::set<int> ParseOnly(const std::string& spec) {
   std::set<int> cases;
@@ -96,15 +96,15 @@ int Main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--repeat", repeat, "timed runs of each side (the median is reported)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--only", only, "comma-separated case numbers (1-19)");
+  app.add_option("--only", only, "comma-separated case numbers (1-20)");
   app.add_option("--pond", pond, "the pond binary");
   app.add_option("--tera-oracle", oracle, "the tera-oracle binary (case 5 is skipped without it)");
   app.add_flag("--json", json, "print the results as JSON instead of a table");
   app.add_flag("--keep", keep, "keep the temporary folder");
   CLI11_PARSE(app, argc, argv);
-  const std::set<int> cases =
-      only.empty() ? std::set<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}
-                   : ParseOnly(only);
+  std::set<int> every;
+  for (int c = 1; c <= kCases; ++c) every.insert(c);
+  const std::set<int> cases = only.empty() ? every : ParseOnly(only);
   auto want = [&](std::initializer_list<int> any) {
     for (int c : any)
       if (cases.count(c)) return true;
@@ -161,6 +161,7 @@ int Main(int argc, char** argv) {
     if (want({17})) add(OtlpReduceCase(b));
     if (want({18})) add(LogAppendCase(b));
     if (want({19})) add(WaterCycleCase(b));
+    if (want({20})) add(LogReadCase(b));
   } catch (...) {
     if (!keep) fs::remove_all(b.work);
     throw;

@@ -227,6 +227,41 @@ TEST_F(InputsTest, JsonLogsThroughSqlDerived) {
             "PRIORITY,MESSAGE,_PID\n2,disk full,\"{\"\"n\"\":1}\"\n6,eth0 up,\n");
 }
 
+// A growing append-only log (file:log, as logfile-ingest keeps one): each stored piece's
+// complete lines are parsed once, an unfinished last line waits for its end, and an
+// append parses its own bytes, not the history.
+TEST_F(InputsTest, AnAppendOnlyLogIsParsedPieceByPiece) {
+  Ok({"mkdir", "-p", "/ingest"});
+  const std::string host = tmp_ / "m.json";
+  std::string bytes;
+  const auto append = [&](const std::string& more) {
+    bytes += more;
+    WriteFile(host, bytes);
+    Ok({"copy", "--format", "log", host, "/ingest/m.json"});
+  };
+  const std::string sql = "SELECT count(*) AS n, sum(well_depth_value) AS s FROM source";
+  const auto read = [&] {
+    return Ok({"cat", "oteljson:///ingest/m.json", "--sql", sql, "--format", "csv"});
+  };
+  for (int i = 0; i < 12; ++i) append(OtlpLine(60 * i, {{"well_depth_value", 40.5 + i}}));
+  EXPECT_EQ(read(), "n,s\n12,552.0\n");
+  // A line cut in two by the writer: not a row, not a warning, until it is whole.
+  const std::string late = OtlpLine(3600, {{"well_depth_value", 99.5}});
+  append(late.substr(0, 50));
+  RunResult r = P({"cat", "oteljson:///ingest/m.json", "--sql", sql, "--format", "csv"});
+  EXPECT_EQ(r.out, "n,s\n12,552.0\n");
+  EXPECT_EQ(r.err, "");
+  append(late.substr(50));
+  EXPECT_EQ(read(), "n,s\n13,651.5\n");
+  // One more hour: only the new piece (and pieces a merge just made) is parsed.
+  const size_t before = Parses();
+  append(OtlpLine(3660, {{"well_depth_value", 1.0}}));
+  EXPECT_EQ(read(), "n,s\n14,652.5\n");
+  EXPECT_LE(Parses() - before, 2u);
+  // The same rows as the whole file read from the host.
+  EXPECT_EQ(Ok({"cat", "host+oteljson://" + host, "--sql", sql, "--format", "csv"}), read());
+}
+
 TEST_F(InputsTest, EachVersionIsParsedOnceAndOnlyNewFilesLater) {
   CopyData("a.csv", "k,v\na,1\n", "/history/a.csv");
   CopyData("b.csv", "k,v\nb,2\n", "/history/b.csv");

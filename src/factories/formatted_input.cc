@@ -1,8 +1,11 @@
 // InputNode (inputs.h): a match of an input URL read as Parquet or through a format
-// (docs/inputs.md). The table of each version is made once and kept in the pond's
-// result cache under `input-parse/`, keyed by what it was read from (the scheme, its
-// options and the bytes' identity), beside a text with its times and skipped lines:
-// an hourly read of a growing set of logs parses only the new files.
+// (docs/inputs.md). The table of each stored blob's bytes is made once and kept in the
+// pond's result cache under `input-parse/`, keyed by what it was read from (the
+// scheme, its options and the bytes' identity), beside a text with its times and
+// skipped lines: an hourly read of a growing set of logs parses only the new files,
+// and of a growing append-only log only its new piece.
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -90,6 +93,42 @@ bool ParseInfo(const std::string& text, View::ParsedInput& p) {
   return true;
 }
 
+// A byte range of a host file (a blob).
+struct Range {
+  std::string path;
+  int64_t from = 0, to = 0;
+};
+
+// Offset just past the last '\n' among the first `size` bytes of host file `path`; 0
+// when there is none. Reads backwards: a line's length, not the piece's.
+int64_t AfterLastNewline(const std::string& path, int64_t size) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read file", path);
+  constexpr int64_t kBlock = 1 << 16;
+  std::string block;
+  for (int64_t end = size; end > 0;) {
+    const int64_t begin = std::max<int64_t>(0, end - kBlock);
+    block.resize(static_cast<size_t>(end - begin));
+    in.seekg(begin);
+    if (!in.read(block.data(), static_cast<std::streamsize>(block.size())))
+      throw Error("cannot read file", path);
+    if (const size_t nl = block.rfind('\n'); nl != std::string::npos)
+      return begin + static_cast<int64_t>(nl) + 1;
+    end = begin;
+  }
+  return 0;
+}
+
+// One part of a node's bytes parsed on its own (its table kept under `key`): the whole
+// file; or, for a line format over a file:log, the complete lines of one stored piece
+// (with the unfinished line of the pieces before it carried in), and the file's
+// unfinished last line. Pieces are immutable blobs, so each is parsed once: an hourly
+// append parses only its own bytes (docs/inputs.md, "Each version is parsed once").
+struct Part {
+  std::optional<std::string> key;  // nullopt: the bytes' identity is unknown
+  std::vector<Range> ranges;       // empty: the node's bytes, read through the View
+};
+
 class FormattedInput : public Generated {
  public:
   FormattedInput(Node inner, InputUrl url, bool series)
@@ -98,54 +137,135 @@ class FormattedInput : public Generated {
   Shape shape() const override { return series_ ? Shape::kSeries : Shape::kTable; }
 
   std::string RelationSql(View& view) const override {
-    return "(SELECT * FROM read_parquet(" + sql::Literal(Parsed(view).file) + "))";
+    std::string files;
+    for (const View::ParsedInput* p : Parsed(view))
+      files += (files.empty() ? "" : ", ") + sql::Literal(p->file);
+    return "(SELECT * FROM read_parquet([" + files + "], union_by_name = true))";
   }
 
   std::string RangeRelationSql(View& view, const TimeRange& range) const override {
-    const View::ParsedInput& p = Parsed(view);
-    std::string relation = "(SELECT * FROM read_parquet(" + sql::Literal(p.file) + "))";
+    const std::string relation = RelationSql(view);
     // Only a table whose `timestamp` is a TIMESTAMP (oteljson's) is cut here; others
     // are read whole and their readers filter (View::RelationSql allows both).
-    if (!p.extent || url_.read != InputUrl::Read::kFormat) return relation;
+    if (!series_ || url_.read != InputUrl::Read::kFormat) return relation;
     const std::string where = sql::WhereInRange(sql::Ident("timestamp"), range);
     return where.empty() ? relation : "(SELECT * FROM " + relation + where + ")";
   }
 
   std::optional<std::string> Identity(View& view, const TimeRange&) const override {
-    return Key(view);
+    std::vector<std::optional<std::string>> keys{"input parts"};
+    for (const Part& part : Parts(view)) keys.push_back(part.key);
+    return Digest(keys);
   }
 
   std::optional<TimeExtent> Extent(View& view) const override {
     if (!series_) return std::nullopt;
-    return Parsed(view).extent;
+    TimeExtent out;
+    for (const View::ParsedInput* p : Parsed(view)) {
+      if (!p->extent) return std::nullopt;
+      out.Add(*p->extent);
+    }
+    return out;
   }
 
   bool CheapToReread(View&) const override { return true; }
 
  private:
-  // What the table is made from; nullopt when the bytes' identity is unknown.
-  std::optional<std::string> Key(View& view) const {
-    return Digest({"input parse", ReadName(url_), view.Identity(inner_, {})});
+  bool ByLine() const {
+    return url_.read == InputUrl::Read::kFormat && url_.compression == formats::Compression::kNone &&
+           (url_.format == formats::Format::kOtelJson || url_.format == formats::Format::kJsonLogs);
   }
 
-  const View::ParsedInput& Parsed(View& view) const {
-    const std::optional<std::string> key = Key(view);
-    const std::string memo = key ? *key : "node " + inner_.path + " " + url_.text;
-    auto& parsed = view.parsed_inputs();
-    if (auto it = parsed.find(memo); it != parsed.end()) return it->second;
-    View::ParsedInput p = Find(view, key);
-    if (p.skipped > 0)
-      view.WarnOnce(std::to_string(p.skipped) + " malformed line(s) skipped", inner_.path);
-    return parsed.emplace(memo, std::move(p)).first->second;
+  std::vector<Part> Parts(View& view) const {
+    const std::string how = ReadName(url_);
+    if (!inner_.stored)
+      return {Part{Digest({"input parse", how, view.Identity(inner_, {})}), {}}};
+    const std::vector<store::DataPiece> pieces = view.pond().DataPieces(*inner_.stored);
+    if (pieces.size() == 1 || !ByLine()) {
+      std::vector<Range> ranges;
+      if (pieces.size() == 1) ranges.push_back({pieces[0].path, 0, pieces[0].size});
+      return {Part{Digest({"input parse", how, view.Identity(inner_, {})}), ranges}};
+    }
+    std::vector<Part> parts;
+    std::vector<Range> carry;
+    const auto key_of = [&](const std::vector<Range>& ranges) {
+      std::vector<std::optional<std::string>> k{"input parse lines", how};
+      for (const Range& r : ranges)
+        k.push_back(r.path.substr(r.path.rfind('/') + 1) + " " + std::to_string(r.from) + " " +
+                    std::to_string(r.to));
+      return Digest(k);
+    };
+    for (const store::DataPiece& piece : pieces) {
+      const int64_t cut = AfterLastNewline(piece.path, piece.size);
+      if (cut == 0) {
+        carry.push_back({piece.path, 0, piece.size});
+        continue;
+      }
+      std::vector<Range> ranges = std::move(carry);
+      ranges.push_back({piece.path, 0, cut});
+      parts.push_back({key_of(ranges), ranges});
+      carry.clear();
+      if (cut < piece.size) carry.push_back({piece.path, cut, piece.size});
+    }
+    if (!carry.empty()) parts.push_back({key_of(carry), carry});
+    return parts;
   }
 
-  View::ParsedInput Find(View& view, const std::optional<std::string>& key) const {
+  std::vector<const View::ParsedInput*> Parsed(View& view) const {
+    std::vector<const View::ParsedInput*> out;
+    int64_t skipped = 0;
+    for (const Part& part : Parts(view)) {
+      const std::string memo = part.key ? *part.key : "node " + inner_.path + " " + url_.text;
+      auto& parsed = view.parsed_inputs();
+      auto it = parsed.find(memo);
+      if (it == parsed.end()) it = parsed.emplace(memo, Find(view, part)).first;
+      out.push_back(&it->second);
+      skipped += it->second.skipped;
+    }
+    if (skipped > 0)
+      view.WarnOnce(std::to_string(skipped) + " malformed line(s) skipped", inner_.path);
+    return out;
+  }
+
+  // The part's bytes as one host file: a whole blob in place, else written out.
+  std::string Bytes(View& view, const Part& part) const {
+    if (part.ranges.size() == 1 && part.ranges[0].from == 0) {
+      const Range& r = part.ranges[0];
+      if (static_cast<int64_t>(std::filesystem::file_size(r.path)) == r.to) return r.path;
+    }
+    const std::string input = view.TempFile(".in");
+    std::ofstream out(input, std::ios::binary);
+    const auto put = [&](std::string_view b) {
+      if (!out.write(b.data(), static_cast<std::streamsize>(b.size())))
+        throw Error("cannot write a temporary file", input);
+    };
+    if (part.ranges.empty()) {
+      view.StreamData(inner_, put);
+    } else {
+      std::string buf(1 << 16, '\0');
+      for (const Range& r : part.ranges) {
+        std::ifstream in(r.path, std::ios::binary);
+        in.seekg(r.from);
+        for (int64_t left = r.to - r.from; left > 0;) {
+          const auto n = static_cast<std::streamsize>(std::min<int64_t>(left, 1 << 16));
+          if (!in.read(buf.data(), n)) throw Error("cannot read file", r.path);
+          put(std::string_view(buf.data(), static_cast<size_t>(n)));
+          left -= n;
+        }
+      }
+    }
+    if (!out.flush()) throw Error("cannot write a temporary file", input);
+    return input;
+  }
+
+  View::ParsedInput Find(View& view, const Part& part) const {
     store::ResultCache& cache = view.pond().cache();
+    const std::optional<std::string>& key = part.key;
     const bool cached = key && store::ResultCache::Enabled();
     View::ParsedInput p;
-    // A stored data node's blob is already a Parquet file to read in place.
-    if (url_.read == InputUrl::Read::kParquet && inner_.stored) {
-      p.file = view.pond().DataPath(*inner_.stored);
+    // A data node's blob that already is a Parquet file is read in place.
+    if (url_.read == InputUrl::Read::kParquet && part.ranges.size() == 1) {
+      p.file = Bytes(view, part);
       if (!IsParquet(p.file))
         throw Error("not a Parquet file (series:// and table:// read data files as Parquet)",
                     inner_.path);
@@ -163,20 +283,7 @@ class FormattedInput : public Generated {
         return p;
       }
     }
-    // The bytes as a host file: a stored blob in place; a computed file, or a file:log
-    // in several blobs (docs/append-only.md), written out.
-    std::string input;
-    if (inner_.stored && view.pond().DataPieces(*inner_.stored).size() == 1) {
-      input = view.pond().DataPath(*inner_.stored);
-    } else {
-      input = view.TempFile(".in");
-      std::ofstream out(input, std::ios::binary);
-      view.StreamData(inner_, [&](std::string_view b) {
-        if (!out.write(b.data(), static_cast<std::streamsize>(b.size())))
-          throw Error("cannot write a temporary file", input);
-      });
-      if (!out.flush()) throw Error("cannot write a temporary file", input);
-    }
+    const std::string input = Bytes(view, part);
     const auto write = [&](const std::string& output) {
       if (url_.read == InputUrl::Read::kParquet) {
         // A computed data file's bytes, kept as they are once checked.

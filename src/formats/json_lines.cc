@@ -124,6 +124,10 @@ struct JsonLinesReader::State {
   size_t capacity = size_t{1} << 20;
   size_t begin = 0, end = 0, scanned = 0;  // unread bytes [begin, end); no '\n' in [begin, scanned)
   bool at_eof = false;
+  // A line longer than kMaxLine is not held: its bytes are dropped up to its newline
+  // and it counts as skipped, so memory stays bounded whatever a log holds.
+  static constexpr size_t kMaxLine = size_t{64} << 20;
+  bool dropping = false;
 
   int64_t line_number = 0;
   int64_t skipped = 0;
@@ -150,9 +154,20 @@ std::optional<JsonLinesReader::State::RawLine> JsonLinesReader::State::NextRawLi
     if (void* nl = std::memchr(buffer.data() + scanned, '\n', end - scanned)) {
       char* stop = static_cast<char*>(nl);
       begin = scanned = stop - buffer.data() + 1;
+      if (dropping) {
+        dropping = false;
+        ++skipped;
+        spdlog::debug("{}: a line over {} bytes, skipped", name, kMaxLine);
+        continue;
+      }
       return RawLine{start, static_cast<size_t>(stop - start), true};
     }
     scanned = end;
+    if (dropping || end - begin >= kMaxLine) {
+      dropping = true;
+      begin = scanned = end;  // drop what is read of it
+      if (at_eof) return std::nullopt;
+    }
     if (at_eof) {
       if (begin == end) return std::nullopt;
       RawLine raw{start, end - begin, false};

@@ -3,7 +3,8 @@
 // simdjson; internal to the formats layer.
 //
 // Promises:
-// - The file is streamed: memory follows the longest line, never the whole file.
+// - The file is streamed: memory follows the longest line, never the whole file; a
+//   line over 64 MiB is dropped as it is read and counted in skipped().
 // - A line loses its NUL bytes and surrounding white space before it is parsed;
 //   blank lines are passed over.
 // - A line that is not JSON is counted in skipped(), except a last line without

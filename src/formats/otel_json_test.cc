@@ -220,6 +220,21 @@ TEST_F(OtelJsonTest, ATrailingPartialLineIsPassedOverSilently) {
   EXPECT_EQ(p.skipped, 1);
 }
 
+// A line longer than memory should hold (here 65 MiB, over the 64 MiB cap) is dropped
+// as it is read, counted once; the lines around it are read.
+TEST_F(OtelJsonTest, AnOverlongLineIsDroppedInBoundedMemory) {
+  const std::string before = Request({Gauge("a", {Point(At(0), "1")})});
+  const std::string after = Request({Gauge("a", {Point(At(60), "2")})});
+  Parsed p = Parse(Lines({before, std::string(size_t{65} << 20, 'x'), after}));
+  EXPECT_EQ(p.skipped, 1);
+  EXPECT_EQ(Rows(),
+            (std::vector<std::string>{"2024-07-01 00:00:30 | 1", "2024-07-01 00:01:30 | 2"}));
+  // Cut at the end of the file, it is a line still being written: not counted.
+  p = Parse(Lines({before}) + std::string(size_t{65} << 20, 'x'));
+  EXPECT_EQ(p.skipped, 0);
+  EXPECT_EQ(p.rows, 1);
+}
+
 TEST_F(OtelJsonTest, MetricNamesAreColumnNamesAsWritten) {
   Parse(Lines({Request({
       Gauge("AT500_Surface.DO.mg/L", {Point(At(0), "1")}),

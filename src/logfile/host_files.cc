@@ -1,5 +1,6 @@
 #include "logfile/host_files.h"
 
+#include <fnmatch.h>
 #include <glob.h>
 #include <sys/stat.h>
 
@@ -25,6 +26,13 @@ std::vector<std::string> Glob(const std::string& pattern) {
 std::string BaseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
 }  // namespace
+
+bool IsActiveName(const Config& config, const std::string& name) {
+  const auto matches = [&](const std::string& pattern) {
+    return ::fnmatch(BaseName(pattern).c_str(), name.c_str(), FNM_PERIOD) == 0;
+  };
+  return matches(config.active_pattern) && !matches(config.archived_pattern);
+}
 
 std::vector<HostFile> ListHostFiles(const Config& config) {
   std::vector<HostFile> out;

@@ -15,4 +15,9 @@ namespace pond::logfile {
 // pattern when it cannot be read.
 std::vector<HostFile> ListHostFiles(const Config& config);
 
+// Whether `name` is a base name only `config`'s active pattern gives (its last part
+// matches it, the archived pattern's does not): a copy of an active file, not of an
+// archive. Shared pond_paths hold other nodes' copies too.
+bool IsActiveName(const Config& config, const std::string& name);
+
 }  // namespace pond::logfile

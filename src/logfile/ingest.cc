@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <set>
 
 #include "base/blake3.h"
@@ -54,23 +55,30 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
   }
 
   // An archive is hashed again only when its stat changed since it was last proven
-  // whole (the note is a hint in the result cache: a lost one costs a hash).
+  // whole (the note is a hint in the result cache: a lost one costs a hash). The stat
+  // noted is the one taken before hashing: a change after the hash is another stat.
   store::ResultCache& cache = pond->cache();
   const auto stat_key = [&](const std::string& name) {
     return Blake3Hex(node_path + "\n" + JoinPath(pond_path, name));
   };
+  std::map<std::string, std::string> note;  // archived copy's name → its note, now
+  for (const HostFile& f : host)
+    if (!f.active && copies.count(f.name))
+      note[f.name] = StatLine(f.path) + " " + copies.at(f.name).blake3;
   const auto archived_changed = [&](const std::string& name) {
-    for (const HostFile& f : host)
-      if (f.name == name) {
-        const auto noted = cache.FindText(kStatKind, stat_key(name));
-        return !noted || *noted != StatLine(f.path) + " " + copies.at(name).blake3;
-      }
-    return true;
+    const auto noted = cache.FindText(kStatKind, stat_key(name));
+    return !noted || !note.count(name) || *noted != note.at(name);
   };
   const PrefixHash prefix_hash = [](const std::string& path, int64_t n) {
     return Blake3OfFile(path, n);
   };
-  const Plan plan = PlanRun(host, copies, prefix_hash, archived_changed);
+  // Copies of active files gone from the host: rotated, the new file not made yet.
+  std::vector<std::string> gone_active;
+  for (const auto& [name, copy] : copies)
+    if (IsActiveName(config, name) &&
+        std::none_of(host.begin(), host.end(), [&](const HostFile& f) { return f.name == name; }))
+      gone_active.push_back(name);
+  const Plan plan = PlanRun(host, copies, gone_active, prefix_hash, archived_changed);
   for (const auto& w : plan.warnings) report.warn(w);
 
   Outcome out;
@@ -90,19 +98,34 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
     throw Error("no host file", name);
   };
   std::set<std::string> claimed;  // archived files a rotation completed
-  // Archived files whose every byte this run stores, name → BLAKE3: proven whole as a
-  // verifying hash would prove them, so the next run need not read them again.
+  // Archived files whose every byte this run stores, name → their note (stat, BLAKE3):
+  // proven whole as a verifying hash would prove them, so the next run need not read
+  // them again.
   std::map<std::string, std::string> stored_whole;
   const auto add_new = [&](const std::string& name, const std::string& path, int64_t size) {
     report.say("Ingesting new file: " + name + " (" + Bytes(size) + ")");
+    const std::string stat = StatLine(path);  // before reading: a later change shows
     const store::LogState s = begin()->AppendData(JoinPath(pond_path, name), path, size);
-    if (!host_file(name).active) stored_whole[name] = s.blake3;
+    if (!host_file(name).active) stored_whole[name] = stat + " " + s.blake3;
     ++out.new_files;
     out.new_bytes += size;
     changed = true;
   };
+  const auto appended = [&](const std::string& name, int64_t from, int64_t to) {
+    report.say("Appending to " + name + ": +" + std::to_string(to - from) + " bytes (" +
+               std::to_string(from) + " -> " + std::to_string(to) + " bytes)");
+    ++out.appended;
+    out.appended_bytes += to - from;
+    changed = true;
+  };
+  // The rotated file's bytes past the copy (written after the last run) are appended
+  // before the rename, and reported as an append.
   const auto rotate = [&](const std::string& name, const HostFile& y) {
-    stored_whole[y.name] = begin()->AppendData(JoinPath(pond_path, name), y.path, y.size).blake3;
+    const std::string stat = StatLine(y.path);  // before reading: a later change shows
+    const store::LogState whole = begin()->AppendData(JoinPath(pond_path, name), y.path, y.size);
+    stored_whole[y.name] = stat + " " + whole.blake3;
+    const int64_t from = copies.at(name).size;
+    if (y.size > from) appended(name, from, y.size);
     txn->Move(JoinPath(pond_path, name), JoinPath(pond_path, y.name));
     report.say("Rotation detected: " + name + " -> " + y.name + " (matched content)");
     claimed.insert(y.name);
@@ -125,12 +148,7 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
           store::Transaction* t = begin();
           t->AppendData(path, step.host, step.to);
           if (grows) {
-            report.say("Appending to " + step.name + ": +" + std::to_string(step.to - step.from) +
-                       " bytes (" + std::to_string(step.from) + " -> " + std::to_string(step.to) +
-                       " bytes)");
-            ++out.appended;
-            out.appended_bytes += step.to - step.from;
-            changed = true;
+            appended(step.name, step.from, step.to);
           } else {
             ++out.unchanged;
           }
@@ -159,16 +177,14 @@ Outcome Ingest(const std::string& dir, const std::string& node_path, const Confi
     out.seq = txn->seq();
   }
   // Archives proven whole this run, by a hash or by storing them, need no hash next
-  // time while their stat holds.
-  const auto note = [&](const HostFile& f, const std::string& blake3) {
-    cache.PutText(kStatKind, stat_key(f.name), StatLine(f.path) + " " + blake3);
-  };
+  // time while their stat holds. The stat is the one taken before the bytes were read:
+  // a change during the run shows at the next.
   for (const HostFile& f : host) {
     if (f.active) continue;
     if (auto s = stored_whole.find(f.name); s != stored_whole.end())
-      note(f, s->second);
+      cache.PutText(kStatKind, stat_key(f.name), s->second);
     else if (copies.count(f.name) && archived_changed(f.name))
-      note(f, copies.at(f.name).blake3);
+      cache.PutText(kStatKind, stat_key(f.name), note.at(f.name));
   }
 
   if (!changed) {

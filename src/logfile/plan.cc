@@ -23,10 +23,18 @@ const HostFile* FindRotation(const PondCopy& copy, const std::vector<HostFile>& 
 }
 
 Plan PlanRun(const std::vector<HostFile>& host, const std::map<std::string, PondCopy>& pond,
-             const PrefixHash& prefix_hash,
+             const std::vector<std::string>& gone_active, const PrefixHash& prefix_hash,
              const std::function<bool(const std::string& name)>& archived_changed) {
   Plan plan;
   std::set<std::string> claimed;  // archived files a rotation completes
+
+  for (const std::string& name : gone_active) {
+    const PondCopy& n = pond.at(name);
+    if (const HostFile* y = n.size > 0 ? FindRotation(n, host, pond, prefix_hash) : nullptr) {
+      plan.steps.push_back({Step::Kind::kRotate, name, y->path, n.size, y->size, y->name});
+      claimed.insert(y->name);
+    }
+  }
 
   for (const HostFile& b : host) {
     if (!b.active) continue;

@@ -69,12 +69,14 @@ const HostFile* FindRotation(const PondCopy& copy, const std::vector<HostFile>& 
 // files (FindRotation): found, the copy is completed from it and renamed to its name,
 // and the active file is new; not found, a warning (`changed but no matching archived
 // file found`, then `shrunk`). A longer or equal one is appended (the append verifies
-// its prefix). Files not in the pond are new. An archived file in the pond must be as
-// recorded: another size, or another hash when `archived_changed(name)` says its host
-// file may have changed since (the caller compares what it noted: size, mtime, inode),
-// throws `Archived file NAME CHANGED - violates immutability assumption!`.
+// its prefix). So is the copy of an active file gone from the host (`gone_active`: a
+// run between the rename and the new file's creation), quietly when not found. Files
+// not in the pond are new. An archived file in the pond must be as recorded: another
+// size, or another hash when `archived_changed(name)` says its host file may have
+// changed since (the caller compares what it noted: size, mtime, inode), throws
+// `Archived file NAME CHANGED - violates immutability assumption!`.
 Plan PlanRun(const std::vector<HostFile>& host, const std::map<std::string, PondCopy>& pond,
-             const PrefixHash& prefix_hash,
+             const std::vector<std::string>& gone_active, const PrefixHash& prefix_hash,
              const std::function<bool(const std::string& name)>& archived_changed);
 
 }  // namespace pond::logfile

@@ -33,13 +33,13 @@ TEST(PlanRun, NewFilesThenAppendsOfVerifiedPrefixes) {
   Host h;
   h.Add("app.log", "line1\nline2\n", true);
   h.Add("app.log.1", "old\n", false);
-  Plan p = PlanRun(h.list, {}, h.Hasher(), kUnchanged);
+  Plan p = PlanRun(h.list, {}, {}, h.Hasher(), kUnchanged);
   ASSERT_EQ(p.steps.size(), 2u);
   EXPECT_EQ(p.steps[0].kind, Step::Kind::kNew);
   EXPECT_EQ(p.steps[0].to, 12);
   EXPECT_EQ(p.steps[1].name, "app.log.1");
 
-  p = PlanRun(h.list, {{"app.log", Copy("line1\n")}, {"app.log.1", Copy("old\n")}}, h.Hasher(),
+  p = PlanRun(h.list, {{"app.log", Copy("line1\n")}, {"app.log.1", Copy("old\n")}}, {}, h.Hasher(),
               kUnchanged);
   ASSERT_EQ(p.steps.size(), 1u);  // the append verifies `from` bytes, then adds the rest
   EXPECT_EQ(p.steps[0].kind, Step::Kind::kAppend);
@@ -52,7 +52,7 @@ TEST(PlanRun, NewFilesThenAppendsOfVerifiedPrefixes) {
 TEST(PlanRun, AnActiveFileIsNotHashedByThePlan) {
   Host h;
   h.Add("app.log", "line1\nline2\n", true);
-  PlanRun(h.list, {{"app.log", Copy("line1\n")}}, h.Hasher(), kUnchanged);
+  PlanRun(h.list, {{"app.log", Copy("line1\n")}}, {}, h.Hasher(), kUnchanged);
   EXPECT_EQ(h.hashes, 0);
 }
 
@@ -61,7 +61,7 @@ TEST(PlanRun, AShorterActiveFileIsARotationFoundByContent) {
   h.Add("app.log", "new\n", true);                     // shorter than the copy
   h.Add("app.log.1", "line1\nline2\nline3\n", false);  // grew after the last run, then rotated
   h.Add("app.log.2", "line1\nXXXXX\n", false);          // as long, other bytes
-  Plan p = PlanRun(h.list, {{"app.log", Copy("line1\nline2\n")}}, h.Hasher(), kChanged);
+  Plan p = PlanRun(h.list, {{"app.log", Copy("line1\nline2\n")}}, {}, h.Hasher(), kChanged);
   ASSERT_EQ(p.steps.size(), 3u);
   EXPECT_EQ(p.steps[0].kind, Step::Kind::kRotate);
   EXPECT_EQ(p.steps[0].name, "app.log");
@@ -74,6 +74,28 @@ TEST(PlanRun, AShorterActiveFileIsARotationFoundByContent) {
   EXPECT_EQ(p.steps[1].name, "app.log");
   EXPECT_EQ(p.steps[1].to, 4);
   EXPECT_EQ(p.steps[2].name, "app.log.2");
+  EXPECT_TRUE(p.warnings.empty());
+}
+
+// Between the rename and the new file's creation the active file is gone: its copy is
+// completed from the archive and renamed, and the archive is not new.
+TEST(PlanRun, AGoneActiveFileIsARotationFoundByContent) {
+  Host h;
+  h.Add("app.log.1", "line1\nline2\nline3\n", false);
+  const std::map<std::string, PondCopy> pond{{"app.log", Copy("line1\nline2\n")}};
+  Plan p = PlanRun(h.list, pond, {"app.log"}, h.Hasher(), kChanged);
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].kind, Step::Kind::kRotate);
+  EXPECT_EQ(p.steps[0].rename_to, "app.log.1");
+  EXPECT_EQ(p.steps[0].from, 12);
+  EXPECT_EQ(p.steps[0].to, 18);
+  EXPECT_TRUE(p.warnings.empty());
+  // No archive matches: nothing to do, nothing to say (the file may come back).
+  h.files["/logs/app.log.1"] = "other\nbytes\nhere\n";
+  p = PlanRun(h.list, pond, {"app.log"}, h.Hasher(), kChanged);
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].kind, Step::Kind::kNew);
+  EXPECT_EQ(p.steps[0].name, "app.log.1");
   EXPECT_TRUE(p.warnings.empty());
 }
 
@@ -97,7 +119,7 @@ TEST(FindRotation, TheArchivedFileWhosePrefixIsTheCopy) {
 TEST(PlanRun, AShrunkFileWithoutArchiveIsAWarningOnly) {
   Host h;
   h.Add("app.log", "abc", true);
-  Plan p = PlanRun(h.list, {{"app.log", Copy("abcdef")}}, h.Hasher(), kUnchanged);
+  Plan p = PlanRun(h.list, {{"app.log", Copy("abcdef")}}, {}, h.Hasher(), kUnchanged);
   EXPECT_TRUE(p.steps.empty());
   ASSERT_EQ(p.warnings.size(), 2u);
   EXPECT_EQ(p.warnings[0], "app.log changed but no matching archived file found");
@@ -108,11 +130,12 @@ TEST(PlanRun, AChangedArchiveIsRefused) {
   Host h;
   h.Add("app.log.1", "other", false);
   // Same size: only a hash tells, and only when the host file may have changed.
-  EXPECT_EQ(PlanRun(h.list, {{"app.log.1", Copy("older")}}, h.Hasher(), kUnchanged).unchanged, 1);
-  EXPECT_THROW(PlanRun(h.list, {{"app.log.1", Copy("older")}}, h.Hasher(), kChanged), Error);
+  EXPECT_EQ(PlanRun(h.list, {{"app.log.1", Copy("older")}}, {}, h.Hasher(), kUnchanged).unchanged,
+            1);
+  EXPECT_THROW(PlanRun(h.list, {{"app.log.1", Copy("older")}}, {}, h.Hasher(), kChanged), Error);
   // Another size tells without a hash.
   h.hashes = 0;
-  EXPECT_THROW(PlanRun(h.list, {{"app.log.1", Copy("old")}}, h.Hasher(), kUnchanged), Error);
+  EXPECT_THROW(PlanRun(h.list, {{"app.log.1", Copy("old")}}, {}, h.Hasher(), kUnchanged), Error);
   EXPECT_EQ(h.hashes, 0);
 }
 

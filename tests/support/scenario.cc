@@ -193,6 +193,8 @@ void Background::Kill() {
   status_ = status;
 }
 
+std::string Background::ErrSoFar() const { return ReadFile(err_path_); }
+
 RunResult Background::Finish() {
   RunResult r;
   char buf[65536];

@@ -50,6 +50,7 @@ class Background {
   bool Running();     // not exited yet
   bool HasOutput();   // stdout has bytes waiting (none are consumed)
   RunResult Finish();  // reads stdout to its end, waits; exit_code, out and err
+  std::string ErrSoFar() const;  // what it has written to stderr yet
   void Kill();         // SIGKILL and reap; Finish() then reports 128+9
 
  private:
