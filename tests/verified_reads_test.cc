@@ -185,5 +185,43 @@ TEST_F(VerifiedReads, LargeBlobsAreVerifiedForTheColumnsAQueryReads) {
   EXPECT_EQ(P({"check"}).exit_code, 0);
 }
 
+// An append-only log read through a format: a piece's blob is verified when its bytes
+// are parsed. A read served by the parses already cached reads no blob of the log (an
+// hourly read of a year of logs hashes none of them); one that must parse the damaged
+// piece fails naming it.
+TEST_F(VerifiedReads, ALogPieceIsVerifiedWhenItIsParsed) {
+  const std::string line =
+      R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"depth","gauge":)"
+      R"({"dataPoints":[{"timeUnixNano":"TIME000000000","asDouble":4.5}]}}]}]}]})";
+  const auto at = [&](const std::string& seconds) {
+    std::string l = line;
+    return l.replace(l.find("TIME"), 4, seconds) + "\n";
+  };
+  const std::string log = tmp_ / "app.json";
+  WriteFile(log, at("1719792000") + at("1719792060"));
+  Ok({"copy", "--format", "log", log, "/raw/app.json"});
+  WriteFile(log, at("1719792000") + at("1719792060") + at("1719792120"));
+  Ok({"copy", "--format", "log", log, "/raw/app.json"});
+  const std::vector<std::string> read = {"cat", "oteljson:///raw/app.json", "--format", "csv"};
+  const std::string rows = Ok(read);
+  EXPECT_EQ(rows,
+            "timestamp,depth\n2024-07-01 00:00:00,4.5\n2024-07-01 00:01:00,4.5\n"
+            "2024-07-01 00:02:00,4.5\n");
+
+  auto j = nlohmann::json::parse(Ok({"describe", "--json", "/raw/app.json"}), nullptr, false);
+  if (j.is_array()) j = j.at(0);
+  const std::string hash = j.at("versions").at(0).at("blob");
+  const std::string rel = "blobs/" + hash.substr(0, 2) + "/" + hash;
+  std::string bytes = ReadFile(dir_ + "/" + rel);
+  bytes[10] ^= 0x01;
+  WriteFile(dir_ + "/" + rel, bytes);
+  EXPECT_EQ(Ok(read), rows);
+  fs::remove_all(dir_ + "/cache");
+  RunResult r = P(read);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(Damaged(rel))) << r.err;
+  EXPECT_EQ(P({"check"}).exit_code, 1);
+}
+
 }  // namespace
 }  // namespace pond::testing

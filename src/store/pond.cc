@@ -436,16 +436,17 @@ std::string Pond::DataPath(const NodeInfo& node) const {
   return impl_->blobs.VerifiedPath(LatestData(node).blob, "");
 }
 
-std::vector<DataPiece> Pond::DataPieces(const NodeInfo& node) const {
+std::vector<DataPiece> Pond::DataPieces(const NodeInfo& node, bool verify) const {
+  const auto path = [&](const std::string& blob) {
+    return verify ? impl_->blobs.VerifiedPath(blob, "") : impl_->blobs.PathFor(blob, "");
+  };
   const VersionInfo& latest = LatestData(node);
   if (node.kind != Kind::kLog)
-    return {{impl_->blobs.VerifiedPath(latest.blob, ""), 0, latest.size, latest.version,
-             latest.version}};
+    return {{path(latest.blob), 0, latest.size, latest.version, latest.version}};
   std::vector<DataPiece> out;
   int64_t offset = 0;
   for (const Piece& piece : impl_->Pieces(node)) {
-    out.push_back({impl_->blobs.VerifiedPath(piece.blob, ""), offset, piece.size,
-                   piece.first_version, piece.last_version});
+    out.push_back({path(piece.blob), offset, piece.size, piece.first_version, piece.last_version});
     offset += piece.size;
   }
   return out;

@@ -110,7 +110,7 @@ struct LogState {
 // (Pond::DataPieces): a file:data node has one, a file:log one per piece of its
 // cover (docs/append-only.md, "Reads").
 struct DataPiece {
-  std::string path;       // host path of the blob, its bytes verified
+  std::string path;       // host path of the blob, its bytes verified unless asked not to
   int64_t offset = 0;     // where its bytes start in the file
   int64_t size = 0;       // how many bytes it holds
   int first_version = 0;  // the versions whose bytes it holds
@@ -234,8 +234,9 @@ class Pond {
   // The blobs whose bytes, concatenated in order, are the data file as ReadData reads
   // it, each with its byte range and versions: one for a file:data node or config; for
   // a file:log the view's cover (a compaction changes the pieces, never the bytes).
-  // Each blob is verified (as ReadData).
-  std::vector<DataPiece> DataPieces(const NodeInfo& node) const;
+  // Each blob is verified (as ReadData); with `verify` false none is, for a reader that
+  // needs only the layout (a cache key) and asks again, verified, before it reads bytes.
+  std::vector<DataPiece> DataPieces(const NodeInfo& node, bool verify = true) const;
   // A file:log's cumulative size and BLAKE3 as of this view (its latest visible
   // version), from the catalog: one lookup, no blob read. Throws for another kind.
   LogState LogStateOf(const NodeInfo& node) const;
