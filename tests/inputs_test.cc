@@ -262,6 +262,52 @@ TEST_F(InputsTest, AnAppendOnlyLogIsParsedPieceByPiece) {
   EXPECT_EQ(Ok({"cat", "host+oteljson://" + host, "--sql", sql, "--format", "csv"}), read());
 }
 
+// A reduction over a growing log: an append whose rows all fall in the hot span leaves
+// the cached cold spans as they were (their pack is read, not written again); a late
+// record into one of them has them computed again. Every read equals one from scratch.
+TEST_F(InputsTest, AnAppendToALogKeepsTheReductionsColdSpans) {
+  Ok({"mkdir", "-p", "/ingest"});
+  const std::string host = tmp_ / "m.json";
+  std::string bytes;
+  const auto append = [&](const std::string& more) {
+    bytes += more;
+    WriteFile(host, bytes);
+    Ok({"copy", "--format", "log", host, "/ingest/m.json"});
+  };
+  const auto packs = [&] {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(pond_dir_ + "/cache/reduce-pack"))
+      n += e.path().extension() == ".parquet";
+    return n;
+  };
+  std::string days;  // 60 days of hourly lines: cold spans of 28 days and the hot one
+  for (int h = 0; h < 60 * 24; ++h)
+    days += OtlpLine(3600 * h, {{"well_depth_value", 40 + (h % 8) * 0.125}});
+  append(days);
+  Mknod("temporal-reduce", "/reduced", R"(
+in_pattern: "oteljson:///ingest/m.json"
+out_pattern: m
+resolutions: [1h]
+aggregations: [{type: avg}, {type: count, columns: ["*"]}]
+)");
+  const auto cat = [&](bool cached) {
+    return Ok({"cat", "/reduced/m/res=1h.series", "--format", "csv"},
+              cached ? std::map<std::string, std::string>{}
+                     : std::map<std::string, std::string>{{"POND_CACHE", "off"}});
+  };
+  EXPECT_EQ(cat(true), cat(false));
+  // The first append: the log in two pieces, parsed apart from now on.
+  append(OtlpLine(3600 * 60 * 24, {{"well_depth_value", 41.0}}));
+  EXPECT_EQ(cat(true), cat(false));
+  const size_t written = packs();
+  append(OtlpLine(3600 * (60 * 24 + 1), {{"well_depth_value", 42.0}}));
+  EXPECT_EQ(cat(true), cat(false));
+  EXPECT_EQ(packs(), written);
+  append(OtlpLine(3600 * 24 * 3 + 1800, {{"well_depth_value", 99.0}}));
+  EXPECT_EQ(cat(true), cat(false));
+  EXPECT_EQ(packs(), written + 1);
+}
+
 TEST_F(InputsTest, EachVersionIsParsedOnceAndOnlyNewFilesLater) {
   CopyData("a.csv", "k,v\na,1\n", "/history/a.csv");
   CopyData("b.csv", "k,v\nb,2\n", "/history/b.csv");

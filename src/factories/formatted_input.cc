@@ -152,9 +152,20 @@ class FormattedInput : public Generated {
     return where.empty() ? relation : "(SELECT * FROM " + relation + where + ")";
   }
 
-  std::optional<std::string> Identity(View& view, const TimeRange&) const override {
+  // The parts' keys; over a time range, of the parts with rows in it only, and the
+  // columns of all (the rows' columns): an append whose rows are all later leaves the
+  // identity of earlier ranges as it was, so a reduction's cold spans keep their keys.
+  std::optional<std::string> Identity(View& view, const TimeRange& range) const override {
     std::vector<std::optional<std::string>> keys{"input parts"};
-    for (const Part& part : Parts(view)) keys.push_back(part.key);
+    const std::vector<Part> parts = Parts(view);
+    if (!series_ || range == TimeRange{}) {
+      for (const Part& part : parts) keys.push_back(part.key);
+      return Digest(keys);
+    }
+    const std::vector<const View::ParsedInput*> parsed = Parsed(view);
+    for (size_t i = 0; i < parts.size(); ++i)
+      if (!parsed[i]->extent || !parsed[i]->extent->Outside(range)) keys.push_back(parts[i].key);
+    for (const auto& c : view.Describe(RelationSql(view))) keys.push_back(c.name + " " + c.type);
     return Digest(keys);
   }
 

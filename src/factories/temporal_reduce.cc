@@ -203,9 +203,7 @@ std::string Joined(const std::vector<std::string>& inputs) {
 // Whether an input with `extent` has no row with a time in `range` (rows without a
 // time fall in no bucket); unknown extents may have.
 bool Outside(const std::optional<TimeExtent>& extent, const TimeRange& range) {
-  if (!extent) return false;
-  if (extent->empty) return true;
-  return (range.begin && extent->max < *range.begin) || (range.end && extent->min >= *range.end);
+  return extent && extent->Outside(range);
 }
 
 // Floor division (times before 1970 too).

@@ -40,6 +40,10 @@ struct TimeExtent {
   int64_t min = 0, max = 0;
   bool null_times = false;  // some row may have a NULL `timestamp` (outside min..max)
   void Add(const TimeExtent& other);
+  // No row has a time in `range` (rows without a time are in no range).
+  bool Outside(const TimeRange& range) const {
+    return empty || (range.begin && max < *range.begin) || (range.end && min >= *range.end);
+  }
 };
 
 // What a node reads as through the View (docs/layers.md, "What a node is").
