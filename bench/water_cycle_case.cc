@@ -9,10 +9,13 @@
 // of the year and `pond export` of every reduction and analysis into an empty folder,
 // with an empty cache. The hourly cycle: one more hour (60 lines) appended to the
 // active log, the same two commands, the export refreshing the folder the full run
-// wrote. Targets: the hourly cycle ≤ 0.1 × the full run; every command's peak RSS
-// < 500 MiB. The same at half a year of history (July to December) shows what grows
-// with it. Answers: the pond's BLAKE3 of every log is b3sum's, and the refreshed
-// folder holds the files of an export from scratch (POND_CACHE=off), byte for byte.
+// wrote. The first such hour is a one-off (the active log, ingested in one piece, is
+// parsed piece by piece from its first append on; the export's spare folder is made):
+// it is reported, and the next hour is the cycle measured. Targets: the hourly cycle
+// ≤ 0.1 × the full run; every command's peak RSS < 500 MiB. The same at half a year of history
+// (July to December) shows what grows with it. Answers: the pond's BLAKE3 of every log is b3sum's,
+// and the refreshed folder holds the files of an export from scratch (POND_CACHE=off), byte for
+// byte.
 #include <fmt/format.h>
 #include <time.h>
 
@@ -73,7 +76,7 @@ std::map<std::string, std::string> B3sums(const fs::path& file) {
 }
 
 struct Cycle {
-  Timing full, hour;
+  Timing full, first_hour, hour;
   double full_ingest = 0, full_export = 0, hour_ingest = 0, hour_export = 0, uncached = 0;
   int64_t log_bytes = 0, files = 0, written = 0, kept = 0;
 };
@@ -83,7 +86,7 @@ Cycle Measure(const Bench& b, int first) {
   const fs::path work = b.work / fmt::format("water-{}", first);
   const fs::path logs = work / "logs", pond_dir = work / "pond", site = work / "site",
                  out = site / "data", apply = work / "water.yaml", json = work / "export.json";
-  const testing::OtlpGauges spec = water::Telemetry(kStart, kEnd + kHour);
+  const testing::OtlpGauges spec = water::Telemetry(kStart, kEnd + 2 * kHour);
   WriteLogs(logs, spec, first);
   const fs::path active = logs / water::kActiveLog;
   const auto active_size = fs::file_size(active);
@@ -110,11 +113,12 @@ Cycle Measure(const Bench& b, int first) {
     full_export.push_back(exported.seconds);
     return Both(ingest, exported);
   };
-  // Runs after `full` in each round (Alternate keeps the order): the year is in.
-  Side hour = [&] {
-    testing::WriteOtlpFile(active, spec, kEnd, kHour, /*append=*/true);
+  // Hour `h` after the year (Alternate keeps the order: after `full`, hour 0 then 1).
+  const auto hour = [&](int h) {
+    testing::WriteOtlpFile(active, spec, kEnd + h * kHour, kHour, /*append=*/true);
     const ChildRun ingest = b.Pond(pond_dir, {"run", "/etc/ingest"});
     const ChildRun exported = b.Pond(pond_dir, export_args, {}, json.string());
+    if (h == 0) return Both(ingest, exported);
     hour_ingest.push_back(ingest.seconds);
     hour_export.push_back(exported.seconds);
     const nlohmann::json result = ReadJson(json);
@@ -123,9 +127,10 @@ Cycle Measure(const Bench& b, int first) {
     c.kept = result.at("files_kept").get<int64_t>();
     return Both(ingest, exported);
   };
-  const auto t = Alternate(b.repeat, {full, hour});
+  const auto t = Alternate(b.repeat, {full, [&] { return hour(0); }, [&] { return hour(1); }});
   c.full = t[0];
-  c.hour = t[1];
+  c.first_hour = t[1];
+  c.hour = t[2];
   c.full_ingest = Median(full_ingest);
   c.full_export = Median(full_export);
   c.hour_ingest = Median(hour_ingest);
@@ -169,11 +174,12 @@ std::vector<Row> WaterCycleCase(const Bench& b) {
                             "(vs the first full run)",
                             year.hour, year.full, 0.1));
   rows.back().note = fmt::format(
-      "run {} + export {}, against {} + {}; {} of {} files written, {} kept; {:.0f} MB of "
-      "logs; export from scratch with POND_CACHE=off {}",
+      "run {} + export {}, against {} + {}; {} of {} files written, {} kept; the first hour "
+      "after the full run {}; {:.0f} MB of logs; export from scratch with POND_CACHE=off {}",
       FormatSeconds(year.hour_ingest), FormatSeconds(year.hour_export),
       FormatSeconds(year.full_ingest), FormatSeconds(year.full_export), year.written, year.files,
-      year.kept, year.log_bytes / 1e6, FormatSeconds(year.uncached));
+      year.kept, FormatSeconds(year.first_hour.seconds), year.log_bytes / 1e6,
+      FormatSeconds(year.uncached));
   Row growth{"19 1y/6mo", "the hourly cycle at a year vs at half a year of history"};
   growth.ours = year.hour.seconds;
   growth.reference = half.hour.seconds;
@@ -183,7 +189,8 @@ std::vector<Row> WaterCycleCase(const Bench& b) {
   rows.push_back(growth);
   Row rss{"19 RSS", "peak RSS of every command of the full run and the hourly cycle (a year)"};
   rss.bound = Bound::kMemoryKib;
-  rss.ours = static_cast<double>(std::max(year.full.max_rss_kib, year.hour.max_rss_kib));
+  rss.ours = static_cast<double>(
+      std::max({year.full.max_rss_kib, year.first_hour.max_rss_kib, year.hour.max_rss_kib}));
   rss.limit = 500 * 1024;
   rss.note =
       fmt::format("full run {}, hourly {}", FormatKib(static_cast<double>(year.full.max_rss_kib)),
