@@ -5,9 +5,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "base/error.h"
 
@@ -31,18 +35,102 @@ HostFileReader::HostFileReader(const std::string& path) : path_(path) {
 
 HostFileReader::~HostFileReader() { ::close(fd_); }
 
-int64_t HostFileReader::Read(int64_t n, const std::function<void(std::string_view)>& chunk) {
-  int64_t done = 0;
-  while (done < n) {
-    const auto want = static_cast<size_t>(std::min<int64_t>(n - done, std::ssize(buf_)));
-    const ssize_t got = ::read(fd_, buf_.data(), want);
+int64_t HostFileReader::ReadSome(char* buf, int64_t n) {
+  for (;;) {
+    const ssize_t got = ::read(fd_, buf, static_cast<size_t>(n));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) throw Error("cannot read file", path_);  // EISDIR too
+    return got;
+  }
+}
+
+int64_t HostFileReader::Read(int64_t n, const std::function<void(std::string_view)>& chunk) {
+  // Small files and the first MiB of any: a thread would cost more than it saves.
+  constexpr int64_t kInline = 1 << 20;
+  int64_t done = 0;
+  while (done < n) {
+    if (done >= kInline) return done + ReadAhead(n - done, chunk);
+    const int64_t got = ReadSome(buf_.data(), std::min<int64_t>(n - done, std::ssize(buf_)));
     if (got == 0) break;
     chunk({buf_.data(), static_cast<size_t>(got)});
     done += got;
   }
   return done;
+}
+
+int64_t HostFileReader::ReadAhead(int64_t n, const std::function<void(std::string_view)>& chunk) {
+  // A ring of chunks: the reader fills slot filled % kSlots while fewer than kSlots are
+  // waiting; the caller empties slot used % kSlots. 8 x 64 KiB was the fastest ring for
+  // BLAKE3 over a 1 GB file here (larger chunks leave the L2 cache).
+  constexpr int kSlots = 8;
+  std::vector<std::vector<char>> slots(kSlots, std::vector<char>(buf_.size()));
+  std::vector<int64_t> sizes(kSlots);
+  std::mutex mu;
+  std::condition_variable changed;
+  int64_t filled = 0, used = 0;
+  bool ended = false, stop = false;
+  std::exception_ptr failed;
+  std::thread reader([&] {
+    int64_t left = n;
+    try {
+      while (left > 0) {
+        {
+          std::unique_lock lock(mu);
+          changed.wait(lock, [&] { return stop || filled - used < kSlots; });
+          if (stop) break;
+        }
+        // The slot is the reader's until `filled` counts it.
+        const int slot = static_cast<int>(filled % kSlots);
+        const int64_t got =
+            ReadSome(slots[slot].data(), std::min<int64_t>(left, std::ssize(slots[slot])));
+        if (got == 0) break;
+        left -= got;
+        std::lock_guard lock(mu);
+        sizes[slot] = got;
+        ++filled;
+        changed.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard lock(mu);
+      failed = std::current_exception();
+    }
+    std::lock_guard lock(mu);
+    ended = true;
+    changed.notify_all();
+  });
+  // Stops and joins the reader however the caller leaves (what `chunk` throws too).
+  struct Join {
+    std::thread& reader;
+    std::mutex& mu;
+    std::condition_variable& changed;
+    bool& stop;
+    ~Join() {
+      {
+        std::lock_guard lock(mu);
+        stop = true;
+      }
+      changed.notify_all();
+      reader.join();
+    }
+  } join{reader, mu, changed, stop};
+  int64_t done = 0;
+  for (;;) {
+    int slot = 0;
+    {
+      std::unique_lock lock(mu);
+      changed.wait(lock, [&] { return filled > used || ended; });
+      if (filled == used) {
+        if (failed) std::rethrow_exception(failed);
+        return done;
+      }
+      slot = static_cast<int>(used % kSlots);
+    }
+    chunk({slots[slot].data(), static_cast<size_t>(sizes[slot])});
+    done += sizes[slot];
+    std::lock_guard lock(mu);
+    ++used;
+    changed.notify_all();
+  }
 }
 
 }  // namespace pond
