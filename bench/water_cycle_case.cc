@@ -89,7 +89,7 @@ Cycle Measure(const Bench& b, int first) {
                  out = site / "data", apply = work / "water.yaml", json = work / "export.json";
   const testing::OtlpGauges spec = water::Telemetry(kStart, kEnd + 2 * kHour);
   WriteLogs(logs, spec, first);
-  ::sync();  // written back before timing (case 18: reads run at half speed meanwhile)
+  ::sync();  // written back before timing
   const fs::path active = logs / water::kActiveLog;
   const auto active_size = fs::file_size(active);
   Cycle c;

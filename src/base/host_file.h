@@ -17,9 +17,10 @@ std::string ReadHostFile(const std::string& path, const std::string& what);
 // (memory bounded whatever the file's size). A file renamed or replaced while open is
 // still the one opened. Errors: `cannot read file (<path>)`.
 //
-// Past its first MiB a read goes on in a thread of its own, a few chunks ahead of the
-// consumer, which gets them in order on the calling thread: a hash of a 1 GB log then
-// overlaps the kernel's copies (a quarter of its time on one core; docs/append-only.md).
+// Past its first MiB a read goes on in a thread of its own, a few chunks of 1 MiB ahead
+// of the consumer, which gets them in order on the calling thread: a hash of a 1 GB log
+// then overlaps the kernel's copies (a quarter of its time on one core;
+// docs/append-only.md).
 class HostFileReader {
  public:
   explicit HostFileReader(const std::string& path);
