@@ -2,6 +2,9 @@
 
 #include <blake3.h>
 
+#include <cstddef>
+#include <cstring>
+
 #include "base/error.h"
 #include "base/host_file.h"
 
@@ -14,6 +17,8 @@ struct Blake3::State {
 Blake3::Blake3() : state_(std::make_unique<State>()) { blake3_hasher_init(&state_->hasher); }
 
 Blake3::~Blake3() = default;
+Blake3::Blake3(Blake3&&) noexcept = default;
+Blake3& Blake3::operator=(Blake3&&) noexcept = default;
 
 void Blake3::Update(std::string_view bytes) {
   blake3_hasher_update(&state_->hasher, bytes.data(), bytes.size());
@@ -29,6 +34,40 @@ std::string Blake3::HexDigest() const {
     text += hex[b & 15];
   }
   return text;
+}
+
+void Blake3::Reset() { blake3_hasher_reset(&state_->hasher); }
+
+namespace {
+
+// The fields before cv_stack, then its cv_stack_len entries in use.
+constexpr std::string_view kStateTag = "blake3-c-" BLAKE3_VERSION_STRING "/";
+constexpr size_t kStateFixed = offsetof(blake3_hasher, cv_stack);
+
+}  // namespace
+
+std::string Blake3::SaveState() const {
+  const blake3_hasher& h = state_->hasher;
+  const char* raw = reinterpret_cast<const char*>(&h);
+  std::string out(kStateTag);
+  out.append(raw, kStateFixed);
+  out.append(reinterpret_cast<const char*>(h.cv_stack), size_t{h.cv_stack_len} * BLAKE3_OUT_LEN);
+  return out;
+}
+
+bool Blake3::LoadState(std::string_view saved) {
+  if (!saved.starts_with(kStateTag)) return false;
+  saved.remove_prefix(kStateTag.size());
+  if (saved.size() < kStateFixed) return false;
+  blake3_hasher h{};
+  std::memcpy(&h, saved.data(), kStateFixed);
+  const size_t stack = saved.size() - kStateFixed;
+  if (h.cv_stack_len > BLAKE3_MAX_DEPTH + 1 || stack != size_t{h.cv_stack_len} * BLAKE3_OUT_LEN ||
+      h.chunk.buf_len > BLAKE3_BLOCK_LEN)
+    return false;
+  std::memcpy(h.cv_stack, saved.data() + kStateFixed, stack);
+  state_->hasher = h;
+  return true;
 }
 
 std::string Blake3Hex(std::string_view bytes) {

@@ -17,11 +17,22 @@ class Blake3 {
   ~Blake3();
   Blake3(const Blake3&) = delete;
   Blake3& operator=(const Blake3&) = delete;
+  Blake3(Blake3&&) noexcept;
+  Blake3& operator=(Blake3&&) noexcept;
 
   void Update(std::string_view bytes);
   // Lowercase hex of the 32-byte hash of every byte given so far, as `b3sum` prints
   // it. The state is not consumed: more Updates may follow.
   std::string HexDigest() const;
+  // Back to the hash of nothing.
+  void Reset();
+
+  // The state after the bytes given so far, as bytes to keep (a file:log's, so that
+  // its next append hashes only the new bytes; docs/append-only.md, "Cost"). The C
+  // code calls its struct private: the bytes name the version they come from, and
+  // LoadState refuses others (false) as well as anything malformed.
+  std::string SaveState() const;
+  bool LoadState(std::string_view saved);
 
  private:
   struct State;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 #include "base/error.h"
@@ -92,6 +93,43 @@ TEST_F(Blake3Test, DigestsAlongTheWay) {
   EXPECT_EQ(h.HexDigest(), Blake3OfFile(path, 100000));
   h.Update(std::string_view(bytes).substr(100000));
   EXPECT_EQ(h.HexDigest(), Shell("b3sum --no-names " + path).substr(0, 64));
+}
+
+// A state saved at any length and loaded into a new hasher goes on to the hash b3sum
+// prints for the whole file: across BLAKE3's 1 KiB chunks and its merges of subtrees.
+TEST_F(Blake3Test, SavedStateGoesOnToB3sum) {
+  const std::string path = File("saved", (size_t{3} << 20) + 777);
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string expected = Shell("b3sum --no-names " + path).substr(0, 64);
+  for (size_t cut : {size_t{0}, size_t{1}, size_t{1024}, size_t{1025}, size_t{8} << 10,
+                     (size_t{1} << 20) + 3, bytes.size()}) {
+    SCOPED_TRACE(cut);
+    Blake3 first;
+    first.Update(std::string_view(bytes).substr(0, cut));
+    const std::string saved = first.SaveState();
+    Blake3 second;
+    second.Update("bytes the load replaces");
+    ASSERT_TRUE(second.LoadState(saved));
+    EXPECT_EQ(second.HexDigest(), first.HexDigest());
+    second.Update(std::string_view(bytes).substr(cut));
+    EXPECT_EQ(second.HexDigest(), expected);
+  }
+}
+
+TEST_F(Blake3Test, LoadStateRefusesOtherBytes) {
+  Blake3 h;
+  h.Update("abc");
+  const std::string saved = h.SaveState();
+  Blake3 other;
+  EXPECT_FALSE(other.LoadState(""));
+  EXPECT_FALSE(other.LoadState("blake3-c-0.0.0/" + saved.substr(saved.find('/') + 1)));
+  EXPECT_FALSE(other.LoadState(saved.substr(0, saved.size() - 1)));
+  EXPECT_FALSE(other.LoadState(saved + "x"));
+  EXPECT_EQ(other.HexDigest(), Blake3Hex(""));  // a refused load leaves the hasher as it was
+  other.Update("abc");
+  other.Reset();
+  EXPECT_EQ(other.HexDigest(), Blake3Hex(""));
 }
 
 }  // namespace

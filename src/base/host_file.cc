@@ -1,6 +1,7 @@
 #include "base/host_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -42,6 +43,33 @@ int64_t HostFileReader::ReadSome(char* buf, int64_t n) {
     if (got < 0) throw Error("cannot read file", path_);  // EISDIR too
     return got;
   }
+}
+
+void HostFileReader::Seek(int64_t offset) {
+  if (::lseek(fd_, offset, SEEK_SET) < 0) throw Error("cannot read file", path_);
+}
+
+int64_t HostFileReader::Size() const {
+  struct stat st{};
+  if (::fstat(fd_, &st) != 0) throw Error("cannot read file", path_);
+  return st.st_size;
+}
+
+int64_t HostFileReader::ReadAt(int64_t offset, int64_t n,
+                               const std::function<void(std::string_view)>& chunk) const {
+  // 256 KiB: few calls, and the chunk still in the L2 cache for the hash.
+  std::vector<char> buf(256 << 10);
+  int64_t done = 0;
+  while (done < n) {
+    const ssize_t got = ::pread(fd_, buf.data(), std::min<size_t>(buf.size(), n - done),
+                                offset + done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw Error("cannot read file", path_);
+    if (got == 0) break;
+    chunk({buf.data(), static_cast<size_t>(got)});
+    done += got;
+  }
+  return done;
 }
 
 int64_t HostFileReader::Read(int64_t n, const std::function<void(std::string_view)>& chunk) {

@@ -33,6 +33,16 @@ class HostFileReader {
   // ends the read (the thread reading ahead is stopped first) and is rethrown.
   int64_t Read(int64_t n, const std::function<void(std::string_view)>& chunk);
 
+  // The next Read starts at `offset`.
+  void Seek(int64_t offset);
+  // Its size now.
+  int64_t Size() const;
+  // Hands the `n` bytes at `offset` to `chunk` in order; returns how many there were.
+  // Leaves Read's position alone, and several threads may call it at once (one
+  // parallel check of a log's segments, docs/append-only.md).
+  int64_t ReadAt(int64_t offset, int64_t n,
+                 const std::function<void(std::string_view)>& chunk) const;
+
  private:
   // Reads into `buf`: bytes read, 0 at the end; throws on an error.
   int64_t ReadSome(char* buf, int64_t n);

@@ -72,6 +72,17 @@ constexpr const char* kCreateLogVersions =
     "version INTEGER NOT NULL, total_size INTEGER NOT NULL, blake3 TEXT NOT NULL, "
     "PRIMARY KEY (node_id, version)) WITHOUT ROWID";
 
+// A file:log's sums (log_sums.h): the digests of its whole segments, kept from the
+// append that completes each (the bytes never change), and its latest version's tail
+// and hasher state (one row a log: only the next append wants them).
+constexpr const char* kCreateLogSegments =
+    "CREATE TABLE IF NOT EXISTS log_segments (node_id INTEGER NOT NULL, "
+    "segment INTEGER NOT NULL, blake3 TEXT NOT NULL, "
+    "PRIMARY KEY (node_id, segment)) WITHOUT ROWID";
+constexpr const char* kCreateLogTails =
+    "CREATE TABLE IF NOT EXISTS log_tails (node_id INTEGER PRIMARY KEY, "
+    "version INTEGER NOT NULL, tail TEXT NOT NULL, state BLOB NOT NULL)";
+
 // Cached: a file:log's every LogStateOf asks it (thousands of times in an export).
 bool HasTable(sqlite::Db& db, const char* name) {
   sqlite::Stmt& st =
@@ -111,6 +122,51 @@ std::map<int64_t, std::map<int, LogState>> LoadLogVersions(sqlite::Db& db) {
   auto st = db.Prepare("SELECT node_id, version, total_size, blake3 FROM log_versions");
   while (st.Step()) out[st.Int(0)][static_cast<int>(st.Int(1))] = {st.Int(2), st.Text(3)};
   return out;
+}
+
+void SaveLogSums(sqlite::Db& db, int64_t node_id, int version, const LogSums& sums) {
+  db.Exec(kCreateLogSegments);
+  db.Exec(kCreateLogTails);
+  auto st = db.Prepare("INSERT OR REPLACE INTO log_segments VALUES (?1, ?2, ?3)");
+  for (size_t i = 0; i < sums.segments.size(); ++i) {
+    st.Bind(1, node_id).Bind(2, static_cast<int64_t>(sums.first + i)).Bind(3, sums.segments[i]);
+    st.Run();
+    st.Reset();
+  }
+  db.Prepare("INSERT OR REPLACE INTO log_tails VALUES (?1, ?2, ?3, ?4)")
+      .Bind(1, node_id)
+      .Bind(2, version)
+      .Bind(3, sums.tail)
+      .BindBlob(4, sums.state)
+      .Run();
+}
+
+std::optional<LogSums> LoadLogSums(sqlite::Db& db, int64_t node_id, int version, int64_t size) {
+  if (!HasTable(db, "log_tails")) return std::nullopt;
+  LogSums sums;
+  {
+    sqlite::Stmt& st = db.Cached("SELECT version, tail, state FROM log_tails WHERE node_id = ?1");
+    st.Bind(1, node_id);
+    const bool found = st.Step() && st.Int(0) == version;
+    if (found) {
+      sums.tail = st.Text(1);
+      sums.state = st.Blob(2);
+    }
+    st.Reset();
+    if (!found) return std::nullopt;
+  }
+  const int64_t whole = size / kLogSegmentBytes;
+  sqlite::Stmt& st = db.Cached(
+      "SELECT segment, blake3 FROM log_segments WHERE node_id = ?1 AND segment < ?2 "
+      "ORDER BY segment");
+  st.Bind(1, node_id).Bind(2, whole);
+  while (st.Step()) {
+    if (st.Int(0) != std::ssize(sums.segments)) break;  // a gap
+    sums.segments.push_back(st.Text(1));
+  }
+  st.Reset();
+  if (std::ssize(sums.segments) != whole) return std::nullopt;
+  return sums;
 }
 
 void InsertChunkSums(sqlite::Db& db, const std::string& blob, const std::vector<ChunkSum>& sums) {

@@ -15,6 +15,7 @@
 
 #include "store/chunk_sums.h"
 #include "store/layout.h"
+#include "store/log_sums.h"
 #include "store/pond.h"
 #include "store/sqlite.h"
 
@@ -99,6 +100,13 @@ void InsertLogVersion(sqlite::Db& db, int64_t node_id, int version, const LogSta
 std::optional<LogState> LoadLogVersion(sqlite::Db& db, int64_t node_id, int version);
 // Every row, by node then version: empty when the table is missing.
 std::map<int64_t, std::map<int, LogState>> LoadLogVersions(sqlite::Db& db);
+// A file:log's sums (`log_segments`, `log_tails`; made by the first append that keeps
+// them) as written by its version `version`: the segments from sums.first on replace
+// those kept, the tail and state are the version's.
+void SaveLogSums(sqlite::Db& db, int64_t node_id, int version, const LogSums& sums);
+// The sums of `version` of `size` bytes, every whole segment from 0; nullopt when that
+// version wrote none (or some segment is missing).
+std::optional<LogSums> LoadLogSums(sqlite::Db& db, int64_t node_id, int version, int64_t size);
 }  // namespace catalog
 
 // A table's or series' columns as the catalog keeps them: [["name","TYPE"],…].

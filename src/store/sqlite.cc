@@ -300,6 +300,11 @@ Stmt& Stmt::Bind(int index, std::string_view v) {
   return *this;
 }
 
+Stmt& Stmt::BindBlob(int index, std::string_view v) {
+  Check(sqlite3_bind_blob64(st_, index, v.data(), v.size(), SQLITE_TRANSIENT));
+  return *this;
+}
+
 Stmt& Stmt::Bind(int index, std::nullopt_t) {
   Check(sqlite3_bind_null(st_, index));
   return *this;
@@ -323,6 +328,12 @@ bool Stmt::IsNull(int col) const { return sqlite3_column_type(st_, col) == SQLIT
 int64_t Stmt::Int(int col) const { return sqlite3_column_int64(st_, col); }
 
 std::string Stmt::Text(int col) const { return std::string(TextView(col)); }
+
+std::string Stmt::Blob(int col) const {
+  const auto* p = static_cast<const char*>(sqlite3_column_blob(st_, col));
+  return p == nullptr ? std::string()
+                      : std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, col)));
+}
 
 std::string_view Stmt::TextView(int col) const {
   const auto* p = sqlite3_column_text(st_, col);

@@ -76,6 +76,7 @@ class Stmt {
   Stmt& Bind(int index, const char* v) { return Bind(index, std::string_view(v)); }
   Stmt& Bind(int index, const std::string& v) { return Bind(index, std::string_view(v)); }
   Stmt& Bind(int index, std::nullopt_t);
+  Stmt& BindBlob(int index, std::string_view bytes);
   template <class T>
   Stmt& Bind(int index, const std::optional<T>& v) {
     return v ? Bind(index, *v) : Bind(index, std::nullopt);
@@ -94,6 +95,7 @@ class Stmt {
   std::string Text(int col) const;
   // The same bytes without a copy: valid until the next Step or the Stmt's end.
   std::string_view TextView(int col) const;
+  std::string Blob(int col) const;
   std::optional<int64_t> OptInt(int col) const {
     return IsNull(col) ? std::nullopt : std::optional<int64_t>(Int(col));
   }

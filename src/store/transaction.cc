@@ -500,19 +500,25 @@ LogState Transaction::AppendData(const std::string& path, const std::string& hos
   auto existing = impl_->ExistingFile(t, Kind::kLog);
   auto& p = impl_->p;
   const LogState before = existing ? p.LogStateOf(*existing) : EmptyLogState();
+  const std::optional<LogSums> sums =
+      existing ? catalog::LoadLogSums(impl_->cat(), existing->id,
+                                      existing->versions.back().version, before.size)
+               : std::nullopt;
   if (host_size < before.size)
     throw Error(fmt::format("host file has {} bytes, fewer than the {} of {}", host_size,
                             before.size, t.path),
                 host_path);
   if (existing && host_size == before.size) {
-    VerifyPrefix(host_path, before, t.path);
+    VerifyPrefix(host_path, before, sums ? &*sums : nullptr, t.path);
     return before;
   }
-  StoredAppend a = StoreAppend(p.blobs, p.disk, host_path, before, host_size, t.path);
+  StoredAppend a =
+      StoreAppend(p.blobs, p.disk, host_path, before, sums ? &*sums : nullptr, host_size, t.path);
   impl_->Keep(a.blob);
   const int64_t id = existing ? existing->id : impl_->CreateNode(t, Kind::kLog);
   VersionInfo v = impl_->AddVersion(id, a.blob);
   catalog::InsertLogVersion(impl_->cat(), id, v.version, a.after);
+  catalog::SaveLogSums(impl_->cat(), id, v.version, a.sums);
   if (existing) impl_->Compact(p.Info(id), t.path, /*all=*/false);
   return a.after;
 }
