@@ -93,11 +93,13 @@ bool ParseInfo(const std::string& text, View::ParsedInput& p) {
   return true;
 }
 
-// A byte range of a host file (a blob).
-struct Range {
-  std::string path;
-  int64_t from = 0, to = 0;
-};
+// One part of a node's bytes parsed on its own (its table kept under `key`): the whole
+// file; or, for a line format over a file:log, the complete lines of one stored piece
+// (with the unfinished line of the pieces before it carried in), and the file's
+// unfinished last line. Pieces are immutable blobs, so each is parsed once: an hourly
+// append parses only its own bytes (docs/inputs.md, "Each version is parsed once").
+using Part = View::InputPart;
+using Range = View::InputRange;
 
 // Offset just past the last '\n' among the first `size` bytes of host file `path`; 0
 // when there is none. Reads backwards: a line's length, not the piece's.
@@ -118,16 +120,6 @@ int64_t AfterLastNewline(const std::string& path, int64_t size) {
   }
   return 0;
 }
-
-// One part of a node's bytes parsed on its own (its table kept under `key`): the whole
-// file; or, for a line format over a file:log, the complete lines of one stored piece
-// (with the unfinished line of the pieces before it carried in), and the file's
-// unfinished last line. Pieces are immutable blobs, so each is parsed once: an hourly
-// append parses only its own bytes (docs/inputs.md, "Each version is parsed once").
-struct Part {
-  std::optional<std::string> key;  // nullopt: the bytes' identity is unknown
-  std::vector<Range> ranges;       // empty: the node's bytes, read through the View
-};
 
 class FormattedInput : public Generated {
  public:
@@ -157,7 +149,7 @@ class FormattedInput : public Generated {
   // identity of earlier ranges as it was, so a reduction's cold spans keep their keys.
   std::optional<std::string> Identity(View& view, const TimeRange& range) const override {
     std::vector<std::optional<std::string>> keys{"input parts"};
-    const std::vector<Part> parts = Parts(view);
+    const std::vector<Part>& parts = Parts(view);
     if (!series_ || range == TimeRange{}) {
       for (const Part& part : parts) keys.push_back(part.key);
       return Digest(keys);
@@ -187,7 +179,15 @@ class FormattedInput : public Generated {
            (url_.format == formats::Format::kOtelJson || url_.format == formats::Format::kJsonLogs);
   }
 
-  std::vector<Part> Parts(View& view) const {
+  const std::vector<Part>& Parts(View& view) const {
+    auto& memo = view.input_parts();
+    const std::string at = inner_.path + " " + url_.text;
+    auto it = memo.find(at);
+    if (it == memo.end()) it = memo.emplace(at, ReadParts(view)).first;
+    return it->second;
+  }
+
+  std::vector<Part> ReadParts(View& view) const {
     const std::string how = ReadName(url_);
     if (!inner_.stored)
       return {Part{Digest({"input parse", how, view.Identity(inner_, {})}), {}}};

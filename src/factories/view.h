@@ -164,6 +164,17 @@ class View : public TreeView {
     int64_t skipped = 0;
   };
   std::map<std::string, ParsedInput>& parsed_inputs() { return parsed_inputs_; }
+  // The parts an input is parsed in (formatted_input.cc), by "<node path> <url>": its
+  // layout (a catalog query, the last line of each piece) read once per View.
+  struct InputRange {
+    std::string path;  // a blob's host path
+    int64_t from = 0, to = 0;
+  };
+  struct InputPart {
+    std::optional<std::string> key;  // nullopt: the bytes' identity is unknown
+    std::vector<InputRange> ranges;  // empty: the node's bytes, read through the View
+  };
+  std::map<std::string, std::vector<InputPart>>& input_parts() { return input_parts_; }
 
   // A fresh host path (nothing there yet) in a folder of this View's own, removed with
   // the View: for what must be written somewhere when the pond's cache cannot be
@@ -254,6 +265,7 @@ class View : public TreeView {
   std::unordered_map<std::string, std::vector<sql::Column>> columns_;
   std::map<std::string, std::string> materialized_;  // node path → host Parquet file
   std::map<std::string, ParsedInput> parsed_inputs_;
+  std::map<std::string, std::vector<InputPart>> input_parts_;
   // A stored node's identity by "<node id> <range>": the export of a reduction over a
   // year of logs asks each input's thousands of times (a catalog lookup and a hash).
   std::unordered_map<std::string, std::string> stored_identities_;
