@@ -1,6 +1,6 @@
 // `pond run /etc/hydrovu collect` through the binary against the fake HydroVu on
-// 127.0.0.1: first and resumed collects, the points budget, every injected fault,
-// and that secrets never show.
+// 127.0.0.1: first and resumed collects, the points budget of each device, every
+// injected fault, and that secrets never show (seed archives: hydrovu_archive_test.cc).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -102,14 +102,22 @@ TEST_F(HydroVuTest, FirstCollectThenOnlyNewReadings) {
   EXPECT_EQ(log[0]["vars"]["device"], "123");
 }
 
-TEST_F(HydroVuTest, MaxPointsPerRunStopsAfterThePageThatReachesIt) {
+// The budget is per device per run: BDock spending its own leaves Silver's whole.
+TEST_F(HydroVuTest, MaxPointsPerRunStopsEachDeviceAfterThePageThatReachesIt) {
+  fake_.AddLocation({456, "Silver", {Param("1", "1", kJul1 + 900 * 6, 6, 17.5)}});  // 12 in all
   Mknod("max_points_per_run: 5\n");
   RunResult r = Ok({"run", "/etc/hydrovu", "collect"});
-  // The first page (4 timestamps × 2 parameters = 8 points) reaches the budget.
-  EXPECT_NE(r.out.find("BDock (123): 4 rows"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("Silver (456): 0 new rows"), std::string::npos) << r.out;
+  // BDock's first page (4 timestamps × 2 parameters = 8 points) reaches the budget;
+  // Silver's first (4 points) does not, its second (8) does.
+  EXPECT_EQ(r.out,
+            "BDock (123): 4 rows, 2024-07-01T00:00:00Z .. 2024-07-01T00:45:00Z, transaction 4\n"
+            "Silver (456): 8 rows, 2024-07-01T00:00:00Z .. 2024-07-01T01:45:00Z, transaction 5\n");
+  EXPECT_EQ(fake_.requests_to("/123/data").size(), 1u);
+  EXPECT_EQ(fake_.requests_to("/456/data").size(), 2u);
   r = Ok({"run", "/etc/hydrovu", "collect"});
-  EXPECT_NE(r.out.find("BDock (123): 4 rows, 2024-07-01T01:00:00Z"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out,
+            "BDock (123): 4 rows, 2024-07-01T01:00:00Z .. 2024-07-01T01:45:00Z, transaction 6\n"
+            "Silver (456): 4 rows, 2024-07-01T02:00:00Z .. 2024-07-01T02:45:00Z, transaction 7\n");
 }
 
 TEST_F(HydroVuTest, TransientFaultsAreRetried) {

@@ -13,7 +13,9 @@
 #include "cli/command.h"
 #include "engine/duckdb.h"
 #include "factories/factory.h"
+#include "factories/hydrovu.h"
 #include "factories/logfile_ingest.h"
+#include "factories/view.h"
 #include "hydrovu/client.h"
 #include "hydrovu/collector.h"
 #include "hydrovu/config.h"
@@ -43,12 +45,13 @@ std::pair<std::string, std::string> ReadExecutable(const std::string& dir, const
   return {node.factory, pond->ReadData(node)};
 }
 
-std::optional<int64_t> LatestMaxTs(const std::string& dir, const std::string& series) {
+// The device's resume point, from a snapshot released on return: the writer lock is
+// taken only to store.
+int64_t ResumeStart(const std::string& dir, const hydrovu::HydroVuConfig& cfg,
+                    const hydrovu::HydroVuDevice& device, const GlobalOptions& g) {
   auto pond = store::Pond::OpenRead(dir);
-  auto node = pond->Lookup(series);
-  if (!node) return std::nullopt;
-  if (node->kind != store::Kind::kSeries) return std::nullopt;
-  return pond->ExtentOf(*node).max_ts;
+  factories::View view(*pond, g.vars);
+  return factories::HydroVuResumeStart(view, cfg, device);
 }
 
 // Appends one device's readings as a new version of its series: one transaction.
@@ -96,9 +99,7 @@ void Collect(const std::string& dir, const std::string& path, const std::string&
   const bool progress = !g.quiet && StderrIsTty();
 
   hydrovu::CollectHooks hooks;
-  hooks.resume_start = [&](const hydrovu::HydroVuDevice& d) {
-    return hydrovu::ResumeStart(LatestMaxTs(dir, cfg.SeriesPath(d)), cfg);
-  };
+  hooks.resume_start = [&](const hydrovu::HydroVuDevice& d) { return ResumeStart(dir, cfg, d, g); };
   hooks.store = [&](const hydrovu::HydroVuDevice& d, const hydrovu::DeviceReadings& r) {
     if (progress) std::fprintf(stderr, "\n");
     StoreReadings(dir, cfg, d, r, g);

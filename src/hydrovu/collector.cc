@@ -144,19 +144,19 @@ DeviceReadings Collector::FetchDevice(const HydroVuDevice& device, int64_t start
 
 std::vector<DeviceOutcome> Collector::Run(const CollectHooks& hooks) {
   Prepare();
-  int64_t budget = config_.max_points_per_run;
   std::vector<DeviceOutcome> outcomes;
   for (const auto& device : config_.devices) {
     if (!device.active) continue;  // kept in the config, its series kept, not fetched
     DeviceOutcome outcome{device, 0, 0, 0, 0, std::nullopt};
     try {
       outcome.start_time = hooks.resume_start(device);
-      DeviceReadings readings = FetchDevice(device, outcome.start_time, budget, hooks.progress);
+      // Each device its own budget: one device's backlog never starves the others.
+      DeviceReadings readings =
+          FetchDevice(device, outcome.start_time, config_.max_points_per_run, hooks.progress);
       outcome.pages = readings.pages;
       outcome.points = readings.points;
       outcome.rows = readings.rows();
       hooks.store(device, readings);
-      budget -= readings.points;
     } catch (const HydroVuAuthError&) {
       throw;
     } catch (const Error& e) {

@@ -48,7 +48,7 @@ DeviceReadings PivotDataPages(const std::vector<HydroVuDataPage>& pages, const F
                               const HydroVuDevice& device, int64_t start_time);
 
 // Where a device resumes, in Unix seconds: one second after the latest stored
-// timestamp (`max_ts` of its series, µs), or `config.start_time` for a new series.
+// timestamp (µs, floored to the second), or `config.start_time` when there is none.
 int64_t ResumeStart(std::optional<int64_t> max_timestamp_us, const HydroVuConfig& config);
 
 // The transport timeouts for `config`: total `timeout_s`, connect at most 10 s.
@@ -65,8 +65,8 @@ struct DeviceOutcome {
 };
 
 struct CollectHooks {
-  // Required. The device's resume point in Unix seconds; normally
-  // ResumeStart(max_ts of config.SeriesPath(device) in the catalog, config).
+  // Required. The device's resume point in Unix seconds (docs/hydrovu.md,
+  // "collect", step 3); throwing Error fails this device only.
   std::function<int64_t(const HydroVuDevice&)> resume_start;
   // Required. Called once per device that was fetched without error, in config
   // order, even with no rows (then: store nothing, no transaction). Store the rows
@@ -96,9 +96,9 @@ class Collector {
   DeviceReadings FetchDevice(const HydroVuDevice& device, int64_t start_time, int64_t points_budget,
                              const ProgressCallback& progress = {});
 
-  // The whole collect: Prepare(), then every device in config order with the
-  // run's remaining budget (config.max_points_per_run less the points of the
-  // devices before it that succeeded). A device's Error (fetch or store) is
+  // The whole collect: Prepare(), then every device in config order, each with a
+  // budget of config.max_points_per_run of its own. A device's Error (resume point,
+  // fetch or store) is
   // reported to on_failure and recorded in its outcome; HydroVuAuthError, or an
   // Error from Prepare(), propagates and ends the run. The command exits 1 if any
   // outcome has an error.

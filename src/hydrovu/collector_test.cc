@@ -220,10 +220,21 @@ TEST_F(CollectorTest, PointsBudgetStopsAfterThePageThatReachesIt) {
   EXPECT_EQ(r.outcomes[0].points, 15);
   EXPECT_EQ(r.stored.at(123).rows(), 8u);
   EXPECT_EQ(fake_.requests_to("/123/data").size(), 2u);
-  // Silver gets nothing this run, without a request; it is still reported (0 rows).
-  EXPECT_EQ(fake_.requests_to("/456/data").size(), 0u);
-  EXPECT_TRUE(r.stored.at(456).empty());
-  EXPECT_EQ(r.outcomes[1].pages, 0);
+  // Silver has a budget of its own: its 5 points (2 pages) all come.
+  EXPECT_EQ(fake_.requests_to("/456/data").size(), 2u);
+  EXPECT_EQ(r.stored.at(456).rows(), 5u);
+  EXPECT_EQ(r.outcomes[1].points, 5);
+}
+
+TEST_F(CollectorTest, EachDeviceHasItsOwnPointsBudget) {
+  config_.max_points_per_run = 3;  // below each device's first page (7 and 4 points)
+  RunResult r = RunCollect();
+  ASSERT_TRUE(r.failures.empty());
+  EXPECT_EQ(r.outcomes[0].pages, 1);
+  EXPECT_EQ(r.outcomes[0].points, 7);
+  EXPECT_EQ(r.outcomes[1].pages, 1);
+  EXPECT_EQ(r.outcomes[1].points, 4);
+  EXPECT_EQ(r.stored.at(456).rows(), 4u);
 }
 
 TEST_F(CollectorTest, BudgetExactlyReachedOnAPageBoundary) {

@@ -122,16 +122,17 @@ std::string ReadBaseUrl(const YAML::Node& node, const std::string& at) {
   return url;
 }
 
-std::string ReadPondDir(const YAML::Node& node, const std::string& at) {
-  std::string path = ReadString(node, "hydrovu_path", at);
-  if (!path.starts_with('/')) throw Error("field 'hydrovu_path' must be an absolute pond path", at);
+std::string ReadPondDir(const YAML::Node& node, const std::string& field, const std::string& at) {
+  std::string path = ReadString(node, field, at);
+  if (!path.starts_with('/'))
+    throw Error("field '" + field + "' must be an absolute pond path", at);
   if (path.size() > 1 && path.ends_with('/')) path.pop_back();
   if (path == "/") return path;
   size_t begin = 1;
   while (begin <= path.size()) {
     size_t end = std::min(path.find('/', begin), path.size());
     if (!IsValidPondName(std::string_view(path).substr(begin, end - begin))) {
-      throw Error("field 'hydrovu_path' is not a valid pond path", at);
+      throw Error("field '" + field + "' is not a valid pond path", at);
     }
     begin = end + 1;
   }
@@ -162,20 +163,31 @@ HydroVuDevice ReadDevice(const Node& node, const std::string& config_name) {
   return device;
 }
 
+std::string DevicesDir(const std::string& root, const HydroVuDevice& device) {
+  return (root == "/" ? "" : root) + "/devices/" + std::to_string(device.id);
+}
+
 }  // namespace
 
 std::string HydroVuConfig::SeriesPath(const HydroVuDevice& device) const {
-  std::string prefix = hydrovu_path == "/" ? "" : hydrovu_path;
-  return prefix + "/devices/" + std::to_string(device.id) + "/" + device.name + ".series";
+  return DeviceDir(device) + "/" + device.name + ".series";
+}
+
+std::string HydroVuConfig::DeviceDir(const HydroVuDevice& device) const {
+  return DevicesDir(hydrovu_path, device);
+}
+
+std::string HydroVuConfig::ArchiveDir(const HydroVuDevice& device) const {
+  return archive_path.empty() ? "" : DevicesDir(archive_path, device);
 }
 
 HydroVuConfig ParseHydroVuConfig(const YAML::Node& root, const std::string& config_name) {
   HydroVuConfig config;
   const std::string& name = config_name;
-  MapReader reader(
-      root, name, "the hydrovu config",
-      {"client_id", "client_secret", "base_url", "max_points_per_run", "hydrovu_path", "timeout_s",
-       "retry_attempts", "retry_base_ms", "max_response_mb", "start_time", "devices"});
+  MapReader reader(root, name, "the hydrovu config",
+                   {"client_id", "client_secret", "base_url", "max_points_per_run", "hydrovu_path",
+                    "archive_path", "timeout_s", "retry_attempts", "retry_base_ms",
+                    "max_response_mb", "start_time", "devices"});
   reader.Field("client_id", true, [&](const Node& v, const Where& at) {
     config.client_id = ReadString(v, "client_id", at);
   });
@@ -187,8 +199,16 @@ HydroVuConfig ParseHydroVuConfig(const YAML::Node& root, const std::string& conf
   reader.Field("max_points_per_run", false, [&](const Node& v, const Where& at) {
     config.max_points_per_run = ReadInteger(v, "max_points_per_run", at, 1, INT64_MAX);
   });
-  reader.Field("hydrovu_path", false,
-               [&](const Node& v, const Where& at) { config.hydrovu_path = ReadPondDir(v, at); });
+  reader.Field("hydrovu_path", false, [&](const Node& v, const Where& at) {
+    config.hydrovu_path = ReadPondDir(v, "hydrovu_path", at);
+  });
+  reader.Field("archive_path", false, [&](const Node& v, const Where& at) {
+    config.archive_path = ReadPondDir(v, "archive_path", at);
+    // The collector writes hydrovu_path's device folders; an archive there would be written.
+    if (config.archive_path == config.hydrovu_path)
+      throw Error("field 'archive_path' must differ from hydrovu_path (archives are never written)",
+                  at);
+  });
   reader.Field("timeout_s", false, [&](const Node& v, const Where& at) {
     config.timeout_s = static_cast<int>(ReadInteger(v, "timeout_s", at, 1, 3600));
   });

@@ -65,6 +65,30 @@ TEST(HydroVuConfigTest, Defaults) {
   EXPECT_EQ(c.retry_base_ms, 1000);
   EXPECT_EQ(c.start_time, 0);
   EXPECT_EQ(c.SeriesPath(c.devices[0]), "/hydrovu/devices/7/My Dock=1.series");
+  EXPECT_EQ(c.archive_path, "");
+  EXPECT_EQ(c.ArchiveDir(c.devices[0]), "");
+}
+
+TEST(HydroVuConfigTest, ArchivePath) {
+  HydroVuConfig c = ParseHydroVuConfig(
+      "client_id: a\nclient_secret: b\narchive_path: /hydrovu-archive/\n"
+      "devices: [{name: X, id: 5}]\n",
+      "h.yaml");
+  EXPECT_EQ(c.archive_path, "/hydrovu-archive");
+  EXPECT_EQ(c.DeviceDir(c.devices[0]), "/hydrovu/devices/5");
+  EXPECT_EQ(c.ArchiveDir(c.devices[0]), "/hydrovu-archive/devices/5");
+  EXPECT_EQ(ErrorOf("client_id: a\nclient_secret: b\narchive_path: archive\ndevices: []\n"),
+            "field 'archive_path' must be an absolute pond path (hydrovu.yaml:3)");
+  EXPECT_EQ(ErrorOf("client_id: a\nclient_secret: b\narchive_path: [a]\ndevices: []\n"),
+            "field 'archive_path' must be a string (hydrovu.yaml:3)");
+  // The collector writes below hydrovu_path: an archive there would not stay read-only.
+  EXPECT_EQ(ErrorOf("client_id: a\nclient_secret: b\narchive_path: /hydrovu/\ndevices: []\n"),
+            "field 'archive_path' must differ from hydrovu_path (archives are never written) "
+            "(hydrovu.yaml:3)");
+  EXPECT_EQ(ErrorOf("client_id: a\nclient_secret: b\narchive_path: /h\nhydrovu_path: /h\n"
+                    "devices: []\n"),
+            "field 'archive_path' must differ from hydrovu_path (archives are never written) "
+            "(hydrovu.yaml:3)");
 }
 
 TEST(HydroVuConfigTest, EmptyDeviceListIsAllowed) {
