@@ -2,6 +2,7 @@
 // named inputs. One file for both: they differ only in what the output must hold.
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <set>
 
 #include "base/error.h"
@@ -43,16 +44,47 @@ SqlDerivedConfig Parse(const Config& c) {
   return out;
 }
 
+// Whether the query may give other rows from the same inputs: it names a function of
+// the clock or of chance. Such a query has no identity (recomputed at every read).
+bool ReadsTheClockOrChance(const std::string& query) {
+  std::string q = query;
+  for (char& c : q) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : {"now", "current_", "today", "random", "uuid", "setseed", "getenv"})
+    if (q.find(word) != std::string::npos) return true;
+  return false;
+}
+
 class SqlDerivedNode : public Generated {
  public:
   SqlDerivedNode(Shape shape, std::string path, SqlDerivedConfig config)
       : shape_(shape), path_(std::move(path)), config_(std::move(config)) {}
 
   Shape shape() const override { return shape_; }
+  std::string name() const {
+    return shape_ == Shape::kSeries ? "sql-derived-series" : "sql-derived-table";
+  }
 
   std::string RelationSql(View& view) const override {
     View::Guard guard(view, path_);
     return Bind(view, QueryOverInputs(view));
+  }
+
+  // The query and its inputs' identities over all time, whatever `range`: SQL may
+  // read any row of them (a window, a total), so a new row anywhere changes every
+  // range (docs/factories.md, "Identity"). Unchanged inputs leave it unchanged, and
+  // an export keeps the files of an analysis nothing new reached.
+  std::optional<std::string> Identity(View& view, const TimeRange&) const override {
+    if (ReadsTheClockOrChance(config_.query)) return std::nullopt;
+    View::Guard guard(view, path_);
+    std::vector<std::optional<std::string>> parts{name(), config_.query};
+    for (const auto& [name, url] : config_.patterns) {
+      parts.push_back(name + " " + url.text);
+      for (const GlobMatch& m : view.MatchedFiles(url.glob)) {
+        parts.push_back(m.path);
+        parts.push_back(view.Identity(InputNode(view, url, m.path), TimeRange{}));
+      }
+    }
+    return Digest(parts);
   }
 
   // The user's query with each pattern's matches as a named relation (reads inputs).
