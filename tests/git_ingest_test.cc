@@ -34,11 +34,13 @@ class GitIngestTest : public FactoryScenario {
   // Sends the work tree's branches and tags to the bare origin (forced: a rewound
   // branch moves there too).
   void Push() {
-    work_.Git({"push", "-q", "--force", bare_, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"});
+    work_.Git(
+        {"push", "-q", "--force", bare_, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"});
   }
   std::string Url() const { return "file://" + bare_; }
   // A git-ingest node at `path` on the origin, with `more` config lines.
-  void Node(const std::string& path, const std::string& ref = "main", const std::string& more = "") {
+  void Node(const std::string& path, const std::string& ref = "main",
+            const std::string& more = "") {
     Mknod("git-ingest", path, "url: " + Url() + "\nref: \"" + ref + "\"\n" + more);
   }
   std::string Cat(const std::string& path, const std::map<std::string, std::string>& env = {}) {
@@ -47,7 +49,8 @@ class GitIngestTest : public FactoryScenario {
   std::string List(const std::string& pattern, const std::map<std::string, std::string>& env = {}) {
     return Ok({"list", pattern}, env);
   }
-  std::string Pull(const std::string& node = "/g", const std::map<std::string, std::string>& env = {}) {
+  std::string Pull(const std::string& node = "/g",
+                   const std::map<std::string, std::string>& env = {}) {
     return Ok({"run", node, "pull"}, env);
   }
   // What a refused command must leave: the pond's log and blobs.
@@ -162,10 +165,12 @@ TEST_F(GitIngestTest, StatusBeforeAndAfter) {
   EXPECT_EQ(Ok({"run", "/g", "status"}), "not yet fetched\n" + where);
   Ok({"run", "/g"});  // no action: pull
   EXPECT_EQ(Ok({"run", "/g", "status"}), "at commit " + commit.substr(0, 12) + "\n" + where);
-  EXPECT_EQ(Ok({"run", "/g", "push"}), "git-ingest: push has nothing to do (the pond never writes to git)\n");
+  EXPECT_EQ(Ok({"run", "/g", "push"}),
+            "git-ingest: push has nothing to do (the pond never writes to git)\n");
   RunResult bad = P({"run", "/g", "collect"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_EQ(bad.err, "pond: error: factory 'git-ingest' runs pull (the default), status or push (/g)\n");
+  EXPECT_EQ(bad.err,
+            "pond: error: factory 'git-ingest' runs pull (the default), status or push (/g)\n");
 }
 
 // 604: a prefix hides the rest of the tree; nested prefixes work.
@@ -256,7 +261,8 @@ aggregations: [{type: avg}, {type: max}, {type: count, columns: ["*"]}]
   Mknod("temporal-reduce", "/from-git", "in_pattern: \"series:///g/archive/*.parquet\"\n" + config);
   Mknod("temporal-reduce", "/stored", "in_pattern: /raw/*.series\n" + config);
   for (const std::string res : {"1h", "1d"}) {
-    const std::string rows = Ok({"cat", "/from-git/Site/res=" + res + ".series", "--format", "csv"});
+    const std::string rows =
+        Ok({"cat", "/from-git/Site/res=" + res + ".series", "--format", "csv"});
     EXPECT_EQ(rows, Ok({"cat", "/stored/Site/res=" + res + ".series", "--format", "csv"}));
     EXPECT_GT(Lines(rows), 10u);
   }
@@ -265,8 +271,9 @@ aggregations: [{type: avg}, {type: max}, {type: count, columns: ["*"]}]
   - {pattern: /raw/Site.series, scope: Stored}
 )";
   Mknod("timeseries-join", "/joined", join);
-  EXPECT_EQ(CatCsv("/joined", "SELECT count(*) AS n FROM series WHERE \"Git.Temperature.C\" IS "
-                              "NOT DISTINCT FROM \"Stored.Temperature.C\""),
+  EXPECT_EQ(CatCsv("/joined",
+                   "SELECT count(*) AS n FROM series WHERE \"Git.Temperature.C\" IS "
+                   "NOT DISTINCT FROM \"Stored.Temperature.C\""),
             "n\n960\n");
 }
 
@@ -288,7 +295,8 @@ TEST_F(GitIngestTest, FailedPullsLeaveTheLastStateReadable) {
   Push();
   RunResult r = P({"run", "/g", "pull"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "pond: error: dynamic node /g: Prefix segment 'site' not found in tree (main)\n");
+  EXPECT_EQ(r.err,
+            "pond: error: dynamic node /g: Prefix segment 'site' not found in tree (main)\n");
   EXPECT_EQ(Cat("/g/f.txt"), "v1\n");
   EXPECT_THAT(Ok({"run", "/g", "status"}), StartsWith(at));
 
@@ -350,9 +358,11 @@ TEST_F(GitIngestTest, BadConfigsAreRefusedAtMknod) {
   refused("url: ssh://host/x\nref: main\n",
           "field 'url' must be a file:/// or https:// url" + where + "1)");
   for (const std::string prefix : {"/a", "a/", "\"\""})
-    refused("url: file:///x\nref: main\nprefix: " + prefix + "\n",
-            "field 'prefix' must be a relative path without a leading or trailing '/'" + where + "3)");
-  refused("url: file:///x\nref: main\nprefix: a/../b\n", "field 'prefix' must not hold '..'" + where + "3)");
+    refused(
+        "url: file:///x\nref: main\nprefix: " + prefix + "\n",
+        "field 'prefix' must be a relative path without a leading or trailing '/'" + where + "3)");
+  refused("url: file:///x\nref: main\nprefix: a/../b\n",
+          "field 'prefix' must not hold '..'" + where + "3)");
 }
 
 // A pull killed at any moment leaves the clone readable, as the last pull left it or

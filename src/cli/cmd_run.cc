@@ -182,7 +182,8 @@ void GitIngest(const std::string& dir, const RunArgs& a, const Runnable& node,
   const factories::GitIngestConfig cfg =
       factories::ParseGitIngestConfig(factories::ExpandConfig(node.raw, a.path, g.vars));
   if (action == "push") {
-    if (!g.quiet) std::printf("git-ingest: push has nothing to do (the pond never writes to git)\n");
+    if (!g.quiet)
+      std::printf("git-ingest: push has nothing to do (the pond never writes to git)\n");
     return;
   }
   std::optional<std::string> commit;

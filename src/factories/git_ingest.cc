@@ -163,10 +163,12 @@ class GitIngestNode : public Generated {
   const GitTree& Root(View& view) const {
     if (root_) return *root_;
     if (node_id_ == 0)
-      throw Error("git-ingest keeps a clone per node: mknod it on its own, not inside a dynamic-dir");
+      throw Error(
+          "git-ingest keeps a clone per node: mknod it on its own, not inside a dynamic-dir");
     const std::string dir = GitClonePath(view.pond().dir(), node_id_);
     auto snapshot = std::make_shared<Snapshot>();
-    snapshot->repo = std::filesystem::exists(dir) ? Repository::Open(dir) : CloneOrUpdate(dir, config_);
+    snapshot->repo =
+        std::filesystem::exists(dir) ? Repository::Open(dir) : CloneOrUpdate(dir, config_);
     auto [commit, tree] = PrefixTree(*snapshot->repo, config_, Refs::kPublished);
     snapshot->commit = commit.id;
     root_ = std::make_shared<GitTree>(std::move(snapshot), tree, path_);

@@ -10,6 +10,8 @@
 
 namespace pond::git {
 
+// One line per kind of libgit2 object.
+// clang-format off
 #define POND_GIT2_FUNCTIONS(X)                                                               \
   X(git_libgit2_init) X(git_libgit2_opts) X(git_error_last)                                  \
   X(git_repository_open_bare) X(git_repository_init) X(git_repository_free)                  \
@@ -23,6 +25,7 @@ namespace pond::git {
   X(git_tree_lookup) X(git_tree_entrycount) X(git_tree_entry_byindex) X(git_tree_entry_name) \
   X(git_tree_entry_id) X(git_tree_entry_filemode) X(git_tree_free)                           \
   X(git_blob_lookup) X(git_blob_rawcontent) X(git_blob_rawsize) X(git_blob_free)
+// clang-format on
 
 struct Git2Library {
   POND_GIT2_FUNCTIONS(POND_LIBRARY_FIELD)

@@ -93,16 +93,17 @@ class UpdateLock {
 void RemoveStaleLockFiles(const std::string& dir) {
   std::error_code ec;
   std::vector<fs::path> stale;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec))
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
     if (it->path().extension() == ".lock") stale.push_back(it->path());
   for (const auto& p : stale) fs::remove(p, ec);
 }
 
 // The fetched ref that stands for published name `name`, or "" when none does.
 std::string FetchedName(const std::string& name) {
-  for (const auto& [from, to] : {std::pair{kOriginHeads, kFetchedHeads},
-                                 std::pair{kLocalHeads, kFetchedHeads}, std::pair{kTags, kFetchedTags}})
+  for (const auto& [from, to] :
+       {std::pair{kOriginHeads, kFetchedHeads}, std::pair{kLocalHeads, kFetchedHeads},
+        std::pair{kTags, kFetchedTags}})
     if (name.starts_with(from)) return to + name.substr(std::string_view(from).size());
   return "";
 }
@@ -208,7 +209,8 @@ void Repository::FetchAndPublish(const Check& check) {
     const git_oid* target = g.git_reference_target(ref.get());
     if (!target) continue;
     if (name.starts_with(kFetchedHeads))
-      fetched.emplace_back(kOriginHeads + name.substr(std::string_view(kFetchedHeads).size()), *target);
+      fetched.emplace_back(kOriginHeads + name.substr(std::string_view(kFetchedHeads).size()),
+                           *target);
     else if (name.starts_with(kFetchedTags))
       fetched.emplace_back(kTags + name.substr(std::string_view(kFetchedTags).size()), *target);
   }
@@ -271,10 +273,17 @@ std::vector<TreeEntry> Repository::ListTree(const std::string& tree_id) const {
     const git_tree_entry* e = g.git_tree_entry_byindex(tree.get(), i);
     TreeEntry entry{g.git_tree_entry_name(e), EntryKind::kBlob, Hex(g.git_tree_entry_id(e))};
     switch (g.git_tree_entry_filemode(e)) {
-      case GIT_FILEMODE_TREE: entry.kind = EntryKind::kTree; break;
-      case GIT_FILEMODE_LINK: entry.kind = EntryKind::kSymlink; break;
-      case GIT_FILEMODE_COMMIT: entry.kind = EntryKind::kSubmodule; break;
-      default: break;  // a file, executable or not
+      case GIT_FILEMODE_TREE:
+        entry.kind = EntryKind::kTree;
+        break;
+      case GIT_FILEMODE_LINK:
+        entry.kind = EntryKind::kSymlink;
+        break;
+      case GIT_FILEMODE_COMMIT:
+        entry.kind = EntryKind::kSubmodule;
+        break;
+      default:
+        break;  // a file, executable or not
     }
     out.push_back(std::move(entry));
   }

@@ -21,7 +21,9 @@ class RepositoryTest : public ::testing::Test {
   GitRepo origin{tmp.path() / "origin"};
   std::string clone_dir = tmp / "pond/git/1.git";
 
-  std::unique_ptr<Repository> Clone() { return Repository::Clone(origin.url(), clone_dir, nullptr); }
+  std::unique_ptr<Repository> Clone() {
+    return Repository::Clone(origin.url(), clone_dir, nullptr);
+  }
   static const TreeEntry* Find(const std::vector<TreeEntry>& entries, const std::string& name) {
     for (const auto& e : entries)
       if (e.name == name) return &e;
@@ -96,7 +98,8 @@ TEST_F(RepositoryTest, UpdatePublishesOnlyWhatTheCheckAccepts) {
   EXPECT_THROW(repo->Update([&](const Repository& r) {
     EXPECT_EQ(r.Resolve("main", Refs::kFetched)->id, two);
     throw Error("refused");
-  }), Error);
+  }),
+               Error);
   EXPECT_EQ(repo->Resolve("main", Refs::kPublished)->id, one);
   EXPECT_EQ(Repository::Open(clone_dir)->Resolve("main", Refs::kPublished)->id, one);
 
@@ -131,9 +134,9 @@ TEST_F(RepositoryTest, AFailedCloneLeavesNothingAndAnUnreachableUrlIsNamed) {
 
   origin.Write("f", "1");
   origin.Commit();
-  EXPECT_THROW(Repository::Clone(origin.url(), clone_dir,
-                                 [](const Repository&) { throw Error("refused"); }),
-               Error);
+  EXPECT_THROW(
+      Repository::Clone(origin.url(), clone_dir, [](const Repository&) { throw Error("refused"); }),
+      Error);
   EXPECT_FALSE(std::filesystem::exists(clone_dir));
 }
 

@@ -26,11 +26,13 @@ class GitRepo {
   // Runs git in the work tree (a fixed identity and date, no user config); returns
   // its stdout, trimmed; throws when it fails.
   std::string Git(const std::vector<std::string>& args) const {
-    std::vector<std::string> all = {"-C", dir_.string(), "-c", "user.name=Test", "-c",
-                                    "user.email=test@example.com", "-c", "core.symlinks=true"};
+    std::vector<std::string> all = {
+        "-C", dir_.string(),       "-c", "user.name=Test", "-c", "user.email=test@example.com",
+        "-c", "core.symlinks=true"};
     all.insert(all.end(), args.begin(), args.end());
     RunResult r = Run("git", all,
-                      {{"GIT_CONFIG_GLOBAL", "/dev/null"}, {"GIT_CONFIG_NOSYSTEM", "1"},
+                      {{"GIT_CONFIG_GLOBAL", "/dev/null"},
+                       {"GIT_CONFIG_NOSYSTEM", "1"},
                        {"GIT_AUTHOR_DATE", "2025-01-01T00:00:00Z"},
                        {"GIT_COMMITTER_DATE", "2025-01-01T00:00:00Z"}});
     if (r.exit_code != 0) throw std::runtime_error("git failed: " + r.err);
