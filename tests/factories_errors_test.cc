@@ -20,6 +20,7 @@ TEST_F(FactoriesErrorsTest, ListFactoriesPrintsTheSpecTable) {
   EXPECT_EQ(pond::testing::Run(PondBinary(), {"list-factories"}).out,
             "column-rename        transform   rename/cast columns of an input\n"
             "dynamic-dir          dir         a directory of other dynamic nodes\n"
+            "git-ingest           dir         a read-only subtree of a Git ref (run: pull, status, push)\n"
             "hydrovu              executable  collect HydroVu readings (run: collect)\n"
             "logfile-ingest       executable  mirror rotating host logs (run: push, b3sum)\n"
             "sql-derived-series   series      SQL over matched series\n"

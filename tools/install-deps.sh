@@ -12,6 +12,8 @@ PKGS=(
   libzstd-dev libbz2-dev libsimdjson-dev
   # BLAKE3 of append-only files: the reference C source (built by src/base) and b3sum for tests.
   librust-blake3-dev b3sum
+  # git-ingest: libgit2 (loaded with dlopen by src/git; git itself makes the tests' repositories).
+  libgit2-dev
   clang libclang-rt-14-dev tzdata
   chromium
   # Inputs of src/tmpl's generated tables, for the tmpl_tables_regen test (tools/regen-tables.sh).

@@ -2,7 +2,8 @@
 // /etc/hydrovu collect`, docs/hydrovu.md), where each device commits in its own
 // transaction, taking the write lock only while it stores, so readers are not locked
 // out during downloads; `logfile-ingest` (`pond run /etc/ingest`, one transaction,
-// docs/logfile-ingest.md).
+// docs/logfile-ingest.md); `git-ingest` (`pond run /config pull`, no transaction:
+// docs/git-ingest.md).
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "cli/command.h"
 #include "engine/duckdb.h"
 #include "factories/factory.h"
+#include "factories/git_ingest.h"
 #include "factories/hydrovu.h"
 #include "factories/logfile_ingest.h"
 #include "factories/view.h"
@@ -33,16 +35,21 @@ struct RunArgs {
   std::vector<std::string> args;
 };
 
-// The node's factory and raw config, read from a snapshot released on return.
-std::pair<std::string, std::string> ReadExecutable(const std::string& dir, const std::string& path) {
+// A runnable node as stored: read from a snapshot released on return.
+struct Runnable {
+  std::string factory;
+  std::string raw;  // its config, unexpanded
+  uint64_t id = 0;  // its catalog id
+};
+
+Runnable ReadRunnable(const std::string& dir, const std::string& path) {
   auto pond = store::Pond::OpenRead(dir);
   store::NodeInfo node = pond->Get(path);
   if (node.kind != store::Kind::kDynamic)
     throw Error("not a dynamic node: " + store::KindName(node.kind), path);
   const factories::Factory& f = factories::GetFactory(node.factory);
-  if (f.shape() != factories::Shape::kExecutable)
-    throw Error("factory '" + node.factory + "' is not executable", path);
-  return {node.factory, pond->ReadData(node)};
+  if (!f.runnable()) throw Error("factory '" + node.factory + "' is not executable", path);
+  return {node.factory, pond->ReadData(node), static_cast<uint64_t>(node.id)};
 }
 
 // The device's resume point, from a snapshot released on return: the writer lock is
@@ -165,10 +172,46 @@ void LogfileIngest(const std::string& dir, const RunArgs& a, const std::string& 
   logfile::Ingest(dir, a.path, cfg, g.argv, g.vars, report);
 }
 
+// git-ingest (docs/git-ingest.md): no action or `pull` clones or fetches, `status`
+// tells the commit reads show, `push` does nothing (the pond never writes to the
+// repository). Nothing is written to the pond: the clone lives beside the catalog.
+void GitIngest(const std::string& dir, const RunArgs& a, const Runnable& node,
+               const GlobalOptions& g) {
+  const std::string action = a.args.empty() ? "pull" : a.args[0];
+  if (a.args.size() > 1 || (action != "pull" && action != "status" && action != "push"))
+    throw UsageError("factory 'git-ingest' runs pull (the default), status or push", a.path);
+  const factories::GitIngestConfig cfg =
+      factories::ParseGitIngestConfig(factories::ExpandConfig(node.raw, a.path, g.vars));
+  if (action == "push") {
+    if (!g.quiet)
+      std::printf("git-ingest: push has nothing to do (the pond never writes to git)\n");
+    return;
+  }
+  std::optional<std::string> commit;
+  try {
+    commit = action == "pull" ? factories::GitPull(dir, node.id, cfg)
+                              : factories::GitPulledCommit(dir, node.id, cfg);
+  } catch (const UsageError&) {
+    throw;
+  } catch (const Error& e) {
+    // Named as reads name it: the node, then the cause and what it concerns.
+    throw Error("dynamic node " + a.path + ": " + e.message(), e.where());
+  }
+  if (g.quiet && action == "pull") return;
+  std::printf("%s\n", commit ? ("at commit " + commit->substr(0, 12)).c_str() : "not yet fetched");
+  if (action == "status") {
+    std::printf("url: %s\nref: %s\n", cfg.url.c_str(), cfg.ref.c_str());
+    if (!cfg.prefix.empty()) std::printf("prefix: %s\n", cfg.prefix.c_str());
+  }
+}
+
 void Run(const RunArgs& a, const GlobalOptions& g) {
   const std::string& dir = g.RequireWritablePond();
-  auto [factory, raw] = ReadExecutable(dir, a.path);
+  const Runnable node = ReadRunnable(dir, a.path);
+  const std::string& factory = node.factory;
+  const std::string& raw = node.raw;
   if (factory == "logfile-ingest") return LogfileIngest(dir, a, raw, g);
+  if (factory == "git-ingest") return GitIngest(dir, a, node, g);
   if (factory == "hydrovu") {
     if (a.args.size() != 1 || a.args[0] != "collect")
       throw UsageError("factory 'hydrovu' runs one action: collect", a.path);

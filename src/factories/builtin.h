@@ -8,6 +8,7 @@ namespace pond::factories {
 
 const Factory& ColumnRenameFactory();      // column_rename.cc
 const Factory& DynamicDirFactory();        // dynamic_dir.cc
+const Factory& GitIngestFactory();         // git_ingest.cc
 const Factory& HydroVuFactory();           // hydrovu.cc
 const Factory& LogfileIngestFactory();     // logfile_ingest.cc
 const Factory& SqlDerivedSeriesFactory();  // sql_derived.cc

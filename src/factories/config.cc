@@ -60,7 +60,9 @@ Config CheckConfig(const Factory& factory, const std::string& raw, const std::st
 
 Config LoadConfig(View& view, const Node& node) {
   View::DynamicConfig dc = view.ConfigOf(node);
-  return ExpandConfig(dc.raw, node.path, dc.vars);
+  Config config = ExpandConfig(dc.raw, node.path, dc.vars);
+  config.node_id = static_cast<uint64_t>(node.stored->id);
+  return config;
 }
 
 std::string WhereOf(const Config& config, const YAML::Node& node) {

@@ -204,6 +204,22 @@ TEST(OtherFactories, Validate) {
             std::string::npos);
 }
 
+TEST(GitIngest, Validate) {
+  ExpectValid("git-ingest", "url: https://example.com/a.git\nref: main\nprefix: config/noyo\n");
+  ExpectValid("git-ingest", "url: file:///srv/a.git\nref: v1.2\n");
+  EXPECT_EQ(ValidateError("git-ingest", "url: file:///a\n"), "missing field 'ref' (cfg.yaml:1)");
+  EXPECT_EQ(ValidateError("git-ingest", "url: file:///a\nref: main\nbranch: x\n"),
+            "unknown field 'branch' (cfg.yaml:3)");
+  EXPECT_EQ(ValidateError("git-ingest", "url: git@host:a.git\nref: main\n"),
+            "field 'url' must be a file:/// or https:// url (cfg.yaml:1)");
+  EXPECT_EQ(ValidateError("git-ingest", "url: file:///a\nref: \"\"\n"),
+            "field 'ref' must not be empty (cfg.yaml:2)");
+  EXPECT_EQ(ValidateError("git-ingest", "url: file:///a\nref: main\nprefix: a//b\n"),
+            "empty path component (cfg.yaml:3)");
+  EXPECT_EQ(ValidateError("git-ingest", "url: file:///a\nref: main\nprefix: ../b\n"),
+            "field 'prefix' must not hold '..' (cfg.yaml:3)");
+}
+
 TEST(DynamicDir, ValidatesEntriesWithTheirFactories) {
   const std::string good =
       "entries:\n  - name: BDock\n    factory: timeseries-join\n"
@@ -225,9 +241,10 @@ TEST(Registry, ListsEveryFactoryByName) {
   std::vector<std::string> names;
   for (const Factory* f : AllFactories()) names.push_back(f->name());
   EXPECT_EQ(names,
-            (std::vector<std::string>{"column-rename", "dynamic-dir", "hydrovu", "logfile-ingest",
-                                      "sql-derived-series", "sql-derived-table", "temporal-reduce",
-                                      "template", "timeseries-join", "timeseries-pivot"}));
+            (std::vector<std::string>{"column-rename", "dynamic-dir", "git-ingest", "hydrovu",
+                                      "logfile-ingest", "sql-derived-series", "sql-derived-table",
+                                      "temporal-reduce", "template", "timeseries-join",
+                                      "timeseries-pivot"}));
   EXPECT_EQ(ErrorOf([] { GetFactory("nope"); }),
             "unknown factory 'nope' (see 'pond list-factories')");
 }

@@ -3,6 +3,7 @@
 // in registry.cc. See docs/factories.md.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +22,10 @@ struct Config {
   std::string source;
   std::string text;                         // the expanded text
   std::map<std::string, std::string> vars;  // the vars it was expanded with
+  // The catalog id of the stored dynamic node it configures (LoadConfig); 0 at mknod
+  // and for an entry inline in another's config (dynamic-dir). git-ingest keeps its
+  // clone by this id, which a `pond mv` keeps.
+  uint64_t node_id = 0;
 };
 
 // Renders the raw config text as a template with {vars: …} plus each var as a
@@ -40,6 +45,9 @@ class Factory {
   // What the node itself reads as (pond list-factories prints its ShapeName); known
   // without its config, so listing a directory never expands or parses configs.
   virtual Shape shape() const = 0;
+  // Whether `pond run` runs its node: executables, and git-ingest, a directory that
+  // `pond run NODE pull` updates.
+  virtual bool runnable() const { return shape() == Shape::kExecutable; }
   // Checks the config's fields and types (unknown/missing/wrong type: one line naming
   // the field and source:line). Inputs are not read here.
   virtual void Validate(const Config& config) const = 0;

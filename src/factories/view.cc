@@ -386,6 +386,8 @@ std::optional<View::Resolved> View::ResolveUncached(const std::string& path, int
       RethrowNamingNode(e, parent->node.path);
     }
     if (!child) return std::nullopt;
+    if (std::optional<std::string> target = child->SymlinkTarget())
+      return FollowSymlink(path, real, *target, hops);
     return Resolved{Node{path, ChildId(parent->node.id, name), child->shape(), child->listed_kind(),
                          std::nullopt, child},
                     real};
@@ -395,15 +397,8 @@ std::optional<View::Resolved> View::ResolveUncached(const std::string& path, int
   std::optional<store::NodeInfo> info = pond_.Child(*parent->node.stored, name);
   if (!info) return std::nullopt;
   switch (info->kind) {
-    case store::Kind::kSymlink: {
-      if (++hops > kMaxSymlinkHops) throw SymlinkLoop("symlink loop", path);
-      const std::optional<Resolved>& target =
-          Resolve(ResolveSymlinkTarget(real, info->target), hops);
-      if (!target) return std::nullopt;
-      Resolved r = *target;
-      r.node.path = path;
-      return r;
-    }
+    case store::Kind::kSymlink:
+      return FollowSymlink(path, real, info->target, hops);
     case store::Kind::kDynamic:
       return Dynamic(path, real, *info);
     default: {
@@ -413,6 +408,17 @@ std::optional<View::Resolved> View::ResolveUncached(const std::string& path, int
       return Resolved{Node{path, id, shape, kind, std::move(info), nullptr}, real};
     }
   }
+}
+
+std::optional<View::Resolved> View::FollowSymlink(const std::string& path,
+                                                  const std::string& real,
+                                                  const std::string& target, int hops) {
+  if (++hops > kMaxSymlinkHops) throw SymlinkLoop("symlink loop", path);
+  const std::optional<Resolved>& resolved = Resolve(ResolveSymlinkTarget(real, target), hops);
+  if (!resolved) return std::nullopt;
+  Resolved r = *resolved;
+  r.node.path = path;
+  return r;
 }
 
 View::Resolved View::Dynamic(const std::string& path, const std::string& real_path,

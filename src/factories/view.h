@@ -86,6 +86,10 @@ class Generated {
   virtual std::optional<std::vector<sql::Column>> KnownColumns(View& view) const;
   // kData: the bytes.
   virtual std::string ReadData(View& view) const;
+  // A symbolic link (git-ingest's): its target, absolute or relative to the link's
+  // folder, which the View resolves as it does a stored symlink's; shape() is then
+  // never asked. nullopt (the default) for every other node.
+  virtual std::optional<std::string> SymlinkTarget() const { return std::nullopt; }
   // For a template output: the template_file pond path (export derives the extension).
   virtual std::optional<std::string> TemplateFile() const { return std::nullopt; }
 };
@@ -244,6 +248,9 @@ class View : public TreeView {
   };
   const std::optional<Resolved>& Resolve(const std::string& path, int hops);
   std::optional<Resolved> ResolveUncached(const std::string& path, int hops);
+  // The node a symlink at `path` (really at `real`) designates, `hops` links followed.
+  std::optional<Resolved> FollowSymlink(const std::string& path, const std::string& real,
+                                        const std::string& target, int hops);
   Resolved Dynamic(const std::string& path, const std::string& real_path,
                    const store::NodeInfo& info);
   std::map<std::string, std::string> MknodVars(const store::VersionInfo& config_version);

@@ -57,6 +57,19 @@ struct Transaction::Impl {
   engine::Connection& con() { return p.Sql(); }
   sqlite::Db& cat() { return *p.catalog; }
 
+  // A dynamic node's content is computed (a git-ingest tree, a reduction): nothing is
+  // written below it. Throws when `dir` is or lies below one; returns otherwise.
+  void RefuseBelowDynamic(const std::string& dir) {
+    for (std::string d = dir;; d = ParentPath(d)) {
+      if (auto id = p.Resolve(d, true)) {
+        if (p.NodeOf(*id)->kind == Kind::kDynamic)
+          throw Error("cannot write inside a dynamic node: its content is computed", d);
+        return;
+      }
+      if (d == "/") return;
+    }
+  }
+
   Target PrepareTarget(const std::string& path_in) {
     Target t;
     t.path = NormalizePath(path_in);
@@ -64,8 +77,13 @@ struct Transaction::Impl {
     const std::string parent = ParentPath(t.path);
     t.name = BaseName(t.path);
     auto parent_id = p.Resolve(parent, true);
-    if (!parent_id) throw Error("no such directory", parent);
-    if (p.NodeOf(*parent_id)->kind != Kind::kDir) throw Error("not a directory", parent);
+    if (!parent_id) {
+      RefuseBelowDynamic(parent);
+      throw Error("no such directory", parent);
+    }
+    const Kind parent_kind = p.NodeOf(*parent_id)->kind;
+    if (parent_kind == Kind::kDynamic) RefuseBelowDynamic(parent);
+    if (parent_kind != Kind::kDir) throw Error("not a directory", parent);
     t.parent_id = *parent_id;
     t.taken = p.ChildrenOf(t.parent_id).contains(t.name);
     if (t.taken) {
@@ -412,7 +430,10 @@ void Transaction::Mkdir(const std::string& path, bool parents) {
     if (t.taken) {
       const bool is_dir = t.existing && t.existing->kind == Kind::kDir;
       if (last && (!parents || !is_dir)) throw Error("already exists", prefix);
-      if (!is_dir) throw Error("not a directory", prefix);
+      if (!is_dir) {
+        if (t.existing && t.existing->kind == Kind::kDynamic) impl_->RefuseBelowDynamic(prefix);
+        throw Error("not a directory", prefix);
+      }
       continue;
     }
     if (!last && !parents) throw Error("no such directory", prefix);

@@ -1,0 +1,247 @@
+// git-ingest (docs/git-ingest.md): the commit a ref names in the node's clone, below
+// `prefix`, as a read-only tree of generated nodes: trees are directories, blobs data
+// files, symbolic links symlinks; submodules are left out.
+#include "factories/git_ingest.h"
+
+#include <filesystem>
+
+#include "base/error.h"
+#include "factories/builtin.h"
+#include "factories/config.h"
+#include "factories/inputs.h"
+#include "git/repository.h"
+#include "path/path.h"
+
+namespace pond::factories {
+
+namespace {
+
+using git::EntryKind;
+using git::Refs;
+using git::Repository;
+using git::TreeEntry;
+
+// The tree `prefix` names below the commit `ref` names, in the refs `refs`; throws
+// when the ref names nothing or a prefix segment is no directory.
+std::pair<git::Commit, std::string> PrefixTree(const Repository& repo, const GitIngestConfig& c,
+                                               Refs refs) {
+  std::optional<git::Commit> commit = repo.Resolve(c.ref, refs);
+  if (!commit) throw Error("ref '" + c.ref + "' not found", c.url);
+  std::string tree = commit->tree;
+  if (c.prefix.empty()) return {*commit, tree};
+  for (const std::string& segment : SplitPath("/" + c.prefix)) {
+    std::optional<std::string> next;
+    for (const TreeEntry& e : repo.ListTree(tree))
+      if (e.name == segment && e.kind == EntryKind::kTree) next = e.id;
+    if (!next) throw Error("Prefix segment '" + segment + "' not found in tree", c.ref);
+    tree = *next;
+  }
+  return {*commit, tree};
+}
+
+std::unique_ptr<Repository> CloneOrUpdate(const std::string& dir, const GitIngestConfig& c) {
+  const auto check = [&](const Repository& r) { PrefixTree(r, c, Refs::kFetched); };
+  if (!std::filesystem::exists(dir)) return Repository::Clone(c.url, dir, check);
+  std::unique_ptr<Repository> repo = Repository::Open(dir);
+  repo->Update(check);
+  return repo;
+}
+
+// One View's read of the clone: the ref resolved once, so a pull meanwhile does not
+// mix two commits in one command.
+struct Snapshot {
+  std::unique_ptr<Repository> repo;
+  std::string commit;
+};
+
+// A tree of the snapshot, as a directory; its entries listed once.
+class GitTree : public Generated {
+ public:
+  GitTree(std::shared_ptr<const Snapshot> snapshot, std::string tree, std::string path)
+      : snapshot_(std::move(snapshot)), tree_(std::move(tree)), path_(std::move(path)) {}
+
+  Shape shape() const override { return Shape::kDir; }
+  std::vector<std::string> List(View& view) const override;
+  std::shared_ptr<const Generated> Child(View& view, const std::string& name) const override;
+
+ private:
+  // Entries a pond can show: submodules left out, and names that are no valid pond
+  // name (git allows any byte but '/' and NUL), warned about once.
+  const std::vector<TreeEntry>& Entries(View& view) const {
+    if (!entries_) {
+      entries_.emplace();
+      for (TreeEntry& e : snapshot_->repo->ListTree(tree_)) {
+        if (e.kind == EntryKind::kSubmodule) continue;
+        if (!IsValidName(e.name)) {
+          view.WarnOnce("git entry with a name no pond path can hold left out", path_);
+          continue;
+        }
+        entries_->push_back(std::move(e));
+      }
+    }
+    return *entries_;
+  }
+
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::string tree_;
+  std::string path_;
+  mutable std::optional<std::vector<TreeEntry>> entries_;
+};
+
+class GitBlob : public Generated {
+ public:
+  GitBlob(std::shared_ptr<const Snapshot> snapshot, std::string blob)
+      : snapshot_(std::move(snapshot)), blob_(std::move(blob)) {}
+  Shape shape() const override { return Shape::kData; }
+  std::string ReadData(View&) const override { return snapshot_->repo->ReadBlob(blob_); }
+  // The object id is the bytes' identity: a file a pull left unchanged keeps it, and
+  // so every parse and reduction cached from it (docs/factories.md, "Identity").
+  std::optional<std::string> Identity(View&, const TimeRange&) const override {
+    return Digest({"git blob", blob_});
+  }
+
+ private:
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::string blob_;
+};
+
+class GitSymlink : public Generated {
+ public:
+  explicit GitSymlink(std::string target) : target_(std::move(target)) {}
+  Shape shape() const override { return Shape::kData; }  // never asked: the View follows it
+  std::optional<std::string> SymlinkTarget() const override { return target_; }
+
+ private:
+  std::string target_;
+};
+
+std::vector<std::string> GitTree::List(View& view) const {
+  std::vector<std::string> names;
+  for (const TreeEntry& e : Entries(view)) names.push_back(e.name);
+  return names;
+}
+
+std::shared_ptr<const Generated> GitTree::Child(View& view, const std::string& name) const {
+  for (const TreeEntry& e : Entries(view)) {
+    if (e.name != name) continue;
+    const std::string path = JoinPath(path_, name);
+    switch (e.kind) {
+      case EntryKind::kTree:
+        return std::make_shared<GitTree>(snapshot_, e.id, path);
+      case EntryKind::kBlob:
+        return std::make_shared<GitBlob>(snapshot_, e.id);
+      case EntryKind::kSymlink: {
+        std::string target = snapshot_->repo->ReadBlob(e.id);
+        try {
+          ResolveSymlinkTarget(path, target);
+        } catch (const Error&) {
+          return nullptr;  // no pond path (empty, a NUL byte…): a dangling link
+        }
+        return std::make_shared<GitSymlink>(std::move(target));
+      }
+      case EntryKind::kSubmodule:
+        break;
+    }
+  }
+  return nullptr;
+}
+
+// The node itself: the tree below `prefix` of the commit `ref` names in the clone, which
+// its first read makes when there is none yet.
+class GitIngestNode : public Generated {
+ public:
+  GitIngestNode(std::string path, GitIngestConfig config, uint64_t node_id)
+      : path_(std::move(path)), config_(std::move(config)), node_id_(node_id) {}
+
+  Shape shape() const override { return Shape::kDir; }
+  std::vector<std::string> List(View& view) const override { return Root(view).List(view); }
+  std::shared_ptr<const Generated> Child(View& view, const std::string& name) const override {
+    return Root(view).Child(view, name);
+  }
+
+ private:
+  const GitTree& Root(View& view) const {
+    if (root_) return *root_;
+    if (node_id_ == 0)
+      throw Error(
+          "git-ingest keeps a clone per node: mknod it on its own, not inside a dynamic-dir");
+    const std::string dir = GitClonePath(view.pond().dir(), node_id_);
+    auto snapshot = std::make_shared<Snapshot>();
+    snapshot->repo =
+        std::filesystem::exists(dir) ? Repository::Open(dir) : CloneOrUpdate(dir, config_);
+    auto [commit, tree] = PrefixTree(*snapshot->repo, config_, Refs::kPublished);
+    snapshot->commit = commit.id;
+    root_ = std::make_shared<GitTree>(std::move(snapshot), tree, path_);
+    return *root_;
+  }
+
+  std::string path_;
+  GitIngestConfig config_;
+  uint64_t node_id_;
+  mutable std::shared_ptr<const GitTree> root_;
+};
+
+class GitIngest : public Factory {
+ public:
+  std::string name() const override { return "git-ingest"; }
+  std::string description() const override {
+    return "a read-only subtree of a Git ref (run: pull, status, push)";
+  }
+  Shape shape() const override { return Shape::kDir; }
+  bool runnable() const override { return true; }
+  void Validate(const Config& config) const override { ParseGitIngestConfig(config); }
+  std::shared_ptr<const Generated> Create(const std::string& path,
+                                          const Config& config) const override {
+    return std::make_shared<GitIngestNode>(path, ParseGitIngestConfig(config), config.node_id);
+  }
+};
+
+}  // namespace
+
+GitIngestConfig ParseGitIngestConfig(const Config& c) {
+  Fields f(c.root, c, "config", {"url", "ref", "prefix"});
+  GitIngestConfig out;
+  out.url = f.String("url");
+  if (!out.url.starts_with("file:///") && !out.url.starts_with("https://"))
+    throw Error("field 'url' must be a file:/// or https:// url", f.Where(f.Required("url")));
+  out.ref = f.String("ref");
+  if (out.ref.empty()) throw Error("field 'ref' must not be empty", f.Where(f.Required("ref")));
+  if (std::optional<std::string> prefix = f.OptionalString("prefix")) {
+    const std::string where = f.Where(f.Required("prefix"));
+    if (prefix->empty() || prefix->front() == '/' || prefix->back() == '/')
+      throw Error("field 'prefix' must be a relative path without a leading or trailing '/'",
+                  where);
+    for (std::string_view rest = *prefix; !rest.empty();) {
+      const size_t slash = rest.find('/');
+      const std::string segment(rest.substr(0, slash));
+      if (segment == "..") throw Error("field 'prefix' must not hold '..'", where);
+      CheckName(segment, where);
+      rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    }
+    out.prefix = *prefix;
+  }
+  return out;
+}
+
+std::string GitClonePath(const std::string& pond_dir, uint64_t node_id) {
+  return pond_dir + "/git/" + std::to_string(node_id) + ".git";
+}
+
+std::string GitPull(const std::string& pond_dir, uint64_t node_id, const GitIngestConfig& config) {
+  const std::string dir = GitClonePath(pond_dir, node_id);
+  return PrefixTree(*CloneOrUpdate(dir, config), config, Refs::kPublished).first.id;
+}
+
+std::optional<std::string> GitPulledCommit(const std::string& pond_dir, uint64_t node_id,
+                                           const GitIngestConfig& config) {
+  const std::string dir = GitClonePath(pond_dir, node_id);
+  if (!std::filesystem::exists(dir)) return std::nullopt;
+  return PrefixTree(*Repository::Open(dir), config, Refs::kPublished).first.id;
+}
+
+const Factory& GitIngestFactory() {
+  static const GitIngest f;
+  return f;
+}
+
+}  // namespace pond::factories
