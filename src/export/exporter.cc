@@ -149,6 +149,9 @@ struct PartFiles {
 
 class StageRunner {
  public:
+  // DuckDB's threads for a relation computed whole; 0: the connection's setting.
+  int64_t whole_threads = 0;
+
   StageRunner(factories::View& view, const ExportOptions& o, store::Disk& disk,
               const Staging& staging, const Manifest& before, Manifest& after, ExportResult& result)
       : view_(view),
@@ -452,6 +455,10 @@ class StageRunner {
     const fs::path computed = staging_ / ".pond-export-source.parquet";
     const bool cheap = view_.CheapToReread(t.node);
     if (!cheap) {
+      // A node computed whole (an analysis whose inputs changed) is one big statement:
+      // every thread, whatever the refresh's setting.
+      std::optional<engine::ScopedThreads> all;
+      if (whole_threads > 0) all.emplace(con, whole_threads);
       disk_.ExternalWrite(computed.string(), [&] {
         con.Execute(fmt::format("COPY (SELECT * FROM {}) TO {} (FORMAT parquet)", relation,
                                 engine::QuoteLiteral(computed.string())));
@@ -589,6 +596,7 @@ ExportResult Export(factories::View& view, const ExportOptions& o, store::Disk& 
   Manifest after;
   ExportResult result;
   StageRunner runner(view, o, disk, staging, before, after, result);
+  if (one_thread) runner.whole_threads = one_thread->previous();
   Progress progress(o.progress, total_targets);
   nlohmann::json previous = nlohmann::json::object();
   for (size_t s = 0; s < stages.size(); ++s) {
