@@ -90,12 +90,23 @@ TEST_F(IdentityTest, TablesAndDerivedNodes) {
   ASSERT_TRUE(join[0]);
   const auto reduce = Ids("/r/x/res=1d.series");
   ASSERT_TRUE(reduce[0]);
-  EXPECT_FALSE(Ids("/sql")[0]);  // sql-derived cannot tell: nothing derived from it is cached
+  // sql-derived: SQL may read any row, so every range has the identity of all time.
+  const auto sql = Ids("/sql");
+  ASSERT_TRUE(sql[0]);
+  EXPECT_EQ(sql[0], sql[1]);
+  EXPECT_EQ(sql[0], sql[3]);
   Write([](store::Transaction& t) {
     t.AppendSeries("/raw/a.series", Hours(kStart + kDay + 3 * kHour, 2));
   });
   const auto join2 = Ids("/join");
   const auto reduce2 = Ids("/r/x/res=1d.series");
+  EXPECT_NE(Ids("/sql")[0], sql[0]);  // a row on day two changes day one too
+  EXPECT_EQ(Ids("/sql"), Ids("/sql"));  // and nothing else does
+  Write([](store::Transaction& t) {
+    t.Mknod("/sql-clock", "sql-derived-series",
+            "patterns: {a: /raw/a.series}\nquery: SELECT *, now() AS at FROM a\n", false);
+  });
+  EXPECT_FALSE(Ids("/sql-clock")[0]);  // a query of the clock has none: nothing cached
   EXPECT_EQ(join2[0], join[0]);
   EXPECT_NE(join2[1], join[1]);
   EXPECT_EQ(reduce2[0], reduce[0]);
