@@ -45,7 +45,9 @@ constexpr int64_t kJun29 = 1751155200;
 constexpr int64_t kJun30 = 1751241600;
 constexpr int64_t kJul1 = 1751328000;  // the archives end the hour before
 constexpr int64_t kJul3 = 1751500800;
-constexpr int kMaxPointsPerRun = 90;  // 3 parameters: 30 readings, 8 pages of 4 times
+// Points (a value at a time) per device per run: 3 a time, 4 times a page, so the
+// 8th page (32 times) reaches it.
+constexpr int kMaxPointsPerRun = 90;
 
 // A HydroVu device and the site its record belongs to.
 struct Device {
@@ -385,7 +387,7 @@ class NoyoPondTest : public testing::PondFixture {
   void SetUp() override {
     RunResult r = testing::Run("git", {"init", "-q", "--bare", "-b", "main", bare_.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const Archive& a : model_.archives) CommitArchive(a);
+    for (const Archive& a : model_.archives) WriteArchive(a);
     for (const auto& [name, spec] :
          {std::pair{"HydroVu_FB-Bottom-Laketech_2025-03-03_Export.htm", kLaketechEarly},
           std::pair{"HydroVu_FB-Bottom-Laketech_2025-03-06_Export.htm", kLaketechLate}}) {
@@ -402,8 +404,9 @@ class NoyoPondTest : public testing::PondFixture {
     Ok({"init"});
   }
 
-  // Writes archive `a` into the work tree as Parquet (what the original's archives are).
-  void CommitArchive(const Archive& a) {
+  // Writes archive `a` into the work tree as Parquet (what the original's archives are),
+  // to be committed.
+  void WriteArchive(const Archive& a) {
     std::string csv = "timestamp,Temperature.C,DO.mg/L,Salinity.psu\n";
     char buf[96];
     for (int64_t t : a.Times()) {
@@ -597,7 +600,7 @@ TEST_F(NoyoPondTest, ArchivesLaketechAndLiveAreOneRecordPerSite) {
 
   // An archive cut from the old system after live collection began: it repeats
   // readings of the older archive and of live collection, and adds 2025-07-03's.
-  CommitArchive(kCenterLate);
+  WriteArchive(kCenterLate);
   const std::string late = work_.Commit("archive 2025-07-03").substr(0, 12);
   Push();
   const std::string pushed = TreeDigest(bare_);
