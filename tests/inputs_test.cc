@@ -117,6 +117,42 @@ aggregations: [{type: count, columns: ["*"]}]
             "(/archive/devices/1/X_notes.series)\n");
 }
 
+// A scope configured with several inputs is merged without repeats even while only one
+// of them matches (a fresh pond before its first collection): archives that overlap
+// each other count a shared reading once before live data arrives as after.
+TEST_F(InputsTest, AScopeOfSeveralInputsKeepsARepeatedReadingOnceWhileOneMatches) {
+  Ok({"mkdir", "-p", "/archive"});
+  for (const auto& [name, values] : {std::pair{"X_archive_1.series",
+                                               "(TIMESTAMP '2024-03-01 00:00:00', 10.0), "
+                                               "(TIMESTAMP '2024-03-01 01:00:00', 10.5)"},
+                                     std::pair{"X_archive_2.series",
+                                               "(TIMESTAMP '2024-03-01 01:00:00', 10.5), "
+                                               "(TIMESTAMP '2024-03-01 02:00:00', 11.0)"}})
+    Ok({"copy",
+        HostParquet(name, std::string("SELECT * FROM (VALUES ") + values +
+                              ") t(\"timestamp\", \"Temperature.C\")"),
+        std::string("/archive/") + name});
+  Mknod("timeseries-join", "/site", R"(
+inputs:
+  - {pattern: "series:///archive/X*.series", scope: S}
+  - {pattern: /hydrovu/X*.series, scope: S}
+)");
+  const std::string archived =
+      "timestamp,S.Temperature.C\n2024-03-01 00:00:00,10.0\n2024-03-01 01:00:00,10.5\n"
+      "2024-03-01 02:00:00,11.0\n";
+  EXPECT_EQ(Ok({"cat", "/site", "--format", "csv"}), archived);
+  CopySeries("live.csv", "timestamp,Temperature.C\n2024-03-01 02:00:00,11.0\n",
+             "/hydrovu/X.series");
+  EXPECT_EQ(Ok({"cat", "/site", "--format", "csv"}), archived);
+  // An input alone in its scope stacks its matches as they are (docs/inputs.md).
+  Mknod("timeseries-join", "/alone", R"(
+inputs:
+  - {pattern: "series:///archive/X*.series", scope: S}
+)");
+  EXPECT_EQ(Ok({"cat", "/alone", "--format", "csv", "--sql", "SELECT count(*) AS n FROM source"}),
+            "n\n4\n");
+}
+
 // One OTLP/JSON line: gauges (name, value) at `seconds` after 2024-07-01 00:00:00 UTC,
 // plus a monotonic sum that must be ignored.
 std::string OtlpLine(int seconds, const std::vector<std::pair<std::string, double>>& gauges) {

@@ -201,6 +201,7 @@ std::string UnionAllByName(const std::vector<std::string>& relations) {
 }
 
 std::string UnionByName(const std::vector<std::string>& relations) {
+  if (relations.size() == 1) return "(SELECT DISTINCT * FROM " + relations[0] + ")";
   return Union(relations, " UNION BY NAME ");
 }
 

@@ -82,7 +82,8 @@ class Select {
 // Rows of every relation matched by column name (`UNION ALL BY NAME`; a column
 // missing from one reads as NULL). One relation is returned unchanged.
 std::string UnionAllByName(const std::vector<std::string>& relations);
-// The same without repeated rows (`UNION BY NAME`): a row in two relations is one row.
+// The same without repeated rows (`UNION BY NAME`): a row in two relations, or twice
+// in one, is one row; one relation is `SELECT DISTINCT` of it.
 std::string UnionByName(const std::vector<std::string>& relations);
 
 }  // namespace pond::factories::sql

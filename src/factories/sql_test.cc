@@ -114,6 +114,19 @@ TEST_F(SqlTest, UnionAllByNameFillsMissingColumns) {
   EXPECT_EQ(Rows(con, "(SELECT * FROM " + u + " ORDER BY a)"), "a,b\"q\n1,2\n3,\n");
 }
 
+// A scope's inputs merged without repeats, also when only one of them is present.
+TEST_F(SqlTest, UnionByNameDropsRepeatsWithinOneRelationToo) {
+  EXPECT_EQ(Rows(con, "(SELECT * FROM " +
+                          sql::UnionByName({"(SELECT * FROM (VALUES (1), (1), (2)) t(a))"}) +
+                          " ORDER BY a)"),
+            "a\n1\n2\n");
+  EXPECT_EQ(
+      Rows(con, "(SELECT * FROM " +
+                    sql::UnionByName({"(SELECT 1 AS a)", "(SELECT 1 AS a UNION ALL SELECT 3)"}) +
+                    " ORDER BY a)"),
+      "a\n1\n3\n");
+}
+
 TEST_F(SqlTest, FullOuterJoinOnTimeKeepsEveryTime) {
   auto part = [](const std::string& values, const std::string& col) {
     return TimedRelation{"(SELECT CAST(t AS TIMESTAMP) AS \"timestamp\", v AS " + sql::Ident(col) +

@@ -111,13 +111,16 @@ class JoinNode : public Generated {
 
     std::vector<TimedRelation> parts;
     for (auto& [scope, inputs] : groups) {
-      if (inputs.size() == 1) {
+      if (!scope || ScopeSize(*scope) == 1) {
         parts.push_back(std::move(inputs[0]));
         continue;
       }
       std::vector<std::string> relations;
       for (const auto& in : inputs) relations.push_back(in.relation);
-      // Live collection and archives overlap: a reading in both is one reading.
+      // Live collection and archives overlap: a reading in both is one reading. A
+      // scope configured with several inputs is merged so even while only one of them
+      // matches (before the first collection), or its rows would change with the
+      // arrival of another input's.
       TimedRelation part{sql::UnionByName(relations), {}};
       for (const auto& c : view.Describe(part.relation))
         if (c.name != "timestamp") part.columns.push_back(c.name);
@@ -164,6 +167,13 @@ class JoinNode : public Generated {
   }
 
  private:
+  // How many inputs the config gives `scope`.
+  size_t ScopeSize(const std::string& scope) const {
+    return static_cast<size_t>(
+        std::count_if(config_.inputs.begin(), config_.inputs.end(),
+                      [&](const JoinInput& in) { return in.scope == scope; }));
+  }
+
   // Ranges name the inputs' stored `timestamp` only when that is the time column.
   bool RangesApply() const { return config_.time_column == "timestamp"; }
 
