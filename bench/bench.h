@@ -76,6 +76,11 @@ std::map<std::string, std::string> ExportedFileHashes(const fs::path& dir);
 void CommitFixture(const fs::path& dir, const std::string& what, bool init,
                    const std::function<void(store::Transaction&)>& fill);
 
+// A new bare repository at `origin` (git fast-import), branch main: one commit of the
+// host `files`, each at its repository path (git_cases.cc).
+void CommitToNewRepository(const Bench& b, const fs::path& origin,
+                           const std::vector<std::pair<std::string, fs::path>>& files);
+
 // Cases, each returning its rows.
 std::vector<Row> IngestCase(const Bench& b, DataSet& data);        // 1 (leaves data.pond_dir)
 std::vector<Row> ReduceCase(const Bench& b, const DataSet& data);  // 2
@@ -95,5 +100,8 @@ std::vector<Row> OtlpReduceCase(const Bench& b);                               /
 std::vector<Row> LogAppendCase(const Bench& b);                                // 18
 std::vector<Row> WaterCycleCase(const Bench& b);                               // 19
 std::vector<Row> LogReadCase(const Bench& b);                                  // 20
+std::vector<Row> GitListCase(const Bench& b);                                  // 21
+std::vector<Row> GitPullCase(const Bench& b);                                  // 22
+std::vector<Row> GitReduceCase(const Bench& b);                                // 23
 
 }  // namespace pond::bench

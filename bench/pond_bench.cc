@@ -62,7 +62,7 @@ std::string Machine() {
   return fmt::format("{} cores, {}", std::thread::hardware_concurrency(), model);
 }
 
-constexpr int kCases = 20;
+constexpr int kCases = 23;
 
 std::set<int> ParseOnly(const std::string& spec) {
   std::set<int> cases;
@@ -96,7 +96,7 @@ int Main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--repeat", repeat, "timed runs of each side (the median is reported)")
       ->check(CLI::PositiveNumber);
-  app.add_option("--only", only, "comma-separated case numbers (1-20)");
+  app.add_option("--only", only, "comma-separated case numbers (1-23)");
   app.add_option("--pond", pond, "the pond binary");
   app.add_option("--tera-oracle", oracle, "the tera-oracle binary (case 5 is skipped without it)");
   app.add_flag("--json", json, "print the results as JSON instead of a table");
@@ -162,6 +162,9 @@ int Main(int argc, char** argv) {
     if (want({18})) add(LogAppendCase(b));
     if (want({19})) add(WaterCycleCase(b));
     if (want({20})) add(LogReadCase(b));
+    if (want({21})) add(GitListCase(b));
+    if (want({22})) add(GitPullCase(b));
+    if (want({23})) add(GitReduceCase(b));
   } catch (...) {
     if (!keep) fs::remove_all(b.work);
     throw;

@@ -23,6 +23,9 @@ class DynamicNode : public Generated {
   std::shared_ptr<const Generated> Child(View& view, const std::string& name) const override {
     return Impl(view)->Child(view, name);
   }
+  std::vector<ChildShape> ListShapes(View& view) const override {
+    return Impl(view)->ListShapes(view);
+  }
   std::string RelationSql(View& view) const override { return Impl(view)->RelationSql(view); }
   std::string RangeRelationSql(View& view, const TimeRange& range) const override {
     return Impl(view)->RangeRelationSql(view, range);
@@ -36,6 +39,9 @@ class DynamicNode : public Generated {
     return Impl(view)->KnownColumns(view);
   }
   std::string ReadData(View& view) const override { return Impl(view)->ReadData(view); }
+  void StreamData(View& view, const std::function<void(std::string_view)>& sink) const override {
+    Impl(view)->StreamData(view, sink);
+  }
 
   // The factory's node for this config (created on the first call).
   std::shared_ptr<const Generated> Impl(View& view) const {

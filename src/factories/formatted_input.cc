@@ -42,9 +42,15 @@ bool IsParquet(const std::string& path) {
   return std::string(head, 4) == "PAR1" && std::string(tail, 4) == "PAR1";
 }
 
+// The relation of the parsed tables in `files` (a list of SQL literals).
+std::string ParquetRelation(const std::string& files) {
+  return "(SELECT * FROM read_parquet([" + files + "], union_by_name = true))";
+}
+
 // The times of the table in `file` when it has a timestamp column; nullopt otherwise.
 std::optional<TimeExtent> ExtentOf(View& view, const std::string& file, const std::string& where) {
-  const std::string relation = "(SELECT * FROM read_parquet(" + sql::Literal(file) + "))";
+  // A one-part input's relation: the View binds its columns once for both.
+  const std::string relation = ParquetRelation(sql::Literal(file));
   const auto columns = view.Describe(relation);
   const sql::Column* time = sql::FindColumn(columns, "timestamp");
   if (!time || time->type.rfind("TIMESTAMP", 0) != 0) return std::nullopt;
@@ -132,7 +138,7 @@ class FormattedInput : public Generated {
     std::string files;
     for (const View::ParsedInput* p : Parsed(view))
       files += (files.empty() ? "" : ", ") + sql::Literal(p->file);
-    return "(SELECT * FROM read_parquet([" + files + "], union_by_name = true))";
+    return ParquetRelation(files);
   }
 
   std::string RangeRelationSql(View& view, const TimeRange& range) const override {
@@ -284,8 +290,10 @@ class FormattedInput : public Generated {
     const std::optional<std::string>& key = part.key;
     const bool cached = key && store::ResultCache::Enabled();
     View::ParsedInput p;
-    // A data node's blob that already is a Parquet file is read in place.
-    if (url_.read == InputUrl::Read::kParquet && part.ranges.size() == 1) {
+    // A data node's bytes that already are a Parquet file are read in place: a stored
+    // blob where it is, a computed node's (a git blob: docs/git-ingest.md) from the
+    // file this View writes them to. Only their times are cached.
+    if (url_.read == InputUrl::Read::kParquet && (part.ranges.size() == 1 || !inner_.stored)) {
       p.file = Bytes(view, part);
       if (!IsParquet(p.file))
         throw Error("not a Parquet file (series:// and table:// read data files as Parquet)",

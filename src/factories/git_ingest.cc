@@ -62,6 +62,7 @@ class GitTree : public Generated {
 
   Shape shape() const override { return Shape::kDir; }
   std::vector<std::string> List(View& view) const override;
+  std::vector<ChildShape> ListShapes(View& view) const override;
   std::shared_ptr<const Generated> Child(View& view, const std::string& name) const override;
 
  private:
@@ -94,6 +95,9 @@ class GitBlob : public Generated {
       : snapshot_(std::move(snapshot)), blob_(std::move(blob)) {}
   Shape shape() const override { return Shape::kData; }
   std::string ReadData(View&) const override { return snapshot_->repo->ReadBlob(blob_); }
+  void StreamData(View&, const std::function<void(std::string_view)>& sink) const override {
+    snapshot_->repo->ReadBlob(blob_, sink);
+  }
   // The object id is the bytes' identity: a file a pull left unchanged keeps it, and
   // so every parse and reduction cached from it (docs/factories.md, "Identity").
   std::optional<std::string> Identity(View&, const TimeRange&) const override {
@@ -119,6 +123,17 @@ std::vector<std::string> GitTree::List(View& view) const {
   std::vector<std::string> names;
   for (const TreeEntry& e : Entries(view)) names.push_back(e.name);
   return names;
+}
+
+std::vector<Generated::ChildShape> GitTree::ListShapes(View& view) const {
+  std::vector<ChildShape> shapes;
+  shapes.reserve(Entries(view).size());
+  for (const TreeEntry& e : Entries(view)) {
+    std::optional<bool> is_dir;  // a symlink's is its target's: Child follows it
+    if (e.kind != EntryKind::kSymlink) is_dir = e.kind == EntryKind::kTree;
+    shapes.push_back({e.name, is_dir});
+  }
+  return shapes;
 }
 
 std::shared_ptr<const Generated> GitTree::Child(View& view, const std::string& name) const {
@@ -155,6 +170,9 @@ class GitIngestNode : public Generated {
 
   Shape shape() const override { return Shape::kDir; }
   std::vector<std::string> List(View& view) const override { return Root(view).List(view); }
+  std::vector<ChildShape> ListShapes(View& view) const override {
+    return Root(view).ListShapes(view);
+  }
   std::shared_ptr<const Generated> Child(View& view, const std::string& name) const override {
     return Root(view).Child(view, name);
   }

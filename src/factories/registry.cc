@@ -23,6 +23,11 @@ const Factory& GetFactory(const std::string& name) {
 std::vector<std::string> Generated::List(View&) const {
   throw Error("not a directory", listed_kind());
 }
+std::vector<Generated::ChildShape> Generated::ListShapes(View& view) const {
+  std::vector<ChildShape> out;
+  for (std::string& name : List(view)) out.push_back({std::move(name), std::nullopt});
+  return out;
+}
 std::shared_ptr<const Generated> Generated::Child(View&, const std::string&) const {
   throw Error("not a directory", listed_kind());
 }

@@ -157,22 +157,25 @@ class NamedError : public Error {
   throw NamedError("dynamic node " + node_path + ": " + e.message(), e.where());
 }
 
+// `read()` of the computed directory `dir`, its errors named after it.
+template <typename F>
+auto NamingNode(const Node& dir, F&& read) {
+  try {
+    return read();
+  } catch (const NamedError&) {
+    throw;
+  } catch (const Error& e) {
+    RethrowNamingNode(e, dir.path);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> View::ListDir(const Node& dir) {
   if (dir.shape != Shape::kDir) throw Error("not a directory", dir.path);
-  std::vector<std::string> names;
-  if (!dir.generated) {
-    names = pond_.List(*dir.stored);
-  } else {
-    try {
-      names = dir.generated->List(*this);
-    } catch (const NamedError&) {
-      throw;
-    } catch (const Error& e) {
-      RethrowNamingNode(e, dir.path);
-    }
-  }
+  std::vector<std::string> names = dir.generated
+                                       ? NamingNode(dir, [&] { return dir.generated->List(*this); })
+                                       : pond_.List(*dir.stored);
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -235,7 +238,7 @@ std::string View::ReadData(const Node& node) {
 
 void View::StreamData(const Node& node, const std::function<void(std::string_view)>& sink) {
   if (node.shape != Shape::kData) throw Error("not a data file", node.path);
-  if (node.generated) return sink(node.generated->ReadData(*this));
+  if (node.generated) return node.generated->StreamData(*this, sink);
   NamingBlobErrors(node.path, [&] { pond_.StreamData(*node.stored, sink); });
 }
 
@@ -343,8 +346,9 @@ std::vector<std::string> View::List(const std::string& path) const {
 std::vector<TreeView::Child> View::Children(const std::string& path) const {
   View& self = const_cast<View&>(*this);
   const Node dir = self.Get(path);
-  if (dir.generated || !dir.stored) return TreeView::Children(path);
   if (dir.shape != Shape::kDir) throw Error("not a directory", dir.path);
+  if (dir.generated) return self.GeneratedChildren(dir);
+  if (!dir.stored) return TreeView::Children(path);
   std::vector<store::Pond::Entry> entries = pond_.Entries(*dir.stored);
   std::vector<Child> children;
   children.reserve(entries.size());
@@ -353,6 +357,29 @@ std::vector<TreeView::Child> View::Children(const std::string& path) const {
     const bool plain = e.kind != store::Kind::kSymlink && e.kind != store::Kind::kDynamic;
     children.push_back(Child{std::move(e.name), plain,
                              NodeInfo{static_cast<uint64_t>(e.id), e.kind == store::Kind::kDir}});
+  }
+  return children;
+}
+
+std::vector<TreeView::Child> View::GeneratedChildren(const Node& dir) {
+  std::vector<Generated::ChildShape> shapes;
+  try {
+    shapes = NamingNode(dir, [&] { return dir.generated->ListShapes(*this); });
+  } catch (const Error& e) {
+    if (!stack_.empty()) throw;  // as List: a user's glob walks on past a broken node
+    Warn(e.what());
+    return {};
+  }
+  std::vector<Child> children;
+  children.reserve(shapes.size());
+  for (Generated::ChildShape& s : shapes) {
+    if (!s.is_dir) {
+      children.push_back(Child{std::move(s.name)});
+      continue;
+    }
+    // The id Resolve gives the child: ChildId of the resolved parent's.
+    const NodeInfo info{ChildId(dir.id, s.name), *s.is_dir};
+    children.push_back(Child{std::move(s.name), true, info});
   }
   return children;
 }

@@ -70,6 +70,15 @@ class Generated {
   virtual std::vector<std::string> List(View& view) const;
   // kDir: the child called `name`, or nullptr.
   virtual std::shared_ptr<const Generated> Child(View& view, const std::string& name) const;
+  // kDir: List's names, each with whether Child would give a directory, when the
+  // factory knows it as cheaply as the name (git-ingest: a tree entry's mode); nullopt
+  // leaves it to Child (a symlink, to be followed). A glob then resolves no file of a
+  // large computed tree one path at a time. The default: List, nothing known.
+  struct ChildShape {
+    std::string name;
+    std::optional<bool> is_dir;
+  };
+  virtual std::vector<ChildShape> ListShapes(View& view) const;
   // kTable / kSeries: a SQL relation usable as `SELECT … FROM <relation>`.
   virtual std::string RelationSql(View& view) const;
   // kTable / kSeries: the relation restricted to `range` (View::RelationSql with a
@@ -86,6 +95,11 @@ class Generated {
   virtual std::optional<std::vector<sql::Column>> KnownColumns(View& view) const;
   // kData: the bytes.
   virtual std::string ReadData(View& view) const;
+  // kData: the same bytes in chunks handed to `sink`, for a node that holds them
+  // already (a git blob) and need not copy them whole. Default: ReadData at once.
+  virtual void StreamData(View& view, const std::function<void(std::string_view)>& sink) const {
+    sink(ReadData(view));
+  }
   // A symbolic link (git-ingest's): its target, absolute or relative to the link's
   // folder, which the View resolves as it does a stored symlink's; shape() is then
   // never asked. nullopt (the default) for every other node.
@@ -246,6 +260,8 @@ class View : public TreeView {
     Node node;
     std::string real_path;
   };
+  // Children of the computed directory `dir`, with the shapes its factory knows.
+  std::vector<Child> GeneratedChildren(const Node& dir);
   const std::optional<Resolved>& Resolve(const std::string& path, int hops);
   std::optional<Resolved> ResolveUncached(const std::string& path, int hops);
   // The node a symlink at `path` (really at `real`) designates, `hops` links followed.

@@ -1,15 +1,17 @@
 // The View over a real pond: dynamic directories reached directly and through
 // symlinks, stable node ids, globbing into computed nodes, the cycle guard, and
-// vars given at mknod as defaults.
+// vars given at mknod as defaults, a git tree's children known from its listing.
 #include "factories/view.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "base/error.h"
 #include "factories/factory.h"
+#include "support/git_repo.h"
 
 namespace pond::factories {
 namespace {
@@ -101,6 +103,42 @@ TEST_F(ViewTest, MknodVarsAreDefaultsAndTheCommandLineWins) {
   EXPECT_EQ(overridden.ListDir(overridden.Get("/link")), std::vector<std::string>{"c-a"});
   EXPECT_EQ(LoadConfig(overridden, overridden.Get("/reduced")).root["out_pattern"].Scalar(),
             "c-$0");
+}
+
+// A git tree's children come with what Stat answers (ids, folders) from the tree's
+// own listing, so a glob resolves no file path by path; a symlink is left to Stat,
+// which follows it.
+TEST_F(ViewTest, GitTreeChildrenAreKnownAsStatKnowsThem) {
+  testing::GitRepo repo(root_ / "origin");
+  repo.Write("a.csv", "x\n1\n");
+  repo.Write("dir/sub/b.txt", "bee");
+  repo.Symlink("link.csv", "a.csv");
+  repo.Symlink("linkdir", "dir");
+  repo.Commit();
+  Write({}, [&](store::Transaction& t) {
+    t.Mknod("/g", "git-ingest", "url: " + repo.url() + "\nref: main\n", false);
+  });
+  auto pond = store::Pond::OpenRead(dir_);
+  View view(*pond, {});
+  std::set<std::string> known, unknown;
+  for (const std::string dir : {"/g", "/g/dir", "/g/dir/sub"}) {
+    for (const TreeView::Child& c : view.Children(dir)) {
+      const std::string path = dir + "/" + c.name;
+      const std::optional<TreeView::NodeInfo> stat = view.Stat(path);
+      ASSERT_TRUE(stat) << path;
+      (c.known ? known : unknown).insert(path);
+      if (!c.known) continue;
+      EXPECT_EQ(c.info.id, stat->id) << path;
+      EXPECT_EQ(c.info.is_dir, stat->is_dir) << path;
+    }
+  }
+  EXPECT_EQ(known, (std::set<std::string>{"/g/a.csv", "/g/dir", "/g/dir/sub", "/g/dir/sub/b.txt"}));
+  EXPECT_EQ(unknown, (std::set<std::string>{"/g/link.csv", "/g/linkdir"}));
+  std::vector<std::string> matched;
+  for (const GlobMatch& m : view.Glob("/g/**")) matched.push_back(m.path);
+  EXPECT_EQ(matched, (std::vector<std::string>{"/g", "/g/a.csv", "/g/dir", "/g/dir/sub",
+                                               "/g/dir/sub/b.txt", "/g/link.csv", "/g/linkdir",
+                                               "/g/linkdir/sub", "/g/linkdir/sub/b.txt"}));
 }
 
 TEST_F(ViewTest, GuardNamesTheChain) {

@@ -291,13 +291,20 @@ std::vector<TreeEntry> Repository::ListTree(const std::string& tree_id) const {
 }
 
 std::string Repository::ReadBlob(const std::string& blob_id) const {
+  std::string out;
+  ReadBlob(blob_id, [&](std::string_view bytes) { out.assign(bytes); });
+  return out;
+}
+
+void Repository::ReadBlob(const std::string& blob_id,
+                          const std::function<void(std::string_view)>& sink) const {
   const Git2Library& g = Git2();
   const git_oid id = ParseId(blob_id, "blob");
   git_blob* raw = nullptr;
   if (g.git_blob_lookup(&raw, handle_->repo, &id) < 0) ThrowGit("cannot read blob", blob_id);
   BlobPtr blob(raw);
   const auto* bytes = static_cast<const char*>(g.git_blob_rawcontent(blob.get()));
-  return std::string(bytes, static_cast<size_t>(g.git_blob_rawsize(blob.get())));
+  sink(std::string_view(bytes, static_cast<size_t>(g.git_blob_rawsize(blob.get()))));
 }
 
 }  // namespace pond::git

@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pond::git {
@@ -82,6 +83,9 @@ class Repository {
   std::vector<TreeEntry> ListTree(const std::string& tree_id) const;
   // The bytes of blob `blob_id`.
   std::string ReadBlob(const std::string& blob_id) const;
+  // The same bytes handed to `sink` at once from libgit2's own buffer, without a copy.
+  void ReadBlob(const std::string& blob_id,
+                const std::function<void(std::string_view)>& sink) const;
 
  private:
   struct Handle;

@@ -56,6 +56,9 @@ TEST_F(RepositoryTest, ClonesAndReadsTreesBlobsSymlinksAndSubmodules) {
   EXPECT_EQ(Find(root, "vendored")->id, first);
   EXPECT_EQ(repo->ReadBlob(Find(root, "a.csv")->id), "x,y\n1,2\n");
   EXPECT_EQ(repo->ReadBlob(Find(root, "link.csv")->id), "a.csv");
+  std::string streamed;
+  repo->ReadBlob(Find(root, "a.csv")->id, [&](std::string_view b) { streamed += b; });
+  EXPECT_EQ(streamed, "x,y\n1,2\n");
   const auto sub = repo->ListTree(repo->ListTree(Find(root, "dir")->id)[0].id);
   ASSERT_EQ(sub.size(), 1u);
   EXPECT_EQ(repo->ReadBlob(sub[0].id), "bee");
