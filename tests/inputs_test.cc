@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 
 #include <cstdlib>
+#include <functional>
+#include <memory>
 
 #include "factories_fixture.h"
 
@@ -22,6 +24,18 @@ class InputsTest : public FactoryScenario {
   // Copies host text `bytes` as the data file `pond_path`.
   void CopyData(const std::string& name, const std::string& bytes, const std::string& pond_path) {
     Ok({"copy", Host(name, bytes), pond_path});
+  }
+  // The host log tmp_/m.json mirrored into the file:log /ingest/m.json, as logfile-ingest
+  // keeps one: the function appends text to the host file and copies its new bytes in.
+  std::function<void(const std::string&)> MirroredLog() {
+    Ok({"mkdir", "-p", "/ingest"});
+    const std::string host = tmp_ / "m.json";
+    auto bytes = std::make_shared<std::string>();
+    return [this, host, bytes](const std::string& more) {
+      *bytes += more;
+      WriteFile(host, *bytes);
+      Ok({"copy", "--format", "log", host, "/ingest/m.json"});
+    };
   }
   // Files the input parses are kept as: one per version read through a format.
   size_t Parses() const {
@@ -267,14 +281,8 @@ TEST_F(InputsTest, JsonLogsThroughSqlDerived) {
 // complete lines are parsed once, an unfinished last line waits for its end, and an
 // append parses its own bytes, not the history.
 TEST_F(InputsTest, AnAppendOnlyLogIsParsedPieceByPiece) {
-  Ok({"mkdir", "-p", "/ingest"});
+  const auto append = MirroredLog();
   const std::string host = tmp_ / "m.json";
-  std::string bytes;
-  const auto append = [&](const std::string& more) {
-    bytes += more;
-    WriteFile(host, bytes);
-    Ok({"copy", "--format", "log", host, "/ingest/m.json"});
-  };
   const std::string sql = "SELECT count(*) AS n, sum(well_depth_value) AS s FROM source";
   const auto read = [&] {
     return Ok({"cat", "oteljson:///ingest/m.json", "--sql", sql, "--format", "csv"});
@@ -302,14 +310,7 @@ TEST_F(InputsTest, AnAppendOnlyLogIsParsedPieceByPiece) {
 // the cached cold spans as they were (their pack is read, not written again); a late
 // record into one of them has them computed again. Every read equals one from scratch.
 TEST_F(InputsTest, AnAppendToALogKeepsTheReductionsColdSpans) {
-  Ok({"mkdir", "-p", "/ingest"});
-  const std::string host = tmp_ / "m.json";
-  std::string bytes;
-  const auto append = [&](const std::string& more) {
-    bytes += more;
-    WriteFile(host, bytes);
-    Ok({"copy", "--format", "log", host, "/ingest/m.json"});
-  };
+  const auto append = MirroredLog();
   const auto packs = [&] {
     size_t n = 0;
     for (const auto& e : std::filesystem::directory_iterator(pond_dir_ + "/cache/reduce-pack"))
