@@ -360,9 +360,11 @@ class StageRunner {
 
   // Time partitions: each kept when its identity (the node's over the partition's
   // range) is the earlier export's; the others computed from the node restricted to
-  // each run of consecutive changed partitions. Without the node's extent (sql-derived
-  // …), or with an earlier export, all are computed from the whole relation, as a
-  // first export does.
+  // each run of consecutive changed partitions, a run of one written straight to its
+  // file. A node computed by range (View::ComputedByRange) has each partition computed
+  // by itself, in a first export too. Without the node's extent (a sql-derived query
+  // of unknown reach …), or without an earlier export, all are computed from the
+  // whole relation.
   template <class RecordPart>
   void WriteTimeParts(const Target& t, const std::string& rel, const TimeRange& bounds,
                       const std::vector<std::string>& parts, const fs::path& dir,
@@ -376,7 +378,8 @@ class StageRunner {
       for (auto& f : written) out[fs::path(f.output.file).parent_path().string()].push_back(f);
       return out;
     };
-    if (!candidates || !before) {
+    const bool by_range = candidates && view_.ComputedByRange(t.node);
+    if (!candidates || (!before && !by_range)) {
       auto written = by_folder(Written(
           WriteByTime(t, "(SELECT * FROM " + rel + WhereOf(bounds) + ")", parts, dir, column_count),
           dir, rel_dir));
@@ -420,10 +423,17 @@ class StageRunner {
         continue;
       }
       size_t j = i;
-      while (j + 1 < candidates->size() && changed[j + 1]) ++j;
+      while (!by_range && j + 1 < candidates->size() && changed[j + 1]) ++j;
       TimeRange range{(*candidates)[i].begin, (*candidates)[j].end};
       if (bounds.begin) range.begin = std::max(*range.begin, *bounds.begin);
       if (bounds.end) range.end = std::min(*range.end, *bounds.end);
+      if (i == j) {
+        // One partition (the hourly refresh's month): no copy of the source to cut.
+        const Candidate& c = (*candidates)[i];
+        record_part(c.folder, ids[i], WriteOnePart(t, range, dir, c.folder, rel_dir));
+        ++i;
+        continue;
+      }
       const std::string source =
           "(SELECT * FROM " + view_.RelationSql(t.node, range) + WhereOf(range) + ")";
       auto written = by_folder(Written(WriteByTime(t, source, parts, dir, column_count), dir, rel_dir));
@@ -434,6 +444,28 @@ class StageRunner {
       }
       i = j + 1;
     }
+  }
+
+  // The node's rows in `range` written to `dir`/`part`/data_0.parquet by one COPY
+  // (none when there are no rows), with their metadata from RETURN_STATS.
+  std::vector<ManifestFile> WriteOnePart(const Target& t, const TimeRange& range,
+                                         const fs::path& dir, const std::string& part,
+                                         const std::string& rel_dir) {
+    const fs::path folder = dir / part;
+    engine::Connection& con = view_.pond().sql();
+    const std::string source = "SELECT * FROM " + view_.RelationSql(t.node, range) + WhereOf(range);
+    disk_.MakeDirsUnsynced(folder.string());
+    const std::string file = (folder / "data_0.parquet").string();
+    std::vector<engine::WrittenFile> written;
+    disk_.ExternalWrite(file, [&] {
+      written = engine::DecodeCopyStats(con.Query(fmt::format(
+          "COPY ({}) TO {} (FORMAT parquet, RETURN_STATS true)", source, engine::QuoteLiteral(file))));
+    });
+    if (written.size() == 1 && written[0].rows == 0) {
+      disk_.Remove(file);
+      return {};
+    }
+    return Written(written, dir, rel_dir);
   }
 
   std::optional<std::string> Identity(const Target& t, const Candidate& c, const TimeRange& bounds) {

@@ -35,6 +35,7 @@ class DynamicNode : public Generated {
   }
   std::optional<TimeExtent> Extent(View& view) const override { return Impl(view)->Extent(view); }
   bool CheapToReread(View& view) const override { return Impl(view)->CheapToReread(view); }
+  bool ComputedByRange(View& view) const override { return Impl(view)->ComputedByRange(view); }
   std::optional<std::vector<sql::Column>> KnownColumns(View& view) const override {
     return Impl(view)->KnownColumns(view);
   }

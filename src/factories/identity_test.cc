@@ -34,7 +34,13 @@ class IdentityTest : public TempPondTest {
               "aggregations: [{type: avg}]\n",
               false);
       t.Mknod("/sql", "sql-derived-series",
-              "patterns: {a: /raw/a.series}\nquery: SELECT * FROM a\n", false);
+              "patterns: {a: /raw/a.series}\n"
+              "query: SELECT timestamp, v - LAG(v) OVER (ORDER BY timestamp) AS d FROM a\n",
+              false);
+      t.Mknod("/sql-window", "sql-derived-series",
+              "patterns: {a: /raw/a.series}\nquery: SELECT timestamp, avg(v) OVER (ORDER BY "
+              "timestamp RANGE BETWEEN INTERVAL 2 HOURS PRECEDING AND CURRENT ROW) AS m FROM a\n",
+              false);
     });
   }
   // Identities of `path` over the first, second and third day of the data, and all time.
@@ -90,11 +96,18 @@ TEST_F(IdentityTest, TablesAndDerivedNodes) {
   ASSERT_TRUE(join[0]);
   const auto reduce = Ids("/r/x/res=1d.series");
   ASSERT_TRUE(reduce[0]);
-  // sql-derived: SQL may read any row, so every range has the identity of all time.
+  // sql-derived with a LAG (a reach in rows, not in time): it may read any row, so
+  // every range has the identity of all time.
   const auto sql = Ids("/sql");
   ASSERT_TRUE(sql[0]);
   EXPECT_EQ(sql[0], sql[1]);
   EXPECT_EQ(sql[0], sql[3]);
+  // With a RANGE frame of two hours: each day is named by its inputs from two hours
+  // before it.
+  const auto window = Ids("/sql-window");
+  ASSERT_TRUE(window[0]);
+  EXPECT_NE(window[0], window[1]);
+  EXPECT_NE(window[0], window[3]);
   Write([](store::Transaction& t) {
     t.AppendSeries("/raw/a.series", Hours(kStart + kDay + 3 * kHour, 2));
   });
@@ -102,6 +115,11 @@ TEST_F(IdentityTest, TablesAndDerivedNodes) {
   const auto reduce2 = Ids("/r/x/res=1d.series");
   EXPECT_NE(Ids("/sql")[0], sql[0]);  // a row on day two changes day one too
   EXPECT_EQ(Ids("/sql"), Ids("/sql"));  // and nothing else does
+  const auto window2 = Ids("/sql-window");
+  EXPECT_EQ(window2[0], window[0]);  // day two's rows are not within two hours of day one
+  EXPECT_NE(window2[1], window[1]);
+  EXPECT_EQ(window2[2], window[2]);  // nor of day three (03:00 + 2 h < 24:00)
+  EXPECT_NE(window2[3], window[3]);
   Write([](store::Transaction& t) {
     t.Mknod("/sql-clock", "sql-derived-series",
             "patterns: {a: /raw/a.series}\nquery: SELECT *, now() AS at FROM a\n", false);
@@ -163,7 +181,11 @@ TEST_F(IdentityTest, Extents) {
   ASSERT_TRUE(reduce);
   EXPECT_EQ(reduce->max, kStart + 9 * kDay);  // bucket labels
   EXPECT_FALSE(view.Extent(view.Get("/raw/t.table")));
-  EXPECT_FALSE(view.Extent(view.Get("/sql")));
+  EXPECT_FALSE(view.Extent(view.Get("/sql")));  // a LAG: its reach is unknown
+  auto window = view.Extent(view.Get("/sql-window"));
+  ASSERT_TRUE(window);
+  EXPECT_EQ(window->min, a->min);
+  EXPECT_EQ(window->max, a->max);
 }
 
 // A range read has the rows of a whole read in that range, in the same order, and

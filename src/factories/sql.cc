@@ -87,13 +87,20 @@ std::optional<std::set<std::string>> ColumnsRead(engine::Connection& con,
                                                  const std::vector<std::string>& columns) {
   std::set<std::string> known;
   for (const auto& c : columns) known.insert(AsciiLower(c));
+  const std::optional<nlohmann::json> tree = ParseTree(con, query);
+  if (!tree) return std::nullopt;
+  std::set<std::string> out;
+  if (!CollectColumnRefs(*tree, known, out)) return std::nullopt;
+  return out;
+}
+
+std::optional<nlohmann::json> ParseTree(engine::Connection& con, const std::string& query) {
   engine::Result r = con.Query("SELECT json_serialize_sql(" + Literal(query) + ")::VARCHAR");
   if (r.row_count() != 1 || r.at(0, 0).is_null()) return std::nullopt;
-  const auto tree = nlohmann::json::parse(r.at(0, 0).as_string(), nullptr, false);
-  if (tree.is_discarded() || tree.value("error", true)) return std::nullopt;
-  std::set<std::string> out;
-  if (!CollectColumnRefs(tree["statements"], known, out)) return std::nullopt;
-  return out;
+  auto tree = nlohmann::json::parse(r.at(0, 0).as_string(), nullptr, false);
+  if (tree.is_discarded() || tree.value("error", true) || !tree.contains("statements"))
+    return std::nullopt;
+  return std::move(tree["statements"]);
 }
 
 std::vector<Column> Describe(engine::Connection& con, const std::string& relation) {

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "base/time.h"
 #include "engine/duckdb.h"
 
@@ -34,6 +36,9 @@ std::string WhereInRange(const std::string& time, const TimeRange& range);
 
 // The columns of a relation, in order (one `SELECT * FROM rel LIMIT 0`).
 std::vector<Column> Describe(engine::Connection& con, const std::string& relation);
+// DuckDB's parse tree of `query` (json_serialize_sql): its "statements" array;
+// nullopt when it does not parse as SELECTs.
+std::optional<nlohmann::json> ParseTree(engine::Connection& con, const std::string& query);
 // The columns of `columns` (a relation's names) that `query` can read, lowercase,
 // judged from DuckDB's parse tree (json_serialize_sql): the ones its column
 // references name. nullopt (any column) when it does not parse as SELECTs, or uses

@@ -9,6 +9,7 @@
 #include "factories/builtin.h"
 #include "factories/config.h"
 #include "factories/inputs.h"
+#include "factories/query_reach.h"
 #include "factories/sql.h"
 #include "store/table_source.h"
 
@@ -66,32 +67,66 @@ class SqlDerivedNode : public Generated {
 
   std::string RelationSql(View& view) const override {
     View::Guard guard(view, path_);
-    return Bind(view, QueryOverInputs(view));
+    return Bind(view, QueryOverInputs(view, std::nullopt));
   }
 
-  // The query and its inputs' identities over all time, whatever `range`: SQL may
-  // read any row of them (a window, a total), so a new row anywhere changes every
-  // range (docs/factories.md, "Identity"). Unchanged inputs leave it unchanged, and
-  // an export keeps the files of an analysis nothing new reached.
-  std::optional<std::string> Identity(View& view, const TimeRange&) const override {
+  // A query of known reach reads its inputs over `range` widened by it; any other is
+  // computed whole (docs/factories.md, "Incremental analyses").
+  std::string RangeRelationSql(View& view, const TimeRange& range) const override {
+    View::Guard guard(view, path_);
+    const std::optional<QueryReach>& reach = Reach(view);
+    if (!reach || range == TimeRange{}) return RelationSql(view);
+    return Bind(view, QueryOverInputs(view, reach->InputRange(range)));
+  }
+
+  // The query and its inputs' identities over the range its rows in `range` read:
+  // the range widened by the query's reach, or all time when the reach is unknown
+  // (SQL may read any row: a LAG, a total), so a new row anywhere changes every range
+  // (docs/factories.md, "Identity"). Unchanged inputs leave it unchanged, and an
+  // export keeps the files of an analysis nothing new reached.
+  std::optional<std::string> Identity(View& view, const TimeRange& range) const override {
     if (ReadsTheClockOrChance(config_.query)) return std::nullopt;
     View::Guard guard(view, path_);
+    TimeRange inputs;
+    if (range != TimeRange{})
+      if (const std::optional<QueryReach>& reach = Reach(view)) inputs = reach->InputRange(range);
     std::vector<std::optional<std::string>> parts{name(), config_.query};
     for (const auto& [name, url] : config_.patterns) {
       parts.push_back(name + " " + url.text);
       for (const GlobMatch& m : view.MatchedFiles(url.glob)) {
         parts.push_back(m.path);
-        parts.push_back(view.Identity(InputNode(view, url, m.path), TimeRange{}));
+        parts.push_back(view.Identity(InputNode(view, url, m.path), inputs));
       }
     }
     return Digest(parts);
   }
 
-  // The user's query with each pattern's matches as a named relation (reads inputs).
-  std::string QueryOverInputs(View& view) const {
+  bool ComputedByRange(View& view) const override {
+    View::Guard guard(view, path_);
+    return Reach(view).has_value();
+  }
+
+  // Of a query of known reach: its inputs' times, an earlier bucket start included.
+  std::optional<TimeExtent> Extent(View& view) const override {
+    View::Guard guard(view, path_);
+    const std::optional<QueryReach>& reach = Reach(view);
+    if (!reach) return std::nullopt;
+    TimeExtent inputs;
+    for (const auto& [name, url] : config_.patterns)
+      for (const GlobMatch& m : view.MatchedFiles(url.glob)) {
+        const std::optional<TimeExtent> e = view.Extent(InputNode(view, url, m.path));
+        if (!e) return std::nullopt;
+        inputs.Add(*e);
+      }
+    return reach->OutputExtent(inputs);
+  }
+
+  // The user's query with each pattern's matches as a named relation (reads inputs),
+  // each restricted to `range` when one is given.
+  std::string QueryOverInputs(View& view, const std::optional<TimeRange>& range) const {
     sql::Select query;
     for (const auto& [name, pattern] : config_.patterns)
-      query.With(name, MatchedRelation(view, pattern));
+      query.With(name, range ? MatchedRelation(view, pattern, *range) : MatchedRelation(view, pattern));
     query.From("(" + config_.query + ")", "query");
     return query.Relation();
   }
@@ -120,9 +155,20 @@ class SqlDerivedNode : public Generated {
   }
 
  private:
+  // The query's reach, judged once per node (one per View).
+  const std::optional<QueryReach>& Reach(View& view) const {
+    if (!reach_) {
+      std::vector<std::string> names;
+      for (const auto& [name, url] : config_.patterns) names.push_back(name);
+      reach_ = ReachOf(view.pond().sql(), config_.query, names);
+    }
+    return *reach_;
+  }
+
   Shape shape_;
   std::string path_;
   SqlDerivedConfig config_;
+  mutable std::optional<std::optional<QueryReach>> reach_;
 };
 
 class SqlDerivedFactory : public Factory {
@@ -144,7 +190,7 @@ class SqlDerivedFactory : public Factory {
     std::string relation;
     try {
       View::Guard guard(view, path);
-      relation = node.QueryOverInputs(view);
+      relation = node.QueryOverInputs(view, std::nullopt);
     } catch (const Error& e) {
       spdlog::debug("mknod {}: query not checked: {}", path, e.what());
       return;

@@ -98,6 +98,8 @@ std::optional<TimeExtent> Generated::Extent(View&) const { return std::nullopt; 
 
 bool Generated::CheapToReread(View&) const { return false; }
 
+bool Generated::ComputedByRange(View&) const { return false; }
+
 std::optional<std::vector<sql::Column>> Generated::KnownColumns(View&) const {
   return std::nullopt;
 }
@@ -270,6 +272,10 @@ std::optional<std::vector<sql::Column>> View::KnownColumns(const Node& node) {
 
 bool View::CheapToReread(const Node& node) {
   return !node.generated || node.generated->CheapToReread(*this);
+}
+
+bool View::ComputedByRange(const Node& node) {
+  return node.generated && node.generated->ComputedByRange(*this);
 }
 
 void View::NoteMaterialized(const std::string& path, std::string file) {

@@ -90,6 +90,8 @@ class Generated {
   virtual std::optional<TimeExtent> Extent(View& view) const;
   // View::CheapToReread of this node: false (the default) when its relation computes.
   virtual bool CheapToReread(View& view) const;
+  // View::ComputedByRange of this node: false (the default).
+  virtual bool ComputedByRange(View& view) const;
   // View::KnownColumns of this node; nullopt (the default) when only binding the
   // relation tells.
   virtual std::optional<std::vector<sql::Column>> KnownColumns(View& view) const;
@@ -167,6 +169,13 @@ class View : public TreeView {
   // rows this View has as one file (Materialized). Callers that would read a computed
   // relation several times (export's time windows) copy it first otherwise.
   bool CheapToReread(const Node& node);
+  // Whether a time range of the node's rows is computed from that range alone
+  // (RelationSql with the range), never cut from a read of more: a sql-derived query
+  // of known reach, whose window sums of floating values depend in their last bits on
+  // where the computation starts. Export then computes each time partition by itself,
+  // so every export of the same rows writes the same bytes (docs/factories.md,
+  // "Incremental analyses").
+  bool ComputedByRange(const Node& node);
   // A factory that wrote a computed node's whole relation to one host Parquet file
   // while reading it (a reduction's first read: docs/factories.md) notes it here, by
   // the node's path; the file holds exactly the rows this View reads there, in order.
