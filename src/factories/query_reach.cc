@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "base/error.h"
@@ -60,8 +59,9 @@ Json Bare(Json node) {
 
 class Judge {
  public:
-  Judge(engine::Connection& con, std::vector<std::string> relations) : con_(con) {
-    for (auto& r : relations) relations_.insert(AsciiLower(r));
+  Judge(engine::Connection& con, std::vector<std::pair<std::string, std::string>> inputs)
+      : con_(con), inputs_(std::move(inputs)) {
+    for (const auto& [name, relation] : inputs_) relations_.insert(AsciiLower(name));
   }
 
   std::optional<QueryReach> Of(const std::string& query) {
@@ -102,7 +102,7 @@ class Judge {
 
     for (const char* key : {"select_list", "where_clause", "group_expressions", "having", "modifiers"})
       if (!Walk(At(node, key))) return std::nullopt;
-    if (!FunctionsAllowed()) return std::nullopt;
+    if (!grouped_ && TotalsAllRows(query)) return std::nullopt;
     return reach_;
   }
 
@@ -159,7 +159,7 @@ class Judge {
   }
 
   // Every expression below `node`: no subquery or parameter; windows only over RANGE
-  // frames of the input's time; functions noted for FunctionsAllowed.
+  // frames of the input's time.
   bool Walk(const Json& node) {
     if (node.is_array()) {
       for (const auto& child : node)
@@ -172,10 +172,9 @@ class Judge {
         cls == "DEFAULT")
       return false;
     if (cls == "STAR" && !PlainStar(node)) return false;
-    if (cls == "FUNCTION") {
-      if (!node.value("schema", "").empty() || !node.value("catalog", "").empty()) return false;
-      functions_.insert(AsciiLower(node.value("function_name", "")));
-    }
+    if (cls == "FUNCTION" &&
+        (!node.value("schema", "").empty() || !node.value("catalog", "").empty()))
+      return false;
     if (cls == "WINDOW" && !Window(node)) return false;
     for (const auto& [key, child] : node.items())
       if (child.is_structured() && !Walk(child)) return false;
@@ -188,12 +187,9 @@ class Judge {
   bool Window(const Json& w) {
     if (grouped_) return false;
     const std::string type = w.value("type", "");
-    if (type == "WINDOW_AGGREGATE") {
-      window_aggregates_.insert(AsciiLower(w.value("function_name", "")));
-    } else if (type != "WINDOW_FIRST_VALUE" && type != "WINDOW_LAST_VALUE" &&
-               type != "WINDOW_NTH_VALUE") {
+    if (type != "WINDOW_AGGREGATE" && type != "WINDOW_FIRST_VALUE" &&
+        type != "WINDOW_LAST_VALUE" && type != "WINDOW_NTH_VALUE")
       return false;
-    }
     const Json& orders = w.value("orders", Json::array());
     if (orders.size() != 1 || !IsTimeRef(At(orders[0], "expression"))) return false;
     const std::string direction = orders[0].value("type", "");
@@ -252,37 +248,27 @@ class Judge {
     }
   }
 
-  // Without GROUP BY every function must be scalar (an aggregate would total all
-  // rows); with it, aggregates and macros are per group. Names DuckDB does not list
-  // (or lists as several kinds) are refused.
-  bool FunctionsAllowed() {
-    std::set<std::string> names = functions_;
-    names.insert(window_aggregates_.begin(), window_aggregates_.end());
-    if (names.empty()) return true;
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + sql::Literal(n);
-    const engine::Result r =
-        con_.Query("SELECT function_name AS n, string_agg(DISTINCT function_type, ',') AS kinds FROM "
-                   "duckdb_functions() WHERE function_name IN (" + list + ") GROUP BY 1");
-    std::map<std::string, std::string> kind;
-    for (size_t i = 0; i < r.row_count(); ++i) {
-      const std::string kinds = r.at(i, "kinds").as_string();  // "scalar", "aggregate,scalar"…
-      kind[r.at(i, "n").as_string()] = kinds.find(',') == std::string::npos ? kinds : "";
+  // Without GROUP BY, an aggregate would total all rows: such a query gives one row
+  // over inputs without any (a window or a row-wise query gives none).
+  bool TotalsAllRows(const std::string& query) {
+    std::string with;
+    for (const auto& [name, relation] : inputs_)
+      with += (with.empty() ? "WITH " : ", ") + sql::Ident(name) + " AS (SELECT * FROM " +
+              relation + " WHERE false)";
+    try {
+      return con_.Query("SELECT count(*) AS n FROM (" + with + " SELECT * FROM (" + query + "))")
+                 .at(0, "n")
+                 .as_int() > 0;
+    } catch (const Error&) {
+      return true;
     }
-    for (const auto& n : window_aggregates_)
-      if (kind[n] != "aggregate") return false;
-    for (const auto& n : functions_) {
-      const std::string& k = kind[n];
-      if (k != "scalar" && !(grouped_ && (k == "aggregate" || k == "macro"))) return false;
-    }
-    return true;
   }
 
   engine::Connection& con_;
   std::set<std::string> relations_;
   bool grouped_ = false;
   QueryReach reach_;
-  std::set<std::string> functions_, window_aggregates_;
+  std::vector<std::pair<std::string, std::string>> inputs_;
 };
 
 }  // namespace
@@ -299,8 +285,9 @@ TimeExtent QueryReach::OutputExtent(TimeExtent inputs) const {
   return inputs;
 }
 
-std::optional<QueryReach> ReachOf(engine::Connection& con, const std::string& query,
-                                  const std::vector<std::string>& relations) {
+std::optional<QueryReach> ReachOf(
+    engine::Connection& con, const std::string& query,
+    const std::vector<std::pair<std::string, std::string>>& relations) {
   return Judge(con, relations).Of(query);
 }
 

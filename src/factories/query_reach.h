@@ -36,12 +36,13 @@ struct QueryReach {
   TimeExtent OutputExtent(TimeExtent inputs) const;
 };
 
-// The reach of `query`, a SELECT over the relations named `relations`; nullopt when
-// a row may read input rows at any distance: a global aggregate, a row-counted window
-// (ROWS frames, LAG, LEAD, row_number…), an unbounded frame, a subquery, a CTE, a set
-// operation, LIMIT or DISTINCT, a join, an output `timestamp` that is not the input's
-// (or its time_bucket), or a function DuckDB does not list.
-std::optional<QueryReach> ReachOf(engine::Connection& con, const std::string& query,
-                                  const std::vector<std::string>& relations);
+// The reach of `query`, a SELECT over `relations` (name, relation: the query's
+// inputs); nullopt when a row may read input rows at any distance: a total over all
+// rows, a row-counted window (ROWS frames, LAG, LEAD, row_number…), an unbounded
+// frame, a subquery, a CTE, a set operation, LIMIT or DISTINCT, a join, or an output
+// `timestamp` that is not the input's (or its time_bucket).
+std::optional<QueryReach> ReachOf(
+    engine::Connection& con, const std::string& query,
+    const std::vector<std::pair<std::string, std::string>>& relations);
 
 }  // namespace pond::factories

@@ -17,8 +17,9 @@ constexpr int64_t kMinute = 60'000'000, kHour = 60 * kMinute, kDay = 24 * kHour;
 
 class QueryReachTest : public ::testing::Test {
  protected:
+  QueryReachTest() { con.Execute("CREATE TABLE src (\"timestamp\" TIMESTAMP, probe VARCHAR, v DOUBLE)"); }
   std::optional<QueryReach> Reach(const std::string& query) {
-    return ReachOf(con, query, {"well", "ph"});
+    return ReachOf(con, query, {{"well", "(SELECT * FROM src)"}, {"ph", "(SELECT * FROM src)"}});
   }
   engine::Database db;
   engine::Connection con{db};
@@ -79,6 +80,9 @@ TEST_F(QueryReachTest, QueriesThatMayReadAnyRowHaveNone) {
            "SELECT timestamp, v - (SELECT avg(v) FROM well) AS d FROM well",
            "SELECT timestamp, v FROM well WHERE v > (SELECT min(v) FROM ph)",
            "SELECT max(timestamp) AS timestamp, avg(v) AS a FROM well",
+           "SELECT timestamp, count(*) OVER () AS n FROM well",
+           "SELECT timestamp, count(*) AS n FROM well",
+           "SELECT timestamp, v FROM well WHERE nonexistent > 0",
            "SELECT timestamp, avg(v) AS a FROM well GROUP BY ALL",
            "SELECT well.timestamp, ph.v FROM well JOIN ph USING (timestamp)",
            "SELECT timestamp, v FROM well UNION ALL SELECT timestamp, v FROM ph",
@@ -111,7 +115,6 @@ TEST_F(QueryReachTest, QueriesThatMayReadAnyRowHaveNone) {
 // start near rows.
 TEST_F(QueryReachTest, RowsInARangeComeFromTheWidenedInputs) {
   std::mt19937_64 rng(7);
-  con.Execute("CREATE TABLE src (\"timestamp\" TIMESTAMP, probe VARCHAR, v DOUBLE)");
   engine::Appender append(con, "src");
   int64_t t = 1'704'067'200'000'000;  // 2024-01-01
   const int64_t start = t;

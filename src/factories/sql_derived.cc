@@ -158,9 +158,10 @@ class SqlDerivedNode : public Generated {
   // The query's reach, judged once per node (one per View).
   const std::optional<QueryReach>& Reach(View& view) const {
     if (!reach_) {
-      std::vector<std::string> names;
-      for (const auto& [name, url] : config_.patterns) names.push_back(name);
-      reach_ = ReachOf(view.pond().sql(), config_.query, names);
+      std::vector<std::pair<std::string, std::string>> inputs;
+      for (const auto& [name, url] : config_.patterns)
+        inputs.emplace_back(name, MatchedRelation(view, url));
+      reach_ = ReachOf(view.pond().sql(), config_.query, inputs);
     }
     return *reach_;
   }
