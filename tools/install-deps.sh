@@ -14,6 +14,8 @@ PKGS=(
   librust-blake3-dev b3sum
   # git-ingest: libgit2 (loaded with dlopen by src/git; git itself makes the tests' repositories).
   libgit2-dev
+  # sitegen's markdown: cmark-gfm (src/markdown), and its command as the tests' oracle.
+  libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm
   clang libclang-rt-14-dev tzdata
   chromium
   # Inputs of src/tmpl's generated tables, for the tmpl_tables_regen test (tools/regen-tables.sh).
