@@ -23,6 +23,7 @@ TEST_F(FactoriesErrorsTest, ListFactoriesPrintsTheSpecTable) {
             "git-ingest           dir         a read-only subtree of a Git ref (run: pull, status, push)\n"
             "hydrovu              executable  collect HydroVu readings (run: collect)\n"
             "logfile-ingest       executable  mirror rotating host logs (run: push, b3sum)\n"
+            "sitegen              executable  a static site from pages and exports (run: build)\n"
             "sql-derived-series   series      SQL over matched series\n"
             "sql-derived-table    table       SQL over matched tables/series\n"
             "temporal-reduce      dir         time-bucketed aggregates per match\n"

@@ -3,7 +3,8 @@
 // transaction, taking the write lock only while it stores, so readers are not locked
 // out during downloads; `logfile-ingest` (`pond run /etc/ingest`, one transaction,
 // docs/logfile-ingest.md); `git-ingest` (`pond run /config pull`, no transaction:
-// docs/git-ingest.md).
+// docs/git-ingest.md); `sitegen` (`pond run /etc/site build OUTDIR`, reads only:
+// docs/sitegen.md).
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include "factories/git_ingest.h"
 #include "factories/hydrovu.h"
 #include "factories/logfile_ingest.h"
+#include "factories/sitegen.h"
 #include "factories/view.h"
 #include "hydrovu/client.h"
 #include "hydrovu/collector.h"
@@ -24,6 +26,8 @@
 #include "logfile/ingest.h"
 #include "net/http_client.h"
 #include "path/path.h"
+#include "site/build.h"
+#include "store/disk.h"
 #include "store/pond.h"
 
 namespace pond::cli {
@@ -205,6 +209,27 @@ void GitIngest(const std::string& dir, const RunArgs& a, const Runnable& node,
   }
 }
 
+// sitegen (docs/sitegen.md): `build OUTDIR` builds the site from one snapshot of the
+// pond, which it only reads.
+void Sitegen(const std::string& dir, const RunArgs& a, const std::string& raw,
+             const GlobalOptions& g) {
+  if (a.args.size() != 2 || a.args[0] != "build")
+    throw UsageError("factory 'sitegen' runs one action: build OUTDIR", a.path);
+  const sitegen::SiteConfig cfg =
+      factories::SitegenConfig(factories::ExpandConfig(raw, a.path, g.vars));
+  auto pond = store::Pond::OpenRead(dir);
+  factories::View view(*pond, g.vars);
+  const site::BuildResult r = site::Build(view, cfg, a.args[1], store::DiskFromEnvironment());
+  for (const auto& w : r.warnings) std::fprintf(stderr, "pond: warning: %s\n", w.c_str());
+  if (g.json) {
+    std::printf("{\"pages\": %zu, \"files\": %zu, \"files_written\": %zu, \"files_kept\": %zu}\n",
+                r.pages, r.files, r.written, r.kept);
+  } else if (!g.quiet) {
+    std::printf("sitegen: %zu pages, %zu files (%zu written, %zu kept) in %s\n", r.pages, r.files,
+                r.written, r.kept, a.args[1].c_str());
+  }
+}
+
 void Run(const RunArgs& a, const GlobalOptions& g) {
   const std::string& dir = g.RequireWritablePond();
   const Runnable node = ReadRunnable(dir, a.path);
@@ -212,6 +237,7 @@ void Run(const RunArgs& a, const GlobalOptions& g) {
   const std::string& raw = node.raw;
   if (factory == "logfile-ingest") return LogfileIngest(dir, a, raw, g);
   if (factory == "git-ingest") return GitIngest(dir, a, node, g);
+  if (factory == "sitegen") return Sitegen(dir, a, raw, g);
   if (factory == "hydrovu") {
     if (a.args.size() != 1 || a.args[0] != "collect")
       throw UsageError("factory 'hydrovu' runs one action: collect", a.path);

@@ -11,6 +11,7 @@ const Factory& DynamicDirFactory();        // dynamic_dir.cc
 const Factory& GitIngestFactory();         // git_ingest.cc
 const Factory& HydroVuFactory();           // hydrovu.cc
 const Factory& LogfileIngestFactory();     // logfile_ingest.cc
+const Factory& SitegenFactory();           // sitegen.cc
 const Factory& SqlDerivedSeriesFactory();  // sql_derived.cc
 const Factory& SqlDerivedTableFactory();   // sql_derived.cc
 const Factory& TemporalReduceFactory();    // temporal_reduce.cc

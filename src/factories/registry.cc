@@ -7,9 +7,9 @@ namespace pond::factories {
 std::vector<const Factory*> AllFactories() {
   // Sorted by name, as `pond list-factories` prints them.
   return {&ColumnRenameFactory(),     &DynamicDirFactory(),       &GitIngestFactory(),
-          &HydroVuFactory(),          &LogfileIngestFactory(),    &SqlDerivedSeriesFactory(),
-          &SqlDerivedTableFactory(),  &TemporalReduceFactory(),   &TemplateFactory(),
-          &TimeseriesJoinFactory(),   &TimeseriesPivotFactory()};
+          &HydroVuFactory(),          &LogfileIngestFactory(),    &SitegenFactory(),
+          &SqlDerivedSeriesFactory(), &SqlDerivedTableFactory(),  &TemporalReduceFactory(),
+          &TemplateFactory(),         &TimeseriesJoinFactory(),   &TimeseriesPivotFactory()};
 }
 
 const Factory& GetFactory(const std::string& name) {

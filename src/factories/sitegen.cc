@@ -3,6 +3,7 @@
 #include <set>
 
 #include "base/error.h"
+#include "factories/builtin.h"
 #include "factories/config.h"
 
 namespace pond::factories {
@@ -12,6 +13,23 @@ namespace {
 using sitegen::Route;
 using sitegen::RouteType;
 using sitegen::SidebarEntry;
+
+class SitegenNode : public Generated {
+ public:
+  Shape shape() const override { return Shape::kExecutable; }
+};
+
+class Sitegen : public Factory {
+ public:
+  std::string name() const override { return "sitegen"; }
+  std::string description() const override { return "a static site from pages and exports (run: build)"; }
+  Shape shape() const override { return Shape::kExecutable; }
+  void Validate(const Config& config) const override { SitegenConfig(config); }
+  std::shared_ptr<const Generated> Create(const std::string&, const Config& config) const override {
+    SitegenConfig(config);
+    return std::make_shared<SitegenNode>();
+  }
+};
 
 // The list `key` of maps (absent: empty), each read by `read` with its own Fields.
 template <class T, class Read>
@@ -219,6 +237,11 @@ sitegen::SiteConfig SitegenConfig(const Config& c) {
     out.status_grid = g;
   }
   return out;
+}
+
+const Factory& SitegenFactory() {
+  static const Sitegen f;
+  return f;
 }
 
 }  // namespace pond::factories

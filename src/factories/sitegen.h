@@ -1,6 +1,5 @@
-// sitegen (docs/sitegen.md): the config of a sitegen node, checked here. The factory
-// itself (`pond run NODE build OUTDIR`) is still to come; so far its config is read
-// and checked field by field, as a mknod or an apply of one will be.
+// sitegen (docs/sitegen.md): an executable node; `pond run NODE build OUTDIR` builds
+// the site (src/site). Its config, checked here.
 #pragma once
 
 #include "factories/factory.h"

@@ -295,33 +295,8 @@ std::string SlugText(char32_t c) {
                       digit(kSlugIndex[at + 2])];
 }
 
-// slug::slugify: a-z, 0-9 and single dashes, none at either end.
-Value Slugify(const Value& v, const Kwargs&) {
-  std::string_view s = ArgString("slugify", "value", v);
-  std::string slug;
-  bool prev_dash = true;
-  auto push = [&](char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      slug += c;
-      prev_dash = false;
-    } else if (c >= 'A' && c <= 'Z') {
-      slug += static_cast<char>(c - 'A' + 'a');
-      prev_dash = false;
-    } else if (!prev_dash) {
-      slug += '-';
-      prev_dash = true;
-    }
-  };
-  for (size_t i = 0; i < s.size();) {
-    char32_t c = unicode::Next(s, i);
-    if (c < 0x80) {
-      push(static_cast<char>(c));
-    } else {
-      for (char ch : SlugText(c)) push(ch);
-    }
-  }
-  if (!slug.empty() && slug.back() == '-') slug.pop_back();
-  return slug;
+Value SlugifyFilter(const Value& v, const Kwargs&) {
+  return Slugify(ArgString("slugify", "value", v));
 }
 
 Value Addslashes(const Value& v, const Kwargs&) {
@@ -437,11 +412,39 @@ void RegisterStringFilters(std::unordered_map<std::string, Filter>& f) {
   f["urlencode_strict"] = UrlencodeStrict;
   f["escape"] = Escape;
   f["escape_xml"] = EscapeXml;
-  f["slugify"] = Slugify;
+  f["slugify"] = SlugifyFilter;
   f["addslashes"] = Addslashes;
   f["split"] = Split;
   f["int"] = Int;
   f["float"] = Float;
+}
+
+// slug::slugify: a-z, 0-9 and single dashes, none at either end.
+std::string Slugify(std::string_view s) {
+  std::string slug;
+  bool prev_dash = true;
+  auto push = [&](char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      slug += c;
+      prev_dash = false;
+    } else if (c >= 'A' && c <= 'Z') {
+      slug += static_cast<char>(c - 'A' + 'a');
+      prev_dash = false;
+    } else if (!prev_dash) {
+      slug += '-';
+      prev_dash = true;
+    }
+  };
+  for (size_t i = 0; i < s.size();) {
+    char32_t c = unicode::Next(s, i);
+    if (c < 0x80) {
+      push(static_cast<char>(c));
+    } else {
+      for (char ch : SlugText(c)) push(ch);
+    }
+  }
+  if (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
 }
 
 }  // namespace pond::tmpl

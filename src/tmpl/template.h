@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace pond::tmpl {
 
@@ -42,6 +43,11 @@ struct Limits {
   uint64_t max_built_bytes = 1ull << 34;
   int max_value_depth = 256;
 };
+
+// Tera's `slugify` filter on `text` (a-z, 0-9 and single dashes, non-ASCII spelled in
+// ASCII as the deunicode crate does), for slugs made outside templates: sitegen's
+// heading ids slug as a template's `| slugify` does.
+std::string Slugify(std::string_view text);
 
 class Engine {
  public:
