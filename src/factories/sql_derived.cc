@@ -158,10 +158,16 @@ class SqlDerivedNode : public Generated {
   // The query's reach, judged once per node (one per View).
   const std::optional<QueryReach>& Reach(View& view) const {
     if (!reach_) {
-      std::vector<std::pair<std::string, std::string>> inputs;
-      for (const auto& [name, url] : config_.patterns)
-        inputs.emplace_back(name, MatchedRelation(view, url));
-      reach_ = ReachOf(view.pond().sql(), config_.query, inputs);
+      // Inputs that cannot be read now (none matched yet) leave the reach unknown: the
+      // read itself reports them.
+      try {
+        std::vector<std::pair<std::string, std::string>> inputs;
+        for (const auto& [name, url] : config_.patterns)
+          inputs.emplace_back(name, MatchedRelation(view, url));
+        reach_ = ReachOf(view.pond().sql(), config_.query, inputs);
+      } catch (const Error&) {
+        reach_ = std::optional<QueryReach>();
+      }
     }
     return *reach_;
   }
