@@ -242,7 +242,8 @@ TEST(Registry, ListsEveryFactoryByName) {
   for (const Factory* f : AllFactories()) names.push_back(f->name());
   EXPECT_EQ(names,
             (std::vector<std::string>{"column-rename", "dynamic-dir", "git-ingest", "hydrovu",
-                                      "logfile-ingest", "sql-derived-series", "sql-derived-table",
+                                      "logfile-ingest", "sitegen", "sql-derived-series",
+                                      "sql-derived-table",
                                       "temporal-reduce", "template", "timeseries-join",
                                       "timeseries-pivot"}));
   EXPECT_EQ(ErrorOf([] { GetFactory("nope"); }),
