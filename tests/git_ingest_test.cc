@@ -414,7 +414,8 @@ TEST_F(GitIngestTest, AKilledPullLeavesTheCloneUsable) {
 }
 
 // The listing a pull keeps in the clone (docs/git-ingest.md, "The listing"): lists,
-// path lookups and status read it without loading libgit2; a blob's bytes load it.
+// path lookups and status read it without loading libgit2 (or libcrypto); a blob's
+// bytes load it.
 TEST_F(GitIngestTest, AListingKeptAtPullServesListsWithoutLibgit2) {
   work_.Write("site/a/x.csv", "a,b\n1,2\n");
   work_.Symlink("site/latest.csv", "a/x.csv");
@@ -429,6 +430,8 @@ TEST_F(GitIngestTest, AListingKeptAtPullServesListsWithoutLibgit2) {
     RunResult r = P(args, debug);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_THAT(r.err, Not(HasSubstr("loaded libgit2"))) << Joined(args);
+    // The node's config is a small blob, verified without libcrypto (base/sha256.h).
+    EXPECT_THAT(r.err, Not(HasSubstr("loaded libcrypto"))) << Joined(args);
   }
   EXPECT_EQ(List("/g/**"), "/g\n/g/a\n/g/a/x.csv\n/g/latest.csv\n");
   EXPECT_THAT(Ok({"run", "/g", "status"}), StartsWith("at commit " + commit.substr(0, 12)));
