@@ -2,24 +2,25 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include <cstdio>
 #include <string_view>
 
-#include "base/error.h"
-#include "base/host_file.h"
 #include "git/ref_files.h"
 
 namespace pond::git {
 
 namespace {
 
-// The file: a header line, then length-prefixed fields (`<n>:<bytes>`), the trees
-// (`<count>;` then per tree its id, its entry count and entries `<kind><id><name>\0`),
-// the symbolic links (`<count>;` then id and target), and last the XXH3 of all before
-// it in 16 hex digits. Git names hold no NUL byte.
+// The file: a header line, then length-prefixed fields (`<n>:<bytes>`) and the XXH3 of
+// all before them in 16 hex digits, so that the header is read and checked alone; then
+// the trees (`<count>;` then per tree its id, its entry count and entries
+// `<kind><id><name>\0`), the symbolic links (`<count>;` then id and target), and the
+// XXH3 of the whole file before it. Git names hold no NUL byte.
 constexpr std::string_view kHeader = "pond git listing 1\n";
 constexpr size_t kIdHex = 40;
 constexpr size_t kSumHex = 16;
@@ -73,11 +74,9 @@ class Encoder {
   }
   void Raw(std::string_view s) { out_ += s; }
   void Raw(char c) { out_ += c; }
-  // The bytes, sealed with their checksum.
-  std::string Finish() {
-    out_ += fmt::format("{:016x}", XXH3_64bits(out_.data(), out_.size()));
-    return std::move(out_);
-  }
+  // The checksum of every byte so far.
+  void Sum() { out_ += fmt::format("{:016x}", XXH3_64bits(out_.data(), out_.size())); }
+  const std::string& bytes() const { return out_; }
 
  private:
   std::string out_{kHeader};
@@ -86,14 +85,19 @@ class Encoder {
 // Reads what Encoder wrote; every getter fails (false) on bytes it did not write.
 class Decoder {
  public:
-  // False unless `bytes` start with the header and end with their checksum.
+  // False unless `bytes` start with the header line.
   bool Open(std::string_view bytes) {
-    if (bytes.size() < kHeader.size() + kSumHex || !bytes.starts_with(kHeader)) return false;
-    const std::string_view body = bytes.substr(0, bytes.size() - kSumHex);
-    if (bytes.substr(body.size()) != fmt::format("{:016x}", XXH3_64bits(body.data(), body.size())))
-      return false;
-    rest_ = body.substr(kHeader.size());
+    if (!bytes.starts_with(kHeader)) return false;
+    all_ = bytes;
+    rest_ = bytes.substr(kHeader.size());
     return true;
+  }
+  // The checksum Encoder::Sum wrote here, checked against the bytes before it.
+  bool Sum() {
+    const std::string_view before = all_.substr(0, all_.size() - rest_.size());
+    std::string_view sum;
+    return Raw(kSumHex, sum) &&
+           sum == fmt::format("{:016x}", XXH3_64bits(before.data(), before.size()));
   }
   bool Number(char end, size_t& n) {
     const size_t at = rest_.find(end);
@@ -130,22 +134,45 @@ class Decoder {
   bool AtEnd() const { return rest_.empty(); }
 
  private:
-  std::string_view rest_;
+  std::string_view all_, rest_;
 };
 
-// Reads the file of `ref` and `prefix` in the clone `dir` into `bytes`, opens `in` on
-// it and reads its header: false unless the file is whole, for `ref` and `prefix`, and
-// the published refs are as it says they were.
-bool OpenCurrent(const std::string& dir, const std::string& ref, const std::string& prefix,
-                 std::string& bytes, Decoder& in, std::string& commit, std::string& root) {
-  try {
-    bytes = ReadHostFile(ListingPath(dir, ref, prefix), "git listing");
-  } catch (const Error&) {
-    return false;
+// A file mapped read-only: only the pages read are faulted in, so checking a listing's
+// header costs its first page, whatever the tree's size.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      size_ = static_cast<size_t>(st.st_size);
+      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      data_ = p == MAP_FAILED ? nullptr : static_cast<const char*>(p);
+    }
+    ::close(fd);
   }
+  ~MappedFile() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  // Empty when the file is missing, empty or unreadable.
+  std::string_view bytes() const { return data_ ? std::string_view(data_, size_) : ""; }
+
+ private:
+  const char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// Opens `in` on `file`, the listing of `ref` and `prefix` in the clone `dir`, and reads
+// its header: false unless the header is whole, for `ref` and `prefix`, and the
+// published refs are as it says they were.
+bool OpenCurrent(const std::string& dir, const std::string& ref, const std::string& prefix,
+                 const MappedFile& file, Decoder& in, std::string& commit, std::string& root) {
   std::string file_ref, file_prefix, state;
-  if (!in.Open(bytes) || !in.Field(file_ref) || !in.Field(file_prefix) || !in.Field(state) ||
-      !in.Field(commit) || !in.Field(root) || file_ref != ref || file_prefix != prefix)
+  if (!in.Open(file.bytes()) || !in.Field(file_ref) || !in.Field(file_prefix) || !in.Field(state) ||
+      !in.Field(commit) || !in.Field(root) || !in.Sum() || file_ref != ref || file_prefix != prefix)
     return false;
   return PublishedRefState(dir, ref) == state;
 }
@@ -175,19 +202,20 @@ TreeListing TreeListing::Build(const Repository& repo, const std::string& commit
 std::optional<std::string> TreeListing::CurrentCommit(const std::string& dir,
                                                       const std::string& ref,
                                                       const std::string& prefix) {
-  std::string bytes, commit, root;
+  const MappedFile file(ListingPath(dir, ref, prefix));
+  std::string commit, root;
   Decoder in;
-  if (!OpenCurrent(dir, ref, prefix, bytes, in, commit, root)) return std::nullopt;
+  if (!OpenCurrent(dir, ref, prefix, file, in, commit, root)) return std::nullopt;
   return commit;
 }
 
 std::optional<TreeListing> TreeListing::Load(const std::string& dir, const std::string& ref,
                                              const std::string& prefix) {
-  std::string bytes;
+  const MappedFile file(ListingPath(dir, ref, prefix));
   Decoder in;
   TreeListing out;
   // The trees are decoded only once the refs are known unchanged.
-  if (!OpenCurrent(dir, ref, prefix, bytes, in, out.commit_, out.root_)) return std::nullopt;
+  if (!OpenCurrent(dir, ref, prefix, file, in, out.commit_, out.root_)) return std::nullopt;
   size_t trees = 0;
   if (!in.Count(trees)) return std::nullopt;
   out.trees_.reserve(trees);
@@ -212,7 +240,7 @@ std::optional<TreeListing> TreeListing::Load(const std::string& dir, const std::
     if (!in.Raw(kIdHex, id) || !in.Field(target)) return std::nullopt;
     out.symlinks_.emplace(std::string(id), std::move(target));
   }
-  if (!in.AtEnd() || !out.trees_.contains(out.root_)) return std::nullopt;
+  if (!in.Sum() || !in.AtEnd() || !out.trees_.contains(out.root_)) return std::nullopt;
   return out;
 }
 
@@ -220,6 +248,7 @@ bool TreeListing::Write(const std::string& dir, const std::string& ref, const st
                         const std::string& ref_state) const {
   Encoder out;
   for (const std::string* field : {&ref, &prefix, &ref_state, &commit_, &root_}) out.Field(*field);
+  out.Sum();
   out.Count(trees_.size());
   for (const auto& [id, entries] : trees_) {
     out.Raw(id);
@@ -236,7 +265,8 @@ bool TreeListing::Write(const std::string& dir, const std::string& ref, const st
     out.Raw(id);
     out.Field(target);
   }
-  const std::string bytes = out.Finish();
+  out.Sum();
+  const std::string& bytes = out.bytes();
   // Not fsynced: a listing lost to a crash is only rebuilt, and one cut short fails
   // its checksum.
   const std::string path = ListingPath(dir, ref, prefix);
