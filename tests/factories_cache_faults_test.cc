@@ -39,16 +39,18 @@ class FactoriesCacheFaults : public FactoryScenario {
     return {"cat", "/reduced/Site/res=1h.series", "--format", "csv"};
   }
   std::vector<std::string> ExportArgs() const {
-    return {"--quiet", "export", "--pattern", "/reduced/Site/res=1h.series",
+    return {"--quiet", "export", "--pattern",  "/reduced/Site/res=1h.series",
             "--dir",   out_,     "--temporal", "year,month"};
   }
   std::string FromScratch() { return Ok(CatArgs(), {{"POND_CACHE", "off"}}); }
 
   // Every pack is named by its key and the sha256 of its bytes, and has them; every
-  // index is whole (the pack's key, its first span, keys, each line ended).
+  // index is whole (the pack's key, its first span, keys, each line ended, then the
+  // checksum line of ResultCache::PutText).
   void ExpectOnlyWholeEntries() {
     static const std::regex pack("[0-9a-f]{64}\\.([0-9a-f]{64})\\.parquet");
-    static const std::regex index("([0-9a-f]{64}\n)(-?[0-9]+\n)([0-9a-f]{64}\n)*");
+    static const std::regex index(
+        "([0-9a-f]{64}\n)(-?[0-9]+\n)([0-9a-f]{64}\n)*\npond-text-xxh3 [0-9a-f]{16}\n");
     std::error_code ec;
     const fs::path cache = fs::path(pond_dir_) / "cache";
     for (const auto& e : fs::directory_iterator(cache / "reduce-pack", ec)) {

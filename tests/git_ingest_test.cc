@@ -3,8 +3,9 @@
 // file:// urls. Read after pull, the first read cloning, changes after a second pull
 // only, nested folders and symlinks, status, prefixes, an env ref, csv:// and
 // excelhtml:// and series:// reads of files in the tree, failures leaving the last
-// state readable and the pond unchanged, a killed pull, writes refused, and a
-// reduction's cache kept across a pull that changed another file.
+// state readable and the pond unchanged, a killed pull, writes refused, a
+// reduction's cache kept across a pull that changed another file, and the listing
+// kept in the clone: lists without libgit2, a stale or damaged one never served.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -21,6 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 class GitIngestTest : public FactoryScenario {
@@ -202,6 +204,14 @@ TEST_F(GitIngestTest, AnEnvRefIsHonouredByPullAndReads) {
   EXPECT_EQ(Pull("/g", env), "at commit " + other.substr(0, 12) + "\n");
   EXPECT_EQ(Cat("/g/which.txt", env), "other\n");
   EXPECT_EQ(Cat("/g/which.txt"), "main\n");
+  // Each ref keeps its own listing: the reads take no turns rewriting one.
+  for (int i = 0; i < 2; ++i) {
+    RunResult r =
+        P({"list", "-l", "/g/which.txt"}, {{"GIT_TEST_REF", "other"}, {"POND_LOG", "debug"}});
+    EXPECT_THAT(r.err, Not(HasSubstr("loaded libgit2")));
+    r = P({"list", "-l", "/g/which.txt"}, {{"POND_LOG", "debug"}});
+    EXPECT_THAT(r.err, Not(HasSubstr("loaded libgit2")));
+  }
   EXPECT_EQ(Pull(), "at commit " + main.substr(0, 12) + "\n");
   EXPECT_THAT(Ok({"run", "/g", "status"}, env), HasSubstr("ref: other\n"));
   // A tag and a full commit id name commits too.
@@ -401,6 +411,71 @@ TEST_F(GitIngestTest, AKilledPullLeavesTheCloneUsable) {
   EXPECT_EQ(Pull(), "at commit " + second.substr(0, 12) + "\n");
   EXPECT_EQ(Cat("/g/f.txt"), "v2\n");
   EXPECT_EQ(Cat("/g/big.bin").size(), big.size());
+}
+
+// The listing a pull keeps in the clone (docs/git-ingest.md, "The listing"): lists,
+// path lookups and status read it without loading libgit2 (or libcrypto); a blob's
+// bytes load it.
+TEST_F(GitIngestTest, AListingKeptAtPullServesListsWithoutLibgit2) {
+  work_.Write("site/a/x.csv", "a,b\n1,2\n");
+  work_.Symlink("site/latest.csv", "a/x.csv");
+  const std::string commit = work_.Commit();
+  Push();
+  Node("/g", "main", "prefix: site\n");
+  Pull();
+  const std::map<std::string, std::string> debug{{"POND_LOG", "debug"}};
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"list", "/g/**"},
+                                               {"list", "-l", "/g/latest.csv"},
+                                               {"run", "/g", "status"}}) {
+    RunResult r = P(args, debug);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.err, Not(HasSubstr("loaded libgit2"))) << Joined(args);
+    // The node's config is a small blob, verified without libcrypto (base/sha256.h).
+    EXPECT_THAT(r.err, Not(HasSubstr("loaded libcrypto"))) << Joined(args);
+  }
+  EXPECT_EQ(List("/g/**"), "/g\n/g/a\n/g/a/x.csv\n/g/latest.csv\n");
+  EXPECT_THAT(Ok({"run", "/g", "status"}), StartsWith("at commit " + commit.substr(0, 12)));
+  RunResult cat = P({"cat", "/g/latest.csv"}, debug);
+  EXPECT_EQ(cat.out, "a,b\n1,2\n");
+  EXPECT_THAT(cat.err, HasSubstr("loaded libgit2"));
+}
+
+// A pull killed after it published the new commit's refs and before it kept that
+// commit's listing (here: git itself moves the clone's refs): reads show the new
+// commit, never the old listing; a damaged listing is rebuilt the same way.
+TEST_F(GitIngestTest, AStaleOrDamagedListingIsNeverServed) {
+  work_.Write("old.txt", "old\n");
+  work_.Commit();
+  Push();
+  Node("/g");
+  Pull();
+  const std::string clone = pond_dir_ + "/git/" + CloneDirs().at(0);
+  work_.Remove("old.txt");
+  work_.Write("new.txt", "new\n");
+  const std::string second = work_.Commit();
+  Push();
+  work_.Git({"--git-dir", clone, "fetch", "-q", "origin", "+refs/heads/*:refs/remotes/origin/*"});
+  EXPECT_EQ(List("/g/**"), "/g\n/g/new.txt\n");
+  EXPECT_EQ(Cat("/g/new.txt"), "new\n");
+  EXPECT_THAT(Ok({"run", "/g", "status"}), StartsWith("at commit " + second.substr(0, 12)));
+  // That read kept the new commit's listing: the next one loads no libgit2.
+  RunResult r = P({"list", "/g/**"}, {{"POND_LOG", "debug"}});
+  EXPECT_EQ(r.out, "/g\n/g/new.txt\n");
+  EXPECT_THAT(r.err, Not(HasSubstr("loaded libgit2")));
+
+  std::vector<fs::path> listings;
+  for (const auto& e : fs::directory_iterator(clone))
+    if (e.path().filename().string().starts_with("pond-listing-")) listings.push_back(e.path());
+  ASSERT_EQ(listings.size(), 1u);
+  const std::string kept = ReadFile(listings[0]);
+  std::string damaged = kept;
+  damaged[damaged.size() / 2] ^= 0x20;
+  WriteFile(listings[0], damaged);
+  EXPECT_EQ(List("/g/**"), "/g\n/g/new.txt\n");
+  EXPECT_EQ(ReadFile(listings[0]), kept);
+  fs::remove(listings[0]);
+  EXPECT_EQ(List("/g/**"), "/g\n/g/new.txt\n");
+  EXPECT_EQ(ReadFile(listings[0]), kept);
 }
 
 // A blob's identity is its object id: a pull that changed another file leaves a

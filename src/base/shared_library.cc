@@ -13,7 +13,10 @@ void* OpenSharedLibrary(const std::vector<std::string>& candidates, const std::s
   const auto start = std::chrono::steady_clock::now();
   std::string first_error;
   for (const auto& path : candidates) {
-    if (void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {
+    // Lazy: a function is bound on its first call, so a command pays for the few it
+    // calls, not for all of a library's (libduckdb's took 16 ms of its load bound
+    // now, 7 ms lazily: docs/benchmarks.md, "What this machine charges").
+    if (void* handle = ::dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL)) {
       spdlog::debug("loaded {} from {} in {} ms", what, path,
                     std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - start)

@@ -8,7 +8,7 @@
 
 namespace pond {
 
-// Opens the first of `candidates` that loads (RTLD_NOW | RTLD_LOCAL; never closed).
+// Opens the first of `candidates` that loads (RTLD_LAZY | RTLD_LOCAL; never closed).
 // Throws pond::Error `cannot load <what>: <dlerror> (<first candidate>)`. Logs at
 // debug level `loaded <what> from <path> in N ms`: tests look for that line.
 void* OpenSharedLibrary(const std::vector<std::string>& candidates, const std::string& what);

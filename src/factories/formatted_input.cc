@@ -42,15 +42,19 @@ bool IsParquet(const std::string& path) {
   return std::string(head, 4) == "PAR1" && std::string(tail, 4) == "PAR1";
 }
 
-// The relation of the parsed tables in `files` (a list of SQL literals).
-std::string ParquetRelation(const std::string& files) {
-  return "(SELECT * FROM read_parquet([" + files + "], union_by_name = true))";
+// The relation of the parsed tables in `files` (SQL literals). One file is read as a
+// stored series is, without union_by_name's binding of every file's schema.
+std::string ParquetRelation(const std::vector<std::string>& files) {
+  if (files.size() == 1) return "(SELECT * FROM read_parquet(" + files[0] + "))";
+  std::string list;
+  for (const std::string& f : files) list += (list.empty() ? "" : ", ") + f;
+  return "(SELECT * FROM read_parquet([" + list + "], union_by_name = true))";
 }
 
 // The times of the table in `file` when it has a timestamp column; nullopt otherwise.
 std::optional<TimeExtent> ExtentOf(View& view, const std::string& file, const std::string& where) {
   // A one-part input's relation: the View binds its columns once for both.
-  const std::string relation = ParquetRelation(sql::Literal(file));
+  const std::string relation = ParquetRelation({sql::Literal(file)});
   const auto columns = view.Describe(relation);
   const sql::Column* time = sql::FindColumn(columns, "timestamp");
   if (!time || time->type.rfind("TIMESTAMP", 0) != 0) return std::nullopt;
@@ -135,9 +139,8 @@ class FormattedInput : public Generated {
   Shape shape() const override { return series_ ? Shape::kSeries : Shape::kTable; }
 
   std::string RelationSql(View& view) const override {
-    std::string files;
-    for (const View::ParsedInput* p : Parsed(view))
-      files += (files.empty() ? "" : ", ") + sql::Literal(p->file);
+    std::vector<std::string> files;
+    for (const View::ParsedInput* p : Parsed(view)) files.push_back(sql::Literal(p->file));
     return ParquetRelation(files);
   }
 

@@ -3,13 +3,18 @@
 // files, symbolic links symlinks; submodules are left out.
 #include "factories/git_ingest.h"
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <unordered_map>
 
 #include "base/error.h"
 #include "factories/builtin.h"
 #include "factories/config.h"
 #include "factories/inputs.h"
+#include "git/ref_files.h"
 #include "git/repository.h"
+#include "git/tree_listing.h"
 #include "path/path.h"
 
 namespace pond::factories {
@@ -20,6 +25,7 @@ using git::EntryKind;
 using git::Refs;
 using git::Repository;
 using git::TreeEntry;
+using git::TreeListing;
 
 // The tree `prefix` names below the commit `ref` names, in the refs `refs`; throws
 // when the ref names nothing or a prefix segment is no directory.
@@ -47,11 +53,65 @@ std::unique_ptr<Repository> CloneOrUpdate(const std::string& dir, const GitInges
   return repo;
 }
 
+// The listing of what `ref` names now, built through libgit2 and kept in the clone for
+// the next commands; nullopt when an update holds the clone (it keeps its own), the
+// refs cannot be checked without libgit2, or this user cannot write the clone.
+std::optional<TreeListing> KeepListing(const Repository& repo, const GitIngestConfig& c) {
+  std::optional<TreeListing> kept;
+  if (::access(repo.dir().c_str(), W_OK) != 0) return kept;
+  Repository::WithoutUpdates(repo.dir(), [&] {
+    // Read before resolving, under the lock: the refs cannot move in between.
+    const std::optional<std::string> state = git::PublishedRefState(repo.dir(), c.ref);
+    if (!state) return;
+    auto [commit, tree] = PrefixTree(repo, c, Refs::kPublished);
+    kept = TreeListing::Build(repo, commit.id, tree);
+    kept->Write(repo.dir(), c.ref, c.prefix, *state);  // if not, it still serves this command
+  });
+  return kept;
+}
+
 // One View's read of the clone: the ref resolved once, so a pull meanwhile does not
-// mix two commits in one command.
-struct Snapshot {
-  std::unique_ptr<Repository> repo;
-  std::string commit;
+// mix two commits in one command. Trees come from the kept listing when there is one
+// (no libgit2 loaded), else from the clone; blobs from the clone, opened on first read.
+class Snapshot {
+ public:
+  // What `c` names in the clone at `dir`, which is made when there is none yet.
+  Snapshot(std::string dir, const GitIngestConfig& c) : dir_(std::move(dir)) {
+    listing_ = TreeListing::Load(dir_, c.ref, c.prefix);
+    if (listing_) return;
+    repo_ = std::filesystem::exists(dir_) ? Repository::Open(dir_) : CloneOrUpdate(dir_, c);
+    listing_ = KeepListing(*repo_, c);
+    if (listing_) return;
+    root_ = PrefixTree(*repo_, c, Refs::kPublished).second;
+  }
+
+  // The tree below the prefix.
+  const std::string& root() const { return listing_ ? listing_->root() : root_; }
+
+  // Tree `id`'s entries, read once.
+  const std::vector<TreeEntry>& Entries(const std::string& id) const {
+    if (listing_)
+      if (const std::vector<TreeEntry>* entries = listing_->Entries(id)) return *entries;
+    auto it = trees_.find(id);
+    if (it == trees_.end()) it = trees_.emplace(id, Repo().ListTree(id)).first;
+    return it->second;
+  }
+  std::string SymlinkTarget(const std::string& id) const {
+    if (listing_)
+      if (const std::string* target = listing_->SymlinkTarget(id)) return *target;
+    return Repo().ReadBlob(id);
+  }
+  const Repository& Repo() const {
+    if (!repo_) repo_ = Repository::Open(dir_);
+    return *repo_;
+  }
+
+ private:
+  std::string dir_;
+  std::optional<TreeListing> listing_;
+  std::string root_;
+  mutable std::unique_ptr<Repository> repo_;
+  mutable std::unordered_map<std::string, std::vector<TreeEntry>> trees_;
 };
 
 // A tree of the snapshot, as a directory; its entries listed once.
@@ -68,16 +128,16 @@ class GitTree : public Generated {
  private:
   // Entries a pond can show: submodules left out, and names that are no valid pond
   // name (git allows any byte but '/' and NUL), warned about once.
-  const std::vector<TreeEntry>& Entries(View& view) const {
+  const std::vector<const TreeEntry*>& Entries(View& view) const {
     if (!entries_) {
       entries_.emplace();
-      for (TreeEntry& e : snapshot_->repo->ListTree(tree_)) {
+      for (const TreeEntry& e : snapshot_->Entries(tree_)) {
         if (e.kind == EntryKind::kSubmodule) continue;
         if (!IsValidName(e.name)) {
           view.WarnOnce("git entry with a name no pond path can hold left out", path_);
           continue;
         }
-        entries_->push_back(std::move(e));
+        entries_->push_back(&e);
       }
     }
     return *entries_;
@@ -86,7 +146,7 @@ class GitTree : public Generated {
   std::shared_ptr<const Snapshot> snapshot_;
   std::string tree_;
   std::string path_;
-  mutable std::optional<std::vector<TreeEntry>> entries_;
+  mutable std::optional<std::vector<const TreeEntry*>> entries_;
 };
 
 class GitBlob : public Generated {
@@ -94,9 +154,9 @@ class GitBlob : public Generated {
   GitBlob(std::shared_ptr<const Snapshot> snapshot, std::string blob)
       : snapshot_(std::move(snapshot)), blob_(std::move(blob)) {}
   Shape shape() const override { return Shape::kData; }
-  std::string ReadData(View&) const override { return snapshot_->repo->ReadBlob(blob_); }
+  std::string ReadData(View&) const override { return snapshot_->Repo().ReadBlob(blob_); }
   void StreamData(View&, const std::function<void(std::string_view)>& sink) const override {
-    snapshot_->repo->ReadBlob(blob_, sink);
+    snapshot_->Repo().ReadBlob(blob_, sink);
   }
   // The object id is the bytes' identity: a file a pull left unchanged keeps it, and
   // so every parse and reduction cached from it (docs/factories.md, "Identity").
@@ -121,32 +181,32 @@ class GitSymlink : public Generated {
 
 std::vector<std::string> GitTree::List(View& view) const {
   std::vector<std::string> names;
-  for (const TreeEntry& e : Entries(view)) names.push_back(e.name);
+  for (const TreeEntry* e : Entries(view)) names.push_back(e->name);
   return names;
 }
 
 std::vector<Generated::ChildShape> GitTree::ListShapes(View& view) const {
   std::vector<ChildShape> shapes;
   shapes.reserve(Entries(view).size());
-  for (const TreeEntry& e : Entries(view)) {
+  for (const TreeEntry* e : Entries(view)) {
     std::optional<bool> is_dir;  // a symlink's is its target's: Child follows it
-    if (e.kind != EntryKind::kSymlink) is_dir = e.kind == EntryKind::kTree;
-    shapes.push_back({e.name, is_dir});
+    if (e->kind != EntryKind::kSymlink) is_dir = e->kind == EntryKind::kTree;
+    shapes.push_back({e->name, is_dir});
   }
   return shapes;
 }
 
 std::shared_ptr<const Generated> GitTree::Child(View& view, const std::string& name) const {
-  for (const TreeEntry& e : Entries(view)) {
-    if (e.name != name) continue;
+  for (const TreeEntry* e : Entries(view)) {
+    if (e->name != name) continue;
     const std::string path = JoinPath(path_, name);
-    switch (e.kind) {
+    switch (e->kind) {
       case EntryKind::kTree:
-        return std::make_shared<GitTree>(snapshot_, e.id, path);
+        return std::make_shared<GitTree>(snapshot_, e->id, path);
       case EntryKind::kBlob:
-        return std::make_shared<GitBlob>(snapshot_, e.id);
+        return std::make_shared<GitBlob>(snapshot_, e->id);
       case EntryKind::kSymlink: {
-        std::string target = snapshot_->repo->ReadBlob(e.id);
+        std::string target = snapshot_->SymlinkTarget(e->id);
         try {
           ResolveSymlinkTarget(path, target);
         } catch (const Error&) {
@@ -183,13 +243,10 @@ class GitIngestNode : public Generated {
     if (node_id_ == 0)
       throw Error(
           "git-ingest keeps a clone per node: mknod it on its own, not inside a dynamic-dir");
-    const std::string dir = GitClonePath(view.pond().dir(), node_id_);
-    auto snapshot = std::make_shared<Snapshot>();
-    snapshot->repo =
-        std::filesystem::exists(dir) ? Repository::Open(dir) : CloneOrUpdate(dir, config_);
-    auto [commit, tree] = PrefixTree(*snapshot->repo, config_, Refs::kPublished);
-    snapshot->commit = commit.id;
-    root_ = std::make_shared<GitTree>(std::move(snapshot), tree, path_);
+    auto snapshot =
+        std::make_shared<const Snapshot>(GitClonePath(view.pond().dir(), node_id_), config_);
+    const std::string root = snapshot->root();
+    root_ = std::make_shared<GitTree>(std::move(snapshot), root, path_);
     return *root_;
   }
 
@@ -247,12 +304,17 @@ std::string GitClonePath(const std::string& pond_dir, uint64_t node_id) {
 
 std::string GitPull(const std::string& pond_dir, uint64_t node_id, const GitIngestConfig& config) {
   const std::string dir = GitClonePath(pond_dir, node_id);
-  return PrefixTree(*CloneOrUpdate(dir, config), config, Refs::kPublished).first.id;
+  std::unique_ptr<Repository> repo = CloneOrUpdate(dir, config);
+  // Nothing new: the listing kept at the last pull is still current.
+  if (auto commit = TreeListing::CurrentCommit(dir, config.ref, config.prefix)) return *commit;
+  if (auto listing = KeepListing(*repo, config)) return listing->commit();
+  return PrefixTree(*repo, config, Refs::kPublished).first.id;
 }
 
 std::optional<std::string> GitPulledCommit(const std::string& pond_dir, uint64_t node_id,
                                            const GitIngestConfig& config) {
   const std::string dir = GitClonePath(pond_dir, node_id);
+  if (auto commit = TreeListing::CurrentCommit(dir, config.ref, config.prefix)) return *commit;
   if (!std::filesystem::exists(dir)) return std::nullopt;
   return PrefixTree(*Repository::Open(dir), config, Refs::kPublished).first.id;
 }

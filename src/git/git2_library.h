@@ -19,6 +19,7 @@ namespace pond::git {
   X(git_remote_fetch) X(git_remote_url) X(git_remote_free)                                   \
   X(git_reference_lookup) X(git_reference_peel) X(git_reference_free)                        \
   X(git_reference_create) X(git_reference_target) X(git_reference_name)                     \
+  X(git_reference_name_to_id)                                                                \
   X(git_reference_iterator_new) X(git_reference_next) X(git_reference_iterator_free)         \
   X(git_oid_fromstrn) X(git_oid_tostr_s) X(git_object_lookup) X(git_object_peel)             \
   X(git_object_id) X(git_object_free) X(git_commit_tree_id)                                  \

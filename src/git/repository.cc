@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "git/git2_library.h"
+#include "git/ref_files.h"
 
 namespace pond::git {
 
@@ -70,30 +71,50 @@ git_oid ParseId(const std::string& hex, const std::string& what) {
 // repository so that it also guards the clone that makes it.
 class UpdateLock {
  public:
-  explicit UpdateLock(const std::string& dir) : path_(dir + ".lock") {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw Error("cannot open lock file", path_);
-    while (::flock(fd_, LOCK_EX) != 0)
-      if (errno != EINTR) {
-        ::close(fd_);
-        throw Error("cannot lock", path_);
-      }
+  // Waits for the lock; throws when its file cannot be opened.
+  explicit UpdateLock(const std::string& dir) : UpdateLock(dir, /*wait=*/true) {
+    if (!held()) throw Error("cannot lock", path_);
   }
-  ~UpdateLock() { ::close(fd_); }
-  UpdateLock(const UpdateLock&) = delete;
-  UpdateLock& operator=(const UpdateLock&) = delete;
+  // Takes the lock if free now; held() says whether it did (never throws).
+  static UpdateLock IfFree(const std::string& dir) { return UpdateLock(dir, /*wait=*/false); }
+  ~UpdateLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  UpdateLock(UpdateLock&& other) noexcept
+      : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)) {}
+  UpdateLock& operator=(UpdateLock&&) = delete;
+  bool held() const { return fd_ >= 0; }
 
  private:
+  UpdateLock(const std::string& dir, bool wait) : path_(dir + ".lock") {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      if (wait) throw Error("cannot open lock file", path_);
+      return;
+    }
+    while (::flock(fd_, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0)
+      if (errno != EINTR) {
+        ::close(fd_);
+        fd_ = -1;
+        return;
+      }
+  }
+
   std::string path_;
   int fd_ = -1;
 };
 
 // The lock files an update killed midway left (libgit2 refuses to write a ref whose
-// `.lock` exists). Called under the UpdateLock, when no other update can be running.
+// `.lock` exists): under refs/, and packed-refs' or config's at the top. Called under
+// the UpdateLock, when no other update can be running. objects/ is not walked: a
+// clone's objects may be thousands of folders, and libgit2 locks none of them.
 void RemoveStaleLockFiles(const std::string& dir) {
   std::error_code ec;
   std::vector<fs::path> stale;
-  for (auto it = fs::recursive_directory_iterator(dir, ec);
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec))
+    if (it->path().extension() == ".lock") stale.push_back(it->path());
+  for (auto it = fs::recursive_directory_iterator(dir + "/refs", ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
     if (it->path().extension() == ".lock") stale.push_back(it->path());
   for (const auto& p : stale) fs::remove(p, ec);
@@ -172,6 +193,13 @@ void Repository::Update(const Check& check) {
   FetchAndPublish(check);
 }
 
+bool Repository::WithoutUpdates(const std::string& dir, const std::function<void()>& fn) {
+  const UpdateLock lock = UpdateLock::IfFree(dir);
+  if (!lock.held()) return false;
+  fn();
+  return true;
+}
+
 std::string Repository::url() const {
   git_remote* raw = nullptr;
   if (Git2().git_remote_lookup(&raw, handle_->repo, "origin") < 0)
@@ -215,6 +243,12 @@ void Repository::FetchAndPublish(const Check& check) {
       fetched.emplace_back(kTags + name.substr(std::string_view(kFetchedTags).size()), *target);
   }
   for (const auto& [name, target] : fetched) {
+    // A ref already there is left as it is, as git's fetch leaves it: a pull with
+    // nothing new writes no file.
+    git_oid now;
+    if (g.git_reference_name_to_id(&now, handle_->repo, name.c_str()) == 0 &&
+        std::equal(std::begin(now.id), std::end(now.id), std::begin(target.id)))
+      continue;
     git_reference* out = nullptr;
     if (g.git_reference_create(&out, handle_->repo, name.c_str(), &target, /*force=*/1,
                                "pond: publish") < 0)
@@ -225,7 +259,7 @@ void Repository::FetchAndPublish(const Check& check) {
 
 std::optional<Commit> Repository::Resolve(const std::string& ref, Refs refs) const {
   const Git2Library& g = Git2();
-  std::vector<std::string> names = {kOriginHeads + ref, kLocalHeads + ref, kTags + ref, ref};
+  std::vector<std::string> names = PublishedRefNames(ref);
   if (refs == Refs::kFetched)
     for (std::string& n : names) n = FetchedName(n);
   ObjectPtr commit;

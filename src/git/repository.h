@@ -68,6 +68,12 @@ class Repository {
   // publishes nothing) when the fetch or `check` fails.
   void Update(const Check& check);
 
+  // Runs `fn` holding the update lock of the repository at `dir` (as Update does), so
+  // that no update changes its refs meanwhile, and returns true; returns false without
+  // running it when an update holds the lock now or the lock file cannot be made (a
+  // reader without write access).
+  static bool WithoutUpdates(const std::string& dir, const std::function<void()>& fn);
+
   // origin's url, as configured at clone.
   std::string url() const;
   const std::string& dir() const { return dir_; }

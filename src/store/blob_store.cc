@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/sha256.h"
 #include "store/crypto_library.h"
 
 namespace pond::store {
@@ -48,6 +49,7 @@ std::string FinishHex(EVP_MD_CTX* ctx) {
 }  // namespace
 
 std::string Sha256Hex(const std::string& bytes) {
+  if (bytes.size() <= kSmallSha256Bytes) return SmallSha256Hex(bytes);
   DigestCtx ctx = NewSha256();
   Crypto().EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
   return FinishHex(ctx.get());
@@ -69,12 +71,23 @@ bool VerifyDisabled() {
 }  // namespace
 
 std::string Sha256OfFile(const std::string& path) {
-  DigestCtx ctx = NewSha256();
+  // A small file is kept and hashed without libcrypto; past the limit, what was kept
+  // and the rest go to libcrypto.
+  std::string small;
+  DigestCtx ctx;
   if (!ReadFileChunks(path, [&](std::string_view b) {
+        if (!ctx && small.size() + b.size() <= kSmallSha256Bytes) {
+          small += b;
+          return;
+        }
+        if (!ctx) {
+          ctx = NewSha256();
+          Crypto().EVP_DigestUpdate(ctx.get(), small.data(), small.size());
+        }
         Crypto().EVP_DigestUpdate(ctx.get(), b.data(), b.size());
       }))
     throw Error("cannot read file", path);
-  return FinishHex(ctx.get());
+  return ctx ? FinishHex(ctx.get()) : SmallSha256Hex(small);
 }
 
 std::string BlobRelativePath(const std::string& hash, const std::string& extension) {
@@ -87,8 +100,7 @@ std::string BlobStore::PathFor(const std::string& hash, const std::string& exten
 
 void BlobStore::Fail(const std::string& hash, const std::string& extension,
                      const std::string& what) const {
-  throw BlobError("blob " + BlobRelativePath(hash, extension) + " " + what +
-                  "; run 'pond check'");
+  throw BlobError("blob " + BlobRelativePath(hash, extension) + " " + what + "; run 'pond check'");
 }
 
 // Keyed by file, not hash: the same bytes may be stored as a raw and a .parquet blob.

@@ -2,6 +2,8 @@
 // cleanup of temporaries when a write point fails.
 #include "store/blob_store.h"
 
+#include "base/sha256.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,6 +11,7 @@
 #include <fstream>
 
 #include "base/error.h"
+#include "base/sha256.h"
 
 namespace pond::store {
 namespace {
@@ -62,6 +65,21 @@ class BlobStoreTest : public ::testing::Test {
 TEST(Sha256, KnownVectors) {
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// Small inputs are hashed without libcrypto (base/sha256.h), larger ones with it: both
+// give one answer on either side of the limit, for bytes and for files.
+TEST_F(BlobStoreTest, SmallAndLargeInputsHashAlike) {
+  fs::create_directories(dir_);
+  for (size_t n : {kSmallSha256Bytes - 1, kSmallSha256Bytes, kSmallSha256Bytes + 1,
+                   3 * kSmallSha256Bytes + 5}) {
+    std::string bytes(n, '\0');
+    for (size_t i = 0; i < n; ++i) bytes[i] = static_cast<char>(i * 131 + i / 7);
+    const std::string file = dir_ + "/f";
+    std::ofstream(file, std::ios::binary) << bytes;
+    EXPECT_EQ(Sha256Hex(bytes), SmallSha256Hex(bytes)) << n;
+    EXPECT_EQ(Sha256OfFile(file), SmallSha256Hex(bytes)) << n;
+  }
 }
 
 TEST_F(BlobStoreTest, PutBytesIsContentAddressedDurableAndDeduplicated) {

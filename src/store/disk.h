@@ -19,8 +19,8 @@
 
 namespace pond::store {
 
-// Reads a host file in 1 MiB chunks, handing each to `chunk` (memory bounded by the
-// chunk); false when the file cannot be opened, throws `cannot read file (<path>)`
+// Reads a host file in chunks of 1 MiB (or of its size, when smaller), handing each to
+// `chunk` (memory bounded by the chunk); false when the file cannot be opened, throws `cannot read file (<path>)`
 // when a read fails midway. The reading twin of FileWriter.
 bool ReadFileChunks(const std::string& path, const std::function<void(std::string_view)>& chunk);
 

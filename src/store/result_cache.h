@@ -55,9 +55,11 @@ class ResultCache {
   std::optional<std::string> PutFile(const std::string& kind, const std::string& key,
                                      const std::function<void(const std::string& path)>& write);
   // A small text kept under (kind, key) as <kind>/<key>.txt, replaced whole by each
-  // PutText (written under tmp/, fsynced, renamed): what a result is made of, such as the
-  // spans a reduction's pack holds. Nothing in it is trusted that its user cannot check
-  // (the text names results whose bytes Find checks). FindText marks it used.
+  // PutText (written under tmp/ with a checksum line, renamed; not fsynced): what a
+  // result is made of, such as the spans a reduction's pack holds or a parse's times.
+  // FindText returns it only whole (a crash may lose one or cut it short: either reads
+  // as missing), and marks it used. Nothing in it names a result whose bytes Find does
+  // not check.
   std::optional<std::string> FindText(const std::string& kind, const std::string& key);
   bool PutText(const std::string& kind, const std::string& key, const std::string& text);
   // Marks the text under (kind, key) used now, when what it describes was used.
