@@ -8,6 +8,8 @@ PKGS=(
   libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libcpp-httplib-dev libssl-dev zlib1g-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxxhash-dev
+  # SHA-256 of small blobs without loading libcrypto (src/base/sha256.h).
+  nettle-dev
   # Input formats: compressed inputs (gzip is zlib1g-dev), JSON Lines.
   libzstd-dev libbz2-dev libsimdjson-dev
   # BLAKE3 of append-only files: the reference C source (built by src/base) and b3sum for tests.

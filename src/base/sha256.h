@@ -1,8 +1,8 @@
-// SHA-256 (FIPS 180-4) in plain C++, for small inputs: a node's config, a cache key.
-// Loading and initialising libcrypto costs ~2.5 ms (store/crypto_library.h), more than
-// a pond `list` of a git tree spends on its own work; hashing a 1 KB config here takes
-// microseconds. Larger inputs still go through libcrypto, whose assembly is faster
-// (docs/storage.md, "Verified reads").
+// SHA-256 of small inputs (a node's config, a cache key) by Nettle (Debian
+// nettle-dev), linked directly: loading and initialising libcrypto costs ~2.5 ms
+// (store/crypto_library.h), more than a pond `list` of a git tree spends on its own
+// work, and Nettle is loaded with the binary for a fraction of that. Larger inputs
+// still go through libcrypto (docs/storage.md, "Verified reads").
 #pragma once
 
 #include <string>
