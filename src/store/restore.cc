@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "base/error.h"
+#include "store/catalog_file.h"
 #include "store/pond_impl.h"
 #include "store/retention.h"
 
@@ -49,9 +50,11 @@ std::vector<std::string> Pond::NeededBlobFiles() const {
 }
 
 std::vector<std::string> CatalogBlobFiles(const std::string& catalog_file) {
+  CheckCatalogFile(catalog_file);
   sqlite::Db db(catalog_file, sqlite::Db::Mode::kRead);
   db.Exec("BEGIN");
-  if (catalog::FormatVersion(db) != catalog::kFormatVersion)
+  const std::string format = catalog::FormatVersion(db);
+  if (format != catalog::kFormatVersion && format != catalog::kUnsealedFormatVersion)
     throw Error(std::string("not a catalog of pond format ") + catalog::kFormatVersion,
                 catalog_file);
   return BlobFilesOf(db, catalog::LastSeq(db));
@@ -83,6 +86,7 @@ RestoreStats RestorePond(const std::string& dir_in, const FetchCatalog& fetch_ca
     disk.Fsync(dir);
     disk.Remove(blobs.tmp_dir());  // the copy's -wal/-shm, if reading it left them
     stats.last_seq = Pond::OpenRead(dir)->last_seq();
+    WriteCommitRecord(dir, stats.last_seq);
   } catch (...) {
     try {
       if (existed) {

@@ -4,11 +4,13 @@
 #include <sqlite3.h>
 
 #include <exception>
+#include <filesystem>
 #include <mutex>
 #include <utility>
 #include <new>
 
 #include "base/error.h"
+#include "store/page_sums.h"
 
 namespace pond::store::sqlite {
 
@@ -16,9 +18,40 @@ namespace {
 
 std::exception_ptr hook_error;  // what the WriteHook threw, for the failed statement's error
 
+// After damage: a write-ahead log that holds frames stays as it is (closing would
+// checkpoint them into the damaged file, and `check --repair` may need them); an
+// empty one goes as usual, so a failed command leaves no new file behind.
+void KeepWal(sqlite3* db, const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path + "-wal", ec);
+  if (!ec && size > 32) sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+}
+
+// Damage, told by SQLite's extended result code: a page or WAL frame that fails its
+// checksum (page_sums.h), a B-tree SQLite finds malformed, a file that is no database.
+// The connection then keeps its files as they are when it closes (no checkpoint).
+void ThrowIfDamage(sqlite3* db, int code, const std::string& path) {
+  std::string what;
+  if (code == SQLITE_IOERR_DATA) {
+    what = TakePageDamage();
+    if (what.empty()) what = "a page fails its checksum";
+  } else if ((code & 0xff) == SQLITE_CORRUPT) {
+    what = sqlite3_errstr(code);
+  } else if ((code & 0xff) == SQLITE_NOTADB) {
+    what = "it is not a database";
+  } else {
+    return;
+  }
+  KeepWal(db, path);
+  throw CatalogDamage(std::filesystem::path(path).filename().string() + " is damaged: " + what +
+                          "; run 'pond check'",
+                      path);
+}
+
 [[noreturn]] void Fail(sqlite3* db, const std::string& what, const std::string& path) {
   // An injected fault is the cause a test wants to read, not SQLite's "disk I/O error".
   if (std::exception_ptr e = std::exchange(hook_error, nullptr)) std::rethrow_exception(e);
+  if (db != nullptr) ThrowIfDamage(db, sqlite3_extended_errcode(db), path);
   throw Error(what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"), path);
 }
 
@@ -174,6 +207,7 @@ void RegisterHookVfs() {
 }  // namespace
 
 Db::Db(const std::string& path, Mode mode, WriteHook hook) : path_(path), hook_(std::move(hook)) {
+  RegisterPageSums();  // before the hook's layer, which goes over the default one
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   flags |= mode == Mode::kCreate ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                                  : SQLITE_OPEN_READWRITE;
@@ -201,11 +235,18 @@ Db::Db(const std::string& path, Mode mode, WriteHook hook) : path_(path), hook_(
   }
   sqlite3_busy_timeout(db_, 5000);
   sqlite3_extended_result_codes(db_, 1);
+  if (mode == Mode::kCreate) {
+    // Before SQLite writes the first page: 8 reserved bytes a page for its sum.
+    int reserve = kPageSumBytes;
+    sqlite3_file_control(db_, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+  }
   try {
     // journal_mode is persistent in the file; setting it again is a no-op read.
     if (mode != Mode::kRead) Exec("PRAGMA journal_mode=WAL");
     Exec("PRAGMA synchronous=FULL");
     if (mode == Mode::kRead) Exec("PRAGMA query_only=1");
+    // Frames are written once, at COMMIT, with their final checksums (page_sums.h).
+    if (mode != Mode::kRead) Exec("PRAGMA cache_spill=OFF");
     Exec("PRAGMA mmap_size=268435456");
   } catch (...) {
     sqlite3_close(db_);
@@ -221,6 +262,14 @@ Db::~Db() {
   if (hook_) active_hook = nullptr;
 }
 
+void Db::KeepWalOnClose() { KeepWal(db_, path_); }
+
+void Db::ReservePageSums() {
+  int reserve = kPageSumBytes;
+  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve) != SQLITE_OK)
+    Fail(db_, "catalog: cannot reserve page sums", path_);
+}
+
 void Db::Exec(const std::string& sql) {
   spdlog::debug("catalog: {}", sql);
   char* err = nullptr;
@@ -228,6 +277,7 @@ void Db::Exec(const std::string& sql) {
     std::string msg = err != nullptr ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
     if (std::exception_ptr e = std::exchange(hook_error, nullptr)) std::rethrow_exception(e);
+    ThrowIfDamage(db_, sqlite3_extended_errcode(db_), path_);
     throw Error("catalog: " + msg, path_);
   }
 }
@@ -273,7 +323,15 @@ void Db::BackupTo(const std::string& path) {
   // One step copies every page under one read of the source: a single snapshot.
   const int step = sqlite3_backup_step(backup, -1);
   sqlite3_backup_finish(backup);
-  if (step != SQLITE_DONE) fail("copy");
+  if (step != SQLITE_DONE) {
+    try {
+      ThrowIfDamage(db_, step, path_);  // a damaged source page
+    } catch (...) {
+      sqlite3_close(dest);
+      throw;
+    }
+    fail("copy");
+  }
   if (sqlite3_close(dest) != SQLITE_OK) fail("close");
 }
 
