@@ -67,9 +67,14 @@ CatalogFile CheckCatalogFile(const std::string& path) {
   if (!sqlite::PageSumHolds(h, static_cast<size_t>(ps)))
     Refuse(path, "is damaged: page 1 fails its checksum; run 'pond check'");
   // The page count in the header is valid when its change counter matches (SQLite's
-  // file format); the WAL may hold pages beyond it, never fewer.
+  // file format). While a WAL holds frames, a checkpoint may have stopped (a crash)
+  // after page 1 and before the pages that extend the file: SQLite reads those from
+  // the WAL, and a page that is in neither reads as malformed.
   const int64_t pages = Be32(h + 28);
-  if (pages != 0 && Be32(h + 24) == Be32(h + 92) && size / ps < pages)
+  std::error_code ec;
+  const auto wal = std::filesystem::file_size(path + "-wal", ec);
+  const bool wal_frames = !ec && wal > 32;
+  if (!wal_frames && pages != 0 && Be32(h + 24) == Be32(h + 92) && size / ps < pages)
     Refuse(path, fmt::format("is damaged: it holds {} of its {} pages (truncated)", size / ps,
                              pages));
   return CatalogFile::kSealed;
