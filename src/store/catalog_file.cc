@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
 #include <string_view>
 #include <vector>
@@ -36,13 +37,22 @@ CatalogFile CheckCatalogFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw sqlite::CatalogDamage(std::string("cannot open catalog: ") + std::strerror(errno), path);
   struct stat st {};
-  std::vector<unsigned char> page(65536);
-  const ssize_t got = ::fstat(fd, &st) == 0 ? ::pread(fd, page.data(), page.size(), 0) : -1;
+  // Page 1 is read whole for its sum; 4 KiB (SQLite's default page) on the stack, a
+  // larger page into the heap: no fresh pages to fault in for the usual catalog.
+  unsigned char first[4096];
+  std::vector<unsigned char> large;
+  const ssize_t got = ::fstat(fd, &st) == 0 ? ::pread(fd, first, sizeof first, 0) : -1;
+  const int64_t size = st.st_size;
+  const unsigned char* h = first;
+  if (got >= 100 && std::memcmp(first, "SQLite format 3", 16) == 0 &&
+      ((uint32_t{first[16]} << 8) | first[17]) != 4096 && size > 4096) {
+    large.resize(static_cast<size_t>(std::min<int64_t>(size, 65536)));
+    if (::pread(fd, large.data(), large.size(), 0) == static_cast<ssize_t>(large.size()))
+      h = large.data();
+  }
   ::close(fd);
   if (got < 0) throw sqlite::CatalogDamage(std::string("cannot read catalog: ") + std::strerror(errno), path);
-  const int64_t size = st.st_size;
   if (size == 0) Refuse(path, "is empty: not a pond catalog, or damaged");
-  const unsigned char* h = page.data();
   if (size < 100 || std::memcmp(h, "SQLite format 3", 16) != 0)
     Refuse(path, "is not an SQLite file: not a pond catalog, or damaged");
   const uint32_t v = (uint32_t{h[16]} << 8) | h[17];
@@ -58,11 +68,13 @@ CatalogFile CheckCatalogFile(const std::string& path) {
     // Ponds of format 2 predate the id; they were always in WAL mode. One whose
     // migration (pond.cc, SealCatalog) stopped after its VACUUM has sums already.
     if (h[18] != 2 || h[19] != 2) Refuse(path, "is not a pond catalog (not in WAL mode)");
-    if (h[20] == sqlite::kPageSumBytes && !sqlite::PageSumHolds(h, static_cast<size_t>(ps)))
+    if (h[20] == sqlite::kPageSumBytes &&
+        ((ps > 4096 && h == first) || !sqlite::PageSumHolds(h, static_cast<size_t>(ps))))
       Refuse(path, "is damaged: page 1 fails its checksum; run 'pond check'");
     return CatalogFile::kUnsealed;
   }
-  if (h[20] != sqlite::kPageSumBytes || got < ps)
+  if (ps > 4096 && h == first) Refuse(path, "is damaged: its first page cannot be read whole");
+  if (h[20] != sqlite::kPageSumBytes || size < ps)
     Refuse(path, "is damaged: its header does not reserve the page sums");
   if (!sqlite::PageSumHolds(h, static_cast<size_t>(ps)))
     Refuse(path, "is damaged: page 1 fails its checksum; run 'pond check'");

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -98,7 +99,21 @@ struct SumFile {
   bool sealed = false;  // main database: its reserved bytes are ours (8)
   uint32_t page_size = 0;
   const char* name = nullptr;
+  // Main database: the pages whose sum held (or that this file sealed), checked once
+  // per connection as blob ranges are once per process (docs/storage.md, "Verified
+  // reads"): SQLite fetches a mapped page anew at every B-tree descent.
+  std::vector<bool>* checked = nullptr;
 };
+
+bool Checked(const SumFile* f, int64_t index) {
+  return index < static_cast<int64_t>(f->checked->size()) &&
+         (*f->checked)[static_cast<size_t>(index)];
+}
+void MarkChecked(SumFile* f, int64_t index) {
+  if (index >= static_cast<int64_t>(f->checked->size()))
+    f->checked->resize(static_cast<size_t>(index) + 1024);
+  (*f->checked)[static_cast<size_t>(index)] = true;
+}
 
 sqlite3_file* Real(sqlite3_file* f) { return reinterpret_cast<SumFile*>(f)->real; }
 SumFile* Sum(sqlite3_file* f) { return reinterpret_cast<SumFile*>(f); }
@@ -131,8 +146,10 @@ int ReadMain(SumFile* f, unsigned char* buf, int n, sqlite3_int64 off) {
   if (!f->sealed || !VerifyReads() || ps == 0) return ReadReal(f, buf, n, off);
   if (n == ps && off % ps == 0) {
     const int rc = ReadReal(f, buf, n, off);
-    if (rc == SQLITE_OK && !PageSumHolds(buf, static_cast<size_t>(ps)))
+    if (rc != SQLITE_OK || Checked(f, off / ps)) return rc;
+    if (!PageSumHolds(buf, static_cast<size_t>(ps)))
       return Damaged(fmt::format("page {} fails its checksum", off / ps + 1));
+    MarkChecked(f, off / ps);
     return rc;
   }
   const int64_t first = off / ps;
@@ -142,8 +159,9 @@ int ReadMain(SumFile* f, unsigned char* buf, int n, sqlite3_int64 off) {
   const int rc = ReadReal(f, page.data(), static_cast<int>(ps), first * ps);
   if (rc == SQLITE_IOERR_SHORT_READ) return ReadReal(f, buf, n, off);  // being created
   if (rc != SQLITE_OK) return rc;
-  if (!PageSumHolds(page.data(), page.size()))
+  if (!Checked(f, first) && !PageSumHolds(page.data(), page.size()))
     return Damaged(fmt::format("page {} fails its checksum", first + 1));
+  MarkChecked(f, first);
   std::memcpy(buf, page.data() + (off - first * ps), static_cast<size_t>(n));
   return SQLITE_OK;
 }
@@ -177,7 +195,11 @@ int ReadWal(SumFile* f, unsigned char* buf, int n, sqlite3_int64 off) {
   return rc;
 }
 
-int SumClose(sqlite3_file* f) { return Real(f)->pMethods->xClose(Real(f)); }
+int SumClose(sqlite3_file* f) {
+  delete Sum(f)->checked;
+  Sum(f)->checked = nullptr;
+  return Real(f)->pMethods->xClose(Real(f));
+}
 int SumRead(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
   auto* p = static_cast<unsigned char*>(buf);
   return Sum(f)->wal ? ReadWal(Sum(f), p, n, off) : ReadMain(Sum(f), p, n, off);
@@ -193,7 +215,9 @@ int SumWrite(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   thread_local std::vector<unsigned char> page;
   page.assign(bytes, bytes + n);
   SealPage(page.data(), page.size());
-  return s->real->pMethods->xWrite(s->real, page.data(), n, off);
+  const int rc = s->real->pMethods->xWrite(s->real, page.data(), n, off);
+  if (rc == SQLITE_OK) MarkChecked(s, off / n);
+  return rc;
 }
 int SumTruncate(sqlite3_file* f, sqlite3_int64 size) {
   return Real(f)->pMethods->xTruncate(Real(f), size);
@@ -231,8 +255,10 @@ int SumFetch(sqlite3_file* f, sqlite3_int64 off, int n, void** out) {
   if (s->real->pMethods->iVersion < 3 || s->real->pMethods->xFetch == nullptr) return SQLITE_OK;
   const int rc = s->real->pMethods->xFetch(s->real, off, n, out);
   if (rc != SQLITE_OK || *out == nullptr || !s->sealed || !VerifyReads()) return rc;
-  if (n == static_cast<int>(s->page_size) &&
-      !PageSumHolds(static_cast<const unsigned char*>(*out), static_cast<size_t>(n))) {
+  if (n != static_cast<int>(s->page_size) || off % n != 0 || Checked(s, off / n)) return SQLITE_OK;
+  if (PageSumHolds(static_cast<const unsigned char*>(*out), static_cast<size_t>(n))) {
+    MarkChecked(s, off / n);
+  } else {
     s->real->pMethods->xUnfetch(s->real, off, *out);
     *out = nullptr;
   }
@@ -263,8 +289,14 @@ int SumOpen(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, i
   s->sealed = false;
   s->page_size = 0;
   s->name = name;
+  s->checked = nullptr;
   const int rc = RealVfs(vfs)->xOpen(RealVfs(vfs), name, s->real, flags, out_flags);
   if (rc != SQLITE_OK) return rc;
+  s->checked = new (std::nothrow) std::vector<bool>();
+  if (s->checked == nullptr) {
+    s->real->pMethods->xClose(s->real);
+    return SQLITE_NOMEM;
+  }
   if (!s->wal) {
     unsigned char h[100];
     if (ReadReal(s, h, sizeof h, 0) == SQLITE_OK) NoteHeader(s, h);
