@@ -14,6 +14,8 @@
 #include <string_view>
 #include <utility>
 
+#include "store/vfs_shim.h"
+
 namespace pond::store::sqlite {
 
 namespace {
@@ -92,17 +94,17 @@ constexpr int64_t kFrameHeader = 24;
 
 // --- the layer -----------------------------------------------------------------
 
+// Set up by SumOpen in memory SQLite allocates (szOsFile): a plain struct.
 struct SumFile {
-  sqlite3_file base;
-  sqlite3_file* real;  // the next layer's file, allocated right after this struct
-  bool wal = false;     // else the main database
-  bool sealed = false;  // main database: its reserved bytes are ours (8)
-  uint32_t page_size = 0;
-  const char* name = nullptr;
+  shim::ShimFile shim;
+  bool wal;     // else the main database
+  bool sealed;  // main database: its reserved bytes are ours (8)
+  uint32_t page_size;
+  const char* name;
   // Main database: the pages whose sum held (or that this file sealed), checked once
   // per connection as blob ranges are once per process (docs/storage.md, "Verified
   // reads"): SQLite fetches a mapped page anew at every B-tree descent.
-  std::vector<bool>* checked = nullptr;
+  std::vector<bool>* checked;
 };
 
 bool Checked(const SumFile* f, int64_t index) {
@@ -115,9 +117,7 @@ void MarkChecked(SumFile* f, int64_t index) {
   (*f->checked)[static_cast<size_t>(index)] = true;
 }
 
-sqlite3_file* Real(sqlite3_file* f) { return reinterpret_cast<SumFile*>(f)->real; }
 SumFile* Sum(sqlite3_file* f) { return reinterpret_cast<SumFile*>(f); }
-sqlite3_vfs* RealVfs(sqlite3_vfs* v) { return static_cast<sqlite3_vfs*>(v->pAppData); }
 
 std::string BaseName(const char* name) {
   return name == nullptr ? "catalog" : std::filesystem::path(name).filename().string();
@@ -136,7 +136,7 @@ void NoteHeader(SumFile* f, const unsigned char* h) {
 }
 
 int ReadReal(SumFile* f, void* buf, int n, sqlite3_int64 off) {
-  return f->real->pMethods->xRead(f->real, buf, n, off);
+  return f->shim.real->pMethods->xRead(f->shim.real, buf, n, off);
 }
 
 // A main-database read: whole pages are checked as read; a part of one page (the
@@ -198,7 +198,7 @@ int ReadWal(SumFile* f, unsigned char* buf, int n, sqlite3_int64 off) {
 int SumClose(sqlite3_file* f) {
   delete Sum(f)->checked;
   Sum(f)->checked = nullptr;
-  return Real(f)->pMethods->xClose(Real(f));
+  return shim::Real(f)->pMethods->xClose(shim::Real(f));
 }
 int SumRead(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
   auto* p = static_cast<unsigned char*>(buf);
@@ -206,124 +206,70 @@ int SumRead(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
 }
 int SumWrite(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   SumFile* s = Sum(f);
+  sqlite3_file* real = s->shim.real;
   const auto* bytes = static_cast<const unsigned char*>(buf);
-  if (s->wal) return s->real->pMethods->xWrite(s->real, buf, n, off);
+  if (s->wal) return real->pMethods->xWrite(real, buf, n, off);
   if (off == 0 && n >= 100) NoteHeader(s, bytes);
   if (!s->sealed || n != static_cast<int>(s->page_size) || off % n != 0)
-    return s->real->pMethods->xWrite(s->real, buf, n, off);
+    return real->pMethods->xWrite(real, buf, n, off);
   // SQLite's buffer is not ours to change: seal a copy.
   thread_local std::vector<unsigned char> page;
   page.assign(bytes, bytes + n);
   SealPage(page.data(), page.size());
-  const int rc = s->real->pMethods->xWrite(s->real, page.data(), n, off);
+  const int rc = real->pMethods->xWrite(real, page.data(), n, off);
   if (rc == SQLITE_OK) MarkChecked(s, off / n);
   return rc;
 }
-int SumTruncate(sqlite3_file* f, sqlite3_int64 size) {
-  return Real(f)->pMethods->xTruncate(Real(f), size);
-}
-int SumSync(sqlite3_file* f, int flags) { return Real(f)->pMethods->xSync(Real(f), flags); }
-int SumFileSize(sqlite3_file* f, sqlite3_int64* size) {
-  return Real(f)->pMethods->xFileSize(Real(f), size);
-}
-int SumLock(sqlite3_file* f, int l) { return Real(f)->pMethods->xLock(Real(f), l); }
-int SumUnlock(sqlite3_file* f, int l) { return Real(f)->pMethods->xUnlock(Real(f), l); }
-int SumCheckReservedLock(sqlite3_file* f, int* out) {
-  return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
-}
-int SumFileControl(sqlite3_file* f, int op, void* arg) {
-  return Real(f)->pMethods->xFileControl(Real(f), op, arg);
-}
-int SumSectorSize(sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); }
-int SumDeviceCharacteristics(sqlite3_file* f) {
-  return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
-}
-int SumShmMap(sqlite3_file* f, int page, int size, int extend, void volatile** out) {
-  return Real(f)->pMethods->xShmMap(Real(f), page, size, extend, out);
-}
-int SumShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
-}
-void SumShmBarrier(sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); }
-int SumShmUnmap(sqlite3_file* f, int del) { return Real(f)->pMethods->xShmUnmap(Real(f), del); }
 
 // A mapped page is checked like a read one; a page that fails is handed back, and
 // SQLite then reads it (SumRead), which reports the damage.
 int SumFetch(sqlite3_file* f, sqlite3_int64 off, int n, void** out) {
   SumFile* s = Sum(f);
+  sqlite3_file* real = s->shim.real;
   *out = nullptr;
-  if (s->real->pMethods->iVersion < 3 || s->real->pMethods->xFetch == nullptr) return SQLITE_OK;
-  const int rc = s->real->pMethods->xFetch(s->real, off, n, out);
+  if (real->pMethods->iVersion < 3 || real->pMethods->xFetch == nullptr) return SQLITE_OK;
+  const int rc = real->pMethods->xFetch(real, off, n, out);
   if (rc != SQLITE_OK || *out == nullptr || !s->sealed || !VerifyReads()) return rc;
   if (n != static_cast<int>(s->page_size) || off % n != 0 || Checked(s, off / n)) return SQLITE_OK;
   if (PageSumHolds(static_cast<const unsigned char*>(*out), static_cast<size_t>(n))) {
     MarkChecked(s, off / n);
   } else {
-    s->real->pMethods->xUnfetch(s->real, off, *out);
+    real->pMethods->xUnfetch(real, off, *out);
     *out = nullptr;
   }
   return SQLITE_OK;
 }
-int SumUnfetch(sqlite3_file* f, sqlite3_int64 off, void* p) {
-  if (Real(f)->pMethods->iVersion < 3 || Real(f)->pMethods->xUnfetch == nullptr) return SQLITE_OK;
-  return Real(f)->pMethods->xUnfetch(Real(f), off, p);
-}
 
-const sqlite3_io_methods kSumMethods = {
-    3,           SumClose,      SumRead,          SumWrite,
-    SumTruncate, SumSync,       SumFileSize,      SumLock,
-    SumUnlock,   SumCheckReservedLock, SumFileControl, SumSectorSize,
-    SumDeviceCharacteristics, SumShmMap, SumShmLock, SumShmBarrier,
-    SumShmUnmap, SumFetch,      SumUnfetch,
-};
+const sqlite3_io_methods kSumMethods = shim::Methods(
+    {.version = 3, .close = SumClose, .read = SumRead, .write = SumWrite, .fetch = SumFetch});
 
 int SumOpen(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
-  // Journals and temporary files are the next layer's own.
+  sqlite3_vfs* lower = shim::Lower(vfs);
+  // Journals and temporary files are the lower layer's own.
   if ((flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) == 0)
-    return RealVfs(vfs)->xOpen(RealVfs(vfs), name, file, flags, out_flags);
+    return lower->xOpen(lower, name, file, flags, out_flags);
   auto* s = reinterpret_cast<SumFile*>(file);
-  s->base.pMethods = nullptr;
-  s->real = reinterpret_cast<sqlite3_file*>(s + 1);
-  s->real->pMethods = nullptr;
+  s->shim.base.pMethods = nullptr;
+  s->shim.real = reinterpret_cast<sqlite3_file*>(s + 1);
+  s->shim.real->pMethods = nullptr;
   s->wal = (flags & SQLITE_OPEN_WAL) != 0;
   s->sealed = false;
   s->page_size = 0;
   s->name = name;
   s->checked = nullptr;
-  const int rc = RealVfs(vfs)->xOpen(RealVfs(vfs), name, s->real, flags, out_flags);
+  const int rc = lower->xOpen(lower, name, s->shim.real, flags, out_flags);
   if (rc != SQLITE_OK) return rc;
   s->checked = new (std::nothrow) std::vector<bool>();
   if (s->checked == nullptr) {
-    s->real->pMethods->xClose(s->real);
+    s->shim.real->pMethods->xClose(s->shim.real);
     return SQLITE_NOMEM;
   }
   if (!s->wal) {
     unsigned char h[100];
     if (ReadReal(s, h, sizeof h, 0) == SQLITE_OK) NoteHeader(s, h);
   }
-  s->base.pMethods = &kSumMethods;
+  s->shim.base.pMethods = &kSumMethods;
   return SQLITE_OK;
-}
-
-int SumDelete(sqlite3_vfs* v, const char* name, int sync) {
-  return RealVfs(v)->xDelete(RealVfs(v), name, sync);
-}
-int SumAccess(sqlite3_vfs* v, const char* name, int flags, int* out) {
-  return RealVfs(v)->xAccess(RealVfs(v), name, flags, out);
-}
-int SumFullPathname(sqlite3_vfs* v, const char* name, int n, char* out) {
-  return RealVfs(v)->xFullPathname(RealVfs(v), name, n, out);
-}
-int SumRandomness(sqlite3_vfs* v, int n, char* out) {
-  return RealVfs(v)->xRandomness(RealVfs(v), n, out);
-}
-int SumSleep(sqlite3_vfs* v, int us) { return RealVfs(v)->xSleep(RealVfs(v), us); }
-int SumCurrentTime(sqlite3_vfs* v, double* out) { return RealVfs(v)->xCurrentTime(RealVfs(v), out); }
-int SumGetLastError(sqlite3_vfs* v, int n, char* out) {
-  return RealVfs(v)->xGetLastError(RealVfs(v), n, out);
-}
-int SumCurrentTimeInt64(sqlite3_vfs* v, sqlite3_int64* out) {
-  return RealVfs(v)->xCurrentTimeInt64(RealVfs(v), out);
 }
 
 std::optional<std::string> ReadWhole(const std::string& path) {
@@ -381,23 +327,9 @@ std::string TakePageDamage() { return std::exchange(last_damage, std::string());
 void RegisterPageSums() {
   static std::once_flag once;
   std::call_once(once, [] {
-    static sqlite3_vfs vfs{};
-    sqlite3_vfs* real = sqlite3_vfs_find(nullptr);
-    vfs.iVersion = 2;
-    vfs.szOsFile = static_cast<int>(sizeof(SumFile)) + real->szOsFile;
-    vfs.mxPathname = real->mxPathname;
-    vfs.zName = "pond-page-sums";
-    vfs.pAppData = real;
-    vfs.xOpen = SumOpen;
-    vfs.xDelete = SumDelete;
-    vfs.xAccess = SumAccess;
-    vfs.xFullPathname = SumFullPathname;
-    vfs.xRandomness = SumRandomness;
-    vfs.xSleep = SumSleep;
-    vfs.xCurrentTime = SumCurrentTime;
-    vfs.xGetLastError = SumGetLastError;
-    vfs.xCurrentTimeInt64 = SumCurrentTimeInt64;
-    sqlite3_vfs_register(&vfs, /*makeDflt=*/1);
+    static sqlite3_vfs vfs;
+    shim::Register(vfs, "pond-page-sums", static_cast<int>(sizeof(SumFile)), SumOpen,
+                   /*make_default=*/true);
   });
 }
 

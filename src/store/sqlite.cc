@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "store/page_sums.h"
+#include "store/vfs_shim.h"
 
 namespace pond::store::sqlite {
 
@@ -63,13 +64,9 @@ const WriteHook* active_hook = nullptr;  // the Db opened with a hook, if any
 constexpr const char* kHookVfs = "pond-hook";
 
 struct HookFile {
-  sqlite3_file base;    // pMethods: kHookMethods once the real file is open
-  sqlite3_file* real;   // the default VFS's file, allocated right after this struct
-  std::string* path;    // main database and WAL files: for the hook; others: null
+  shim::ShimFile shim;
+  std::string* path;  // main database and WAL files: for the hook; others: null
 };
-
-sqlite3_file* Real(sqlite3_file* f) { return reinterpret_cast<HookFile*>(f)->real; }
-sqlite3_vfs* RealVfs(sqlite3_vfs* v) { return static_cast<sqlite3_vfs*>(v->pAppData); }
 
 int CallHook(sqlite3_file* f, const char* op, int failure) {
   const std::string* path = reinterpret_cast<HookFile*>(f)->path;
@@ -85,122 +82,58 @@ int CallHook(sqlite3_file* f, const char* op, int failure) {
 
 int HookClose(sqlite3_file* f) {
   auto* h = reinterpret_cast<HookFile*>(f);
-  int rc = h->real->pMethods != nullptr ? h->real->pMethods->xClose(h->real) : SQLITE_OK;
+  sqlite3_file* real = h->shim.real;
+  int rc = real->pMethods != nullptr ? real->pMethods->xClose(real) : SQLITE_OK;
   delete h->path;
   h->path = nullptr;
   return rc;
 }
-int HookRead(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
-  return Real(f)->pMethods->xRead(Real(f), buf, n, off);
-}
 int HookWrite(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   if (int rc = CallHook(f, "catalog write", SQLITE_IOERR_WRITE); rc != SQLITE_OK) return rc;
-  return Real(f)->pMethods->xWrite(Real(f), buf, n, off);
+  return shim::Real(f)->pMethods->xWrite(shim::Real(f), buf, n, off);
 }
 int HookTruncate(sqlite3_file* f, sqlite3_int64 size) {
   if (int rc = CallHook(f, "catalog truncate", SQLITE_IOERR_TRUNCATE); rc != SQLITE_OK) return rc;
-  return Real(f)->pMethods->xTruncate(Real(f), size);
+  return shim::Real(f)->pMethods->xTruncate(shim::Real(f), size);
 }
 int HookSync(sqlite3_file* f, int flags) {
   if (int rc = CallHook(f, "catalog sync", SQLITE_IOERR_FSYNC); rc != SQLITE_OK) return rc;
-  return Real(f)->pMethods->xSync(Real(f), flags);
+  return shim::Real(f)->pMethods->xSync(shim::Real(f), flags);
 }
-int HookFileSize(sqlite3_file* f, sqlite3_int64* size) {
-  return Real(f)->pMethods->xFileSize(Real(f), size);
-}
-int HookLock(sqlite3_file* f, int l) { return Real(f)->pMethods->xLock(Real(f), l); }
-int HookUnlock(sqlite3_file* f, int l) { return Real(f)->pMethods->xUnlock(Real(f), l); }
-int HookCheckReservedLock(sqlite3_file* f, int* out) {
-  return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
-}
-int HookFileControl(sqlite3_file* f, int op, void* arg) {
-  return Real(f)->pMethods->xFileControl(Real(f), op, arg);
-}
-int HookSectorSize(sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); }
-int HookDeviceCharacteristics(sqlite3_file* f) {
-  return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
-}
-int HookShmMap(sqlite3_file* f, int page, int size, int extend, void volatile** out) {
-  return Real(f)->pMethods->xShmMap(Real(f), page, size, extend, out);
-}
-int HookShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
-}
-void HookShmBarrier(sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); }
-int HookShmUnmap(sqlite3_file* f, int del) { return Real(f)->pMethods->xShmUnmap(Real(f), del); }
 
 // Version 2: no memory-mapped I/O (xFetch), so every write passes xWrite.
-const sqlite3_io_methods kHookMethods = {
-    2,           HookClose,      HookRead,          HookWrite,
-    HookTruncate, HookSync,      HookFileSize,      HookLock,
-    HookUnlock,  HookCheckReservedLock, HookFileControl, HookSectorSize,
-    HookDeviceCharacteristics, HookShmMap, HookShmLock, HookShmBarrier,
-    HookShmUnmap, nullptr,       nullptr,
-};
+const sqlite3_io_methods kHookMethods = shim::Methods({.version = 2,
+                                                       .close = HookClose,
+                                                       .write = HookWrite,
+                                                       .truncate = HookTruncate,
+                                                       .sync = HookSync});
 
 int HookOpen(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   auto* h = reinterpret_cast<HookFile*>(file);
-  h->base.pMethods = nullptr;
-  h->real = reinterpret_cast<sqlite3_file*>(h + 1);
-  h->real->pMethods = nullptr;
+  h->shim.base.pMethods = nullptr;
+  h->shim.real = reinterpret_cast<sqlite3_file*>(h + 1);
+  h->shim.real->pMethods = nullptr;
   h->path = nullptr;
-  const int rc = RealVfs(vfs)->xOpen(RealVfs(vfs), name, h->real, flags, out_flags);
+  const int rc = shim::Lower(vfs)->xOpen(shim::Lower(vfs), name, h->shim.real, flags, out_flags);
   if (rc != SQLITE_OK) return rc;
   // Journals and temp files pass through unwatched (no path).
   if ((flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) != 0) {
     h->path = new (std::nothrow) std::string(name != nullptr ? name : "");
     if (h->path == nullptr) {
-      h->real->pMethods->xClose(h->real);
+      h->shim.real->pMethods->xClose(h->shim.real);
       return SQLITE_NOMEM;
     }
   }
-  h->base.pMethods = &kHookMethods;
+  h->shim.base.pMethods = &kHookMethods;
   return SQLITE_OK;
-}
-
-int HookDelete(sqlite3_vfs* v, const char* name, int sync) {
-  return RealVfs(v)->xDelete(RealVfs(v), name, sync);
-}
-int HookAccess(sqlite3_vfs* v, const char* name, int flags, int* out) {
-  return RealVfs(v)->xAccess(RealVfs(v), name, flags, out);
-}
-int HookFullPathname(sqlite3_vfs* v, const char* name, int n, char* out) {
-  return RealVfs(v)->xFullPathname(RealVfs(v), name, n, out);
-}
-int HookRandomness(sqlite3_vfs* v, int n, char* out) {
-  return RealVfs(v)->xRandomness(RealVfs(v), n, out);
-}
-int HookSleep(sqlite3_vfs* v, int us) { return RealVfs(v)->xSleep(RealVfs(v), us); }
-int HookCurrentTime(sqlite3_vfs* v, double* out) {
-  return RealVfs(v)->xCurrentTime(RealVfs(v), out);
-}
-int HookGetLastError(sqlite3_vfs* v, int n, char* out) {
-  return RealVfs(v)->xGetLastError(RealVfs(v), n, out);
-}
-int HookCurrentTimeInt64(sqlite3_vfs* v, sqlite3_int64* out) {
-  return RealVfs(v)->xCurrentTimeInt64(RealVfs(v), out);
 }
 
 void RegisterHookVfs() {
   static std::once_flag once;
   std::call_once(once, [] {
-    static sqlite3_vfs vfs{};
-    sqlite3_vfs* real = sqlite3_vfs_find(nullptr);
-    vfs.iVersion = 2;
-    vfs.szOsFile = static_cast<int>(sizeof(HookFile)) + real->szOsFile;
-    vfs.mxPathname = real->mxPathname;
-    vfs.zName = kHookVfs;
-    vfs.pAppData = real;
-    vfs.xOpen = HookOpen;
-    vfs.xDelete = HookDelete;
-    vfs.xAccess = HookAccess;
-    vfs.xFullPathname = HookFullPathname;
-    vfs.xRandomness = HookRandomness;
-    vfs.xSleep = HookSleep;
-    vfs.xCurrentTime = HookCurrentTime;
-    vfs.xGetLastError = HookGetLastError;
-    vfs.xCurrentTimeInt64 = HookCurrentTimeInt64;
-    sqlite3_vfs_register(&vfs, /*makeDflt=*/0);
+    static sqlite3_vfs vfs;
+    shim::Register(vfs, kHookVfs, static_cast<int>(sizeof(HookFile)), HookOpen,
+                   /*make_default=*/false);
   });
 }
 
