@@ -136,9 +136,10 @@ std::vector<Row> ManyVersionsCase(const Bench& b) {
                                  [&] {
                                    return Appends(b, many, csvs, {{"POND_CATALOG_VERIFY", "off"}});
                                  }});
-  Row checked_row = SideBySide(
-      "10 append sums", "16 appends to that series, catalog pages checked (vs POND_CATALOG_VERIFY=off)",
-      tv[0], tv[1], 1.05);
+  Row checked_row =
+      SideBySide("10 append sums",
+                 "16 appends to that series, catalog pages checked (vs POND_CATALOG_VERIFY=off)",
+                 tv[0], tv[1], 1.05);
 
   b.Pond(many, {"maintain", "--keep-txns", "100"});
   Row bytes_row{"10 bytes", "blob bytes after maintain --keep-txns 100 (vs the rows stored once)"};

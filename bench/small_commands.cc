@@ -83,9 +83,8 @@ std::vector<Row> SmallCommandsCase(const Bench& b) {
   Row list = SideBySide("6 list", "pond list '/**', 10,000 nodes (vs find over the same tree)",
                         t[0], t[1], 3.0);
   list.note = fmt::format("median of {}", kRuns);
-  Row log = Absolute("6 log", "pond log of that pond (process wall time)", 0.030, [&] {
-    return b.Pond(dir, {"log"});
-  });
+  Row log = Absolute("6 log", "pond log of that pond (process wall time)", 0.030,
+                     [&] { return b.Pond(dir, {"log"}); });
   Row describe = Absolute("6 describe", "pond describe of the stored series", 0.030, [&] {
     return b.Pond(dir, {"describe", "/small.series"});
   });
@@ -101,11 +100,11 @@ std::vector<Row> SmallCommandsCase(const Bench& b) {
       {"describe", {"describe", "/small.series"}},
       {"cat", {"cat", "/small.series"}}};
   for (const auto& [id, args] : checked) {
-    auto pair = Alternate(nine.repeat, {[&] { return b.Pond(dir, args); },
-                                        [&] {
-                                          return b.Pond(dir, args,
-                                                        {{"POND_CATALOG_VERIFY", "off"}});
-                                        }});
+    auto pair =
+        Alternate(nine.repeat, {[&] { return b.Pond(dir, args); },
+                                [&] {
+                                  return b.Pond(dir, args, {{"POND_CATALOG_VERIFY", "off"}});
+                                }});
     Row row = SideBySide("6 " + id + " sums",
                          "pond " + id + ", catalog pages checked (vs POND_CATALOG_VERIFY=off)",
                          pair[0], pair[1], 1.05);

@@ -133,7 +133,8 @@ class CatalogDamage : public PondFixture {
     }
     std::map<std::string, std::vector<int64_t>> out;
     for (int64_t page = 1; page * ps <= static_cast<int64_t>(b.size()); ++page) {
-      const auto flag = static_cast<unsigned char>(b[static_cast<size_t>((page - 1) * ps + (page == 1 ? 100 : 0))]);
+      const auto flag = static_cast<unsigned char>(
+          b[static_cast<size_t>((page - 1) * ps + (page == 1 ? 100 : 0))]);
       std::string kind = flag == 2    ? "index interior"
                          : flag == 5  ? "table interior"
                          : flag == 10 ? "index leaf"
@@ -211,7 +212,8 @@ class CatalogWalDamage : public CatalogDamage {
     const std::string copy = tmp_ / "probe";
     fs::remove_all(copy);
     fs::copy(dir_, copy, fs::copy_options::recursive);
-    RunResult probe = Pond(args, {{"POND", copy}, {"POND_LOG", "debug"}, {"POND_FAULT_AT", "9999"}});
+    RunResult probe =
+        Pond(args, {{"POND", copy}, {"POND_LOG", "debug"}, {"POND_FAULT_AT", "9999"}});
     ASSERT_EQ(probe.exit_code, 0) << probe.err;
     fs::remove_all(copy);
     const std::regex point(R"(write point (\d+) \(catalog write [^)]*/catalog\.sqlite\))");

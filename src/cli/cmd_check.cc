@@ -41,17 +41,19 @@ size_t RepairCatalog(const std::string& dir, const std::string& from) {
   std::vector<std::string> urls =
       from.empty() ? store::KnownBackupUrls(dir) : std::vector<std::string>{from};
   if (urls.empty())
-    throw Error("the catalog is damaged and names no backup it can be repaired from: give "
-                "--from URL, or 'pond restore URL DIR'",
-                dir);
+    throw Error(
+        "the catalog is damaged and names no backup it can be repaired from: give "
+        "--from URL, or 'pond restore URL DIR'",
+        dir);
   std::string why;
   for (const std::string& url : urls) {
     try {
       auto source = backup::OpenObjectStore(url);
       const store::CatalogRepair r = backup::RepairCatalog(*source, dir);
-      PrintText(fmt::format("restored the catalog from snapshot {} of {} ({} blob files fetched); "
-                            "the damaged one is kept as {}\n",
-                            r.seq, url, r.fetched, r.kept_as));
+      PrintText(
+          fmt::format("restored the catalog from snapshot {} of {} ({} blob files fetched); "
+                      "the damaged one is kept as {}\n",
+                      r.seq, url, r.fetched, r.kept_as));
       for (const std::string& lost : r.lost) PrintText("not recovered: " + lost + "\n");
       return r.lost.size();
     } catch (const Error& e) {
@@ -114,8 +116,9 @@ void RegisterCheck(CLI::App& app, GlobalOptions& g) {
     std::string what =
         "check found " + Plural(static_cast<int64_t>(repair ? left : found), "problem");
     if (!repair && report.catalog_damaged())
-      what += "; the catalog is damaged: 'pond check --repair [--from URL]' brings it back from a "
-              "backup";
+      what +=
+          "; the catalog is damaged: 'pond check --repair [--from URL]' brings it back from a "
+          "backup";
     else if (!repair && report.repairable() > 0)
       what += fmt::format("; {} repairable with 'pond check --repair'", report.repairable());
     if (repair) what += " that --repair cannot fix";

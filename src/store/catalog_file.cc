@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
 #include <string_view>
 #include <vector>
@@ -25,8 +25,7 @@ uint32_t Be32(const unsigned char* p) {
 }
 
 [[noreturn]] void Refuse(const std::string& path, const std::string& what) {
-  throw sqlite::CatalogDamage(
-      std::filesystem::path(path).filename().string() + " " + what, path);
+  throw sqlite::CatalogDamage(std::filesystem::path(path).filename().string() + " " + what, path);
 }
 
 std::string RecordPath(const std::string& dir) { return dir + "/catalog.seq"; }
@@ -35,7 +34,8 @@ std::string RecordPath(const std::string& dir) { return dir + "/catalog.seq"; }
 
 CatalogFile CheckCatalogFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw sqlite::CatalogDamage(std::string("cannot open catalog: ") + std::strerror(errno), path);
+  if (fd < 0)
+    throw sqlite::CatalogDamage(std::string("cannot open catalog: ") + std::strerror(errno), path);
   struct stat st {};
   // Page 1 is read whole for its sum; 4 KiB (SQLite's default page) on the stack, a
   // larger page into the heap: no fresh pages to fault in for the usual catalog.
@@ -51,7 +51,8 @@ CatalogFile CheckCatalogFile(const std::string& path) {
       h = large.data();
   }
   ::close(fd);
-  if (got < 0) throw sqlite::CatalogDamage(std::string("cannot read catalog: ") + std::strerror(errno), path);
+  if (got < 0)
+    throw sqlite::CatalogDamage(std::string("cannot read catalog: ") + std::strerror(errno), path);
   if (size == 0) Refuse(path, "is empty: not a pond catalog, or damaged");
   if (size < 100 || std::memcmp(h, "SQLite format 3", 16) != 0)
     Refuse(path, "is not an SQLite file: not a pond catalog, or damaged");
@@ -60,7 +61,8 @@ CatalogFile CheckCatalogFile(const std::string& path) {
   if (ps < 512 || (ps & (ps - 1)) != 0) Refuse(path, "is damaged: its header names no page size");
   if (size % ps != 0)
     Refuse(path, fmt::format("is damaged: {} bytes are not a whole number of {}-byte pages "
-                             "(truncated?)", size, ps));
+                             "(truncated?)",
+                             size, ps));
   const int64_t app_id = Be32(h + 68);
   if (app_id != kPondApplicationId && app_id != 0)
     Refuse(path, fmt::format("is not a pond catalog (application id {:#x})", app_id));
@@ -87,8 +89,8 @@ CatalogFile CheckCatalogFile(const std::string& path) {
   const auto wal = std::filesystem::file_size(path + "-wal", ec);
   const bool wal_frames = !ec && wal > 32;
   if (!wal_frames && pages != 0 && Be32(h + 24) == Be32(h + 92) && size / ps < pages)
-    Refuse(path, fmt::format("is damaged: it holds {} of its {} pages (truncated)", size / ps,
-                             pages));
+    Refuse(path,
+           fmt::format("is damaged: it holds {} of its {} pages (truncated)", size / ps, pages));
   return CatalogFile::kSealed;
 }
 

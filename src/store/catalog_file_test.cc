@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "store/check.h"
-#include "store/pond.h"
 #include "store/page_sums.h"
+#include "store/pond.h"
 #include "store/sqlite.h"
 
 namespace pond::store {

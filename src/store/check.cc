@@ -190,13 +190,16 @@ void CheckCatalog(const std::string& dir, std::vector<CheckProblem>& out) {
     db.Exec("BEGIN");
     auto st = db.Prepare("PRAGMA integrity_check(20)");
     while (st.Step())
-      if (st.TextView(0) != "ok") damage("catalog.sqlite fails SQLite's integrity check: " + st.Text(0));
+      if (st.TextView(0) != "ok")
+        damage("catalog.sqlite fails SQLite's integrity check: " + st.Text(0));
     const int64_t last = catalog::LastSeq(db);
-    if (const std::optional<int64_t> recorded = ReadCommitRecord(dir); recorded && *recorded > last) {
+    if (const std::optional<int64_t> recorded = ReadCommitRecord(dir);
+        recorded && *recorded > last) {
       db.KeepWalOnClose();
-      damage(fmt::format("catalog.sqlite ends at transaction {}, but transaction {} was committed "
-                         "(catalog.seq): its write-ahead log lost them",
-                         last, *recorded));
+      damage(
+          fmt::format("catalog.sqlite ends at transaction {}, but transaction {} was committed "
+                      "(catalog.seq): its write-ahead log lost them",
+                      last, *recorded));
     }
   } catch (const sqlite::CatalogDamage& e) {
     if (out.size() == before) damage(e.message());  // else the pages already say it

@@ -41,7 +41,8 @@ uint64_t PageSum(const unsigned char* page, size_t size) {
 void SealPage(unsigned char* page, size_t size) {
   const uint64_t sum = PageSum(page, size);
   for (int i = 0; i < kPageSumBytes; ++i)
-    page[size - kPageSumBytes + static_cast<size_t>(i)] = static_cast<unsigned char>(sum >> (8 * i));
+    page[size - kPageSumBytes + static_cast<size_t>(i)] =
+        static_cast<unsigned char>(sum >> (8 * i));
 }
 
 // A database header's page size (bytes 16-17; 1 means 65536), or 0 when the bytes

@@ -35,9 +35,9 @@ RestoreStats RestorePond(const std::string& dir, const FetchCatalog& fetch_catal
                          const FetchBlob& fetch_blob);
 
 struct CatalogRepair {
-  int64_t seq = 0;           // the copy's last transaction, now the pond's
-  int64_t fetched = 0;       // blob files the pond lacked, fetched
-  std::string kept_as;       // the damaged catalog, kept beside: catalog.sqlite.damaged-<time>
+  int64_t seq = 0;                // the copy's last transaction, now the pond's
+  int64_t fetched = 0;            // blob files the pond lacked, fetched
+  std::string kept_as;            // the damaged catalog, kept beside: catalog.sqlite.damaged-<time>
   std::vector<std::string> lost;  // `transaction 5 ["pond","mkdir","/y"]`, `transactions 6..7`
 };
 

@@ -6,8 +6,8 @@
 #include <exception>
 #include <filesystem>
 #include <mutex>
-#include <utility>
 #include <new>
+#include <utility>
 
 #include "base/error.h"
 #include "store/page_sums.h"
@@ -142,8 +142,8 @@ void RegisterHookVfs() {
 Db::Db(const std::string& path, Mode mode, WriteHook hook) : path_(path), hook_(std::move(hook)) {
   RegisterPageSums();  // before the hook's layer, which goes over the default one
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-  flags |= mode == Mode::kCreate ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                                 : SQLITE_OPEN_READWRITE;
+  flags |=
+      mode == Mode::kCreate ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE;
   const char* vfs = nullptr;
   if (hook_) {
     if (active_hook != nullptr) throw Error("catalog: a second hooked connection", path);
@@ -218,8 +218,7 @@ void Db::Exec(const std::string& sql) {
 Stmt Db::Prepare(const std::string& sql) {
   spdlog::debug("catalog: {}", sql);
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr) !=
-      SQLITE_OK)
+  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK)
     Fail(db_, "catalog", path_);
   return Stmt(st, *this);
 }

@@ -57,9 +57,7 @@ int Access(sqlite3_vfs* v, const char* name, int flags, int* out) {
 int FullPathname(sqlite3_vfs* v, const char* name, int n, char* out) {
   return Lower(v)->xFullPathname(Lower(v), name, n, out);
 }
-int Randomness(sqlite3_vfs* v, int n, char* out) {
-  return Lower(v)->xRandomness(Lower(v), n, out);
-}
+int Randomness(sqlite3_vfs* v, int n, char* out) { return Lower(v)->xRandomness(Lower(v), n, out); }
 int Sleep(sqlite3_vfs* v, int us) { return Lower(v)->xSleep(Lower(v), us); }
 int CurrentTime(sqlite3_vfs* v, double* out) { return Lower(v)->xCurrentTime(Lower(v), out); }
 int GetLastError(sqlite3_vfs* v, int n, char* out) {

@@ -262,7 +262,8 @@ TEST_P(BackupTest, CheckRepairBringsADamagedCatalogBackFromTheNewestSnapshotThat
       "series"});
   Ok({"backup", "push"});
   const std::string latest = ReadFile(ObjectFile("latest"));
-  const fs::path snapshot = ObjectFile("snapshots/" + latest.substr(0, latest.size() - 1) + ".sqlite");
+  const fs::path snapshot =
+      ObjectFile("snapshots/" + latest.substr(0, latest.size() - 1) + ".sqlite");
   std::string bytes = ReadFile(snapshot);
   bytes[5000] = static_cast<char>(bytes[5000] ^ 1);
   WriteFile(snapshot, bytes);
