@@ -70,7 +70,7 @@ CatalogFile CheckCatalogFile(const std::string& path) {
     // Ponds of format 2 predate the id; they were always in WAL mode. One whose
     // migration (pond.cc, SealCatalog) stopped after its VACUUM has sums already.
     if (h[18] != 2 || h[19] != 2) Refuse(path, "is not a pond catalog (not in WAL mode)");
-    if (h[20] == sqlite::kPageSumBytes &&
+    if (h[20] == sqlite::kPageSumBytes && sqlite::CatalogChecksOn() &&
         ((ps > 4096 && h == first) || !sqlite::PageSumHolds(h, static_cast<size_t>(ps))))
       Refuse(path, "is damaged: page 1 fails its checksum; run 'pond check'");
     return CatalogFile::kUnsealed;
@@ -78,7 +78,7 @@ CatalogFile CheckCatalogFile(const std::string& path) {
   if (ps > 4096 && h == first) Refuse(path, "is damaged: its first page cannot be read whole");
   if (h[20] != sqlite::kPageSumBytes || size < ps)
     Refuse(path, "is damaged: its header does not reserve the page sums");
-  if (!sqlite::PageSumHolds(h, static_cast<size_t>(ps)))
+  if (sqlite::CatalogChecksOn() && !sqlite::PageSumHolds(h, static_cast<size_t>(ps)))
     Refuse(path, "is damaged: page 1 fails its checksum; run 'pond check'");
   // The page count in the header is valid when its change counter matches (SQLite's
   // file format). While a WAL holds frames, a checkpoint may have stopped (a crash)
@@ -95,6 +95,7 @@ CatalogFile CheckCatalogFile(const std::string& path) {
 }
 
 std::optional<int64_t> ReadCommitRecord(const std::string& dir) {
+  if (!sqlite::CatalogChecksOn()) return std::nullopt;
   const int fd = ::open(RecordPath(dir).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   char buf[32] = {};

@@ -25,7 +25,8 @@ enum class CatalogFile {
 CatalogFile CheckCatalogFile(const std::string& path);
 
 // The last transaction a writer saw committed in the pond at `dir` (`catalog.seq`),
-// or nullopt when there is no readable record.
+// or nullopt when there is no readable record (or POND_CATALOG_VERIFY=off). A catalog
+// put back by hand from an older copy is accepted once the record is deleted.
 std::optional<int64_t> ReadCommitRecord(const std::string& dir);
 // Records `seq` after its COMMIT. Best effort and not synced: a record lost or older
 // than the catalog is harmless, and it is only written once the commit is durable,

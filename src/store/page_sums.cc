@@ -22,13 +22,7 @@ namespace {
 
 thread_local std::string last_damage;  // for TakePageDamage
 
-bool VerifyReads() {
-  static const bool on = [] {
-    const char* v = std::getenv("POND_CATALOG_VERIFY");
-    return v == nullptr || (std::string_view(v) != "off" && std::string_view(v) != "0");
-  }();
-  return on;
-}
+bool VerifyReads() { return CatalogChecksOn(); }
 
 uint32_t Be32(const unsigned char* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
@@ -313,6 +307,14 @@ std::optional<std::string> ScanWal(const std::string& wal_path) {
 }
 
 }  // namespace
+
+bool CatalogChecksOn() {
+  static const bool on = [] {
+    const char* v = std::getenv("POND_CATALOG_VERIFY");
+    return v == nullptr || (std::string_view(v) != "off" && std::string_view(v) != "0");
+  }();
+  return on;
+}
 
 bool PageSumHolds(const unsigned char* page, size_t size) {
   const uint64_t sum = PageSum(page, size);

@@ -17,6 +17,10 @@ namespace pond::store::sqlite {
 
 inline constexpr int kPageSumBytes = 8;
 
+// False under `POND_CATALOG_VERIFY=off`: reads, page 1 before opening and the commit
+// record are then not checked.
+bool CatalogChecksOn();
+
 // Registers the layer as SQLite's default file layer, once per process.
 void RegisterPageSums();
 
