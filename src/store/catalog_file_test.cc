@@ -150,5 +150,34 @@ TEST_F(CatalogFileTest, AChangedPageFailsItsReadNamingThePage) {
   EXPECT_EQ(report.problems.front().text, "page 2 of catalog.sqlite fails its checksum");
 }
 
+// While another connection keeps the WAL (a reader's snapshot), a new reader takes
+// committed pages from it through SQLite's index, without recovery: each such read is
+// checked against its frame's checksum.
+TEST_F(CatalogFileTest, AChangedWalFrameFailsTheReadThatTakesIt) {
+  auto old_reader = Pond::OpenRead(dir_);
+  {
+    auto w = Pond::OpenWrite(dir_, &RealDisk());
+    auto t = w->Begin({}, {});
+    t->WriteData("/raw/b.txt", "gamma");
+    t->Commit();
+  }
+  std::string wal = Bytes(Catalog() + "-wal");
+  ASSERT_GT(wal.size(), 32u + 24 + 4096);
+  EXPECT_EQ(Pond::OpenRead(dir_)->ReadData(Pond::OpenRead(dir_)->Get("/raw/b.txt")), "gamma");
+  // Every frame's page, one byte each: whichever the next reader takes fails.
+  for (size_t frame = 32; frame + 24 + 4096 <= wal.size(); frame += 24 + 4096)
+    wal[frame + 24 + 100] = static_cast<char>(wal[frame + 24 + 100] ^ 1);
+  std::ofstream(Catalog() + "-wal", std::ios::binary | std::ios::in | std::ios::out) << wal;
+  try {
+    auto r = Pond::OpenRead(dir_);
+    r->Get("/raw/b.txt");
+    ADD_FAILURE() << "read a damaged WAL frame";
+  } catch (const sqlite::CatalogDamage& e) {
+    EXPECT_NE(std::string(e.what()).find("of catalog.sqlite-wal fails its checksum"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace pond::store
