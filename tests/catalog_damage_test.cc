@@ -271,6 +271,42 @@ TEST_F(CatalogWalDamage, ABitFlippedInTheWalOrTheWalDeletedIsFound) {
   ExpectCheckFinds("its write-ahead log lost them");
 }
 
+// A damaged page of the file whose newer copy the WAL holds is never read (SQLite
+// reads the copy); check names it and --repair writes the copy over it.
+TEST_F(CatalogWalDamage, APageTheWalHoldsANewerCopyOfIsRewrittenFromIt) {
+  CommitThenCrash({"mkdir", "/after-crash"});
+  const auto answers = Answers();
+  const std::string wal = ReadFile(Catalog() + "-wal");
+  const int64_t page_size = Be32(wal, 8);
+  int64_t page = 0;  // the highest page other than 1 that both files hold
+  const int64_t file_pages = static_cast<int64_t>(fs::file_size(Catalog())) / page_size;
+  for (size_t at = 32; at + 24 + page_size <= wal.size(); at += 24 + page_size) {
+    const int64_t p = Be32(wal, at);
+    if (p != 1 && p <= file_pages) page = std::max(page, p);
+  }
+  ASSERT_GT(page, 0);
+  FlipBit(Catalog(), (page - 1) * page_size + 1000, 2);
+  RunResult check = P({"check"});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_THAT(check.out, HasSubstr("page " + std::to_string(page) +
+                                   " of catalog.sqlite fails its checksum (the write-ahead log "
+                                   "holds a newer copy)"));
+  EXPECT_THAT(check.err, HasSubstr("rewrites the damaged pages from the write-ahead log"));
+  const std::string damaged = tmp_ / "damaged";
+  fs::copy(dir_, damaged, fs::copy_options::recursive);
+  RunResult repair = P({"check", "--repair"});
+  EXPECT_EQ(repair.exit_code, 0) << repair.out << repair.err;
+  EXPECT_THAT(repair.out, HasSubstr("page " + std::to_string(page) +
+                                    " of catalog.sqlite rewritten from the write-ahead log's "
+                                    "copy"));
+  Ok({"check"});
+  EXPECT_EQ(Ok({"list", "/**"}), answers.at("list /**"));
+  // Any command answers right meanwhile (and its closing checkpoint rewrites the page).
+  fs::remove_all(dir_);
+  fs::copy(damaged, dir_, fs::copy_options::recursive);
+  ExpectNoWrongAnswer(answers, "a page the WAL holds");
+}
+
 TEST_F(CatalogWalDamage, RepairBringsTheCatalogBackFromABackupAndNamesWhatIsLost) {
   const std::string backup = "file://" + (tmp_ / "backup");
   Ok({"backup", "add", "b", backup});

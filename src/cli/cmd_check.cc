@@ -104,7 +104,9 @@ void RegisterCheck(CLI::App& app, GlobalOptions& g) {
         PrintText(fmt::format("checked {}, {}, {}\n", Plural(report.versions, "version"),
                               Plural(report.blobs, "blob"), Plural(report.nodes, "node")));
       for (const auto& p : report.problems)
-        PrintText((p.repaired ? "removed " : "") + p.text + "\n");
+        PrintText(
+            (p.repaired && p.type != store::CheckProblem::Type::kCatalogDamage ? "removed " : "") +
+            p.text + "\n");
       if (left == 0) PrintText("ok\n");
     }
     if (lost_transactions > 0)
@@ -115,7 +117,9 @@ void RegisterCheck(CLI::App& app, GlobalOptions& g) {
     if (left == 0) return;
     std::string what =
         "check found " + Plural(static_cast<int64_t>(repair ? left : found), "problem");
-    if (!repair && report.catalog_damaged())
+    if (!repair && report.catalog_damaged() && report.repairable() == found)
+      what += "; 'pond check --repair' rewrites the damaged pages from the write-ahead log";
+    else if (!repair && report.catalog_damaged())
       what +=
           "; the catalog is damaged: 'pond check --repair [--from URL]' brings it back from a "
           "backup";

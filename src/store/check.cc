@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 #include <unordered_map>
 
@@ -17,6 +18,7 @@
 #include "store/page_sums.h"
 #include "store/pond.h"
 #include "store/pond_impl.h"
+#include "store/pond_lock.h"
 #include "store/retention.h"
 
 namespace pond::store {
@@ -184,9 +186,13 @@ void CheckCatalog(const std::string& dir, std::vector<CheckProblem>& out) {
     damage(e.message());
     return;
   }
-  for (std::string& line : sqlite::ScanCatalogPages(path)) damage(std::move(line));
+  for (sqlite::PageDamage& d : sqlite::ScanCatalogPages(path)) {
+    damage(std::move(d.text));
+    out.back().repairable = d.in_wal;  // a checkpoint writes the WAL's copy over it
+  }
   try {
     sqlite::Db db(path, sqlite::Db::Mode::kRead);
+    if (out.size() > before) db.KeepWalOnClose();  // check itself repairs nothing
     db.Exec("BEGIN");
     auto st = db.Prepare("PRAGMA integrity_check(20)");
     while (st.Step())
@@ -208,11 +214,35 @@ void CheckCatalog(const std::string& dir, std::vector<CheckProblem>& out) {
   }
 }
 
+// Damaged pages whose newer copies the WAL holds (and nothing else damaged): a
+// checkpoint under the writer lock writes the copies over them. Returns whether the
+// catalog then checks clean.
+bool RewritePagesFromWal(const std::string& dir, std::vector<CheckProblem>& problems) {
+  for (const CheckProblem& p : problems)
+    if (p.type == Type::kCatalogDamage && !p.repairable) return false;
+  {
+    PondLock lock = PondLock::Writer(dir);
+    sqlite::Db db(dir + "/catalog.sqlite", sqlite::Db::Mode::kWrite);
+    auto st = db.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (!st.Step() || st.Int(0) != 0) return false;  // a reader holds an older snapshot
+  }
+  std::vector<CheckProblem> after;
+  CheckCatalog(dir, after);
+  if (!after.empty()) return false;
+  for (CheckProblem& p : problems)
+    if (p.type == Type::kCatalogDamage) {
+      p.text = std::regex_replace(p.text, std::regex(" fails its checksum.*"),
+                                  " rewritten from the write-ahead log's copy");
+      p.repaired = true;
+    }
+  return true;
+}
+
 }  // namespace
 
 bool CheckReport::catalog_damaged() const {
   return std::any_of(problems.begin(), problems.end(),
-                     [](const auto& p) { return p.type == Type::kCatalogDamage; });
+                     [](const auto& p) { return p.type == Type::kCatalogDamage && !p.repaired; });
 }
 
 size_t CheckReport::repairable() const {
@@ -229,7 +259,8 @@ CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
   Disk& disk = disk_in != nullptr ? *disk_in : DiskFromEnvironment();
   CheckReport report;
   CheckCatalog(dir, report.problems);
-  if (report.catalog_damaged()) return report;
+  if (report.catalog_damaged() && !(repair && RewritePagesFromWal(dir, report.problems)))
+    return report;
   auto pond = repair ? Pond::OpenWrite(dir, &disk) : Pond::OpenRead(dir);
   sqlite::Db& db = CatalogOf(*pond);
   const std::string root = pond->dir();
@@ -249,8 +280,9 @@ CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
     const std::string version = std::to_string(versions.Int(1));
     const std::string who = "node " + paths.Of(node) + " v" + version;
     if (versions.IsNull(3)) {
-      report.problems.push_back(Problem(
-          Type::kDangling, "dangling version (node " + std::to_string(node) + " v" + version + ")"));
+      report.problems.push_back(
+          Problem(Type::kDangling,
+                  "dangling version (node " + std::to_string(node) + " v" + version + ")"));
       continue;
     }
     const std::string hash = versions.Text(2);

@@ -45,8 +45,8 @@ struct CheckReport {
   std::vector<CheckProblem> problems;
 
   size_t repairable() const;
-  size_t unrepaired() const;  // problems still present after this run
-  bool catalog_damaged() const;
+  size_t unrepaired() const;     // problems still present after this run
+  bool catalog_damaged() const;  // damage to the catalog still present
 };
 
 // Checks the pond at `dir` as of one snapshot, like any reader. With `repair`, takes
@@ -56,8 +56,10 @@ struct CheckReport {
 // reader's snapshot can name them (docs/storage.md, "Locking and snapshots").
 // The catalog is checked first, from its files (every page's sum, the write-ahead
 // log's frames, SQLite's integrity check, the commit record); when it is damaged the
-// report holds only that, since its rows cannot be trusted, and nothing is repaired
-// here (a damaged catalog comes back from a backup: restore.h, ReplaceCatalog).
+// report holds only that, since its rows cannot be trusted. With `repair`, damaged
+// pages whose newer copies the write-ahead log holds are rewritten from it (a
+// checkpoint) and the check goes on; other damage is left to a backup (restore.h,
+// ReplaceCatalog).
 // Throws pond::Error only when the pond cannot be read at all.
 CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk = nullptr);
 

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <new>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -278,34 +279,56 @@ std::optional<std::string> ReadWhole(const std::string& path) {
 // The WAL's frames of its current generation (salts as in its header), checked as a
 // chain. A frame that fails is damage when a later commit frame still holds its sum
 // seeded from the stored ones: committed transactions follow it, which SQLite's
-// recovery would silently drop. Otherwise it is the torn tail of a crash.
-std::optional<std::string> ScanWal(const std::string& wal_path) {
+// recovery would silently drop. Otherwise it is the torn tail of a crash. `pages`:
+// those the frames up to the last commit before any failure hold, as recovery
+// replays them.
+struct WalScan {
+  std::optional<std::string> damage;
+  std::set<int64_t> pages;
+};
+WalScan ScanWal(const std::string& wal_path) {
+  WalScan out;
   const std::optional<std::string> bytes = ReadWhole(wal_path);
-  if (!bytes || bytes->size() < static_cast<size_t>(kWalHeader)) return std::nullopt;
+  if (!bytes || bytes->size() < static_cast<size_t>(kWalHeader)) return out;
   const auto* w = reinterpret_cast<const unsigned char*>(bytes->data());
   const std::string name = std::filesystem::path(wal_path).filename().string();
-  if (!WalMagic(w)) return "the header of " + name + " is not a write-ahead log's";
+  if (!WalMagic(w)) {
+    out.damage = "the header of " + name + " is not a write-ahead log's";
+    return out;
+  }
   const bool big = WalBigEndian(w);
   const int64_t ps = Be32(w + 8);
-  if (ps < 512 || ps > 65536 || (ps & (ps - 1)) != 0)
-    return "the header of " + name + " names no valid page size";
+  if (ps < 512 || ps > 65536 || (ps & (ps - 1)) != 0) {
+    out.damage = "the header of " + name + " names no valid page size";
+    return out;
+  }
   std::optional<std::string> first_bad;
   if (WalChecksum(big, w, 24, {}) != StoredSum(w + 24))
     first_bad = "the header of " + name + " fails its checksum";
   WalSum seed = StoredSum(w + 24);
+  std::set<int64_t> pending;
   const int64_t size = static_cast<int64_t>(bytes->size());
   for (int64_t i = 0, off = kWalHeader; off + kFrameHeader + ps <= size;
        ++i, off += kFrameHeader + ps) {
     const unsigned char* frame = w + off;
     if (std::memcmp(frame + 8, w + 16, 8) != 0) break;  // an older generation's frame
     const bool holds = FrameHolds(big, seed, frame, frame + kFrameHeader, static_cast<size_t>(ps));
-    if (!holds && !first_bad)
+    const bool commit = Be32(frame + 4) != 0;
+    if (!holds && !first_bad) {
       first_bad = fmt::format("frame {} of {} fails its checksum", i + 1, name);
-    else if (holds && first_bad && Be32(frame + 4) != 0)
-      return *first_bad + ": the transactions after it are lost";
+    } else if (holds && first_bad && commit) {
+      out.damage = *first_bad + ": the transactions after it are lost";
+      return out;
+    } else if (holds && !first_bad) {
+      pending.insert(Be32(frame));
+      if (commit) {
+        out.pages.insert(pending.begin(), pending.end());
+        pending.clear();
+      }
+    }
     seed = StoredSum(frame + 16);
   }
-  return std::nullopt;
+  return out;
 }
 
 // A page read while a writer's checkpoint rewrote it may be torn (a read takes no
@@ -348,18 +371,25 @@ void RegisterPageSums() {
   });
 }
 
-std::vector<std::string> ScanCatalogPages(const std::string& path) {
-  std::vector<std::string> out;
+std::vector<PageDamage> ScanCatalogPages(const std::string& path) {
+  std::vector<PageDamage> out;
   const std::string name = std::filesystem::path(path).filename().string();
+  const WalScan wal = ScanWal(path + "-wal");
   if (std::optional<std::string> bytes = ReadWhole(path); bytes && bytes->size() >= 100) {
     const auto* d = reinterpret_cast<const unsigned char*>(bytes->data());
     const uint32_t ps = HeaderPageSize(d);
     if (ps == 0 || d[20] != kPageSumBytes) return out;
-    for (size_t off = 0, page = 1; off + ps <= bytes->size(); off += ps, ++page)
-      if (!PageSumHolds(d + off, ps) && !HoldsOnSecondRead(path, off, ps))
-        out.push_back(fmt::format("page {} of {} fails its checksum", page, name));
+    for (size_t off = 0, page = 1; off + ps <= bytes->size(); off += ps, ++page) {
+      if (PageSumHolds(d + off, ps) || HoldsOnSecondRead(path, off, ps)) continue;
+      PageDamage damage;
+      damage.page = static_cast<int64_t>(page);
+      damage.in_wal = !wal.damage && page != 1 && wal.pages.contains(damage.page);
+      damage.text = fmt::format("page {} of {} fails its checksum", page, name);
+      if (damage.in_wal) damage.text += " (the write-ahead log holds a newer copy)";
+      out.push_back(std::move(damage));
+    }
   }
-  if (std::optional<std::string> wal = ScanWal(path + "-wal")) out.push_back(*wal);
+  if (wal.damage) out.push_back({*wal.damage, 0, false});
   return out;
 }
 

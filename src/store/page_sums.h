@@ -36,6 +36,12 @@ bool PageSumHolds(const unsigned char* page, size_t size);
 // catalog.sqlite fails its checksum`, `frame 3 of catalog.sqlite-wal fails its
 // checksum: the transactions after it are lost`. A torn last transaction of a crash
 // (frames after the last commit frame) is not damage. Empty for an unsealed file.
-std::vector<std::string> ScanCatalogPages(const std::string& path);
+struct PageDamage {
+  std::string text;
+  int64_t page = 0;     // the file's damaged page; 0 for the WAL's damage
+  bool in_wal = false;  // the WAL's committed frames hold a newer copy, which SQLite
+                        // reads instead and a checkpoint writes over it
+};
+std::vector<PageDamage> ScanCatalogPages(const std::string& path);
 
 }  // namespace pond::store::sqlite
