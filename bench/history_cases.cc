@@ -82,10 +82,11 @@ int64_t BlobBytes(const fs::path& pond) {
 }
 
 // Appends `kAppends` small CSVs after the generated rows, one `pond copy` each.
-ChildRun Appends(const Bench& b, const fs::path& pond, const std::vector<fs::path>& csvs) {
+ChildRun Appends(const Bench& b, const fs::path& pond, const std::vector<fs::path>& csvs,
+                 const std::map<std::string, std::string>& env = {}) {
   ChildRun total;
   for (const auto& csv : csvs) {
-    ChildRun r = b.Pond(pond, {"copy", csv.string(), "/s.series", "--format", "series"});
+    ChildRun r = b.Pond(pond, {"copy", csv.string(), "/s.series", "--format", "series"}, env);
     total.seconds += r.seconds;
     total.max_rss_kib = std::max(total.max_rss_kib, r.max_rss_kib);
   }
@@ -128,6 +129,18 @@ std::vector<Row> ManyVersionsCase(const Bench& b) {
       "10 append", "16 appends to that series (vs to a new series), merges included", ta[0],
       ta[1], 1.5);
 
+  // What checking every catalog page read costs (docs/storage.md, "A damaged
+  // catalog"): the same appends with POND_CATALOG_VERIFY=off, alternated. Pages are
+  // sealed on write either way.
+  auto tv = Alternate(b.repeat, {[&] { return Appends(b, many, csvs); },
+                                 [&] {
+                                   return Appends(b, many, csvs, {{"POND_CATALOG_VERIFY", "off"}});
+                                 }});
+  Row checked_row =
+      SideBySide("10 append sums",
+                 "16 appends to that series, catalog pages checked (vs POND_CATALOG_VERIFY=off)",
+                 tv[0], tv[1], 1.05);
+
   b.Pond(many, {"maintain", "--keep-txns", "100"});
   Row bytes_row{"10 bytes", "blob bytes after maintain --keep-txns 100 (vs the rows stored once)"};
   bytes_row.bound = Bound::kSizeRatio;
@@ -137,7 +150,7 @@ std::vector<Row> ManyVersionsCase(const Bench& b) {
   fs::remove_all(many);
   fs::remove_all(once);
   for (int r = 0; r < round; ++r) fs::remove_all(b.work / fmt::format("fresh{}", r));
-  return {read_row, append_row, bytes_row};
+  return {read_row, append_row, checked_row, bytes_row};
 }
 
 std::vector<Row> CollectorYearCase(const Bench& b) {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -55,16 +56,10 @@ struct Latest {
   int64_t catalog_size = 0;
 };
 
-// The snapshot `latest` names and its manifest; nullopt when the backup has none.
-std::optional<Latest> ReadLatest(ObjectStore& store) {
-  std::optional<std::string> text = store.GetBytes(kLatest);
-  if (!text) return std::nullopt;
+// Snapshot `seq` as its manifest describes it.
+Latest ReadSnapshot(ObjectStore& store, int64_t seq) {
   Latest l;
-  try {
-    l.seq = std::stoll(*text);
-  } catch (const std::exception&) {
-    throw Error("malformed 'latest' object: " + text->substr(0, 40), store.url());
-  }
+  l.seq = seq;
   std::optional<std::string> manifest = store.GetBytes(ManifestKey(l.seq));
   if (!manifest)
     throw Error("'latest' names snapshot " + std::to_string(l.seq) + ", whose manifest is missing",
@@ -77,6 +72,19 @@ std::optional<Latest> ReadLatest(ObjectStore& store) {
     throw Error("malformed manifest " + ManifestKey(l.seq) + ": " + e.what(), store.url());
   }
   return l;
+}
+
+// The snapshot `latest` names and its manifest; nullopt when the backup has none.
+std::optional<Latest> ReadLatest(ObjectStore& store) {
+  std::optional<std::string> text = store.GetBytes(kLatest);
+  if (!text) return std::nullopt;
+  int64_t seq = 0;
+  try {
+    seq = std::stoll(*text);
+  } catch (const std::exception&) {
+    throw Error("malformed 'latest' object: " + text->substr(0, 40), store.url());
+  }
+  return ReadSnapshot(store, seq);
 }
 
 Latest RequireLatest(ObjectStore& store) {
@@ -176,6 +184,36 @@ store::RestoreStats Restore(ObjectStore& source, const std::string& dir) {
   } catch (const store::BlobError& e) {
     throw Error(e.message(), source.url());  // a download with other bytes
   }
+}
+
+store::CatalogRepair RepairCatalog(ObjectStore& source, const std::string& dir) {
+  // Newest first: every manifest listed, `latest` among them.
+  std::vector<int64_t> seqs;
+  for (const auto& [key, size] : source.List("snapshots/")) {
+    const std::string name = fs::path(key).filename().string();
+    if (name.size() > 5 && name.ends_with(".json")) {
+      try {
+        seqs.push_back(std::stoll(name.substr(0, name.size() - 5)));
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  std::sort(seqs.rbegin(), seqs.rend());
+  std::string why = "no snapshot in this backup (nothing pushed yet?)";
+  for (const int64_t seq : seqs) {
+    try {
+      const Latest snapshot = ReadSnapshot(source, seq);
+      return store::ReplaceCatalog(
+          dir, [&](const std::string& tmp) { FetchCatalog(source, snapshot, tmp); },
+          [&](const std::string& rel, const std::string& tmp) {
+            if (!source.GetFile(rel, tmp)) throw Error("missing " + rel, source.url());
+          });
+    } catch (const Error& e) {
+      spdlog::warn("snapshot {} does not verify: {}", seq, e.what());
+      why = fmt::format("snapshot {} does not verify: {}", seq, e.what());
+    }
+  }
+  throw Error("no snapshot to repair the catalog from: " + why, source.url());
 }
 
 }  // namespace pond::backup

@@ -48,4 +48,10 @@ VerifyReport Verify(ObjectStore& source);
 // download checked against its sha256 (store::RestorePond).
 store::RestoreStats Restore(ObjectStore& source, const std::string& dir);
 
+// Brings back the damaged catalog of the pond at `dir` (store::ReplaceCatalog) from
+// the newest snapshot in `source` that verifies: its manifest's sha256, the catalog's
+// own checks, and every blob file it needs that the pond lacks. Older snapshots are
+// tried in turn; throws naming the backup when none verifies.
+store::CatalogRepair RepairCatalog(ObjectStore& source, const std::string& dir);
+
 }  // namespace pond::backup

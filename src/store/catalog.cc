@@ -227,6 +227,8 @@ std::string FormatVersion(sqlite::Db& db) {
   try {
     auto st = db.Prepare("SELECT value FROM meta WHERE key = 'format_version'");
     return st.Step() ? st.Text(0) : "?";
+  } catch (const sqlite::CatalogDamage&) {
+    throw;
   } catch (const Error&) {
     return "?";  // no meta table: not a catalog of ours
   }

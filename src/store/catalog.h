@@ -53,8 +53,11 @@ struct LoadedTree {
 
 // The schema and the queries over it.
 namespace catalog {
-// 1 was catalog.duckdb; 2 is catalog.sqlite with a schema per version.
-inline constexpr const char* kFormatVersion = "2";
+// 1 was catalog.duckdb; 2 is catalog.sqlite with a schema per version; 3 the same
+// tables with every page sealed by its sum (page_sums.h). A writer seals a pond of
+// format 2 when it opens it; readers read one unchecked.
+inline constexpr const char* kFormatVersion = "3";
+inline constexpr const char* kUnsealedFormatVersion = "2";
 void CreateSchema(sqlite::Db& db);
 // meta's format_version, or "?" when the file has none.
 std::string FormatVersion(sqlite::Db& db);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 #include <unordered_map>
 
@@ -13,8 +14,11 @@
 #include "store/append_only.h"
 #include "store/blob_store.h"
 #include "store/catalog.h"
+#include "store/catalog_file.h"
+#include "store/page_sums.h"
 #include "store/pond.h"
 #include "store/pond_impl.h"
+#include "store/pond_lock.h"
 #include "store/retention.h"
 
 namespace pond::store {
@@ -165,7 +169,81 @@ void CheckLogs(sqlite::Db& db, const NodePaths& paths, int64_t last_seq, const s
   }
 }
 
+// The catalog's own soundness, read from its files before any of its rows is trusted:
+// the header, every page's sum and the WAL's frames (page_sums.h), then SQLite's
+// integrity check (it reads every page in use) and the commit record.
+void CheckCatalog(const std::string& dir, std::vector<CheckProblem>& out) {
+  const std::string path = dir + "/catalog.sqlite";
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return;  // OpenRead says what is missing
+  const size_t before = out.size();
+  const auto damage = [&](std::string text) {
+    out.push_back(Problem(Type::kCatalogDamage, std::move(text)));
+  };
+  try {
+    CheckCatalogFile(path);
+  } catch (const sqlite::CatalogDamage& e) {
+    damage(e.message());
+    return;
+  }
+  for (sqlite::PageDamage& d : sqlite::ScanCatalogPages(path)) {
+    damage(std::move(d.text));
+    out.back().repairable = d.in_wal;  // a checkpoint writes the WAL's copy over it
+  }
+  try {
+    sqlite::Db db(path, sqlite::Db::Mode::kRead);
+    if (out.size() > before) db.KeepWalOnClose();  // check itself repairs nothing
+    db.Exec("BEGIN");
+    auto st = db.Prepare("PRAGMA integrity_check(20)");
+    while (st.Step())
+      if (st.TextView(0) != "ok")
+        damage("catalog.sqlite fails SQLite's integrity check: " + st.Text(0));
+    const int64_t last = catalog::LastSeq(db);
+    if (const std::optional<int64_t> recorded = ReadCommitRecord(dir);
+        recorded && *recorded > last) {
+      db.KeepWalOnClose();
+      damage(
+          fmt::format("catalog.sqlite ends at transaction {}, but transaction {} was committed "
+                      "(catalog.seq): its write-ahead log lost them",
+                      last, *recorded));
+    }
+  } catch (const sqlite::CatalogDamage& e) {
+    if (out.size() == before) damage(e.message());  // else the pages already say it
+  } catch (const Error&) {
+    // Not a pond's catalog at all: opening the pond says so.
+  }
+}
+
+// Damaged pages whose newer copies the WAL holds (and nothing else damaged): a
+// checkpoint under the writer lock writes the copies over them. Returns whether the
+// catalog then checks clean.
+bool RewritePagesFromWal(const std::string& dir, std::vector<CheckProblem>& problems) {
+  for (const CheckProblem& p : problems)
+    if (p.type == Type::kCatalogDamage && !p.repairable) return false;
+  {
+    PondLock lock = PondLock::Writer(dir);
+    sqlite::Db db(dir + "/catalog.sqlite", sqlite::Db::Mode::kWrite);
+    auto st = db.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (!st.Step() || st.Int(0) != 0) return false;  // a reader holds an older snapshot
+  }
+  std::vector<CheckProblem> after;
+  CheckCatalog(dir, after);
+  if (!after.empty()) return false;
+  for (CheckProblem& p : problems)
+    if (p.type == Type::kCatalogDamage) {
+      p.text = std::regex_replace(p.text, std::regex(" fails its checksum.*"),
+                                  " rewritten from the write-ahead log's copy");
+      p.repaired = true;
+    }
+  return true;
+}
+
 }  // namespace
+
+bool CheckReport::catalog_damaged() const {
+  return std::any_of(problems.begin(), problems.end(),
+                     [](const auto& p) { return p.type == Type::kCatalogDamage && !p.repaired; });
+}
 
 size_t CheckReport::repairable() const {
   return static_cast<size_t>(
@@ -179,10 +257,13 @@ size_t CheckReport::unrepaired() const {
 
 CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
   Disk& disk = disk_in != nullptr ? *disk_in : DiskFromEnvironment();
+  CheckReport report;
+  CheckCatalog(dir, report.problems);
+  if (report.catalog_damaged() && !(repair && RewritePagesFromWal(dir, report.problems)))
+    return report;
   auto pond = repair ? Pond::OpenWrite(dir, &disk) : Pond::OpenRead(dir);
   sqlite::Db& db = CatalogOf(*pond);
   const std::string root = pond->dir();
-  CheckReport report;
   report.nodes = db.QueryInt("SELECT count(*) FROM nodes");
   NodePaths paths(db);
   CheckEntries(db, paths, report.problems);
@@ -199,8 +280,9 @@ CheckReport CheckPond(const std::string& dir, bool repair, Disk* disk_in) {
     const std::string version = std::to_string(versions.Int(1));
     const std::string who = "node " + paths.Of(node) + " v" + version;
     if (versions.IsNull(3)) {
-      report.problems.push_back(Problem(
-          Type::kDangling, "dangling version (node " + std::to_string(node) + " v" + version + ")"));
+      report.problems.push_back(
+          Problem(Type::kDangling,
+                  "dangling version (node " + std::to_string(node) + " v" + version + ")"));
       continue;
     }
     const std::string hash = versions.Text(2);

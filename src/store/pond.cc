@@ -17,6 +17,7 @@
 #include "base/error.h"
 #include "base/time.h"
 #include "path/path.h"
+#include "store/catalog_file.h"
 #include "store/pond_impl.h"
 #include "store/retention.h"
 
@@ -36,6 +37,8 @@ class StoreTree : public TreeView {
     std::optional<int64_t> id;
     try {
       id = p_.Resolve(path, true);
+    } catch (const sqlite::CatalogDamage&) {
+      throw;
     } catch (const Error&) {
       return std::nullopt;  // a symlink loop: the matcher skips the name
     }
@@ -69,9 +72,10 @@ sqlite::WriteHook CatalogHook(Disk& disk) {
   return [&disk](const std::string& op, const std::string& path) { disk.CatalogWrite(op, path); };
 }
 
-// `not a pond`, or for a pond of format 1 what to do about it.
-void RequireCatalog(const std::string& dir) {
-  if (fs::exists(CatalogPath(dir))) return;
+// `not a pond`, or for a pond of format 1 what to do about it; a file that cannot
+// be a catalog is refused before SQLite opens (and could write) it.
+CatalogFile RequireCatalog(const std::string& dir) {
+  if (fs::exists(CatalogPath(dir))) return CheckCatalogFile(CatalogPath(dir));
   if (fs::exists(OldCatalogPath(dir)))
     throw Error(
         "pond format 1 (catalog.duckdb) is not read by this version: create a new pond with "
@@ -80,12 +84,55 @@ void RequireCatalog(const std::string& dir) {
   throw Error("not a pond", dir);
 }
 
-void RequireFormat(sqlite::Db& db, const std::string& dir) {
+// The format the file's header promised must be the one meta names.
+void RequireFormat(sqlite::Db& db, const std::string& dir, CatalogFile file) {
   const std::string v = catalog::FormatVersion(db);
-  if (v != catalog::kFormatVersion)
-    throw Error(fmt::format("unsupported pond format version {} (this pond reads {})", v,
-                            catalog::kFormatVersion),
-                dir);
+  if (v == "?") {
+    db.KeepWalOnClose();
+    throw sqlite::CatalogDamage(
+        "catalog.sqlite is not a pond catalog (it has no format version), or is damaged",
+        CatalogPath(dir));
+  }
+  const bool sealed = file == CatalogFile::kSealed;
+  if (v == (sealed ? catalog::kFormatVersion : catalog::kUnsealedFormatVersion)) return;
+  if (!sealed && v == catalog::kFormatVersion) {
+    db.KeepWalOnClose();
+    throw sqlite::CatalogDamage("catalog.sqlite is damaged: its header lost the pond's id",
+                                CatalogPath(dir));
+  }
+  throw Error(fmt::format("unsupported pond format version {} (this pond reads {})", v,
+                          catalog::kFormatVersion),
+              dir);
+}
+
+// A catalog that ends before the last transaction recorded as committed lost commits:
+// its write-ahead log was damaged (SQLite's recovery stops at a bad frame) or deleted.
+void RequireCommits(sqlite::Db& db, const std::string& dir, int64_t last_seq) {
+  const std::optional<int64_t> recorded = ReadCommitRecord(dir);
+  if (!recorded || *recorded <= last_seq) return;
+  db.KeepWalOnClose();
+  throw sqlite::CatalogDamage(
+      fmt::format("catalog.sqlite is damaged: it ends at transaction {}, but transaction {} "
+                  "was committed (catalog.seq); its write-ahead log lost them; run 'pond check'",
+                  last_seq, *recorded),
+      CatalogPath(dir));
+}
+
+// A catalog of format 2 becomes format 3: every page rewritten with room for its sum
+// (the VACUUM), then the header's id and meta's version, in that order, so a crash
+// between them leaves a catalog that opens as format 2 with sums.
+void SealCatalog(sqlite::Db& db) {
+  spdlog::info("sealing the catalog's pages (pond format {} to {})",
+               catalog::kUnsealedFormatVersion, catalog::kFormatVersion);
+  db.ReservePageSums();
+  db.Exec("VACUUM");
+  db.Exec("BEGIN IMMEDIATE");
+  db.Exec(fmt::format("PRAGMA application_id = {}", kPondApplicationId));
+  db.Exec(fmt::format("PRAGMA user_version = {}", catalog::kFormatVersion));
+  db.Prepare("UPDATE meta SET value = ?1 WHERE key = 'format_version'")
+      .Bind(1, catalog::kFormatVersion)
+      .Run();
+  db.Exec("COMMIT");
 }
 
 }  // namespace
@@ -283,6 +330,8 @@ void Pond::Init(const std::string& dir_in, const std::vector<std::string>& argv,
   {
     sqlite::Db db(tmp, sqlite::Db::Mode::kCreate, CatalogHook(disk));
     db.Exec("BEGIN IMMEDIATE");
+    db.Exec(fmt::format("PRAGMA application_id = {}", kPondApplicationId));
+    db.Exec(fmt::format("PRAGMA user_version = {}", catalog::kFormatVersion));
     catalog::CreateSchema(db);
     const int64_t now = NowMicros();
     db.Prepare("INSERT INTO meta VALUES ('format_version', ?1), ('created_us', ?2)")
@@ -306,17 +355,19 @@ void Pond::Init(const std::string& dir_in, const std::vector<std::string>& argv,
   disk.Fsync(tmp);
   disk.Rename(tmp, CatalogPath(dir));
   disk.Fsync(dir);
+  WriteCommitRecord(dir, 1);
 }
 
 std::unique_ptr<Pond> Pond::OpenRead(const std::string& dir_in, std::optional<int64_t> at) {
   const std::string dir = TrimDir(dir_in);
-  RequireCatalog(dir);
+  const CatalogFile file = RequireCatalog(dir);
   auto impl = std::make_unique<Impl>(dir, RealDisk(), /*writer=*/false);
   // One read transaction for the view's whole life: every later query (the tree, versions,
   // schemas, read lazily) sees the same snapshot however many writers commit meanwhile.
   impl->catalog->Exec("BEGIN");
-  RequireFormat(*impl->catalog, dir);
+  RequireFormat(*impl->catalog, dir, file);
   impl->last_seq = catalog::LastSeq(*impl->catalog);
+  RequireCommits(*impl->catalog, dir, impl->last_seq);
   impl->view_seq = impl->last_seq;
   if (at) {
     if (*at < 1 || *at > impl->last_seq)
@@ -333,11 +384,13 @@ std::unique_ptr<Pond> Pond::OpenRead(const std::string& dir_in, std::optional<in
 
 std::unique_ptr<Pond> Pond::OpenWrite(const std::string& dir_in, Disk* disk) {
   const std::string dir = TrimDir(dir_in);
-  RequireCatalog(dir);
+  const CatalogFile file = RequireCatalog(dir);
   auto impl = std::make_unique<Impl>(dir, disk != nullptr ? *disk : DiskFromEnvironment(),
                                      /*writer=*/true);
-  RequireFormat(*impl->catalog, dir);
+  RequireFormat(*impl->catalog, dir, file);
   impl->last_seq = catalog::LastSeq(*impl->catalog);
+  RequireCommits(*impl->catalog, dir, impl->last_seq);
+  if (file == CatalogFile::kUnsealed) SealCatalog(*impl->catalog);
   impl->view_seq = impl->last_seq;
   return std::unique_ptr<Pond>(new Pond(std::move(impl)));
 }

@@ -2,11 +2,14 @@
 // catalog under one read, the blob files it needs) and a pond rebuilt from a copy.
 #include "store/restore.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
 
 #include "base/error.h"
+#include "base/time.h"
+#include "store/catalog_file.h"
 #include "store/pond_impl.h"
 #include "store/retention.h"
 
@@ -49,9 +52,11 @@ std::vector<std::string> Pond::NeededBlobFiles() const {
 }
 
 std::vector<std::string> CatalogBlobFiles(const std::string& catalog_file) {
+  CheckCatalogFile(catalog_file);
   sqlite::Db db(catalog_file, sqlite::Db::Mode::kRead);
   db.Exec("BEGIN");
-  if (catalog::FormatVersion(db) != catalog::kFormatVersion)
+  const std::string format = catalog::FormatVersion(db);
+  if (format != catalog::kFormatVersion && format != catalog::kUnsealedFormatVersion)
     throw Error(std::string("not a catalog of pond format ") + catalog::kFormatVersion,
                 catalog_file);
   return BlobFilesOf(db, catalog::LastSeq(db));
@@ -83,6 +88,7 @@ RestoreStats RestorePond(const std::string& dir_in, const FetchCatalog& fetch_ca
     disk.Fsync(dir);
     disk.Remove(blobs.tmp_dir());  // the copy's -wal/-shm, if reading it left them
     stats.last_seq = Pond::OpenRead(dir)->last_seq();
+    WriteCommitRecord(dir, stats.last_seq);
   } catch (...) {
     try {
       if (existed) {
@@ -96,6 +102,95 @@ RestoreStats RestorePond(const std::string& dir_in, const FetchCatalog& fetch_ca
     throw;
   }
   return stats;
+}
+
+namespace {
+
+// The transactions after `after` that the damaged catalog still shows, then those only
+// the commit record knows of. Read without checkpointing, so the kept file stays as found.
+std::vector<std::string> LostTransactions(const std::string& damaged, int64_t after,
+                                          std::optional<int64_t> recorded) {
+  std::vector<std::string> lost;
+  int64_t last = after;
+  try {
+    sqlite::Db db(damaged, sqlite::Db::Mode::kRead);
+    db.KeepWalOnClose();
+    auto st = db.Prepare("SELECT seq, argv FROM transactions WHERE seq > ?1 ORDER BY seq");
+    st.Bind(1, after);
+    while (st.Step()) {
+      lost.push_back(fmt::format("transaction {} {}", st.Int(0), st.Text(1)));
+      last = st.Int(0);
+    }
+  } catch (const Error& e) {
+    spdlog::debug("reading the damaged catalog's transactions: {}", e.what());
+  }
+  if (recorded && *recorded > last)
+    lost.push_back(*recorded == last + 1 ? fmt::format("transaction {}", *recorded)
+                                         : fmt::format("transactions {}..{}", last + 1, *recorded));
+  return lost;
+}
+
+}  // namespace
+
+CatalogRepair ReplaceCatalog(const std::string& dir_in, const FetchCatalog& fetch_catalog,
+                             const FetchBlob& fetch_blob) {
+  const std::string dir = TrimDir(dir_in);
+  const std::string catalog = dir + "/catalog.sqlite";
+  Disk& disk = DiskFromEnvironment();
+  PondLock lock = PondLock::Writer(dir);
+  BlobStore blobs(dir, disk);
+  CatalogRepair out;
+  const std::string copy = blobs.NewTempPath();
+  try {
+    fetch_catalog(copy);
+    std::vector<std::string> needed = CatalogBlobFiles(copy);  // the copy's checks
+    {
+      sqlite::Db db(copy, sqlite::Db::Mode::kRead);
+      auto st = db.Prepare("PRAGMA integrity_check(1)");
+      if (!st.Step() || st.Text(0) != "ok")
+        throw sqlite::CatalogDamage("the copy fails SQLite's integrity check", copy);
+      out.seq = catalog::LastSeq(db);
+    }
+    for (const std::string& rel : needed) {
+      std::error_code ec;
+      if (fs::exists(dir + "/" + rel, ec)) continue;
+      const std::string tmp = blobs.NewTempPath();
+      fetch_blob(rel, tmp);
+      const auto [hash, extension] = HashAndExtension(rel);
+      blobs.PutExpectedTempFile(tmp, hash, extension);
+      ++out.fetched;
+    }
+  } catch (...) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(copy + suffix, ec);
+    throw;
+  }
+  out.lost = LostTransactions(catalog, out.seq, ReadCommitRecord(dir));
+  out.kept_as = fmt::format("catalog.sqlite.damaged-{}", NowMicros() / 1000000);
+  const std::string kept = dir + "/" + out.kept_as;
+  disk.Rename(catalog, kept);
+  std::error_code ec;
+  if (fs::exists(catalog + "-wal", ec)) disk.Rename(catalog + "-wal", kept + "-wal");
+  if (fs::exists(catalog + "-shm", ec)) disk.Remove(catalog + "-shm");
+  disk.Fsync(copy);
+  disk.Rename(copy, catalog);
+  disk.Fsync(dir);
+  for (const char* suffix : {"-wal", "-shm"}) fs::remove(copy + suffix, ec);
+  WriteCommitRecord(dir, out.seq);
+  return out;
+}
+
+std::vector<std::string> KnownBackupUrls(const std::string& dir) {
+  std::vector<std::string> urls;
+  try {
+    sqlite::Db db(TrimDir(dir) + "/catalog.sqlite", sqlite::Db::Mode::kRead);
+    db.KeepWalOnClose();
+    auto st = db.Prepare("SELECT url FROM backups WHERE deleted_seq IS NULL ORDER BY name");
+    while (st.Step()) urls.push_back(st.Text(0));
+  } catch (const Error& e) {
+    spdlog::debug("reading the damaged catalog's backups: {}", e.what());
+  }
+  return urls;
 }
 
 }  // namespace pond::store

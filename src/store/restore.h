@@ -34,4 +34,26 @@ struct RestoreStats {
 RestoreStats RestorePond(const std::string& dir, const FetchCatalog& fetch_catalog,
                          const FetchBlob& fetch_blob);
 
+struct CatalogRepair {
+  int64_t seq = 0;                // the copy's last transaction, now the pond's
+  int64_t fetched = 0;            // blob files the pond lacked, fetched
+  std::string kept_as;            // the damaged catalog, kept beside: catalog.sqlite.damaged-<time>
+  std::vector<std::string> lost;  // `transaction 5 ["pond","mkdir","/y"]`, `transactions 6..7`
+};
+
+// Brings back the damaged catalog of the pond at `dir` from a copy (a backup
+// snapshot), under the writer lock: the copy is fetched into blobs/tmp/ and must pass
+// the catalog's checks (else pond::Error, and the pond is as it was); each blob file
+// it needs that the pond lacks is fetched (checked against its name); the damaged
+// catalog and its write-ahead log move aside, never deleted; then the copy takes its
+// place and catalog.seq its last transaction. Every later transaction, recorded in
+// catalog.seq or still readable in the damaged catalog, is named in `lost`. No blob
+// is deleted: those of lost transactions stay, unreferenced.
+CatalogRepair ReplaceCatalog(const std::string& dir, const FetchCatalog& fetch_catalog,
+                             const FetchBlob& fetch_blob);
+
+// The URLs of the backups the catalog at `dir` names, as far as it can still be read
+// (empty when it cannot): where `check --repair` looks for a snapshot.
+std::vector<std::string> KnownBackupUrls(const std::string& dir);
+
 }  // namespace pond::store

@@ -4,11 +4,14 @@
 #include <sqlite3.h>
 
 #include <exception>
+#include <filesystem>
 #include <mutex>
-#include <utility>
 #include <new>
+#include <utility>
 
 #include "base/error.h"
+#include "store/page_sums.h"
+#include "store/vfs_shim.h"
 
 namespace pond::store::sqlite {
 
@@ -16,9 +19,40 @@ namespace {
 
 std::exception_ptr hook_error;  // what the WriteHook threw, for the failed statement's error
 
+// After damage: a write-ahead log that holds frames stays as it is (closing would
+// checkpoint them into the damaged file, and `check --repair` may need them); an
+// empty one goes as usual, so a failed command leaves no new file behind.
+void KeepWal(sqlite3* db, const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path + "-wal", ec);
+  if (!ec && size > 32) sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+}
+
+// Damage, told by SQLite's extended result code: a page or WAL frame that fails its
+// checksum (page_sums.h), a B-tree SQLite finds malformed, a file that is no database.
+// The connection then keeps its files as they are when it closes (no checkpoint).
+void ThrowIfDamage(sqlite3* db, int code, const std::string& path) {
+  std::string what;
+  if (code == SQLITE_IOERR_DATA) {
+    what = TakePageDamage();
+    if (what.empty()) what = "a page fails its checksum";
+  } else if ((code & 0xff) == SQLITE_CORRUPT) {
+    what = sqlite3_errstr(code);
+  } else if ((code & 0xff) == SQLITE_NOTADB) {
+    what = "it is not a database";
+  } else {
+    return;
+  }
+  KeepWal(db, path);
+  throw CatalogDamage(std::filesystem::path(path).filename().string() + " is damaged: " + what +
+                          "; run 'pond check'",
+                      path);
+}
+
 [[noreturn]] void Fail(sqlite3* db, const std::string& what, const std::string& path) {
   // An injected fault is the cause a test wants to read, not SQLite's "disk I/O error".
   if (std::exception_ptr e = std::exchange(hook_error, nullptr)) std::rethrow_exception(e);
+  if (db != nullptr) ThrowIfDamage(db, sqlite3_extended_errcode(db), path);
   throw Error(what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"), path);
 }
 
@@ -30,13 +64,9 @@ const WriteHook* active_hook = nullptr;  // the Db opened with a hook, if any
 constexpr const char* kHookVfs = "pond-hook";
 
 struct HookFile {
-  sqlite3_file base;    // pMethods: kHookMethods once the real file is open
-  sqlite3_file* real;   // the default VFS's file, allocated right after this struct
-  std::string* path;    // main database and WAL files: for the hook; others: null
+  shim::ShimFile shim;
+  std::string* path;  // main database and WAL files: for the hook; others: null
 };
-
-sqlite3_file* Real(sqlite3_file* f) { return reinterpret_cast<HookFile*>(f)->real; }
-sqlite3_vfs* RealVfs(sqlite3_vfs* v) { return static_cast<sqlite3_vfs*>(v->pAppData); }
 
 int CallHook(sqlite3_file* f, const char* op, int failure) {
   const std::string* path = reinterpret_cast<HookFile*>(f)->path;
@@ -52,131 +82,68 @@ int CallHook(sqlite3_file* f, const char* op, int failure) {
 
 int HookClose(sqlite3_file* f) {
   auto* h = reinterpret_cast<HookFile*>(f);
-  int rc = h->real->pMethods != nullptr ? h->real->pMethods->xClose(h->real) : SQLITE_OK;
+  sqlite3_file* real = h->shim.real;
+  int rc = real->pMethods != nullptr ? real->pMethods->xClose(real) : SQLITE_OK;
   delete h->path;
   h->path = nullptr;
   return rc;
 }
-int HookRead(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
-  return Real(f)->pMethods->xRead(Real(f), buf, n, off);
-}
 int HookWrite(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   if (int rc = CallHook(f, "catalog write", SQLITE_IOERR_WRITE); rc != SQLITE_OK) return rc;
-  return Real(f)->pMethods->xWrite(Real(f), buf, n, off);
+  return shim::Real(f)->pMethods->xWrite(shim::Real(f), buf, n, off);
 }
 int HookTruncate(sqlite3_file* f, sqlite3_int64 size) {
   if (int rc = CallHook(f, "catalog truncate", SQLITE_IOERR_TRUNCATE); rc != SQLITE_OK) return rc;
-  return Real(f)->pMethods->xTruncate(Real(f), size);
+  return shim::Real(f)->pMethods->xTruncate(shim::Real(f), size);
 }
 int HookSync(sqlite3_file* f, int flags) {
   if (int rc = CallHook(f, "catalog sync", SQLITE_IOERR_FSYNC); rc != SQLITE_OK) return rc;
-  return Real(f)->pMethods->xSync(Real(f), flags);
+  return shim::Real(f)->pMethods->xSync(shim::Real(f), flags);
 }
-int HookFileSize(sqlite3_file* f, sqlite3_int64* size) {
-  return Real(f)->pMethods->xFileSize(Real(f), size);
-}
-int HookLock(sqlite3_file* f, int l) { return Real(f)->pMethods->xLock(Real(f), l); }
-int HookUnlock(sqlite3_file* f, int l) { return Real(f)->pMethods->xUnlock(Real(f), l); }
-int HookCheckReservedLock(sqlite3_file* f, int* out) {
-  return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
-}
-int HookFileControl(sqlite3_file* f, int op, void* arg) {
-  return Real(f)->pMethods->xFileControl(Real(f), op, arg);
-}
-int HookSectorSize(sqlite3_file* f) { return Real(f)->pMethods->xSectorSize(Real(f)); }
-int HookDeviceCharacteristics(sqlite3_file* f) {
-  return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
-}
-int HookShmMap(sqlite3_file* f, int page, int size, int extend, void volatile** out) {
-  return Real(f)->pMethods->xShmMap(Real(f), page, size, extend, out);
-}
-int HookShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
-}
-void HookShmBarrier(sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); }
-int HookShmUnmap(sqlite3_file* f, int del) { return Real(f)->pMethods->xShmUnmap(Real(f), del); }
 
 // Version 2: no memory-mapped I/O (xFetch), so every write passes xWrite.
-const sqlite3_io_methods kHookMethods = {
-    2,           HookClose,      HookRead,          HookWrite,
-    HookTruncate, HookSync,      HookFileSize,      HookLock,
-    HookUnlock,  HookCheckReservedLock, HookFileControl, HookSectorSize,
-    HookDeviceCharacteristics, HookShmMap, HookShmLock, HookShmBarrier,
-    HookShmUnmap, nullptr,       nullptr,
-};
+const sqlite3_io_methods kHookMethods = shim::Methods({.version = 2,
+                                                       .close = HookClose,
+                                                       .write = HookWrite,
+                                                       .truncate = HookTruncate,
+                                                       .sync = HookSync});
 
 int HookOpen(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   auto* h = reinterpret_cast<HookFile*>(file);
-  h->base.pMethods = nullptr;
-  h->real = reinterpret_cast<sqlite3_file*>(h + 1);
-  h->real->pMethods = nullptr;
+  h->shim.base.pMethods = nullptr;
+  h->shim.real = reinterpret_cast<sqlite3_file*>(h + 1);
+  h->shim.real->pMethods = nullptr;
   h->path = nullptr;
-  const int rc = RealVfs(vfs)->xOpen(RealVfs(vfs), name, h->real, flags, out_flags);
+  const int rc = shim::Lower(vfs)->xOpen(shim::Lower(vfs), name, h->shim.real, flags, out_flags);
   if (rc != SQLITE_OK) return rc;
   // Journals and temp files pass through unwatched (no path).
   if ((flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) != 0) {
     h->path = new (std::nothrow) std::string(name != nullptr ? name : "");
     if (h->path == nullptr) {
-      h->real->pMethods->xClose(h->real);
+      h->shim.real->pMethods->xClose(h->shim.real);
       return SQLITE_NOMEM;
     }
   }
-  h->base.pMethods = &kHookMethods;
+  h->shim.base.pMethods = &kHookMethods;
   return SQLITE_OK;
-}
-
-int HookDelete(sqlite3_vfs* v, const char* name, int sync) {
-  return RealVfs(v)->xDelete(RealVfs(v), name, sync);
-}
-int HookAccess(sqlite3_vfs* v, const char* name, int flags, int* out) {
-  return RealVfs(v)->xAccess(RealVfs(v), name, flags, out);
-}
-int HookFullPathname(sqlite3_vfs* v, const char* name, int n, char* out) {
-  return RealVfs(v)->xFullPathname(RealVfs(v), name, n, out);
-}
-int HookRandomness(sqlite3_vfs* v, int n, char* out) {
-  return RealVfs(v)->xRandomness(RealVfs(v), n, out);
-}
-int HookSleep(sqlite3_vfs* v, int us) { return RealVfs(v)->xSleep(RealVfs(v), us); }
-int HookCurrentTime(sqlite3_vfs* v, double* out) {
-  return RealVfs(v)->xCurrentTime(RealVfs(v), out);
-}
-int HookGetLastError(sqlite3_vfs* v, int n, char* out) {
-  return RealVfs(v)->xGetLastError(RealVfs(v), n, out);
-}
-int HookCurrentTimeInt64(sqlite3_vfs* v, sqlite3_int64* out) {
-  return RealVfs(v)->xCurrentTimeInt64(RealVfs(v), out);
 }
 
 void RegisterHookVfs() {
   static std::once_flag once;
   std::call_once(once, [] {
-    static sqlite3_vfs vfs{};
-    sqlite3_vfs* real = sqlite3_vfs_find(nullptr);
-    vfs.iVersion = 2;
-    vfs.szOsFile = static_cast<int>(sizeof(HookFile)) + real->szOsFile;
-    vfs.mxPathname = real->mxPathname;
-    vfs.zName = kHookVfs;
-    vfs.pAppData = real;
-    vfs.xOpen = HookOpen;
-    vfs.xDelete = HookDelete;
-    vfs.xAccess = HookAccess;
-    vfs.xFullPathname = HookFullPathname;
-    vfs.xRandomness = HookRandomness;
-    vfs.xSleep = HookSleep;
-    vfs.xCurrentTime = HookCurrentTime;
-    vfs.xGetLastError = HookGetLastError;
-    vfs.xCurrentTimeInt64 = HookCurrentTimeInt64;
-    sqlite3_vfs_register(&vfs, /*makeDflt=*/0);
+    static sqlite3_vfs vfs;
+    shim::Register(vfs, kHookVfs, static_cast<int>(sizeof(HookFile)), HookOpen,
+                   /*make_default=*/false);
   });
 }
 
 }  // namespace
 
 Db::Db(const std::string& path, Mode mode, WriteHook hook) : path_(path), hook_(std::move(hook)) {
+  RegisterPageSums();  // before the hook's layer, which goes over the default one
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-  flags |= mode == Mode::kCreate ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-                                 : SQLITE_OPEN_READWRITE;
+  flags |=
+      mode == Mode::kCreate ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE;
   const char* vfs = nullptr;
   if (hook_) {
     if (active_hook != nullptr) throw Error("catalog: a second hooked connection", path);
@@ -201,11 +168,18 @@ Db::Db(const std::string& path, Mode mode, WriteHook hook) : path_(path), hook_(
   }
   sqlite3_busy_timeout(db_, 5000);
   sqlite3_extended_result_codes(db_, 1);
+  if (mode == Mode::kCreate) {
+    // Before SQLite writes the first page: 8 reserved bytes a page for its sum.
+    int reserve = kPageSumBytes;
+    sqlite3_file_control(db_, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+  }
   try {
     // journal_mode is persistent in the file; setting it again is a no-op read.
     if (mode != Mode::kRead) Exec("PRAGMA journal_mode=WAL");
     Exec("PRAGMA synchronous=FULL");
     if (mode == Mode::kRead) Exec("PRAGMA query_only=1");
+    // Frames are written once, at COMMIT, with their final checksums (page_sums.h).
+    if (mode != Mode::kRead) Exec("PRAGMA cache_spill=OFF");
     Exec("PRAGMA mmap_size=268435456");
   } catch (...) {
     sqlite3_close(db_);
@@ -221,6 +195,14 @@ Db::~Db() {
   if (hook_) active_hook = nullptr;
 }
 
+void Db::KeepWalOnClose() { KeepWal(db_, path_); }
+
+void Db::ReservePageSums() {
+  int reserve = kPageSumBytes;
+  if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve) != SQLITE_OK)
+    Fail(db_, "catalog: cannot reserve page sums", path_);
+}
+
 void Db::Exec(const std::string& sql) {
   spdlog::debug("catalog: {}", sql);
   char* err = nullptr;
@@ -228,6 +210,7 @@ void Db::Exec(const std::string& sql) {
     std::string msg = err != nullptr ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
     if (std::exception_ptr e = std::exchange(hook_error, nullptr)) std::rethrow_exception(e);
+    ThrowIfDamage(db_, sqlite3_extended_errcode(db_), path_);
     throw Error("catalog: " + msg, path_);
   }
 }
@@ -235,8 +218,7 @@ void Db::Exec(const std::string& sql) {
 Stmt Db::Prepare(const std::string& sql) {
   spdlog::debug("catalog: {}", sql);
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr) !=
-      SQLITE_OK)
+  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK)
     Fail(db_, "catalog", path_);
   return Stmt(st, *this);
 }
@@ -273,7 +255,15 @@ void Db::BackupTo(const std::string& path) {
   // One step copies every page under one read of the source: a single snapshot.
   const int step = sqlite3_backup_step(backup, -1);
   sqlite3_backup_finish(backup);
-  if (step != SQLITE_DONE) fail("copy");
+  if (step != SQLITE_DONE) {
+    try {
+      ThrowIfDamage(db_, step, path_);  // a damaged source page
+    } catch (...) {
+      sqlite3_close(dest);
+      throw;
+    }
+    fail("copy");
+  }
   if (sqlite3_close(dest) != SQLITE_OK) fail("close");
 }
 

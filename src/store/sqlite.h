@@ -12,12 +12,23 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/error.h"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace pond::store::sqlite {
 
 class Stmt;
+
+// The catalog file is damaged: `catalog.sqlite is damaged: page 12 fails its
+// checksum; run 'pond check' (<path>)`. A connection that saw it no longer
+// checkpoints a write-ahead log holding frames when it closes, so a failed command
+// leaves the files as they were (and the log for `check --repair`).
+class CatalogDamage : public Error {
+ public:
+  using Error::Error;
+};
 
 // Called before SQLite writes, syncs or truncates the database file or its WAL, with
 // the operation ("catalog write", "catalog sync", "catalog truncate") and the file.
@@ -35,6 +46,9 @@ class Db {
   // Opens `path`. Every connection waits up to 5 s for a lock another connection
   // holds (SQLite's busy timeout), uses WAL and synchronous=FULL, so a committed
   // transaction survives a power cut. Throws `cannot open catalog: … (<path>)`.
+  // Every page is sealed and checked (page_sums.h) when the file's reserved bytes
+  // say so; kCreate makes a new file so. Writers never spill pages into the WAL
+  // before COMMIT (the checked reads of WAL frames rely on it).
   // With a `hook`, the file I/O goes through it (one such Db per process at a time).
   Db(const std::string& path, Mode mode, WriteHook hook = {});
   ~Db();
@@ -53,6 +67,12 @@ class Db {
   // transaction, if any) into a new file at `path`, with SQLite's online backup API:
   // consistent while other connections commit. Throws `cannot copy catalog: …`.
   void BackupTo(const std::string& path);
+  // Closing will not checkpoint a write-ahead log that holds frames: the files stay
+  // as they are (after damage is found outside SQLite, e.g. a catalog that lost commits).
+  void KeepWalOnClose();
+  // Reserves room for page sums in an existing file; the next VACUUM rewrites every
+  // page so (a catalog of format 2 becoming sealed).
+  void ReservePageSums();
   const std::string& path() const { return path_; }
   sqlite3* raw() const { return db_; }
 

@@ -14,6 +14,7 @@
 #include "engine/copy_stats.h"
 #include "path/path.h"
 #include "store/append_only.h"
+#include "store/catalog_file.h"
 #include "store/pond_impl.h"
 #include "store/retention.h"
 #include "store/table_source.h"
@@ -670,6 +671,7 @@ void Transaction::Commit() {
     spdlog::warn("transaction {} committed, but the catalog reported: {}", impl_->seq, e.what());
   }
   impl_->done = true;
+  WriteCommitRecord(impl_->p.dir, impl_->seq);
   impl_->p.last_seq = impl_->seq;
   impl_->p.view_seq = impl_->seq;
   impl_->p.in_transaction = false;

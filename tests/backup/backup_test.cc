@@ -249,6 +249,50 @@ TEST_P(BackupTest, PushThenRestoreEqualsTheSource) {
   EXPECT_EQ(Ok({"backup", "list"}, {{"POND", restored}}), "main\t" + Url() + "\n");
 }
 
+// A damaged catalog comes back in place from the newest snapshot that verifies
+// (docs/storage.md, "A damaged catalog"): the latest snapshot's catalog object is
+// altered, so the one before it is taken; the blob the pond lost is fetched; the
+// transaction after that snapshot is named as not recovered.
+TEST_P(BackupTest, CheckRepairBringsADamagedCatalogBackFromTheNewestSnapshotThatVerifies) {
+  MakePond();
+  Ok({"backup", "add", "main", Url()});
+  Ok({"backup", "push"});
+  const std::string at_first_push = Ok({"list", "-l", "/**"});
+  Ok({"copy", Host("d.csv", "timestamp,v\n2024-07-01 04:00:00,5\n"), "/raw/s.series", "--format",
+      "series"});
+  Ok({"backup", "push"});
+  const std::string latest = ReadFile(ObjectFile("latest"));
+  const fs::path snapshot =
+      ObjectFile("snapshots/" + latest.substr(0, latest.size() - 1) + ".sqlite");
+  std::string bytes = ReadFile(snapshot);
+  bytes[5000] = static_cast<char>(bytes[5000] ^ 1);
+  WriteFile(snapshot, bytes);
+  // The pond: its largest blob gone, page 1 of its catalog flipped.
+  fs::path largest;
+  for (const auto& e : fs::recursive_directory_iterator(dir_ + "/blobs"))
+    if (e.is_regular_file() && (largest.empty() || e.file_size() > fs::file_size(largest)))
+      largest = e.path();
+  fs::remove(largest);
+  std::string catalog = ReadFile(dir_ + "/catalog.sqlite");
+  catalog[200] = static_cast<char>(catalog[200] ^ 8);
+  WriteFile(dir_ + "/catalog.sqlite", catalog);
+  RunResult damaged = P({"list", "/**"});
+  EXPECT_EQ(damaged.exit_code, 1);
+  EXPECT_THAT(damaged.err, HasSubstr("catalog.sqlite is damaged: page 1 fails its checksum"));
+
+  RunResult r = P({"check", "--repair", "--from", Url()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("restored the catalog from snapshot 10 of " + Url() +
+                               " (1 blob files fetched)"));
+  EXPECT_THAT(r.out, HasSubstr("not recovered: transaction 11"));
+  EXPECT_THAT(r.err, HasSubstr("but 1 transaction could not be recovered"));
+  EXPECT_EQ(Ok({"list", "-l", "/**"}), at_first_push);
+  EXPECT_TRUE(fs::exists(largest));
+  RunResult check = P({"check"});
+  EXPECT_THAT(check.out, HasSubstr("orphan blob"));  // d.csv's version, kept
+  EXPECT_THAT(check.out, ::testing::Not(HasSubstr("catalog")));
+}
+
 TEST_P(BackupTest, SecondPushUploadsOnlyTheNewBlobs) {
   MakePond();
   Ok({"backup", "add", "main", Url()});
