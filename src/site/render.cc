@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "markdown/markdown.h"
+#include "sitegen/escape.h"
 #include "sitegen/links.h"
 #include "sitegen/shortcodes.h"
 #include "tmpl/template.h"
@@ -12,22 +13,7 @@ namespace pond::site {
 
 namespace {
 
-// Text and attribute values: & < > " ' as entities (a URL's slashes stay, so that
-// base_url still finds them).
-std::string Html(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string Html(std::string_view s) { return sitegen::Escape(s); }
 
 std::string Lower(std::string s) {
   for (char& c : s)

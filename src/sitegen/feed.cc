@@ -5,24 +5,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "sitegen/escape.h"
+
 namespace pond::sitegen {
 
 namespace {
-
-std::string Xml(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // RFC 822 as RSS wants it: "Tue, 01 Apr 2025 00:00:00 +0000".
 std::string Rfc822(const std::string& date) {
@@ -56,16 +43,16 @@ std::string RssFeed(const FeedChannel& channel, std::vector<FeedItem> items) {
   });
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n"
-      "<title>" + Xml(channel.title) + "</title>\n<link>" + Xml(root) +
+      "<title>" + Escape(channel.title) + "</title>\n<link>" + Escape(root) +
       "</link>\n<description>" +
-      Xml(channel.description.empty() ? channel.title : channel.description) +
+      Escape(channel.description.empty() ? channel.title : channel.description) +
       "</description>\n";
   for (const auto& item : items) {
     const std::string link = root + item.path;
-    out += "<item>\n<title>" + Xml(item.title) + "</title>\n<link>" + Xml(link) +
-           "</link>\n<guid>" + Xml(link) + "</guid>\n<pubDate>" + Rfc822(item.date) +
+    out += "<item>\n<title>" + Escape(item.title) + "</title>\n<link>" + Escape(link) +
+           "</link>\n<guid>" + Escape(link) + "</guid>\n<pubDate>" + Rfc822(item.date) +
            "</pubDate>\n";
-    if (item.summary) out += "<description>" + Xml(*item.summary) + "</description>\n";
+    if (item.summary) out += "<description>" + Escape(*item.summary) + "</description>\n";
     out += "</item>\n";
   }
   return out + "</channel>\n</rss>\n";
