@@ -505,6 +505,10 @@ std::vector<DataPiece> Pond::DataPieces(const NodeInfo& node, bool verify) const
   return out;
 }
 
+void Pond::VerifyDataPiece(const std::string& path) const {
+  impl_->blobs.VerifiedPath(std::string(BaseName(path)), "");
+}
+
 LogState Pond::LogStateOf(const NodeInfo& node) const { return impl_->LogStateOf(node); }
 
 LogState Pond::Impl::LogStateOf(const NodeInfo& node) const {

@@ -237,6 +237,9 @@ class Pond {
   // Each blob is verified (as ReadData); with `verify` false none is, for a reader that
   // needs only the layout (a cache key) and asks again, verified, before it reads bytes.
   std::vector<DataPiece> DataPieces(const NodeInfo& node, bool verify = true) const;
+  // Verifies the blob at `path`, a DataPiece's (as ReadData does, once a process): for a
+  // reader of some pieces of a file:log, which need not hash the others.
+  void VerifyDataPiece(const std::string& path) const;
   // A file:log's cumulative size and BLAKE3 as of this view (its latest visible
   // version), from the catalog: one lookup, no blob read. Throws for another kind.
   LogState LogStateOf(const NodeInfo& node) const;
