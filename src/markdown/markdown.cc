@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/strings.h"
 
 namespace pond::markdown {
 
@@ -53,7 +54,7 @@ struct Scripts {
   static std::string Marker(size_t i) { return "<!--pond-script-" + std::to_string(i) + "-->"; }
 
   explicit Scripts(std::string_view in) {
-    const std::string lower = Lower(in);
+    const std::string lower = AsciiLower(std::string(in));
     size_t from = 0;
     for (size_t at; (at = lower.find("<script", from)) != std::string::npos;) {
       const char next = at + 7 < lower.size() ? lower[at + 7] : '\0';
@@ -76,13 +77,6 @@ struct Scripts {
       if (const size_t at = html.find(Marker(i)); at != std::string::npos)
         html.replace(at, Marker(i).size(), scripts[i]);
     return html;
-  }
-
-  static std::string Lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
   }
 };
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "base/error.h"
+#include "base/strings.h"
 #include "export/staging.h"
 #include "path/path.h"
 #include "site/render.h"
@@ -128,15 +129,10 @@ class Builder {
   std::string Feed() const {
     const sitegen::SiteConfig& c = config_;
     std::vector<sitegen::FeedItem> items;
-    auto lower = [](std::string s) {
-      for (char& ch : s)
-        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-      return s;
-    };
     for (const auto& p : site_.pages) {
       if (p.content.empty() || p.page.front.hidden || !p.page.front.date) continue;
       if (c.feed.content && p.content != *c.feed.content) continue;
-      if (lower(p.page.front.section.value_or(p.content)) != lower(c.feed.section)) continue;
+      if (AsciiLower(p.page.front.section.value_or(p.content)) != AsciiLower(c.feed.section)) continue;
       items.push_back({p.title, p.url.substr(1), *p.page.front.date, p.page.front.summary});
     }
     return sitegen::RssFeed({c.site.title, *c.site.site_url, c.site.base_url,

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/error.h"
+#include "base/strings.h"
 #include "markdown/markdown.h"
 #include "sitegen/escape.h"
 #include "sitegen/links.h"
@@ -14,12 +15,6 @@ namespace pond::site {
 namespace {
 
 std::string Html(std::string_view s) { return sitegen::Escape(s); }
-
-std::string Lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
 
 std::string Arg(const sitegen::Shortcode& sc, const std::string& key, const std::string& fallback = "") {
   auto it = sc.args.find(key);
@@ -46,9 +41,9 @@ const PageInfo* ByTitle(const SiteView& site, const std::string& title) {
   for (const auto* p : pages)
     if (p->title == title) return p;
   for (const auto* p : pages)
-    if (Lower(p->title) == Lower(title)) return p;
+    if (AsciiLower(p->title) == AsciiLower(title)) return p;
   for (const auto* p : pages)
-    if (Lower(p->title).find(Lower(title)) != std::string::npos) return p;
+    if (AsciiLower(p->title).find(AsciiLower(title)) != std::string::npos) return p;
   return nullptr;
 }
 
@@ -114,10 +109,10 @@ std::string Shortcode(const SiteView& site, const PageInfo& current, const siteg
     return out + "</figure>";
   }
   if (sc.name == "blog_grid") {
-    const std::string section = Lower(Arg(sc, "section"));
+    const std::string section = AsciiLower(Arg(sc, "section"));
     std::vector<const PageInfo*> pages;
     for (const auto* p : ContentPages(site, Arg(sc, "content")))
-      if (p->page.front.date && (section.empty() || Lower(p->page.front.section.value_or(p->content)) == section))
+      if (p->page.front.date && (section.empty() || AsciiLower(p->page.front.section.value_or(p->content)) == section))
         pages.push_back(p);
     std::stable_sort(pages.begin(), pages.end(), [](const PageInfo* a, const PageInfo* b) {
       return *a->page.front.date > *b->page.front.date;
