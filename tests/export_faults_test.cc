@@ -66,22 +66,6 @@ std::string Diff(const Tree& now, const Tree& old_tree, const Tree& new_tree) {
   return out;
 }
 
-// `from` again at `to` as hard links in new folders: the same inodes and mtimes, so
-// OUT's manifest still vouches for every file (an export never writes into a file).
-void LinkTree(const fs::path& from, const fs::path& to) {
-  fs::remove_all(to);
-  if (!fs::exists(from)) return;
-  fs::create_directories(to);
-  for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator();
-       ++it) {
-    const fs::path target = to / it->path().lexically_relative(from);
-    if (fs::is_directory(it->symlink_status()))
-      fs::create_directory(target);
-    else
-      fs::create_hard_link(it->path(), target);
-  }
-}
-
 class ExportFaults : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -205,6 +205,24 @@ TEST_F(ExportTest, PatternMatchingNothingWritesNothing) {
   EXPECT_FALSE(fs::exists(tmp_.path() / "site"));
 }
 
+// An input URL reads each match through its format (docs/inputs.md): a CSV in the pond
+// becomes one Parquet file per match; a URL matching nothing is a warning.
+TEST_F(ExportTest, AnInputUrlPatternExportsEachMatchThroughItsFormat) {
+  testing::WriteFile(tmp_ / "a.csv", "timestamp,v\n2024-01-01 00:00:00,1.5\n2024-01-02 00:00:00,2.5\n");
+  Ok({"mkdir", "/logs"});
+  Ok({"copy", tmp_ / "a.csv", "/logs/a.csv"});
+  RunResult r = Ok({"--quiet", "export", "--pattern", "csv:///logs/*.csv", "--pattern",
+                    "csv:///none/*.csv", "--dir", out_});
+  EXPECT_NE(r.err.find("pond: warning: pattern matched nothing (csv:///none/*.csv)"), std::string::npos)
+      << r.err;
+  engine::Database db;
+  engine::Connection con(db);
+  engine::Result q = con.Query("SELECT count(*) AS n, sum(v) AS s FROM read_parquet(" +
+                               engine::QuoteLiteral(out_ + "/a/data_0.parquet") + ")");
+  EXPECT_EQ(q.at(0, "n").as_int(), 2);
+  EXPECT_EQ(q.at(0, "s").as_double(), 4.0);
+}
+
 TEST_F(ExportTest, FailureMidwayLeavesOutUntouched) {
   MakeSeedSites();
   fs::create_directories(out_);

@@ -37,6 +37,7 @@ namespace {
 struct RunArgs {
   std::string path;
   std::vector<std::string> args;
+  bool quick = false;  // sitegen build --quick
 };
 
 // A runnable node as stored: read from a snapshot released on return.
@@ -214,12 +215,13 @@ void GitIngest(const std::string& dir, const RunArgs& a, const Runnable& node,
 void Sitegen(const std::string& dir, const RunArgs& a, const std::string& raw,
              const GlobalOptions& g) {
   if (a.args.size() != 2 || a.args[0] != "build")
-    throw UsageError("factory 'sitegen' runs one action: build OUTDIR", a.path);
+    throw UsageError("factory 'sitegen' runs one action: build OUTDIR [--quick]", a.path);
   const sitegen::SiteConfig cfg =
       factories::SitegenConfig(factories::ExpandConfig(raw, a.path, g.vars));
   auto pond = store::Pond::OpenRead(dir);
   factories::View view(*pond, g.vars);
-  const site::BuildResult r = site::Build(view, cfg, a.args[1], store::DiskFromEnvironment());
+  const site::BuildResult r =
+      site::Build(view, cfg, a.args[1], store::DiskFromEnvironment(), {.quick = a.quick});
   for (const auto& w : r.warnings) std::fprintf(stderr, "pond: warning: %s\n", w.c_str());
   if (g.json) {
     std::printf("{\"pages\": %zu, \"files\": %zu, \"files_written\": %zu, \"files_kept\": %zu}\n",
@@ -235,6 +237,7 @@ void Run(const RunArgs& a, const GlobalOptions& g) {
   const Runnable node = ReadRunnable(dir, a.path);
   const std::string& factory = node.factory;
   const std::string& raw = node.raw;
+  if (a.quick && factory != "sitegen") throw UsageError("--quick is for a sitegen build", a.path);
   if (factory == "logfile-ingest") return LogfileIngest(dir, a, raw, g);
   if (factory == "git-ingest") return GitIngest(dir, a, node, g);
   if (factory == "sitegen") return Sitegen(dir, a, raw, g);
@@ -252,6 +255,7 @@ void RegisterRun(CLI::App& app, GlobalOptions& g) {
   auto* cmd = app.add_subcommand("run", "run an executable dynamic node (pond run /etc/hydrovu collect)");
   cmd->add_option("path", args->path, "the node")->required();
   cmd->add_option("args", args->args, "action and its arguments");
+  cmd->add_flag("--quick", args->quick, "sitegen build: skip the export stages and subsites");
   cmd->callback([args, &g] { Run(*args, g); });
 }
 

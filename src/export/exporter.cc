@@ -16,6 +16,7 @@
 #include "export/manifest.h"
 #include "export/partitioned_copy.h"
 #include "export/staging.h"
+#include "factories/inputs.h"
 #include "factories/sql.h"
 #include "path/path.h"
 #include "store/blob_store.h"
@@ -33,7 +34,8 @@ const int64_t k1990Us = int64_t{631152000} * 1000000;  // 1990-01-01T00:00:00Z
 struct Target {
   GlobMatch match;
   factories::Node node;
-  std::vector<std::string> keys;  // ExportSet levels = output folders
+  std::vector<std::string> keys;      // ExportSet levels = output folders
+  std::vector<std::string> temporal;  // its time partitions (ExportOptions)
 };
 
 // A capture or a node's name becomes a folder or file name under OUT: it must not
@@ -110,16 +112,23 @@ std::optional<std::vector<Candidate>> CandidatesOf(const factories::TimeExtent& 
     const sys_days d = floor<days>(t);
     const year_month_day ymd{d};
     if (unit == "year") return sys_days{ymd.year() / January / 1};
+    if (unit == "quarter")
+      return sys_days{ymd.year() / month{(static_cast<unsigned>(ymd.month()) - 1) / 3 * 3 + 1} / 1};
     if (unit == "month") return sys_days{ymd.year() / ymd.month() / 1};
     if (unit == "day") return d;
-    return floor<hours>(t);
+    if (unit == "hour") return floor<hours>(t);
+    return floor<minutes>(t);
   };
   auto next = [&](sys_time<microseconds> t) -> sys_time<microseconds> {
     const year_month_day ymd{floor<days>(t)};
     if (unit == "year") return sys_days{(ymd.year() + years{1}) / January / 1};
-    if (unit == "month") return sys_days{(ymd + months{1}).year() / (ymd + months{1}).month() / 1};
+    if (unit == "quarter" || unit == "month") {
+      const year_month_day n = ymd + months{unit == "quarter" ? 3 : 1};
+      return sys_days{n.year() / n.month() / 1};
+    }
     if (unit == "day") return t + days{1};
-    return t + hours{1};
+    if (unit == "hour") return t + hours{1};
+    return t + minutes{1};
   };
   int64_t first = extent.min, last = extent.max;
   if (bounds.begin) first = std::max(first, *bounds.begin);
@@ -129,12 +138,16 @@ std::optional<std::vector<Candidate>> CandidatesOf(const factories::TimeExtent& 
     if (out.size() == kMaxCandidates) return std::nullopt;
     const year_month_day ymd{floor<days>(t)};
     const auto hour = duration_cast<hours>(t - floor<days>(t)).count();
+    const auto minute = duration_cast<minutes>(t - floor<hours>(t)).count();
     Candidate c{t.time_since_epoch().count(), next(t).time_since_epoch().count(), ""};
     for (const auto& k : keys) {
-      std::string v = k == "year"    ? std::to_string(static_cast<int>(ymd.year()))
-                      : k == "month" ? std::to_string(static_cast<unsigned>(ymd.month()))
-                      : k == "day"   ? std::to_string(static_cast<unsigned>(ymd.day()))
-                                     : std::to_string(hour);
+      const unsigned m = static_cast<unsigned>(ymd.month());
+      std::string v = k == "year"      ? std::to_string(static_cast<int>(ymd.year()))
+                      : k == "quarter" ? std::to_string((m - 1) / 3 + 1)
+                      : k == "month"   ? std::to_string(m)
+                      : k == "day"     ? std::to_string(static_cast<unsigned>(ymd.day()))
+                      : k == "hour"    ? std::to_string(hour)
+                                       : std::to_string(minute);
       c.folder += (c.folder.empty() ? "" : "/") + k + "=" + v;
     }
     out.push_back(std::move(c));
@@ -257,7 +270,7 @@ class StageRunner {
       }
       out.schema->push_back(SplitColumn(col, type));
     }
-    std::vector<std::string> parts = has_ts ? o_.temporal : std::vector<std::string>{};
+    std::vector<std::string> parts = has_ts ? t.temporal : std::vector<std::string>{};
     for (const auto& p : parts)
       if (columns.count(p))
         throw Error("column '" + p + "' has the name of a partition key; rename it or drop --temporal " + p,
@@ -598,17 +611,33 @@ ExportResult Export(factories::View& view, const ExportOptions& o, store::Disk& 
   // Match every stage first: bad captures are rejected before anything is written.
   std::vector<std::vector<Target>> stages;
   size_t total_targets = 0;
+  std::vector<std::string> early_warnings;
   for (const auto& pattern : o.patterns) {
     std::vector<Target> targets;
-    for (auto& m : view.GlobFiles(pattern)) {
+    // An input URL (`csv:///…`, docs/inputs.md) reads each match through its format;
+    // one that matches nothing is a warning (a log not written yet), as in sitegen.
+    std::optional<factories::InputUrl> url;
+    if (pattern.find("://") != std::string::npos) url = factories::ParseInputUrl(pattern, pattern);
+    std::vector<GlobMatch> matches = url ? view.MatchedFiles(url->glob) : view.GlobFiles(pattern);
+    if (url && matches.empty()) {
+      pond::Warn("pattern matched nothing", pattern);
+      early_warnings.push_back("pattern matched nothing (" + pattern + ")");
+    }
+    for (auto& m : matches) {
       for (const auto& c : m.captures) CheckOutputName(c, "capture", pattern);
-      factories::Node node = view.Get(m.path);
+      factories::Node node = url ? factories::InputNode(view, *url, m.path) : view.Get(m.path);
       if (node.shape == factories::Shape::kExecutable) continue;
       std::vector<std::string> keys = KeysOf(m);
+      std::vector<std::string> temporal = o.temporal;
+      if (o.layout) {
+        TargetLayout layout = o.layout(stages.size(), m);
+        keys = std::move(layout.keys);
+        temporal = std::move(layout.temporal);
+      }
       // Without captures the node's path names the output (`/...series` gives `..`).
-      if (m.captures.empty())
+      if (m.captures.empty() || o.layout)
         for (const auto& k : keys) CheckOutputName(k, "output name", m.path);
-      targets.push_back(Target{std::move(m), std::move(node), std::move(keys)});
+      targets.push_back(Target{std::move(m), std::move(node), std::move(keys), std::move(temporal)});
     }
     total_targets += targets.size();
     stages.push_back(std::move(targets));
@@ -627,6 +656,7 @@ ExportResult Export(factories::View& view, const ExportOptions& o, store::Disk& 
   if (before.loaded()) one_thread.emplace(view.pond().sql(), 1);
   Manifest after;
   ExportResult result;
+  result.warnings = std::move(early_warnings);
   StageRunner runner(view, o, disk, staging, before, after, result);
   if (one_thread) runner.whole_threads = one_thread->previous();
   Progress progress(o.progress, total_targets);

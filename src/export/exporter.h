@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,10 +37,20 @@
 
 namespace pond::exporter {
 
+// Where one match's files go (folders below OUT, one ExportSet level each) and its
+// time partitions (partitioned_copy.h's keys).
+struct TargetLayout {
+  std::vector<std::string> keys;
+  std::vector<std::string> temporal;
+};
+
 struct ExportOptions {
   std::vector<std::string> patterns;       // one stage each, in order
   std::string out_dir;
   std::vector<std::string> temporal;       // subset of year, month, day, hour, in that order
+  // Instead of the captures and `temporal`, for every match of stage N (sitegen's
+  // stages: docs/sitegen.md, "Exports").
+  std::function<TargetLayout(size_t stage, const GlobMatch& match)> layout;
   std::optional<int64_t> start_us, end_us;  // half-open time range
   bool progress = false;                   // targets done / total on stderr
   bool rebuild = false;                    // ignore OUT's manifest: recompute and rewrite all

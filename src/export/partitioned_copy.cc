@@ -20,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kUnits = {"year", "month", "day", "hour"};
+const std::vector<std::string> kUnits = {"year", "month", "day", "hour", "minute"};
 constexpr size_t kWindowBytes = size_t{32} << 20;
 
 struct Partition {
@@ -145,6 +145,7 @@ std::vector<engine::WrittenFile> RunTask(engine::Connection& con, store::Disk& d
 }  // namespace
 
 bool IsTimeRangeKeys(const std::vector<std::string>& keys) {
+  if (keys == std::vector<std::string>{"year", "quarter"}) return true;
   if (keys.empty() || keys.size() > kUnits.size()) return false;
   return std::equal(keys.begin(), keys.end(), kUnits.begin());
 }

@@ -5,7 +5,7 @@
 // data_1, … once data is large), does not keep row order inside a file, and on two
 // cores runs about five times slower than a single-file COPY once partitions are many.
 // When every partition is one time range (keys year, year+month, … as a prefix of
-// year, month, day, hour), this writes instead:
+// year, month, day, hour, minute; or year+quarter), this writes instead:
 //  1. one query counts the rows of each partition (date_trunc of "timestamp") and
 //     takes their first and last timestamps: with the size of the file written, the
 //     file's metadata, as exact as COPY … RETURN_STATS but without its cost per file;
@@ -31,7 +31,8 @@
 
 namespace pond::exporter {
 
-// True when `keys` are year, or year, month, or … (each partition is one time range).
+// True when `keys` are year, or year, month, or … down to minute, or year, quarter
+// (each partition is one time range).
 bool IsTimeRangeKeys(const std::vector<std::string>& keys);
 
 struct PartitionedWrite {

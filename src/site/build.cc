@@ -12,7 +12,9 @@
 #include "base/strings.h"
 #include "export/staging.h"
 #include "path/path.h"
+#include "site/data_stages.h"
 #include "site/render.h"
+#include "site/web_assets.h"
 #include "sitegen/feed.h"
 #include "sitegen/page.h"
 
@@ -35,11 +37,24 @@ std::string ReadHostFile(const fs::path& path) {
   return s.str();
 }
 
+// Whether `a` is `b` itself (a hard link of it), or has its bytes: the web bundle may
+// sit on another file system than OUTDIR.
+bool SameFile(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  if (fs::equivalent(a, b, ec)) return true;
+  if (fs::file_size(a, ec) != fs::file_size(b, ec) || ec) return false;
+  return ReadHostFile(a) == ReadHostFile(b);
+}
+
+
 // The site being built: its pages (with the files they become) and other files.
 class Builder {
  public:
-  Builder(factories::View& view, const sitegen::SiteConfig& config)
-      : view_(view), config_(config), site_{config, {}, std::nullopt, ""} {}
+  Builder(factories::View& view, const sitegen::SiteConfig& config, const DataStages& data,
+          const std::optional<WebAssets>& web, std::string footer)
+      : view_(view), config_(config), data_(data), site_{config, {}, std::nullopt, "", &data, "", std::move(footer)} {
+    if (web) site_.importmap = web->importmap;
+  }
 
   std::map<std::string, std::string> Files() {
     LoadContent();
@@ -50,7 +65,9 @@ class Builder {
     }
     std::map<std::string, std::string> files;
     for (size_t i = 0; i < site_.pages.size(); ++i) {
-      if (!files.emplace(page_files_[i], RenderPage(site_, i)).second)
+      std::string html = RenderPage(site_, i);
+      draws_ = draws_ || html.find("<script type=\"importmap\">") != std::string::npos;
+      if (!files.emplace(page_files_[i], std::move(html)).second)
         throw Error("two pages would be written to " + page_files_[i], site_.pages[i].source);
     }
     files["style.css"] = StyleCss();
@@ -66,6 +83,8 @@ class Builder {
   }
 
   size_t pages() const { return site_.pages.size(); }
+  // Whether a page drew a chart or an explorer (Files() first).
+  bool draws() const { return draws_; }
 
  private:
   struct Content {
@@ -101,6 +120,7 @@ class Builder {
         p.url = dir.empty() ? "/" : "/" + dir + "/";
         crumbs.emplace_back(crumbs.empty() ? "Home" : p.title, p.url);
         p.crumbs = crumbs;
+        GiveData(route, p, true);
         AddPage(std::move(p), Join(dir, "index.html"));
         break;
       }
@@ -117,11 +137,61 @@ class Builder {
           AddPage(std::move(p), Join(dir, c.slug) + ".html");
         }
         break;
-      case sitegen::RouteType::kTemplate:
-        throw Error("template routes need the export stages, which this build does not write yet",
-                    "route " + route.name);
+      case sitegen::RouteType::kTemplate: {
+        // One page per distinct first capture of the stage, given that key's files.
+        const std::vector<DataFile>& files = StageFiles(*route.export_name);
+        std::vector<std::string> keys;
+        std::map<std::string, std::vector<const DataFile*>> by_key;
+        for (const DataFile& f : files) {
+          if (f.captures.empty())
+            throw Error("template route needs a pattern with a capture; " + f.pond_path + " has none",
+                        "route " + route.name);
+          if (!by_key.contains(f.captures[0])) keys.push_back(f.captures[0]);
+          by_key[f.captures[0]].push_back(&f);
+        }
+        const sitegen::Page page = sitegen::ParsePage(view_.ReadData(view_.Get(*route.page)), *route.page);
+        for (const std::string& key : keys) {
+          PageInfo p;
+          p.source = *route.page;
+          p.page = page;
+          p.captures = {key};
+          const auto label = config_.labels.find(key);
+          const std::string shown = label == config_.labels.end() ? key : label->second;
+          p.title = page.front.title.empty() ? shown : sitegen::SubstituteCaptures(page.front.title, {shown});
+          std::string slug = route.slug;
+          for (size_t at = 0; (at = slug.find("$0", at)) != std::string::npos; at += key.size())
+            slug.replace(at, 2, key);
+          p.url = "/" + Join(parent, slug) + ".html";
+          p.crumbs = crumbs;
+          p.crumbs.emplace_back(p.title, p.url);
+          p.files = by_key[key];
+          GiveData(route, p, false);
+          AddPage(std::move(p), Join(parent, slug) + ".html");
+        }
+        // Its children go beside its pages, under the parent's path.
+        for (const auto& child : route.routes) AddRoute(child, parent, crumbs);
+        return;
+      }
     }
     for (const auto& child : route.routes) AddRoute(child, dir, crumbs);
+  }
+
+  const std::vector<DataFile>& StageFiles(const std::string& name) const {
+    static const std::vector<DataFile> kNone;
+    auto it = data_.files.find(name);
+    return it == data_.files.end() ? kNone : it->second;
+  }
+
+  // The route's export (all of it, for a static route) and annotations.
+  void GiveData(const sitegen::Route& route, PageInfo& p, bool whole_export) {
+    if (route.export_name) {
+      if (whole_export)
+        for (const DataFile& f : StageFiles(*route.export_name)) p.files.push_back(&f);
+      for (const auto& s : config_.exports)
+        if (s.name == *route.export_name) p.target_points = s.target_points;
+    }
+    if (route.annotations)
+      for (const DataFile& f : StageFiles(*route.annotations)) p.annotations.push_back(&f);
   }
 
   // A page is in the feed's section when its frontmatter says so, or, without a
@@ -142,19 +212,58 @@ class Builder {
 
   factories::View& view_;
   const sitegen::SiteConfig& config_;
+  const DataStages& data_;
   SiteView site_;
   std::vector<std::string> page_files_;  // beside site_.pages
+  bool draws_ = false;
   std::map<std::string, std::vector<Content>> content_;
 };
+
+// `footer` with ${DATE} (the build's UTC day) and ${BUILD} (its UTC minute) expanded.
+std::string ExpandFooter(const std::string& footer) {
+  const time_t now = time(nullptr);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  char date[16], build[32];
+  strftime(date, sizeof date, "%Y-%m-%d", &tm);
+  strftime(build, sizeof build, "%Y-%m-%d %H:%M UTC", &tm);
+  std::string out = footer;
+  for (const auto& [var, value] : {std::pair<std::string, std::string>{"${DATE}", date}, {"${BUILD}", build}})
+    for (size_t at = 0; (at = out.find(var, at)) != std::string::npos; at += value.size())
+      out.replace(at, var.size(), value);
+  return out;
+}
 
 }  // namespace
 
 BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
-                  const std::string& out_dir, store::Disk& disk) {
-  Builder builder(view, config);
+                  const std::string& out_dir, store::Disk& disk, const BuildOptions& options) {
+  const fs::path out = fs::absolute(out_dir);
+  BuildResult result;
+  // The data first: its folder is published by itself (an export's OUT), and the site
+  // below links its files, so a build that fails later leaves OUTDIR as it was.
+  const DataStages data = WriteDataStages(view, config, out, disk, options.quick);
+  result.warnings = data.warnings;
+  std::string looked;
+  const std::optional<WebAssets> web = FindWebAssets(config.site.base_url, &looked);
+  Builder builder(view, config, data, web, config.footer ? ExpandFooter(*config.footer) : "");
   const std::map<std::string, std::string> files = builder.Files();
 
-  const fs::path out = fs::absolute(out_dir);
+  // Files linked from elsewhere (the data folder, the web bundle), by path in OUT.
+  std::map<std::string, fs::path> linked;
+  for (const auto& [stage, stage_files] : data.files)
+    for (const DataFile& f : stage_files) linked[f.rel] = data.dir / f.rel.substr(5);  // less "data/"
+  // The web bundle goes only into a site that draws: 35 MB of DuckDB-WASM are no use
+  // to pages of text.
+  if (web && builder.draws()) {
+    for (const auto& rel : web->files)
+      if (!files.contains(rel) && rel != "importmap.json") linked[rel] = web->dir / rel;
+  } else if (builder.draws()) {
+    throw Error("the site's charts need pond's web bundle, which is missing (looked in " + looked +
+                    "; `make` builds it, POND_WEB_DIR names another)",
+                out_dir);
+  }
+
   exporter::RemoveStaleStaging(disk, out.parent_path(), "." + out.filename().string() + ".pond-staging-");
   exporter::Staging staging(disk, out);
   // What OUT holds now: every file there was the last build's.
@@ -163,9 +272,8 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
     for (const auto& e : fs::recursive_directory_iterator(staging.out()))
       if (e.is_regular_file()) before.insert(fs::relative(e.path(), staging.out()).string());
 
-  BuildResult result;
   result.pages = builder.pages();
-  result.files = files.size();
+  result.files = files.size() + linked.size();
   std::vector<std::string> kept;
   for (const auto& [rel, bytes] : files) {
     const fs::path there = staging.out() / rel;
@@ -176,6 +284,21 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
     const fs::path at = staging.dir() / rel;
     disk.MakeDirsUnsynced(at.parent_path().string());
     disk.WriteFile(at.string(), bytes);
+    ++result.written;
+  }
+  for (const auto& [rel, source] : linked) {
+    const fs::path there = staging.out() / rel;
+    if (before.contains(rel) && SameFile(there, source)) {
+      kept.push_back(rel);
+      continue;
+    }
+    const fs::path at = staging.dir() / rel;
+    disk.MakeDirsUnsynced(at.parent_path().string());
+    try {
+      disk.Link(source.string(), at.string());
+    } catch (const Error&) {  // another file system (an installed web bundle)
+      disk.WriteFile(at.string(), ReadHostFile(source));
+    }
     ++result.written;
   }
   result.kept = kept.size();

@@ -26,7 +26,11 @@ struct BuildResult {
   std::vector<std::string> warnings;
 };
 
+struct BuildOptions {
+  bool quick = false;  // --quick: no export stages (the last build's data) and no subsites
+};
+
 BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
-                  const std::string& out_dir, store::Disk& disk);
+                  const std::string& out_dir, store::Disk& disk, const BuildOptions& options = {});
 
 }  // namespace pond::site

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "base/error.h"
 #include "base/strings.h"
+#include "export/export_set.h"
 #include "markdown/markdown.h"
 #include "sitegen/escape.h"
 #include "sitegen/links.h"
@@ -82,6 +85,77 @@ std::string ContentNav(const SiteView& site, const PageInfo& current, const std:
   return out + "</ul></nav>";
 }
 
+// JSON inside a <script> element: `</` would end it.
+std::string ScriptJson(const nlohmann::json& j) {
+  std::string out = j.dump();
+  for (size_t at = 0; (at = out.find("</", at)) != std::string::npos; at += 3) out.replace(at, 2, "<\\/");
+  return out;
+}
+
+nlohmann::json FileJson(const SiteView& site, const DataFile& f) {
+  nlohmann::json temporal = nlohmann::json::object();
+  for (const auto& [k, v] : f.temporal) temporal[k] = v;
+  return {{"path", f.pond_path},
+          {"file", site.config.site.base_url + f.rel},
+          {"captures", f.captures},
+          {"resolution_us", exporter::OptJson(f.resolution_us)},
+          {"temporal", temporal},
+          {"start_time", exporter::OptJson(f.start_time)},
+          {"end_time", exporter::OptJson(f.end_time)},
+          {"rows", exporter::OptJson(f.rows)}};
+}
+
+// A chart's container (docs/sitegen.md, "Charts"): the page's files and what drawing
+// them needs, for chart.js.
+std::string VizContainer(const SiteView& site, const PageInfo& current, const std::string& renderer,
+                         const std::string& range) {
+  const sitegen::SiteConfig& c = site.config;
+  if (current.files.empty()) throw Error("this page has no exported files to draw (its route names no export)", "chart");
+  nlohmann::json files = nlohmann::json::array(), annotations = nlohmann::json::array();
+  for (const DataFile* f : current.files) files.push_back(FileJson(site, *f));
+  for (const DataFile* f : current.annotations) annotations.push_back(FileJson(site, *f));
+  const std::optional<std::string> window = range.empty() ? c.site.default_range : range;
+  const nlohmann::json j = {{"title", current.title},
+                            {"range", exporter::OptJson(window)},
+                            {"timestamp_column", "timestamp"},
+                            {"target_points", current.target_points},
+                            {"files", files},
+                            {"annotations", annotations},
+                            {"registry", c.metric_registry},
+                            {"captions", c.metric_captions}};
+  return "<div class=\"pond-viz\" data-renderer=\"" + renderer +
+         "\"><script type=\"application/json\">" + ScriptJson(j) + "</script></div>";
+}
+
+// The explorer's container: `explore.datasets`, else the page's files as one table.
+std::string ExploreContainer(const SiteView& site, const PageInfo& current, const std::string& table,
+                             const std::string& label) {
+  const sitegen::SiteConfig& c = site.config;
+  nlohmann::json datasets = nlohmann::json::array();
+  auto urls = [&](const std::vector<const DataFile*>& files) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const DataFile* f : files) out.push_back(c.site.base_url + f->rel);
+    return out;
+  };
+  if (!c.explore.datasets.empty()) {
+    for (const auto& d : c.explore.datasets) {
+      std::vector<const DataFile*> files;
+      if (site.data)
+        if (auto it = site.data->files.find(d.export_name); it != site.data->files.end())
+          for (const auto& f : it->second) files.push_back(&f);
+      datasets.push_back({{"table", d.table}, {"label", d.label}, {"files", urls(files)}});
+    }
+  } else {
+    if (current.files.empty()) throw Error("the explorer has no datasets: set explore.datasets or give the page an export", "explore");
+    const std::string name = table.empty() ? "data" : table;
+    datasets.push_back({{"table", name}, {"label", label.empty() ? name : label}, {"files", urls(current.files)}});
+  }
+  const std::string first = datasets.empty() ? "" : datasets[0]["table"].get<std::string>();
+  const nlohmann::json j = {{"datasets", datasets}, {"table", table.empty() ? first : table}};
+  return "<div class=\"pond-explore\"><script type=\"application/json\">" + ScriptJson(j) +
+         "</script></div>";
+}
+
 std::string Shortcode(const SiteView& site, const PageInfo& current, const sitegen::Shortcode& sc) {
   const sitegen::SiteConfig& c = site.config;
   if (sc.name == "breadcrumb") {
@@ -128,15 +202,38 @@ std::string Shortcode(const SiteView& site, const PageInfo& current, const siteg
     }
     return out + "</div>";
   }
-  throw Error("shortcode '" + sc.name + "' needs the export stages, which this build does not write yet",
-              "");
+  if (sc.name == "chart" || sc.name == "viz" || sc.name == "overlay_chart" || sc.name == "log_viewer") {
+    std::string renderer = sc.name == "overlay_chart" ? "overlay"
+                           : sc.name == "log_viewer"  ? "logs"
+                                                      : Arg(sc, "renderer", "chart");
+    if (renderer == "overlay_chart") renderer = "overlay";
+    if (renderer == "log_viewer") renderer = "logs";
+    if (renderer != "chart" && renderer != "overlay" && renderer != "logs")
+      throw Error("viz renderer must be chart, overlay or logs, not '" + renderer + "'", sc.name);
+    return VizContainer(site, current, renderer, Arg(sc, "range"));
+  }
+  if (sc.name == "explore") return ExploreContainer(site, current, Arg(sc, "table"), Arg(sc, "label"));
+  throw Error("shortcode '" + sc.name + "' is not built yet", "");
 }
 
-// The body of a page (or the sidebar partial) as HTML: shortcodes, then markdown.
+// A template page's captures as pages show them: through `labels`.
+std::vector<std::string> Labeled(const SiteView& site, const PageInfo& p) {
+  std::vector<std::string> out;
+  for (const auto& c : p.captures) {
+    auto it = site.config.labels.find(c);
+    out.push_back(it == site.config.labels.end() ? c : it->second);
+  }
+  return out;
+}
+
+// The body of a page (or the sidebar partial) as HTML: captures, shortcodes, then
+// markdown.
 std::string Body(const SiteView& site, const PageInfo& current, const sitegen::Page& page,
                  const std::string& source) {
   std::string text;
-  for (const auto& seg : sitegen::ParseShortcodes(page.body, source, page.body_line, KnownShortcodes())) {
+  const std::string body =
+      current.captures.empty() ? page.body : sitegen::SubstituteCaptures(page.body, Labeled(site, current));
+  for (const auto& seg : sitegen::ParseShortcodes(body, source, page.body_line, KnownShortcodes())) {
     if (!seg.shortcode) {
       text += seg.text;
       continue;
@@ -177,6 +274,13 @@ std::string RenderPage(const SiteView& site, size_t index) {
   if (c.site.site_url)
     html += "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"" + Html(c.site.title) +
             "\" href=\"/feed.xml\">\n";
+  // Charts and the explorer are modules of the web bundle (web_assets.h); the import
+  // map names the one bare import DuckDB-WASM makes. `src` gets base_url below.
+  const bool draws = main.find("<div class=\"pond-viz\"") != std::string::npos;
+  const bool explores = main.find("<div class=\"pond-explore\"") != std::string::npos;
+  if (draws || explores) html += "<script type=\"importmap\">" + site.importmap + "</script>\n";
+  if (draws) html += "<script type=\"module\" src=\"/chart.js\"></script>\n";
+  if (explores) html += "<script type=\"module\" src=\"/explore.js\"></script>\n";
   html += "</head>\n<body class=\"layout-" +
           std::string(kLayouts[static_cast<int>(p.page.front.layout)]) +
           "\">\n<header class=\"site-header\"><a class=\"site-title\" href=\"/\">" +
@@ -184,7 +288,7 @@ std::string RenderPage(const SiteView& site, size_t index) {
   if (c.header) html += "<img class=\"banner\" src=\"/" + Html(*c.header) + "\" alt=\"\">";
   html += "</header>\n<div class=\"site\">\n<aside class=\"sidebar\">\n" + sidebar +
           "</aside>\n<main>\n" + main + "</main>\n</div>\n";
-  if (c.footer) html += "<footer class=\"site-footer\">" + Html(*c.footer) + "</footer>\n";
+  if (c.footer) html += "<footer class=\"site-footer\">" + Html(site.footer) + "</footer>\n";
   html += "</body>\n</html>\n";
   return sitegen::WithBaseUrl(html, c.site.base_url);
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "site/data_stages.h"
 #include "sitegen/config.h"
 #include "sitegen/page.h"
 
@@ -22,6 +23,9 @@ struct PageInfo {
   sitegen::Page page;
   std::string content;  // the content set it comes from, if any
   std::vector<std::pair<std::string, std::string>> crumbs;  // (label, url) from the home page
+  std::vector<std::string> captures;  // a template page's first capture, raw (slugs use it)
+  std::vector<const DataFile*> files, annotations;  // its route's export stage files
+  int64_t target_points = 1500;                      // of its files' stage
 };
 
 struct SiteView {
@@ -29,14 +33,17 @@ struct SiteView {
   std::vector<PageInfo> pages;                // every page built, in route order
   std::optional<sitegen::Page> sidebar;       // partials.sidebar, parsed
   std::string sidebar_source;
+  const DataStages* data = nullptr;           // the export stages' files
+  std::string importmap;                      // web_assets.h's, for pages that draw
+  std::string footer;                         // `footer`, its variables expanded
 };
 
 // The whole HTML file of `pages[index]`. Throws pond::Error naming the page (or the
 // sidebar partial) with line and column.
 std::string RenderPage(const SiteView& site, size_t index);
 
-// The shortcodes this build renders (chart, viz, explore and the status grid need
-// export stages, still to come: a page using them fails the build naming it).
+// The shortcodes pages may use (the status grid is still to come: a page using it
+// fails the build naming it).
 const std::set<std::string>& KnownShortcodes();
 
 // style.css (style.cc) and theme.css (`theme` as CSS custom properties).

@@ -289,4 +289,19 @@ std::string Sha256File(const std::filesystem::path& p) {
   return out;
 }
 
+void LinkTree(const std::filesystem::path& from, const std::filesystem::path& to) {
+  namespace fs = std::filesystem;
+  fs::remove_all(to);
+  if (!fs::exists(from)) return;
+  fs::create_directories(to);
+  for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator();
+       ++it) {
+    const fs::path target = to / it->path().lexically_relative(from);
+    if (fs::is_directory(it->symlink_status()))
+      fs::create_directory(target);
+    else
+      fs::create_hard_link(it->path(), target);
+  }
+}
+
 }  // namespace pond::testing

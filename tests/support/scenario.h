@@ -92,6 +92,10 @@ class TmpfsMount {
 };
 
 std::string ReadFile(const std::filesystem::path& p);
+// `from` again at `to` (removed first) as hard links in new folders: the same inodes
+// and mtimes, so an export's manifest still vouches for every file (an export never
+// writes into a file).
+void LinkTree(const std::filesystem::path& from, const std::filesystem::path& to);
 void WriteFile(const std::filesystem::path& p, const std::string& bytes);
 // Lowercase hex sha256 of a file's bytes.
 std::string Sha256File(const std::filesystem::path& p);
