@@ -1,4 +1,4 @@
-// Case 5: the demo's site page (data/demo/site.md.tera) rendered with an `export`
+// Case 5: the old demo's Observable site page (bench/data/site.md.tera) rendered with an `export`
 // context of 500 files, by our engine in this process and by the Tera 1.17.1 oracle
 // in its own (`tera-oracle --bench N`): time per render, process start excluded.
 #include <fmt/format.h>
@@ -88,7 +88,7 @@ std::vector<Row> RenderCase(const Bench& b) {
     row.skipped = "tera-oracle not built (cargo build --offline --release in tools/tera-oracle)";
     return {row};
   }
-  const std::string source = ReadFile(fs::path(b.source_dir) / "data/demo/site.md.tera");
+  const std::string source = ReadFile(fs::path(b.source_dir) / "bench/data/site.md.tera");
   const nlohmann::json context = SiteContext();
   // The oracle registers every file of the template's folder: give it a folder of its own.
   const fs::path dir = b.work / "render";

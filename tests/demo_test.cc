@@ -1,16 +1,20 @@
-// The demo pipeline (tools/demo.sh, what `make demo` runs) on the bundled sample:
-// raw series → join → temporal-reduce → two-stage export with page templates.
+// The demo deployment (tools/demo.sh, what `make demo` runs): data/demo/demo.yaml
+// applied to a fresh pond on the bundled sample, then `pond run /etc/site build`.
+// What the site must hold is computed from the pond's own series, never written down.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <regex>
+#include <nlohmann/json.hpp>
 
+#include "engine/duckdb.h"
 #include "support/scenario.h"
 
 namespace pond {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::HasSubstr;
 using testing::ReadFile;
 using testing::RunResult;
 using testing::TempDir;
@@ -19,112 +23,108 @@ class DemoTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     tmp_ = new TempDir();
-    out_ = (tmp_->path() / "out").string();
+    out_ = tmp_->path() / "out";
     pond_ = (tmp_->path() / "pond").string();
-    demo_ = testing::Run("bash", {std::string(POND_SOURCE_DIR) + "/tools/demo.sh", testing::PondBinary()},
-                         {{"DEMO_OUT", out_}, {"DEMO_POND", pond_}});
+    demo_ = Demo();
   }
   static void TearDownTestSuite() { delete tmp_; }
+  static RunResult Demo() {
+    return testing::Run("bash", {std::string(POND_SOURCE_DIR) + "/tools/demo.sh", testing::PondBinary()},
+                        {{"DEMO_OUT", out_.string()}, {"DEMO_POND", pond_}});
+  }
   RunResult P(std::vector<std::string> args) {
     args.insert(args.begin(), {"--pond", pond_});
     return testing::Pond(args);
   }
+  static fs::path Www() { return out_ / "www"; }
+  // The JSON of the page's chart container.
+  static nlohmann::json Chart(const std::string& rel) {
+    const std::string html = ReadFile(Www() / rel);
+    const size_t at = html.find("<div class=\"pond-viz\"");
+    EXPECT_NE(at, std::string::npos) << rel;
+    const size_t begin = html.find('>', html.find("<script", at)) + 1;
+    return nlohmann::json::parse(html.substr(begin, html.find("</script>", begin) - begin));
+  }
 
   static TempDir* tmp_;
-  static std::string out_, pond_;
+  static fs::path out_;
+  static std::string pond_;
   static RunResult demo_;
 };
 TempDir* DemoTest::tmp_;
-std::string DemoTest::out_, DemoTest::pond_;
+fs::path DemoTest::out_;
+std::string DemoTest::pond_;
 RunResult DemoTest::demo_;
 
-TEST_F(DemoTest, PrintsTheSummaryOfBothStages) {
+TEST_F(DemoTest, BuildsTheSiteAndSaysWhereToOpenIt) {
   ASSERT_EQ(demo_.exit_code, 0) << demo_.err;
-  const std::string& s = demo_.out;
-  EXPECT_NE(s.find("🎯 Pattern: /test-locations/*/res=*.series\n    🗂️  6 capture groups:\n"), std::string::npos) << s;
-  EXPECT_NE(s.find("📁 'BDockDownsampled/1d' wildcard capture:\n        📄 21 exported file(s):\n"
-                   "          📄 year=1970/month=1/data_0.parquet (🕐 1970-01-01 → 1970-01-01)\n"
-                   "          📄 year=2024/month=7/data_0.parquet (🕐 2024-07-01 → 2024-07-31)\n"),
-            std::string::npos) << s;
-  EXPECT_NE(s.find("📁 'SilverDownsampled/1h' wildcard capture:\n        📄 20 exported file(s):\n"), std::string::npos) << s;
-  EXPECT_NE(s.find("🎯 Pattern: /templates/*/page=*\n    🗂️  5 capture groups:\n"), std::string::npos) << s;
-  EXPECT_NE(s.find("📄 BDockDownsampled.md (🕐 N/A → N/A)"), std::string::npos) << s;
-  EXPECT_NE(s.find("🔧 Template Variables: {\"title\":\"Noyo Harbor\"}"), std::string::npos) << s;
-  EXPECT_NE(demo_.err.find("pond: warning: 1 row with timestamp before 1990-01-01 exported"), std::string::npos)
-      << demo_.err;
+  EXPECT_THAT(demo_.out, HasSubstr("sitegen: 10 pages, "));
+  EXPECT_THAT(demo_.err, HasSubstr("demo: the pond is " + pond_ + "; its site is " + Www().string() + "."));
+  EXPECT_THAT(demo_.err, HasSubstr("open http://localhost:8000/"));
+  for (const char* page : {"index.html", "sites/BDock.html", "sites/Silver.html", "params/DO.html",
+                           "params/Salinity.html", "params/Temperature.html", "explore/index.html",
+                           "about.html", "blog/2025-03-sonde-swap.html", "feed.xml", "chart.js",
+                           "explore.js", "vendor/duckdb/duckdb-eh.wasm"})
+    EXPECT_TRUE(fs::exists(Www() / page)) << page;
+  // Labels name the sites; slugs keep the capture.
+  EXPECT_THAT(ReadFile(Www() / "sites/BDock.html"), HasSubstr("<h1 id=\"b-dock\">B Dock</h1>"));
+  EXPECT_THAT(ReadFile(Www() / "feed.xml"), HasSubstr("<link>https://example.org/noyo/blog/2025-03-sonde-swap.html</link>"));
 }
 
-TEST_F(DemoTest, EveryFileAttachmentExists) {
+// Each site page charts exactly its reduced series: every resolution, every row, no
+// reading from before the clocks were set, and BDock without a gap at the swap.
+TEST_F(DemoTest, EachSitePageChartsItsWholeReducedSeries) {
   ASSERT_EQ(demo_.exit_code, 0) << demo_.err;
-  std::regex attachment("FileAttachment\\(\"([^\"]+)\"\\)");
-  size_t checked = 0;
-  for (const auto& page : {"sites/BDockDownsampled.md", "sites/SilverDownsampled.md", "params/DO.md",
-                           "params/Temperature.md", "params/Salinity.md"}) {
-    std::string text = ReadFile(fs::path(out_) / page);
-    for (std::sregex_iterator it(text.begin(), text.end(), attachment), end; it != end; ++it) {
-      std::string rel = (*it)[1].str();
-      ASSERT_EQ(rel[0], '/');
-      EXPECT_TRUE(fs::exists(fs::path(out_) / rel.substr(1))) << page << ": " << rel;
-      ++checked;
+  engine::Database db;
+  engine::Connection con(db);
+  for (const std::string site : {"BDock", "Silver"}) {
+    const nlohmann::json chart = Chart("sites/" + site + ".html");
+    EXPECT_EQ(chart["range"], "3M");
+    std::map<std::string, int64_t> rows;  // by resolution, from the chart's files
+    for (const auto& f : chart["files"]) {
+      const std::string url = f["file"];
+      ASSERT_TRUE(fs::exists(Www() / url.substr(1))) << url;
+      rows[f["captures"][1]] += f["rows"].get<int64_t>();
+    }
+    for (const std::string res : {"1h", "6h", "1d"}) {
+      const std::string csv = (tmp_->path() / (site + res + ".csv")).string();
+      RunResult r = P({"cat", "/reduced/" + site + "/res=" + res + ".series", "--format", "csv"});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      testing::WriteFile(csv, r.out);
+      engine::Result q = con.Query("SELECT count(*) AS n, min(\"timestamp\")::VARCHAR AS lo FROM read_csv(" +
+                                   engine::QuoteLiteral(csv) + ")");
+      EXPECT_EQ(rows[res], q.at(0, "n").as_int()) << site << " " << res;
+      EXPECT_GE(q.at(0, "lo").as_string(), "2000") << site << " " << res;
     }
   }
-  EXPECT_GT(checked, 100u);
+  const std::string glob = (Www() / "data/BDock/res=1h/**/*.parquet").string();
+  engine::Result swap = con.Query(
+      "SELECT count(*) AS n FROM read_parquet(" + engine::QuoteLiteral(glob) +
+      ") WHERE \"timestamp\" IN ('2025-03-12 09:00:00'::TIMESTAMP, '2025-03-12 10:00:00'::TIMESTAMP)");
+  EXPECT_EQ(swap.at(0, "n").as_int(), 2);
 }
 
-TEST_F(DemoTest, SitePageMatchesGoldenAndCarriesVars) {
+TEST_F(DemoTest, ParameterPagesOverlayEverySite) {
   ASSERT_EQ(demo_.exit_code, 0) << demo_.err;
-  std::string page = ReadFile(fs::path(out_) / "sites/SilverDownsampled.md");
-  EXPECT_EQ(page, ReadFile(fs::path(POND_SOURCE_DIR) / "tests/golden/demo_site_silver.md"));
-  EXPECT_NE(page.find("# Silver · Noyo Harbor"), std::string::npos);
+  EXPECT_THAT(ReadFile(Www() / "params/DO.html"), HasSubstr("<div class=\"pond-viz\" data-renderer=\"overlay\">"));
+  const nlohmann::json chart = Chart("params/DO.html");
+  ASSERT_FALSE(chart["files"].empty());
+  engine::Database db;
+  engine::Connection con(db);
+  engine::Result q = con.Query("DESCRIBE SELECT * FROM read_parquet(" +
+                               engine::QuoteLiteral((Www() / chart["files"][0]["file"].get<std::string>().substr(1)).string()) + ", hive_partitioning = false)");
+  std::vector<std::string> columns;
+  for (size_t i = 0; i < q.row_count(); ++i) columns.push_back(q.at(i, "column_name").as_string());
+  EXPECT_EQ(columns, (std::vector<std::string>{"timestamp", "BDock.AT500_Surface.DO.mg/L.avg",
+                                               "Silver.AT500_Surface.DO.mg/L.avg"}));
 }
 
-// demo-out/site: data/site's Framework project with the export as its source root,
-// and a home page (export stage 3) linking every page stage 2 wrote.
-TEST_F(DemoTest, AssemblesTheFrameworkProject) {
+// The demo run again on its own output: every file kept (same inode), none written.
+TEST_F(DemoTest, ARebuildOfUnchangedDataWritesNothing) {
   ASSERT_EQ(demo_.exit_code, 0) << demo_.err;
-  EXPECT_NE(demo_.out.find("🎯 Pattern: /templates/home/*\n    🗂️  1 capture groups:\n"), std::string::npos);
-  const fs::path site = fs::path(out_) / "site";
-  const fs::path data = fs::path(POND_SOURCE_DIR) / "data/site";
-  for (const auto* f : {"package.json", "package-lock.json", "observablehq.config.js", "src/style.css",
-                        "src/components/pond.js"}) {
-    EXPECT_EQ(ReadFile(site / f), ReadFile(data / f)) << f;
-  }
-  EXPECT_NE(ReadFile(site / "package.json").find("\"@observablehq/framework\": \"1.13.4\""), std::string::npos);
-
-  const std::string home = ReadFile(site / "src/index.md");
-  EXPECT_NE(home.find("# Noyo Harbor"), std::string::npos) << home;
-  std::regex attachment("FileAttachment\\(\"/([^\"]+)\"\\)");
-  size_t checked = 0;
-  for (const auto* page : {"sites/BDockDownsampled", "sites/SilverDownsampled", "params/DO", "params/Temperature",
-                           "params/Salinity"}) {
-    EXPECT_NE(home.find(std::string("](./") + page + ")"), std::string::npos) << page << "\n" << home;
-    const std::string text = ReadFile(site / "src" / (std::string(page) + ".md"));
-    EXPECT_EQ(text, ReadFile(fs::path(out_) / (std::string(page) + ".md"))) << page;
-    for (std::sregex_iterator it(text.begin(), text.end(), attachment), end; it != end; ++it, ++checked) {
-      EXPECT_TRUE(fs::exists(site / "src" / (*it)[1].str())) << page << ": " << (*it)[1].str();
-    }
-  }
-  EXPECT_GT(checked, 100u);
-}
-
-TEST_F(DemoTest, TemplateErrorNamesNodeLineColumnAndLeavesOutUntouched) {
-  ASSERT_EQ(demo_.exit_code, 0) << demo_.err;
-  auto before = testing::Sha256File(fs::path(out_) / "sites/BDockDownsampled.md");
-  testing::WriteFile(tmp_->path() / "bad.md.tera", "line one\n{{ exprt.x }}\n");
-  ASSERT_EQ(P({"copy", (tmp_->path() / "bad.md.tera").string(), "/templates/site.md.tera"}).exit_code, 0);
-  RunResult r = P({"export", "--pattern", "/test-locations/*/res=*.series", "--pattern", "/templates/*/page=*",
-                   "--dir", out_, "--temporal", "year,month"});
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("/templates/site.md.tera:2:"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("exprt"), std::string::npos) << r.err;
-  EXPECT_EQ(testing::Sha256File(fs::path(out_) / "sites/BDockDownsampled.md"), before);
-}
-
-TEST_F(DemoTest, TemplateStageFirstWarnsOfEmptyExport) {
-  ASSERT_EQ(demo_.exit_code, 0) << demo_.err;
-  TempDir other;
-  RunResult r = P({"--quiet", "export", "--pattern", "/templates/params/page=*", "--dir", other.path().string()});
-  EXPECT_NE(r.err.find("pond: warning: template stage runs before any data stage"), std::string::npos) << r.err;
+  RunResult r = P({"run", "/etc/site", "build", Www().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(" (0 written, "));
 }
 
 }  // namespace

@@ -10,7 +10,9 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <ctime>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "engine/duckdb.h"
 #include "support/export_pond.h"
@@ -50,6 +52,7 @@ class SitegenData : public ::testing::Test {
         "      - {name: explore, type: static, slug: explore, page: /site/explore.md}\n"
         "labels: {a: Site A}\n"
         "metric_captions: {v.x: the v}\n"
+        "footer: \"built ${DATE}\"\n"
         "explore:\n  datasets: [{export: sites, table: sites, label: Every site}]\n");
     // A web bundle of the shape pond ships (site/web_assets.h).
     WriteFile(web_ / "importmap.json", "{\"imports\": {\"apache-arrow\": \"/vendor/apache-arrow.mjs\"}}");
@@ -170,6 +173,15 @@ TEST_F(SitegenData, EachStageIsPartitionedForItsResolutionAndChartsListTheirFile
   EXPECT_EQ(explore["datasets"][0]["files"].size(), data.size());
   EXPECT_THAT(ReadFile(out_ / "explore/index.html"),
               HasSubstr("<script type=\"module\" src=\"/w/explore.js\"></script>"));
+  // The footer's ${DATE}: the build's UTC day.
+  const std::regex footer("<footer class=\"site-footer\">built (\\d{4}-\\d{2}-\\d{2})</footer>");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(a, m, footer)) << a;
+  const time_t now = time(nullptr);
+  char today[16];
+  strftime(today, sizeof today, "%Y-%m-%d", gmtime(&now));
+  EXPECT_LE(m[1].str(), std::string(today));
+  EXPECT_GE(m[1].str(), "2026-01-01");
   // A page without charts loads no module.
   EXPECT_THAT(ReadFile(out_ / "index.html"), ::testing::Not(HasSubstr("<script")));
 }
