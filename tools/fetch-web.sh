@@ -13,12 +13,17 @@ DUCKDB_SRI="sha512-IewXTNYEjsZCPE9weUWgtjGxUlMRo7qhX0GF6tq/KjK8bnY+RAl4cyUdYUfcd
 # The version duckdb-wasm 1.32.0 depends on (^17.0.0): its results are Arrow tables.
 ARROW_PKG="apache-arrow@17.0.0"
 ARROW_SRI="sha512-X0p7auzdnGuhYMVKYINdQssS4EcKec9TCXyez/qtJt32DrIMGbzqiaMiQ0X6fQlQpw8Fl0Qygcv4dfRAr5Gu9Q=="
+# Parquet in the browser: duckdb-wasm builds Parquet support as an extension that it
+# downloads at run time from DuckDB's extension host (not on npm), so pages decode
+# Parquet with parquet-wasm and hand DuckDB the Arrow data.
+PARQUET_PKG="parquet-wasm@0.8.0"
+PARQUET_SRI="sha512-AunZLpYYHPQCzDzeIKOO3e/p3Uqo8+DGyfEVofhlIIn/bk3EuOFJkDXlswSKDDSWOaZRv6bHrob/XynUDKmceg=="
 UPLOT_PKG="uplot@1.6.32"
 UPLOT_SRI="sha512-KIMVnG68zvu5XXUbC4LQEPnhwOxBuLyW1AHtpm6IKTXImkbLgkMy+jabjLgSLMasNuGGzQm/ep3tOkyTxpiQIw=="
 STAMP="$DEST/.stamp"
-WANT="$DUCKDB_SRI $ARROW_SRI $UPLOT_SRI"
+WANT="$DUCKDB_SRI $ARROW_SRI $PARQUET_SRI $UPLOT_SRI"
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] \
-   && [ -f "$DEST/duckdb/duckdb-eh.wasm" ] && [ -f "$DEST/apache-arrow.mjs" ] && [ -f "$DEST/uplot/uPlot.esm.js" ]; then
+   && [ -f "$DEST/duckdb/duckdb-eh.wasm" ] && [ -f "$DEST/apache-arrow.mjs" ] && [ -f "$DEST/uplot/uPlot.esm.js" ] && [ -f "$DEST/parquet-wasm/parquet_wasm_bg.wasm" ]; then
   exit 0
 fi
 for tool in npm node openssl; do
@@ -50,9 +55,10 @@ ship() {
   sed '/^\/\/# sourceMappingURL=/d' "$1" > "$2"
 }
 
-echo "fetch-web: fetching $DUCKDB_PKG, $ARROW_PKG and $UPLOT_PKG" >&2
+echo "fetch-web: fetching $DUCKDB_PKG, $ARROW_PKG, $PARQUET_PKG and $UPLOT_PKG" >&2
 d="$(fetch "$DUCKDB_PKG" "$DUCKDB_SRI")"
 a="$(fetch "$ARROW_PKG" "$ARROW_SRI")"
+p="$(fetch "$PARQUET_PKG" "$PARQUET_SRI")"
 u="$(fetch "$UPLOT_PKG" "$UPLOT_SRI")"
 out="$work/web"
 # Only the "eh" bundle (WebAssembly exceptions): every current browser has them
@@ -64,6 +70,8 @@ ship "$d/dist/duckdb-browser-eh.worker.js" "$out/duckdb/duckdb-browser-eh.worker
 cp "$d/dist/duckdb-eh.wasm" "$out/duckdb/duckdb-eh.wasm"
 ship "$a/Arrow.esnext.min.js" "$out/arrow/Arrow.esnext.min.js"
 cp "$a/LICENSE.txt" "$a/NOTICE.txt" "$out/arrow/"
+ship "$p/esm/parquet_wasm.js" "$out/parquet-wasm/parquet_wasm.js"
+cp "$p/esm/parquet_wasm_bg.wasm" "$p/LICENSE_MIT" "$p/LICENSE_APACHE" "$out/parquet-wasm/"
 ship "$u/dist/uPlot.esm.js" "$out/uplot/uPlot.esm.js"
 cp "$u/dist/uPlot.min.css" "$u/LICENSE" "$out/uplot/"
 
