@@ -11,6 +11,7 @@ all: build
 deps:
 	@tools/install-deps.sh
 	@tools/fetch-duckdb.sh
+	@tools/fetch-web.sh
 
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
