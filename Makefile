@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all deps build pond test test-asan demo site bench bench-quick fuzz tables format clean
+.PHONY: all deps build pond test test-asan demo bench bench-quick fuzz tables format clean
 
 all: build
 
@@ -19,7 +19,7 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The `pond` binary alone: what the demo and the site run. No test is compiled.
+# The `pond` binary alone (with its web bundle): what the demo runs. No test is compiled.
 pond: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target pond
 
@@ -50,17 +50,6 @@ bench: bench-build
 
 bench-quick: bench-build
 	$(BUILD)/bench/pond_bench --rows 1000000 $(BENCH_ARGS)
-
-# The demo as an Observable Framework site (docs/site.md): reruns the demo when
-# demo-out/site is missing or older than the pond binary or the demo's inputs, then
-# `npm ci` (only when the lockfile changed) and `observable build`. Serve demo-out/site/dist.
-DEMO_INPUTS = tools/demo.sh $(wildcard data/demo/* data/sample/*) $(shell find data/site -name node_modules -prune -o -type f -print)
-site: pond
-	@$(MAKE) --no-print-directory demo-out/site/src/index.md
-	tools/site.sh demo-out/site
-
-demo-out/site/src/index.md: $(BUILD)/pond $(DEMO_INPUTS)
-	tools/demo.sh $(BUILD)/pond
 
 # The template engine under libFuzzer (clang, ASan, UBSan); FUZZ_SECONDS=600 by default.
 FUZZ_SECONDS ?= 600

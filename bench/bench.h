@@ -81,6 +81,14 @@ void CommitFixture(const fs::path& dir, const std::string& what, bool init,
 void CommitToNewRepository(const Bench& b, const fs::path& origin,
                            const std::vector<std::pair<std::string, fs::path>>& files);
 
+// The hourly cycle's pond (export_cycle_case.cc): 10 sites of two instruments with
+// 15-minute readings for `years` from 2018, joined per site (/combined) and reduced
+// to 1h/6h/1d (/reduced/Site<k>/res=…), with page templates; at b.work/<name>-<years>y.
+fs::path BuildCyclePond(const Bench& b, int years, const std::string& name);
+// One more hour (4 readings, the `hour`-th after the history) on every instrument,
+// the collector's commit; its seconds.
+double AppendCycleHour(const fs::path& dir, int years, int hour);
+
 // Cases, each returning its rows.
 std::vector<Row> IngestCase(const Bench& b, DataSet& data);        // 1 (leaves data.pond_dir)
 std::vector<Row> ReduceCase(const Bench& b, const DataSet& data);  // 2
@@ -103,5 +111,7 @@ std::vector<Row> LogReadCase(const Bench& b);                                  /
 std::vector<Row> GitListCase(const Bench& b);                                  // 21
 std::vector<Row> GitPullCase(const Bench& b);                                  // 22
 std::vector<Row> GitReduceCase(const Bench& b);                                // 23
+std::vector<Row> MarkdownPagesCase(const Bench& b);                            // 24
+std::vector<Row> SiteCycleCase(const Bench& b);                                // 25
 
 }  // namespace pond::bench

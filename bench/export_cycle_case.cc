@@ -53,8 +53,10 @@ aggregations:
   - {type: max}
 )";
 
-fs::path BuildPond(const Bench& b, int years) {
-  const fs::path dir = b.work / fmt::format("cycle-{}y", years);
+}  // namespace
+
+fs::path BuildCyclePond(const Bench& b, int years, const std::string& name) {
+  const fs::path dir = b.work / fmt::format("{}-{}y", name, years);
   CommitFixture(dir, "history", true, [&](store::Transaction& txn) {
     for (int s = 0; s < kSites; ++s) {
       txn.Mkdir(fmt::format("/hydrovu/s{}", s), true);
@@ -82,8 +84,7 @@ fs::path BuildPond(const Bench& b, int years) {
   return dir;
 }
 
-// One more hour (4 readings) on every instrument, the collector's commit.
-double AppendHour(const fs::path& dir, int years, int hour) {
+double AppendCycleHour(const fs::path& dir, int years, int hour) {
   const auto started = std::chrono::steady_clock::now();
   CommitFixture(dir, "hour", false, [&](store::Transaction& txn) {
     for (int s = 0; s < kSites; ++s)
@@ -93,6 +94,8 @@ double AppendHour(const fs::path& dir, int years, int hour) {
   });
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
+
+namespace {
 
 std::vector<std::string> ExportArgs(const fs::path& out) {
   return {"--json",     "export",
@@ -116,13 +119,13 @@ struct Cycle {
 };
 
 Cycle Measure(const Bench& b, int years) {
-  const fs::path dir = BuildPond(b, years);
+  const fs::path dir = BuildCyclePond(b, years, "cycle");
   // A pond that has lived: 64 hourly appends after the history, so the series' pieces
   // are past the merges that rewrite their first version (at 4, 16 and 64 versions;
   // then at 256, 1024…: docs/storage.md). A refresh that meets such a merge rewrites
   // that history once, as its reduction's cache recomputes it.
   constexpr int kLived = 64;
-  for (int h = 0; h < kLived; ++h) AppendHour(dir, years, h);
+  for (int h = 0; h < kLived; ++h) AppendCycleHour(dir, years, h);
   Cycle c;
   // The first export of a pond whose reductions were never read (an empty cache: a
   // new pond, a restored one) against computing from scratch, as before the cache.
@@ -148,7 +151,7 @@ Cycle Measure(const Bench& b, int years) {
     full.push_back(f.seconds);
     c.full_rss = std::max(c.full_rss, f.max_rss_kib);
     const auto before = ExportedFileHashes(out);
-    append.push_back(AppendHour(dir, years, kLived + r));
+    append.push_back(AppendCycleHour(dir, years, kLived + r));
     ChildRun x = b.Pond(dir, ExportArgs(out), {}, json.string());
     refresh.push_back(x.seconds);
     c.refresh_rss = std::max(c.refresh_rss, x.max_rss_kib);

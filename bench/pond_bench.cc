@@ -62,7 +62,7 @@ std::string Machine() {
   return fmt::format("{} cores, {}", std::thread::hardware_concurrency(), model);
 }
 
-constexpr int kCases = 23;
+constexpr int kCases = 25;
 
 std::set<int> ParseOnly(const std::string& spec) {
   std::set<int> cases;
@@ -165,6 +165,8 @@ int Main(int argc, char** argv) {
     if (want({21})) add(GitListCase(b));
     if (want({22})) add(GitPullCase(b));
     if (want({23})) add(GitReduceCase(b));
+    if (want({24})) add(MarkdownPagesCase(b));
+    if (want({25})) add(SiteCycleCase(b));
   } catch (...) {
     if (!keep) fs::remove_all(b.work);
     throw;

@@ -3,8 +3,8 @@
 # values their Parquet files hold, explorers count their rows, links resolve, the
 # console stays clean (tests/site/sitegen_test.mjs). Screenshots land in WORK/shots-*.
 # Usage: tools/sitegen-test.sh [POND_BIN] [WORK]   (defaults: build/pond, build/sitegen-test)
-# For now the sites are hand-made (tests/site/sitegen_fixture.mjs, on the demo's
-# export) until `pond run NODE build` writes them; check_site takes any built site.
+# The sites: the demo (make demo's, at /) and the same pond's site built again under
+# the non-root base_url /noyo/ (its config reads ${env:SITE_BASE_URL:-/}).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 POND_BIN="$(realpath "${1:-$ROOT/build/pond}")"
@@ -43,12 +43,10 @@ check_site() {
 step "demo pipeline into $WORK/demo-out"
 DEMO_OUT="$WORK/demo-out" DEMO_POND="$WORK/demo-pond" "$ROOT/tools/demo.sh" "$POND_BIN" > "$WORK/demo.log" 2>&1 \
   || { cat "$WORK/demo.log"; exit 1; }
+step "the demo's site again under /noyo/"
+SITE_BASE_URL=/noyo/ "$POND_BIN" --pond "$WORK/demo-pond" --quiet run /etc/site build "$WORK/site-noyo"
 status=0
-for base in /water/ /; do
-  name="site-$(echo "$base" | tr -d / | sed 's/^$/root/')"
-  step "fixture site $name (base $base)"
-  node "$RUNNER/sitegen_fixture.mjs" "$WORK/demo-out" "$WEB_DIR" "$WORK/$name" "$base"
-  check_site "$WORK/$name" "$base" "$WORK/shots-$name" || status=1
-done
+check_site "$WORK/demo-out/www" / "$WORK/shots-demo" || status=1
+check_site "$WORK/site-noyo" /noyo/ "$WORK/shots-noyo" || status=1
 step "done"
 exit $status

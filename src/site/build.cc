@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
+
 #include "base/error.h"
 #include "base/strings.h"
 #include "export/staging.h"
@@ -248,6 +250,7 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
   const std::optional<WebAssets> web = FindWebAssets(config.site.base_url, &looked);
   Builder builder(view, config, data, web, config.footer ? ExpandFooter(*config.footer) : "");
   const std::map<std::string, std::string> files = builder.Files();
+  spdlog::info("sitegen: {} pages rendered", builder.pages());
 
   // Files linked from elsewhere (the data folder, the web bundle), by path in OUT.
   std::map<std::string, fs::path> linked;
@@ -302,6 +305,7 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
     ++result.written;
   }
   result.kept = kept.size();
+  spdlog::info("sitegen: {} files, {} written, {} kept", result.files, result.written, result.kept);
   if (result.written == 0 && kept.size() == before.size()) return result;  // nothing changed
   const std::optional<std::string> warning = fs::exists(staging.out())
                                                   ? staging.PublishFiles(kept, before)
