@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "factories_fixture.h"
+#include "store/chunk_sums.h"
 #include "support/scenario.h"
 
 namespace pond::testing {
@@ -44,11 +45,11 @@ class FactoriesCacheFaults : public FactoryScenario {
   }
   std::string FromScratch() { return Ok(CatArgs(), {{"POND_CACHE", "off"}}); }
 
-  // Every pack is named by its key and the sha256 of its bytes, and has them; every
+  // Every pack is named by its key and the XXH3 of its bytes, and has them; every
   // index is whole (the pack's key, its first span, keys, each line ended, then the
   // checksum line of ResultCache::PutText).
   void ExpectOnlyWholeEntries() {
-    static const std::regex pack("[0-9a-f]{64}\\.([0-9a-f]{64})\\.parquet");
+    static const std::regex pack("[0-9a-f]{64}\\.([0-9a-f]{32})\\.parquet");
     static const std::regex index(
         "([0-9a-f]{64}\n)(-?[0-9]+\n)([0-9a-f]{64}\n)*\npond-text-xxh3 [0-9a-f]{16}\n");
     std::error_code ec;
@@ -57,7 +58,7 @@ class FactoriesCacheFaults : public FactoryScenario {
       std::smatch m;
       const std::string name = e.path().filename().string();
       ASSERT_TRUE(std::regex_match(name, m, pack)) << name;
-      EXPECT_EQ(m[1].str(), Sha256File(e.path())) << name;
+      EXPECT_EQ(m[1].str(), store::Xxh3OfFile(e.path().string())) << name;
     }
     for (const auto& e : fs::directory_iterator(cache / "reduce-pack-index", ec))
       EXPECT_TRUE(std::regex_match(ReadFile(e.path()), index)) << e.path();

@@ -21,6 +21,7 @@
 #include "factories/temp_pond_test.h"
 #include "factories/view.h"
 #include "store/blob_store.h"
+#include "store/chunk_sums.h"
 #include "store/disk.h"
 
 namespace pond::factories {
@@ -357,8 +358,19 @@ TEST_F(ReduceCacheTest, ADamagedCacheFileIsAMissNotAWrongAnswer) {
   EXPECT_EQ(Read(out, true), expected);
   for (const auto& f : CacheFiles("reduce-pack")) {
     const std::string name = f.filename().string();
-    EXPECT_EQ(name.substr(65, 64), store::Sha256OfFile(f.string())) << name;
+    EXPECT_EQ(name.substr(65, 32), store::Xxh3OfFile(f.string())) << name;
   }
+  // A pack named by its sha256, as caches were before XXH3: stale, dropped, rewritten.
+  packs = CacheFiles("reduce-pack");
+  ASSERT_EQ(packs.size(), 1u);
+  const fs::path legacy = packs[0].parent_path() / (packs[0].filename().string().substr(0, 65) +
+                                                    store::Sha256OfFile(packs[0].string()) + ".parquet");
+  fs::rename(packs[0], legacy);
+  stats = CachedReads({out});
+  EXPECT_EQ(stats.damaged, 1);
+  EXPECT_EQ(Read(out, true), expected);
+  EXPECT_FALSE(fs::exists(legacy));
+  ASSERT_EQ(CacheFiles("reduce-pack").size(), 1u);
 
   // An index whose span keys are swapped (written whole, with its checksum line), then
   // one cut short: after a late append, each read still equals the one from scratch.
@@ -564,7 +576,7 @@ TEST_F(ReduceCacheTest, APackAndItsIndexAreWholeOrAbsentWhicheverWritePointFails
     const std::vector<fs::path> packs = CacheFiles("reduce-pack");
     EXPECT_EQ(packs.size(), written ? 1u : 0u);
     for (const auto& f : packs)
-      EXPECT_EQ(f.filename().string().substr(65, 64), store::Sha256OfFile(f.string()));
+      EXPECT_EQ(f.filename().string().substr(65, 32), store::Xxh3OfFile(f.string()));
     EXPECT_TRUE(CacheFiles("reduce-pack-index").empty());
     EXPECT_TRUE(CacheFiles("tmp").empty());
     // The next writer completes both.

@@ -8,10 +8,13 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <memory>
 #include <cctype>
 
+#include "base/error.h"
 #include "base/strings.h"
 #include "engine/duckdb.h"
+#include "store/disk.h"
 
 namespace pond::store {
 
@@ -58,6 +61,15 @@ class HashedFile {
 };
 
 }  // namespace
+
+std::string Xxh3OfFile(const std::string& path) {
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+  XXH3_128bits_reset(state.get());
+  if (!ReadFileChunks(path, [&](std::string_view b) { XXH3_128bits_update(state.get(), b.data(), b.size()); }))
+    throw Error("cannot read", path);
+  const XXH128_hash_t h = XXH3_128bits_digest(state.get());
+  return fmt::format("{:016x}{:016x}", h.high64, h.low64);
+}
 
 std::vector<ChunkSum> ComputeChunkSums(engine::Connection& con, const std::string& path) {
   const std::string quoted = engine::QuoteLiteral(path);

@@ -30,6 +30,10 @@ struct ChunkSum {
 // nullopt: every column.
 using ReadColumns = std::optional<std::set<std::string>>;
 
+// XXH3-128 of the whole file at `path`, hex (32 characters): how the result cache
+// names and checks its files (result_cache.h). Throws Error when it cannot be read.
+std::string Xxh3OfFile(const std::string& path);
+
 // The ranges of the Parquet file at `path` (its footer read by DuckDB's
 // parquet_metadata), each with its checksum, covering the whole file. Empty when the
 // file has nested columns (a chunk is a leaf; mapping leaves to the columns a query

@@ -16,6 +16,7 @@
 #include "base/error.h"
 #include "base/time.h"
 #include "store/blob_store.h"
+#include "store/chunk_sums.h"
 
 namespace pond::store {
 
@@ -25,12 +26,15 @@ namespace {
 
 constexpr const char* kExtension = ".parquet";
 
-// `<key>.<sha256>.parquet` → key and hash; false for any other name.
+// `<key>.<xxh3-128>.parquet` → key and hash; false for any other name. A name with a
+// sha256 (64 digits: caches written before XXH3) splits too, to be found stale and
+// dropped.
 bool SplitName(const std::string& name, std::string& key, std::string& hash) {
-  if (name.size() < 64 + 1 + 64 + 8 || !name.ends_with(kExtension)) return false;
+  if (name.size() < 64 + 1 + 32 + 8 || !name.ends_with(kExtension)) return false;
   const std::string stem = name.substr(0, name.size() - 8);
   const size_t dot = stem.rfind('.');
-  if (dot == std::string::npos || stem.size() - dot - 1 != 64) return false;
+  if (dot == std::string::npos || (stem.size() - dot - 1 != 32 && stem.size() - dot - 1 != 64))
+    return false;
   key = stem.substr(0, dot);
   hash = stem.substr(dot + 1);
   return !key.empty();
@@ -99,7 +103,7 @@ std::optional<std::string> ResultCache::Find(const std::string& kind, const std:
       SplitName(*name, k, hash);
       std::string actual;
       try {
-        actual = Sha256OfFile(path);
+        if (hash.size() == 32) actual = Xxh3OfFile(path);  // else a sha256 name: stale
       } catch (const Error& e) {
         actual = e.what();
       }
@@ -138,7 +142,7 @@ std::optional<std::string> ResultCache::PutFile(
     disk_.MakeDirs(tmp_dir.string());
     disk_.MakeDirs(kind_dir.string());
     disk_.ExternalWrite(tmp.string(), [&] { write(tmp.string()); });
-    const std::string name = key + "." + Sha256OfFile(tmp.string()) + kExtension;
+    const std::string name = key + "." + Xxh3OfFile(tmp.string()) + kExtension;
     const fs::path path = kind_dir / name;
     disk_.Fsync(tmp.string());  // whole before it has its name, even after a power cut
     disk_.Rename(tmp.string(), path.string());

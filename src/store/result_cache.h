@@ -1,11 +1,13 @@
 // Computed results kept between reads (docs/factories.md, "Cached reductions"):
-//   <pond>/cache/<kind>/<key>.<sha256 of the file's bytes>.parquet
+//   <pond>/cache/<kind>/<key>.<XXH3-128 of the file's bytes>.parquet
 //   <pond>/cache/<kind>/<key>.txt   what a result is made of (PutText)
 //   <pond>/cache/tmp/   files being written
 // The key is a digest of exactly what the result was computed from (factory config,
 // the inputs' content identities), so a file is right by construction: a changed input
 // is a changed key, never a stale file. The second hash lets every use check the bytes,
 // as blobs are checked: a damaged or truncated file is a miss, never a wrong answer.
+// (XXH3, not sha256: the name is not an address anyone trusts, only a check against
+// damage, and an hourly export reads a hundred MB of packs: sha256 cost it 50 ms.)
 //
 // Promises:
 // - Readers write here without the writer lock: a file appears whole under its final
