@@ -24,18 +24,22 @@ constexpr int kPages = 2000;
 
 // A content page in the shape of the real sites' prose pages.
 std::string MarkdownPage(int i, std::mt19937& rng) {
-  static const char* const kWords[] = {"water", "tank",  "level",  "well",     "depth",  "sensor",
-                                       "reading", "harbour", "oxygen", "salinity", "pump", "valve",
-                                       "pipe",  "meter", "flow",   "pressure", "filter", "storage"};
+  static const char* const kWords[] = {
+      "water",    "tank", "level", "well", "depth", "sensor", "reading",  "harbour", "oxygen",
+      "salinity", "pump", "valve", "pipe", "meter", "flow",   "pressure", "filter",  "storage"};
   auto words = [&](int n) {
     std::string out;
-    for (int k = 0; k < n; ++k) out += std::string(k ? " " : "") + kWords[rng() % std::size(kWords)];
+    for (int k = 0; k < n; ++k)
+      out += std::string(k ? " " : "") + kWords[rng() % std::size(kWords)];
     return out + ".";
   };
-  std::string s = fmt::format("---\ntitle: Page {}\nweight: {}\n---\n# Page {}\n\n{} See [the tank](/tank.html) "
-                              "and **{}**.\n\n## Readings\n\n| sensor | value | unit |\n|---|---|---|\n",
-                              i, i % 50, i, words(60), kWords[i % std::size(kWords)]);
-  for (int r = 0; r < 8; ++r) s += fmt::format("| {} | {:.2f} | m |\n", kWords[rng() % std::size(kWords)], (rng() % 1000) / 100.0);
+  std::string s = fmt::format(
+      "---\ntitle: Page {}\nweight: {}\n---\n# Page {}\n\n{} See [the tank](/tank.html) "
+      "and **{}**.\n\n## Readings\n\n| sensor | value | unit |\n|---|---|---|\n",
+      i, i % 50, i, words(60), kWords[i % std::size(kWords)]);
+  for (int r = 0; r < 8; ++r)
+    s += fmt::format("| {} | {:.2f} | m |\n", kWords[rng() % std::size(kWords)],
+                     (rng() % 1000) / 100.0);
   s += "\n## Notes\n\n";
   for (int r = 0; r < 6; ++r) s += fmt::format("- [{}] {}\n", rng() % 2 ? 'x' : ' ', words(8));
   s += "\n" + words(80) + "\n\n> " + words(20) +
@@ -68,7 +72,8 @@ void RemoveSite(const fs::path& out) {
 
 std::vector<Row> MarkdownPagesCase(const Bench& b) {
   Progress("24 markdown pages");
-  Row row{"24", fmt::format("sitegen rebuild of {} markdown pages vs cmark-gfm on the same files", kPages)};
+  Row row{"24", fmt::format("sitegen rebuild of {} markdown pages vs cmark-gfm on the same files",
+                            kPages)};
   row.limit = 2.0;  // pages per second ≥ 0.5× cmark-gfm's
   const std::string cmark = Which("cmark-gfm");
   if (cmark.empty()) {
@@ -78,8 +83,8 @@ std::vector<Row> MarkdownPagesCase(const Bench& b) {
   const fs::path pages = b.work / "md-pages";
   fs::create_directories(pages);
   std::mt19937 rng(35);
-  std::vector<std::string> cmark_args = {cmark, "-e", "table", "-e", "strikethrough", "-e", "tasklist",
-                                         "-e",  "autolink"};
+  std::vector<std::string> cmark_args = {cmark, "-e",       "table", "-e",      "strikethrough",
+                                         "-e",  "tasklist", "-e",    "autolink"};
   const fs::path dir = b.work / "md-pond";
   CommitFixture(dir, "pages", true, [&](store::Transaction& txn) {
     txn.Mkdir("/content/pages", true);
@@ -104,7 +109,8 @@ std::vector<Row> MarkdownPagesCase(const Bench& b) {
     RemoveSite(out);
     empty.push_back(b.Pond(dir, build).seconds);
   }
-  const auto t = Alternate(b.repeat, {[&] { return b.Pond(dir, build); }, [&] { return RunChild(cmark_args); }});
+  const auto t = Alternate(
+      b.repeat, {[&] { return b.Pond(dir, build); }, [&] { return RunChild(cmark_args); }});
   row = SideBySide(row.id, row.name, t[0], t[1], row.limit);
   row.note = fmt::format("{:.0f} vs {:.0f} pages/s; into an empty folder {}", kPages / t[0].seconds,
                          kPages / t[1].seconds, FormatSeconds(Median(empty)));
@@ -132,24 +138,27 @@ std::vector<Row> SiteCycleCase(const Bench& b) {
   CommitFixture(dir, "site", false, [&](store::Transaction& txn) {
     txn.Mkdir("/site/pages", true);
     txn.WriteData("/site/index.md", "# Ten sites\n\nEvery site, every hour.\n\n{{ chart /}}\n");
-    txn.WriteData("/site/site.md", "---\ntitle: \"{{ $0 }}\"\nlayout: data\n---\n# {{ $0 }}\n\n"
-                                   "{{ breadcrumb /}}\n\n{{ chart /}}\n");
+    txn.WriteData("/site/site.md",
+                  "---\ntitle: \"{{ $0 }}\"\nlayout: data\n---\n# {{ $0 }}\n\n"
+                  "{{ breadcrumb /}}\n\n{{ chart /}}\n");
     for (int i = 0; i < 5; ++i)
       txn.WriteData(fmt::format("/site/pages/p{}.md", i),
                     fmt::format("---\ntitle: About {}\n---\n# About {}\n\nText.\n", i, i));
     txn.WriteData("/site/explore.md", "# Explore\n\n{{ explore /}}\n");
     txn.Mkdir("/etc", false);
-    txn.Mknod("/etc/site", "sitegen",
-              "site: {title: Ten sites, site_url: \"https://example.org\"}\n"
-              "exports:\n  - {name: sites, pattern: \"/reduced/*/res=*.series\"}\n"
-              "content: [{name: pages, pattern: \"/site/pages/*.md\"}]\n"
-              "routes:\n  - name: home\n    type: static\n    slug: \"\"\n    page: /site/index.md\n"
-              "    export: sites\n    routes:\n"
-              "      - {name: sites, type: template, slug: \"sites/$0\", page: /site/site.md, export: sites}\n"
-              "      - {name: explore, type: static, slug: explore, page: /site/explore.md}\n"
-              "      - {name: pages, type: content, slug: \"\", content: pages}\n"
-              "explore: {datasets: [{export: sites, table: sites}]}\n",
-              false);
+    txn.Mknod(
+        "/etc/site", "sitegen",
+        "site: {title: Ten sites, site_url: \"https://example.org\"}\n"
+        "exports:\n  - {name: sites, pattern: \"/reduced/*/res=*.series\"}\n"
+        "content: [{name: pages, pattern: \"/site/pages/*.md\"}]\n"
+        "routes:\n  - name: home\n    type: static\n    slug: \"\"\n    page: /site/index.md\n"
+        "    export: sites\n    routes:\n"
+        "      - {name: sites, type: template, slug: \"sites/$0\", page: /site/site.md, export: "
+        "sites}\n"
+        "      - {name: explore, type: static, slug: explore, page: /site/explore.md}\n"
+        "      - {name: pages, type: content, slug: \"\", content: pages}\n"
+        "explore: {datasets: [{export: sites, table: sites}]}\n",
+        false);
   });
   const fs::path out = b.work / "site-www";
   const std::vector<std::string> build = {"--json", "run", "/etc/site", "build", out.string()};

@@ -29,7 +29,8 @@ class DemoTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete tmp_; }
   static RunResult Demo() {
-    return testing::Run("bash", {std::string(POND_SOURCE_DIR) + "/tools/demo.sh", testing::PondBinary()},
+    return testing::Run("bash",
+                        {std::string(POND_SOURCE_DIR) + "/tools/demo.sh", testing::PondBinary()},
                         {{"DEMO_OUT", out_.string()}, {"DEMO_POND", pond_}});
   }
   RunResult P(std::vector<std::string> args) {
@@ -59,7 +60,8 @@ RunResult DemoTest::demo_;
 TEST_F(DemoTest, BuildsTheSiteAndSaysWhereToOpenIt) {
   ASSERT_EQ(demo_.exit_code, 0) << demo_.err;
   EXPECT_THAT(demo_.out, HasSubstr("sitegen: 10 pages, "));
-  EXPECT_THAT(demo_.err, HasSubstr("demo: the pond is " + pond_ + "; its site is " + Www().string() + "."));
+  EXPECT_THAT(demo_.err,
+              HasSubstr("demo: the pond is " + pond_ + "; its site is " + Www().string() + "."));
   EXPECT_THAT(demo_.err, HasSubstr("open http://localhost:8000/"));
   for (const char* page : {"index.html", "sites/BDock.html", "sites/Silver.html", "params/DO.html",
                            "params/Salinity.html", "params/Temperature.html", "explore/index.html",
@@ -68,7 +70,8 @@ TEST_F(DemoTest, BuildsTheSiteAndSaysWhereToOpenIt) {
     EXPECT_TRUE(fs::exists(Www() / page)) << page;
   // Labels name the sites; slugs keep the capture.
   EXPECT_THAT(ReadFile(Www() / "sites/BDock.html"), HasSubstr("<h1 id=\"b-dock\">B Dock</h1>"));
-  EXPECT_THAT(ReadFile(Www() / "feed.xml"), HasSubstr("<link>https://example.org/noyo/blog/2025-03-sonde-swap.html</link>"));
+  EXPECT_THAT(ReadFile(Www() / "feed.xml"),
+              HasSubstr("<link>https://example.org/noyo/blog/2025-03-sonde-swap.html</link>"));
 }
 
 // Each site page charts exactly its reduced series: every resolution, every row, no
@@ -91,28 +94,34 @@ TEST_F(DemoTest, EachSitePageChartsItsWholeReducedSeries) {
       RunResult r = P({"cat", "/reduced/" + site + "/res=" + res + ".series", "--format", "csv"});
       ASSERT_EQ(r.exit_code, 0) << r.err;
       testing::WriteFile(csv, r.out);
-      engine::Result q = con.Query("SELECT count(*) AS n, min(\"timestamp\")::VARCHAR AS lo FROM read_csv(" +
-                                   engine::QuoteLiteral(csv) + ")");
+      engine::Result q =
+          con.Query("SELECT count(*) AS n, min(\"timestamp\")::VARCHAR AS lo FROM read_csv(" +
+                    engine::QuoteLiteral(csv) + ")");
       EXPECT_EQ(rows[res], q.at(0, "n").as_int()) << site << " " << res;
       EXPECT_GE(q.at(0, "lo").as_string(), "2000") << site << " " << res;
     }
   }
   const std::string glob = (Www() / "data/BDock/res=1h/**/*.parquet").string();
-  engine::Result swap = con.Query(
-      "SELECT count(*) AS n FROM read_parquet(" + engine::QuoteLiteral(glob) +
-      ") WHERE \"timestamp\" IN ('2025-03-12 09:00:00'::TIMESTAMP, '2025-03-12 10:00:00'::TIMESTAMP)");
+  engine::Result swap =
+      con.Query("SELECT count(*) AS n FROM read_parquet(" + engine::QuoteLiteral(glob) +
+                ") WHERE \"timestamp\" IN ('2025-03-12 09:00:00'::TIMESTAMP, '2025-03-12 "
+                "10:00:00'::TIMESTAMP)");
   EXPECT_EQ(swap.at(0, "n").as_int(), 2);
 }
 
 TEST_F(DemoTest, ParameterPagesOverlayEverySite) {
   ASSERT_EQ(demo_.exit_code, 0) << demo_.err;
-  EXPECT_THAT(ReadFile(Www() / "params/DO.html"), HasSubstr("<div class=\"pond-viz\" data-renderer=\"overlay\">"));
+  EXPECT_THAT(ReadFile(Www() / "params/DO.html"),
+              HasSubstr("<div class=\"pond-viz\" data-renderer=\"overlay\">"));
   const nlohmann::json chart = Chart("params/DO.html");
   ASSERT_FALSE(chart["files"].empty());
   engine::Database db;
   engine::Connection con(db);
-  engine::Result q = con.Query("DESCRIBE SELECT * FROM read_parquet(" +
-                               engine::QuoteLiteral((Www() / chart["files"][0]["file"].get<std::string>().substr(1)).string()) + ", hive_partitioning = false)");
+  engine::Result q =
+      con.Query("DESCRIBE SELECT * FROM read_parquet(" +
+                engine::QuoteLiteral(
+                    (Www() / chart["files"][0]["file"].get<std::string>().substr(1)).string()) +
+                ", hive_partitioning = false)");
   std::vector<std::string> columns;
   for (size_t i = 0; i < q.row_count(); ++i) columns.push_back(q.at(i, "column_name").as_string());
   EXPECT_EQ(columns, (std::vector<std::string>{"timestamp", "BDock.AT500_Surface.DO.mg/L.avg",

@@ -48,14 +48,16 @@ class SitegenData : public ::testing::Test {
         "routes:\n"
         "  - name: home\n    type: static\n    slug: \"\"\n    page: /site/index.md\n"
         "    routes:\n"
-        "      - {name: sites, type: template, slug: \"sites/$0\", page: /site/site.md, export: sites}\n"
+        "      - {name: sites, type: template, slug: \"sites/$0\", page: /site/site.md, export: "
+        "sites}\n"
         "      - {name: explore, type: static, slug: explore, page: /site/explore.md}\n"
         "labels: {a: Site A}\n"
         "metric_captions: {v.x: the v}\n"
         "footer: \"built ${DATE}\"\n"
         "explore:\n  datasets: [{export: sites, table: sites, label: Every site}]\n");
     // A web bundle of the shape pond ships (site/web_assets.h).
-    WriteFile(web_ / "importmap.json", "{\"imports\": {\"apache-arrow\": \"/vendor/apache-arrow.mjs\"}}");
+    WriteFile(web_ / "importmap.json",
+              "{\"imports\": {\"apache-arrow\": \"/vendor/apache-arrow.mjs\"}}");
     WriteFile(web_ / "chart.js", "// chart\n");
     WriteFile(web_ / "explore.js", "// explore\n");
     WriteFile(web_ / "vendor/duckdb/duckdb-eh.wasm", std::string("\0asm", 4));
@@ -85,7 +87,8 @@ class SitegenData : public ::testing::Test {
     WriteFile(tmp_.path() / "site.yaml", yaml);
     Ok({"mknod", "sitegen", "/etc/site", "--config", tmp_ / "site.yaml"});
   }
-  RunResult Build(std::vector<std::string> extra = {}, std::map<std::string, std::string> env = {}) {
+  RunResult Build(std::vector<std::string> extra = {},
+                  std::map<std::string, std::string> env = {}) {
     std::vector<std::string> args = {"run", "/etc/site", "build", out_.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return P(args, env);
@@ -135,7 +138,8 @@ TEST_F(SitegenData, EachStageIsPartitionedForItsResolutionAndChartsListTheirFile
   const std::string a = ReadFile(out_ / "sites/a.html");
   EXPECT_THAT(a, HasSubstr("<title>Site A readings · Test sites</title>"));
   EXPECT_THAT(a, HasSubstr("<h1 id=\"site-a\">Site A</h1>"));
-  EXPECT_THAT(a, HasSubstr("<a href=\"/w/sites/a.html\" class=\"current\" aria-current=\"page\">Site A readings</a>"));
+  EXPECT_THAT(a, HasSubstr("<a href=\"/w/sites/a.html\" class=\"current\" "
+                           "aria-current=\"page\">Site A readings</a>"));
   EXPECT_THAT(ReadFile(out_ / "sites/b.html"), HasSubstr("<h1 id=\"b\">b</h1>"));
   // The modules that draw, with the import map, under base_url.
   EXPECT_THAT(a, HasSubstr("<script type=\"importmap\">{\"imports\":{\"apache-arrow\":"
@@ -158,8 +162,10 @@ TEST_F(SitegenData, EachStageIsPartitionedForItsResolutionAndChartsListTheirFile
     const fs::path file = out_ / url.substr(3);
     ASSERT_TRUE(fs::exists(file)) << url;
     engine::Result q = con.Query(
-        "SELECT count(*) AS n, epoch_ms(min(\"timestamp\")) AS lo, epoch_ms(max(\"timestamp\")) AS hi "
-        "FROM read_parquet(" + engine::QuoteLiteral(file.string()) + ")");
+        "SELECT count(*) AS n, epoch_ms(min(\"timestamp\")) AS lo, epoch_ms(max(\"timestamp\")) AS "
+        "hi "
+        "FROM read_parquet(" +
+        engine::QuoteLiteral(file.string()) + ")");
     EXPECT_EQ(f["rows"], q.at(0, "n").as_int()) << url;
     EXPECT_EQ(f["start_time"], q.at(0, "lo").as_int()) << url;
     EXPECT_EQ(f["end_time"], q.at(0, "hi").as_int()) << url;
@@ -191,7 +197,7 @@ TEST_F(SitegenData, ARebuildAfterOneMoreHourRewritesOnlyWhatChanged) {
   const auto before = Site();
   RunResult r = Build();
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr(" written, ") );
+  EXPECT_THAT(r.out, HasSubstr(" written, "));
   EXPECT_EQ(Site(), before);
   // One more hour of b: its hourly quarter, its year of days and its page.
   Append("b", "2024-02-11 00:00:00", 4, 5.0);
@@ -226,15 +232,17 @@ TEST_F(SitegenData, PagesThatCannotDrawFailTheBuildAndLeaveTheSite) {
   Page("/site/index.md", "# Sites\n\n{{ chart /}}\n");
   RunResult r = Build();
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "pond: error: this page has no exported files to draw (its route names no export) "
-                   "(/site/index.md:3:1)\n");
+  EXPECT_EQ(r.err,
+            "pond: error: this page has no exported files to draw (its route names no export) "
+            "(/site/index.md:3:1)\n");
   EXPECT_EQ(Site(), before);
   Page("/site/index.md", "# Sites\n");
   // No web bundle where pond looks (it needs one: pages draw).
   r = Build({}, {{"POND_WEB_DIR", (tmp_.path() / "none").string()}});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("the site's charts need pond's web bundle, which is missing (looked in " +
-                               (tmp_.path() / "none").string()));
+  EXPECT_THAT(r.err,
+              HasSubstr("the site's charts need pond's web bundle, which is missing (looked in " +
+                        (tmp_.path() / "none").string()));
   EXPECT_EQ(Site(), before);
 }
 
@@ -254,9 +262,11 @@ TEST_F(SitegenData, ARebuildKilledAtAnyWritePointLeavesTheSiteWhole) {
     LinkTree(state[i], tmp_.path() / ("pristine-" + std::to_string(i)));
   }
   auto reset = [&] {
-    for (size_t i = 0; i < state.size(); ++i) LinkTree(tmp_.path() / ("pristine-" + std::to_string(i)), state[i]);
+    for (size_t i = 0; i < state.size(); ++i)
+      LinkTree(tmp_.path() / ("pristine-" + std::to_string(i)), state[i]);
     for (const auto& e : fs::directory_iterator(tmp_.path()))
-      if (e.path().filename().string().find(".pond-staging-") != std::string::npos) fs::remove_all(e.path());
+      if (e.path().filename().string().find(".pond-staging-") != std::string::npos)
+        fs::remove_all(e.path());
   };
   auto bytes = [](const fs::path& dir) {
     std::map<std::string, std::string> out;

@@ -98,8 +98,8 @@ void StoreReadings(const std::string& dir, const hydrovu::HydroVuConfig& cfg,
   txn->Commit();
   if (!g.quiet)
     std::printf("%s: %zu rows, %s .. %s, transaction %lld\n", label.c_str(), r.rows(),
-                FormatIso(r.timestamps_us.front()).c_str(), FormatIso(r.timestamps_us.back()).c_str(),
-                static_cast<long long>(txn->seq()));
+                FormatIso(r.timestamps_us.front()).c_str(),
+                FormatIso(r.timestamps_us.back()).c_str(), static_cast<long long>(txn->seq()));
 }
 
 void Collect(const std::string& dir, const std::string& path, const std::string& raw,
@@ -123,8 +123,7 @@ void Collect(const std::string& dir, const std::string& path, const std::string&
     // names a pond path, and gets the device added.
     const std::string device = "device " + std::to_string(d.id);
     std::fprintf(stderr, "pond: error: %s\n",
-                 e.where().starts_with(device) ? e.what()
-                                               : Error(e.what(), device).what());
+                 e.where().starts_with(device) ? e.what() : Error(e.what(), device).what());
   };
   if (progress) {
     hooks.progress = [](const hydrovu::HydroVuDevice& d, int pages, int64_t points) {
@@ -134,7 +133,8 @@ void Collect(const std::string& dir, const std::string& path, const std::string&
   }
   if (!g.quiet)
     for (const auto& d : cfg.devices)
-      if (!d.active) std::printf("%s (%lld): inactive, skipped\n", d.name.c_str(), static_cast<long long>(d.id));
+      if (!d.active)
+        std::printf("%s (%lld): inactive, skipped\n", d.name.c_str(), static_cast<long long>(d.id));
   std::vector<hydrovu::DeviceOutcome> outcomes;
   try {
     outcomes = collector.Run(hooks);
@@ -220,8 +220,8 @@ void Sitegen(const std::string& dir, const RunArgs& a, const std::string& raw,
       factories::SitegenConfig(factories::ExpandConfig(raw, a.path, g.vars));
   auto pond = store::Pond::OpenRead(dir);
   factories::View view(*pond, g.vars);
-  const site::BuildResult r =
-      site::Build(view, cfg, a.args[1], store::DiskFromEnvironment(), {.quick = a.quick});
+  const site::BuildResult r = site::Build(view, cfg, a.args[1], store::DiskFromEnvironment(),
+                                          {.quick = a.quick, .progress = !g.quiet});
   for (const auto& w : r.warnings) std::fprintf(stderr, "pond: warning: %s\n", w.c_str());
   if (g.json) {
     std::printf("{\"pages\": %zu, \"files\": %zu, \"files_written\": %zu, \"files_kept\": %zu}\n",
@@ -252,7 +252,8 @@ void Run(const RunArgs& a, const GlobalOptions& g) {
 
 void RegisterRun(CLI::App& app, GlobalOptions& g) {
   auto args = std::make_shared<RunArgs>();
-  auto* cmd = app.add_subcommand("run", "run an executable dynamic node (pond run /etc/hydrovu collect)");
+  auto* cmd =
+      app.add_subcommand("run", "run an executable dynamic node (pond run /etc/hydrovu collect)");
   cmd->add_option("path", args->path, "the node")->required();
   cmd->add_option("args", args->args, "action and its arguments");
   cmd->add_flag("--quick", args->quick, "sitegen build: skip the export stages and subsites");

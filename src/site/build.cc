@@ -48,13 +48,13 @@ bool SameFile(const fs::path& a, const fs::path& b) {
   return ReadHostFile(a) == ReadHostFile(b);
 }
 
-
 // The site being built: its pages (with the files they become) and other files.
 class Builder {
  public:
   Builder(factories::View& view, const sitegen::SiteConfig& config, const DataStages& data,
           const std::optional<WebAssets>& web, std::string footer)
-      : view_(view), config_(config), data_(data), site_{config, {}, std::nullopt, "", &data, "", std::move(footer)} {
+      : view_(view), config_(config), data_(data), site_{config, {}, std::nullopt,     "",
+                                                         &data,  "", std::move(footer)} {
     if (web) site_.importmap = web->importmap;
   }
 
@@ -97,7 +97,8 @@ class Builder {
   void LoadContent() {
     for (const auto& set : config_.content)
       for (const GlobMatch& m : view_.MatchedFiles(set.pattern)) {
-        Content c{set.name, m.path, "", sitegen::ParsePage(view_.ReadData(view_.Get(m.path)), m.path)};
+        Content c{set.name, m.path, "",
+                  sitegen::ParsePage(view_.ReadData(view_.Get(m.path)), m.path)};
         std::string name = std::string(BaseName(m.path));
         if (name.size() > 3 && name.ends_with(".md")) name.resize(name.size() - 3);
         c.slug = c.page.front.slug.value_or(name);
@@ -146,12 +147,14 @@ class Builder {
         std::map<std::string, std::vector<const DataFile*>> by_key;
         for (const DataFile& f : files) {
           if (f.captures.empty())
-            throw Error("template route needs a pattern with a capture; " + f.pond_path + " has none",
-                        "route " + route.name);
+            throw Error(
+                "template route needs a pattern with a capture; " + f.pond_path + " has none",
+                "route " + route.name);
           if (!by_key.contains(f.captures[0])) keys.push_back(f.captures[0]);
           by_key[f.captures[0]].push_back(&f);
         }
-        const sitegen::Page page = sitegen::ParsePage(view_.ReadData(view_.Get(*route.page)), *route.page);
+        const sitegen::Page page =
+            sitegen::ParsePage(view_.ReadData(view_.Get(*route.page)), *route.page);
         for (const std::string& key : keys) {
           PageInfo p;
           p.source = *route.page;
@@ -159,7 +162,9 @@ class Builder {
           p.captures = {key};
           const auto label = config_.labels.find(key);
           const std::string shown = label == config_.labels.end() ? key : label->second;
-          p.title = page.front.title.empty() ? shown : sitegen::SubstituteCaptures(page.front.title, {shown});
+          p.title = page.front.title.empty()
+                        ? shown
+                        : sitegen::SubstituteCaptures(page.front.title, {shown});
           std::string slug = route.slug;
           for (size_t at = 0; (at = slug.find("$0", at)) != std::string::npos; at += key.size())
             slug.replace(at, 2, key);
@@ -204,12 +209,13 @@ class Builder {
     for (const auto& p : site_.pages) {
       if (p.content.empty() || p.page.front.hidden || !p.page.front.date) continue;
       if (c.feed.content && p.content != *c.feed.content) continue;
-      if (AsciiLower(p.page.front.section.value_or(p.content)) != AsciiLower(c.feed.section)) continue;
+      if (AsciiLower(p.page.front.section.value_or(p.content)) != AsciiLower(c.feed.section))
+        continue;
       items.push_back({p.title, p.url.substr(1), *p.page.front.date, p.page.front.summary});
     }
-    return sitegen::RssFeed({c.site.title, *c.site.site_url, c.site.base_url,
-                             c.feed.description.value_or("")},
-                            std::move(items));
+    return sitegen::RssFeed(
+        {c.site.title, *c.site.site_url, c.site.base_url, c.feed.description.value_or("")},
+        std::move(items));
   }
 
   factories::View& view_;
@@ -230,7 +236,8 @@ std::string ExpandFooter(const std::string& footer) {
   strftime(date, sizeof date, "%Y-%m-%d", &tm);
   strftime(build, sizeof build, "%Y-%m-%d %H:%M UTC", &tm);
   std::string out = footer;
-  for (const auto& [var, value] : {std::pair<std::string, std::string>{"${DATE}", date}, {"${BUILD}", build}})
+  for (const auto& [var, value] :
+       {std::pair<std::string, std::string>{"${DATE}", date}, {"${BUILD}", build}})
     for (size_t at = 0; (at = out.find(var, at)) != std::string::npos; at += value.size())
       out.replace(at, var.size(), value);
   return out;
@@ -244,7 +251,7 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
   BuildResult result;
   // The data first: its folder is published by itself (an export's OUT), and the site
   // below links its files, so a build that fails later leaves OUTDIR as it was.
-  const DataStages data = WriteDataStages(view, config, out, disk, options.quick);
+  const DataStages data = WriteDataStages(view, config, out, disk, options.quick, options.progress);
   result.warnings = data.warnings;
   std::string looked;
   const std::optional<WebAssets> web = FindWebAssets(config.site.base_url, &looked);
@@ -255,7 +262,8 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
   // Files linked from elsewhere (the data folder, the web bundle), by path in OUT.
   std::map<std::string, fs::path> linked;
   for (const auto& [stage, stage_files] : data.files)
-    for (const DataFile& f : stage_files) linked[f.rel] = data.dir / f.rel.substr(5);  // less "data/"
+    for (const DataFile& f : stage_files)
+      linked[f.rel] = data.dir / f.rel.substr(5);  // less "data/"
   // The web bundle goes only into a site that draws: 35 MB of DuckDB-WASM are no use
   // to pages of text.
   if (web && builder.draws()) {
@@ -267,7 +275,8 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
                 out_dir);
   }
 
-  exporter::RemoveStaleStaging(disk, out.parent_path(), "." + out.filename().string() + ".pond-staging-");
+  exporter::RemoveStaleStaging(disk, out.parent_path(),
+                               "." + out.filename().string() + ".pond-staging-");
   exporter::Staging staging(disk, out);
   // What OUT holds now: every file there was the last build's.
   std::set<std::string> before;
@@ -280,7 +289,8 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
   std::vector<std::string> kept;
   for (const auto& [rel, bytes] : files) {
     const fs::path there = staging.out() / rel;
-    if (before.contains(rel) && fs::file_size(there) == bytes.size() && ReadHostFile(there) == bytes) {
+    if (before.contains(rel) && fs::file_size(there) == bytes.size() &&
+        ReadHostFile(there) == bytes) {
       kept.push_back(rel);
       continue;
     }
@@ -308,8 +318,8 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
   spdlog::info("sitegen: {} files, {} written, {} kept", result.files, result.written, result.kept);
   if (result.written == 0 && kept.size() == before.size()) return result;  // nothing changed
   const std::optional<std::string> warning = fs::exists(staging.out())
-                                                  ? staging.PublishFiles(kept, before)
-                                                  : staging.PublishEntries();  // a first build
+                                                 ? staging.PublishFiles(kept, before)
+                                                 : staging.PublishEntries();  // a first build
   if (warning) result.warnings.push_back(*warning);
   return result;
 }

@@ -27,7 +27,8 @@ struct BuildResult {
 };
 
 struct BuildOptions {
-  bool quick = false;  // --quick: no export stages (the last build's data) and no subsites
+  bool quick = false;     // --quick: no export stages (the last build's data) and no subsites
+  bool progress = false;  // the export stages' targets done / total, on a terminal's stderr
 };
 
 BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,

@@ -58,8 +58,14 @@ std::vector<std::pair<std::string, std::string>> TemporalOf(const std::string& f
 
 DataFile FileOf(const std::string& pond_path, const std::vector<std::string>& captures,
                 const std::vector<std::string>& keys, const exporter::ExportOutput& o) {
-  return DataFile{pond_path,     captures,     ResolutionIn(pond_path), TemporalOf(o.file),
-                  "data/" + Join(keys) + "/" + o.file, o.start_time, o.end_time, o.rows};
+  return DataFile{pond_path,
+                  captures,
+                  ResolutionIn(pond_path),
+                  TemporalOf(o.file),
+                  "data/" + Join(keys) + "/" + o.file,
+                  o.start_time,
+                  o.end_time,
+                  o.rows};
 }
 
 }  // namespace
@@ -72,7 +78,7 @@ fs::path DataDirOf(const fs::path& out_dir) {
 }
 
 DataStages WriteDataStages(factories::View& view, const sitegen::SiteConfig& config,
-                           const fs::path& out_dir, store::Disk& disk, bool quick) {
+                           const fs::path& out_dir, store::Disk& disk, bool quick, bool progress) {
   DataStages out;
   out.dir = DataDirOf(out_dir);
   if (config.exports.empty()) return out;
@@ -83,7 +89,8 @@ DataStages WriteDataStages(factories::View& view, const sitegen::SiteConfig& con
     captures[stage][m.path] = m.captures;
     const sitegen::ExportStage& s = config.exports[stage];
     exporter::TargetLayout l{KeysOf(m.path), {}};
-    if (!IsUrl(s.pattern)) l.temporal = sitegen::TemporalKeys(ResolutionIn(m.path), s.target_points);
+    if (!IsUrl(s.pattern))
+      l.temporal = sitegen::TemporalKeys(ResolutionIn(m.path), s.target_points);
     return l;
   };
 
@@ -98,7 +105,8 @@ DataStages WriteDataStages(factories::View& view, const sitegen::SiteConfig& con
         const std::vector<std::string> keys = KeysOf(m.path);
         auto it = manifest.targets.find(Join(keys));
         if (it == manifest.targets.end()) {
-          out.warnings.push_back("--quick: " + m.path + " was never exported: its pages have no data yet");
+          out.warnings.push_back("--quick: " + m.path +
+                                 " was never exported: its pages have no data yet");
           continue;
         }
         std::vector<exporter::ExportOutput> outputs;
@@ -115,6 +123,7 @@ DataStages WriteDataStages(factories::View& view, const sitegen::SiteConfig& con
   for (const auto& s : config.exports) options.patterns.push_back(s.pattern);
   options.out_dir = out.dir.string();
   options.layout = layout;
+  options.progress = progress;
   const exporter::ExportResult r = exporter::Export(view, options, disk);
   out.warnings = r.warnings;
   for (size_t s = 0; s < r.stages.size(); ++s) {

@@ -32,7 +32,7 @@ namespace pond::site {
 struct DataFile {
   std::string pond_path;
   std::vector<std::string> captures;
-  std::optional<int64_t> resolution_us;  // from a `res=` capture
+  std::optional<int64_t> resolution_us;                       // from a `res=` capture
   std::vector<std::pair<std::string, std::string>> temporal;  // its partition keys, in order
   std::string rel;  // relative to OUTDIR: data/BDock/res=1h/year=2024/quarter=3/data_0.parquet
   std::optional<int64_t> start_time, end_time, rows;  // Unix ms
@@ -40,7 +40,7 @@ struct DataFile {
 
 struct DataStages {
   std::map<std::string, std::vector<DataFile>> files;  // by stage name, in match order
-  std::filesystem::path dir;  // where `rel` less its `data/` is on disk
+  std::filesystem::path dir;                           // where `rel` less its `data/` is on disk
   std::vector<std::string> warnings;
 };
 
@@ -48,6 +48,7 @@ struct DataStages {
 std::filesystem::path DataDirOf(const std::filesystem::path& out_dir);
 
 DataStages WriteDataStages(factories::View& view, const sitegen::SiteConfig& config,
-                           const std::filesystem::path& out_dir, store::Disk& disk, bool quick);
+                           const std::filesystem::path& out_dir, store::Disk& disk, bool quick,
+                           bool progress);
 
 }  // namespace pond::site

@@ -19,7 +19,8 @@ namespace {
 
 std::string Html(std::string_view s) { return sitegen::Escape(s); }
 
-std::string Arg(const sitegen::Shortcode& sc, const std::string& key, const std::string& fallback = "") {
+std::string Arg(const sitegen::Shortcode& sc, const std::string& key,
+                const std::string& fallback = "") {
   auto it = sc.args.find(key);
   return it == sc.args.end() ? fallback : it->second;
 }
@@ -31,8 +32,9 @@ std::vector<const PageInfo*> ContentPages(const SiteView& site, const std::strin
     if (!p.content.empty() && !p.page.front.hidden && (content.empty() || p.content == content))
       out.push_back(&p);
   std::stable_sort(out.begin(), out.end(), [](const PageInfo* a, const PageInfo* b) {
-    return a->page.front.weight != b->page.front.weight ? a->page.front.weight < b->page.front.weight
-                                                          : a->title < b->title;
+    return a->page.front.weight != b->page.front.weight
+               ? a->page.front.weight < b->page.front.weight
+               : a->title < b->title;
   });
   return out;
 }
@@ -52,8 +54,8 @@ const PageInfo* ByTitle(const SiteView& site, const std::string& title) {
 
 std::string Link(const std::string& label, const std::string& url, const PageInfo& current) {
   const bool here = url == current.url;
-  return "<a href=\"" + Html(url) + "\"" + (here ? " class=\"current\" aria-current=\"page\"" : "") +
-         ">" + Html(label) + "</a>";
+  return "<a href=\"" + Html(url) + "\"" +
+         (here ? " class=\"current\" aria-current=\"page\"" : "") + ">" + Html(label) + "</a>";
 }
 
 std::string SidebarList(const SiteView& site, const std::vector<sitegen::SidebarEntry>& entries,
@@ -78,7 +80,8 @@ std::string SidebarList(const SiteView& site, const std::vector<sitegen::Sidebar
 
 std::string ContentNav(const SiteView& site, const PageInfo& current, const std::string& content) {
   if (!site.config.sidebar.empty() && content.empty())
-    return "<nav class=\"content-nav\">" + SidebarList(site, site.config.sidebar, current) + "</nav>";
+    return "<nav class=\"content-nav\">" + SidebarList(site, site.config.sidebar, current) +
+           "</nav>";
   std::string out = "<nav class=\"content-nav\"><ul>";
   for (const auto* p : ContentPages(site, content))
     out += "<li>" + Link(p->title, p->url, current) + "</li>";
@@ -88,7 +91,8 @@ std::string ContentNav(const SiteView& site, const PageInfo& current, const std:
 // JSON inside a <script> element: `</` would end it.
 std::string ScriptJson(const nlohmann::json& j) {
   std::string out = j.dump();
-  for (size_t at = 0; (at = out.find("</", at)) != std::string::npos; at += 3) out.replace(at, 2, "<\\/");
+  for (size_t at = 0; (at = out.find("</", at)) != std::string::npos; at += 3)
+    out.replace(at, 2, "<\\/");
   return out;
 }
 
@@ -110,7 +114,8 @@ nlohmann::json FileJson(const SiteView& site, const DataFile& f) {
 std::string VizContainer(const SiteView& site, const PageInfo& current, const std::string& renderer,
                          const std::string& range) {
   const sitegen::SiteConfig& c = site.config;
-  if (current.files.empty()) throw Error("this page has no exported files to draw (its route names no export)", "chart");
+  if (current.files.empty())
+    throw Error("this page has no exported files to draw (its route names no export)", "chart");
   nlohmann::json files = nlohmann::json::array(), annotations = nlohmann::json::array();
   for (const DataFile* f : current.files) files.push_back(FileJson(site, *f));
   for (const DataFile* f : current.annotations) annotations.push_back(FileJson(site, *f));
@@ -128,8 +133,8 @@ std::string VizContainer(const SiteView& site, const PageInfo& current, const st
 }
 
 // The explorer's container: `explore.datasets`, else the page's files as one table.
-std::string ExploreContainer(const SiteView& site, const PageInfo& current, const std::string& table,
-                             const std::string& label) {
+std::string ExploreContainer(const SiteView& site, const PageInfo& current,
+                             const std::string& table, const std::string& label) {
   const sitegen::SiteConfig& c = site.config;
   nlohmann::json datasets = nlohmann::json::array();
   auto urls = [&](const std::vector<const DataFile*>& files) {
@@ -146,9 +151,12 @@ std::string ExploreContainer(const SiteView& site, const PageInfo& current, cons
       datasets.push_back({{"table", d.table}, {"label", d.label}, {"files", urls(files)}});
     }
   } else {
-    if (current.files.empty()) throw Error("the explorer has no datasets: set explore.datasets or give the page an export", "explore");
+    if (current.files.empty())
+      throw Error("the explorer has no datasets: set explore.datasets or give the page an export",
+                  "explore");
     const std::string name = table.empty() ? "data" : table;
-    datasets.push_back({{"table", name}, {"label", label.empty() ? name : label}, {"files", urls(current.files)}});
+    datasets.push_back(
+        {{"table", name}, {"label", label.empty() ? name : label}, {"files", urls(current.files)}});
   }
   const std::string first = datasets.empty() ? "" : datasets[0]["table"].get<std::string>();
   const nlohmann::json j = {{"datasets", datasets}, {"table", table.empty() ? first : table}};
@@ -179,14 +187,16 @@ std::string Shortcode(const SiteView& site, const PageInfo& current, const siteg
       throw Error("figure float must be left, right or full, not '" + place + "'", "figure");
     std::string out = "<figure class=\"figure-" + place + "\"><img src=\"" + Html(Arg(sc, "src")) +
                       "\" alt=\"" + Html(Arg(sc, "alt", Arg(sc, "caption"))) + "\">";
-    if (!Arg(sc, "caption").empty()) out += "<figcaption>" + Html(Arg(sc, "caption")) + "</figcaption>";
+    if (!Arg(sc, "caption").empty())
+      out += "<figcaption>" + Html(Arg(sc, "caption")) + "</figcaption>";
     return out + "</figure>";
   }
   if (sc.name == "blog_grid") {
     const std::string section = AsciiLower(Arg(sc, "section"));
     std::vector<const PageInfo*> pages;
     for (const auto* p : ContentPages(site, Arg(sc, "content")))
-      if (p->page.front.date && (section.empty() || AsciiLower(p->page.front.section.value_or(p->content)) == section))
+      if (p->page.front.date &&
+          (section.empty() || AsciiLower(p->page.front.section.value_or(p->content)) == section))
         pages.push_back(p);
     std::stable_sort(pages.begin(), pages.end(), [](const PageInfo* a, const PageInfo* b) {
       return *a->page.front.date > *b->page.front.date;
@@ -195,14 +205,16 @@ std::string Shortcode(const SiteView& site, const PageInfo& current, const siteg
     for (const auto* p : pages) {
       out += "<article class=\"card\">";
       if (p->page.front.image) out += "<img src=\"" + Html(*p->page.front.image) + "\" alt=\"\">";
-      out += "<h3><a href=\"" + Html(p->url) + "\">" + Html(p->title) + "</a></h3><time datetime=\"" +
-             *p->page.front.date + "\">" + *p->page.front.date + "</time>";
+      out += "<h3><a href=\"" + Html(p->url) + "\">" + Html(p->title) +
+             "</a></h3><time datetime=\"" + *p->page.front.date + "\">" + *p->page.front.date +
+             "</time>";
       if (p->page.front.summary) out += "<p>" + Html(*p->page.front.summary) + "</p>";
       out += "</article>";
     }
     return out + "</div>";
   }
-  if (sc.name == "chart" || sc.name == "viz" || sc.name == "overlay_chart" || sc.name == "log_viewer") {
+  if (sc.name == "chart" || sc.name == "viz" || sc.name == "overlay_chart" ||
+      sc.name == "log_viewer") {
     std::string renderer = sc.name == "overlay_chart" ? "overlay"
                            : sc.name == "log_viewer"  ? "logs"
                                                       : Arg(sc, "renderer", "chart");
@@ -212,7 +224,8 @@ std::string Shortcode(const SiteView& site, const PageInfo& current, const siteg
       throw Error("viz renderer must be chart, overlay or logs, not '" + renderer + "'", sc.name);
     return VizContainer(site, current, renderer, Arg(sc, "range"));
   }
-  if (sc.name == "explore") return ExploreContainer(site, current, Arg(sc, "table"), Arg(sc, "label"));
+  if (sc.name == "explore")
+    return ExploreContainer(site, current, Arg(sc, "table"), Arg(sc, "label"));
   throw Error("shortcode '" + sc.name + "' is not built yet", "");
 }
 
@@ -231,9 +244,11 @@ std::vector<std::string> Labeled(const SiteView& site, const PageInfo& p) {
 std::string Body(const SiteView& site, const PageInfo& current, const sitegen::Page& page,
                  const std::string& source) {
   std::string text;
-  const std::string body =
-      current.captures.empty() ? page.body : sitegen::SubstituteCaptures(page.body, Labeled(site, current));
-  for (const auto& seg : sitegen::ParseShortcodes(body, source, page.body_line, KnownShortcodes())) {
+  const std::string body = current.captures.empty()
+                               ? page.body
+                               : sitegen::SubstituteCaptures(page.body, Labeled(site, current));
+  for (const auto& seg :
+       sitegen::ParseShortcodes(body, source, page.body_line, KnownShortcodes())) {
     if (!seg.shortcode) {
       text += seg.text;
       continue;
@@ -251,10 +266,10 @@ std::string Body(const SiteView& site, const PageInfo& current, const sitegen::P
 }  // namespace
 
 const std::set<std::string>& KnownShortcodes() {
-  static const std::set<std::string> k = {"breadcrumb", "chart",     "viz",          "overlay_chart",
-                                          "log_viewer", "explore",   "content_nav",  "blog_grid",
-                                          "figure",     "nav_list",  "site_title",   "base_url",
-                                          "pond_status_grid"};
+  static const std::set<std::string> k = {
+      "breadcrumb",      "chart",     "viz",    "overlay_chart", "log_viewer", "explore",
+      "content_nav",     "blog_grid", "figure", "nav_list",      "site_title", "base_url",
+      "pond_status_grid"};
   return k;
 }
 
@@ -262,8 +277,8 @@ std::string RenderPage(const SiteView& site, size_t index) {
   const PageInfo& p = site.pages.at(index);
   const sitegen::SiteConfig& c = site.config;
   const std::string main = Body(site, p, p.page, p.source);
-  const std::string sidebar = site.sidebar ? Body(site, p, *site.sidebar, site.sidebar_source)
-                                           : ContentNav(site, p, "");
+  const std::string sidebar =
+      site.sidebar ? Body(site, p, *site.sidebar, site.sidebar_source) : ContentNav(site, p, "");
   static const char* const kLayouts[] = {"default", "data", "page", "blog", "explore", "logs"};
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -21,21 +21,21 @@ struct PageInfo {
   std::string url;     // below base_url, from the site's root: "/", "/blog/spring.html"
   std::string source;  // its markdown page's pond path (errors name it)
   sitegen::Page page;
-  std::string content;  // the content set it comes from, if any
+  std::string content;                                      // the content set it comes from, if any
   std::vector<std::pair<std::string, std::string>> crumbs;  // (label, url) from the home page
   std::vector<std::string> captures;  // a template page's first capture, raw (slugs use it)
   std::vector<const DataFile*> files, annotations;  // its route's export stage files
-  int64_t target_points = 1500;                      // of its files' stage
+  int64_t target_points = 1500;                     // of its files' stage
 };
 
 struct SiteView {
   const sitegen::SiteConfig& config;
-  std::vector<PageInfo> pages;                // every page built, in route order
-  std::optional<sitegen::Page> sidebar;       // partials.sidebar, parsed
+  std::vector<PageInfo> pages;           // every page built, in route order
+  std::optional<sitegen::Page> sidebar;  // partials.sidebar, parsed
   std::string sidebar_source;
-  const DataStages* data = nullptr;           // the export stages' files
-  std::string importmap;                      // web_assets.h's, for pages that draw
-  std::string footer;                         // `footer`, its variables expanded
+  const DataStages* data = nullptr;  // the export stages' files
+  std::string importmap;             // web_assets.h's, for pages that draw
+  std::string footer;                // `footer`, its variables expanded
 };
 
 // The whole HTML file of `pages[index]`. Throws pond::Error naming the page (or the

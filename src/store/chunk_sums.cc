@@ -8,8 +8,8 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <memory>
 #include <cctype>
+#include <memory>
 
 #include "base/error.h"
 #include "base/strings.h"
@@ -19,7 +19,6 @@
 namespace pond::store {
 
 namespace {
-
 
 // An open file whose ranges are hashed where they lie: each is mapped with its
 // pages populated in one call (no copy, no fault per page; the fastest of the ways
@@ -55,7 +54,9 @@ class HashedFile {
   }
 
  private:
-  static std::string Hex(XXH128_hash_t h) { return fmt::format("{:016x}{:016x}", h.high64, h.low64); }
+  static std::string Hex(XXH128_hash_t h) {
+    return fmt::format("{:016x}{:016x}", h.high64, h.low64);
+  }
   int fd_;
   int64_t size_ = -1;
 };
@@ -63,9 +64,11 @@ class HashedFile {
 }  // namespace
 
 std::string Xxh3OfFile(const std::string& path) {
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(),
+                                                                 &XXH3_freeState);
   XXH3_128bits_reset(state.get());
-  if (!ReadFileChunks(path, [&](std::string_view b) { XXH3_128bits_update(state.get(), b.data(), b.size()); }))
+  if (!ReadFileChunks(
+          path, [&](std::string_view b) { XXH3_128bits_update(state.get(), b.data(), b.size()); }))
     throw Error("cannot read", path);
   const XXH128_hash_t h = XXH3_128bits_digest(state.get());
   return fmt::format("{:016x}{:016x}", h.high64, h.low64);
