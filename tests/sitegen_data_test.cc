@@ -246,6 +246,68 @@ TEST_F(SitegenData, PagesThatCannotDrawFailTheBuildAndLeaveTheSite) {
   EXPECT_EQ(Site(), before);
 }
 
+// Text from labels, titles and paths cannot end a container's <script> early.
+TEST_F(SitegenData, ContainersEscapeTheirText) {
+  WriteFile(tmp_.path() / "site2.yaml",
+            "site: {title: T}\n"
+            "exports: [{name: sites, pattern: \"/reduced/*/res=*.series\"}]\n"
+            "routes: [{name: sites, type: template, slug: \"s/$0\", page: /site/site.md, export: "
+            "sites}]\n"
+            "labels: {a: \"A </script><!--<script> & co\"}\n");
+  Ok({"mknod", "sitegen", "/etc/site2", "--config", tmp_ / "site2.yaml"});
+  const fs::path out = tmp_.path() / "www2";
+  RunResult r = P({"run", "/etc/site2", "build", out.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string html = ReadFile(out / "s/a.html");
+  const size_t at = html.find("<div class=\"pond-viz\"");
+  ASSERT_NE(at, std::string::npos);
+  const size_t begin = html.find('>', html.find("<script", at)) + 1;
+  const std::string text = html.substr(begin, html.find("</script>", begin) - begin);
+  EXPECT_EQ(text.find('<'), std::string::npos) << text;
+  EXPECT_EQ(nlohmann::json::parse(text)["title"], "A </script><!--<script> & co readings");
+}
+
+// A stage is for tables and series; --quick never serves another node's files.
+TEST_F(SitegenData, StageMistakesAreErrorsAndQuickNeverServesAnotherNode) {
+  auto config = [&](const std::string& pattern) {
+    WriteFile(tmp_.path() / "site2.yaml",
+              "site: {title: T}\nexports: [{name: s, pattern: \"" + pattern +
+                  "\"}]\nroutes: [{name: s, type: template, slug: \"s/$0\", page: /site/site.md, "
+                  "export: s}]\n");
+    RunResult r = P({"mknod", "sitegen", "/etc/site2", "--config", tmp_ / "site2.yaml"});
+    if (r.exit_code != 0)
+      Ok({"mknod", "sitegen", "/etc/site2", "--config", tmp_ / "site2.yaml", "--overwrite"});
+  };
+  const fs::path out = tmp_.path() / "www2";
+  const std::vector<std::string> build = {"run", "/etc/site2", "build", out.string()};
+  config("/site/*.md");
+  RunResult r = P(build);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("an export stage takes series and tables; this is a data file (use "
+                               "static[]) (/site/explore.md)"));
+  EXPECT_FALSE(fs::exists(out));
+  // /raw/a.series and /reduced/a/res=1h.series… both go to data/a…: built from /raw,
+  // a --quick build over /reduced must not take /raw's files for its own.
+  config("/raw/*.series");
+  r = P(build);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out / "data/a/year=2024/data_0.parquet"));
+  EXPECT_TRUE(fs::exists(out / "s/a.html"));
+  Ok({"mkdir", "/copy"});
+  WriteFile(tmp_.path() / "in.csv", "timestamp,v\n2030-01-01 00:00:00,9\n");
+  Ok({"copy", tmp_ / "in.csv", "/copy/a.series", "--format", "series"});
+  config("/copy/*.series");
+  r = P({"run", "/etc/site2", "build", out.string(), "--quick"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--quick: /copy/a.series was never exported"));
+  EXPECT_FALSE(fs::exists(out / "s/a.html"));
+  // Built in full, it is /copy's: one row of 2030.
+  r = P(build);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out / "data/a/year=2030/data_0.parquet"));
+  EXPECT_FALSE(fs::exists(out / "data/a/year=2024/data_0.parquet"));
+}
+
 // A rebuild after one more hour, killed at each write point of the Disk seam, leaves
 // OUTDIR the old site or the new one, and the next build makes the new one.
 TEST_F(SitegenData, ARebuildKilledAtAnyWritePointLeavesTheSiteWhole) {

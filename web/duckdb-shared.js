@@ -34,6 +34,8 @@ export async function connect() {
   return (await database()).connect();
 }
 
+let nextTable = 0; // table names are never reused, even for a file fetched again
+
 /**
  * Loads Parquet files by their URL paths (as the page's JSON gives them, with the
  * base_url) into tables of the page's database; returns the table names, in order.
@@ -44,7 +46,12 @@ export async function connect() {
 export function parquetTables(paths) {
   return Promise.all(
     paths.map((path) => {
-      if (!loaded.has(path)) loaded.set(path, loadParquet(path, `pond_file_${loaded.size}`));
+      if (!loaded.has(path)) {
+        // A failed fetch is not remembered: the next range button tries again.
+        const table = loadParquet(path, `pond_file_${nextTable++}`);
+        loaded.set(path, table);
+        table.catch(() => loaded.delete(path));
+      }
       return loaded.get(path);
     })
   );

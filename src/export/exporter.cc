@@ -289,6 +289,7 @@ class StageRunner {
 
     // What the files depend on besides the rows: a part is kept only if these match.
     ManifestTarget& record = after_.targets[rel_dir];
+    record.pond_path = t.match.path;
     record.context = store::Sha256Hex(
         nlohmann::json{t.match.path, schema, parts, OptJson(bounds.begin), OptJson(bounds.end)}
             .dump());

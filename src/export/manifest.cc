@@ -51,12 +51,13 @@ Manifest Manifest::Load(const fs::path& out_dir) {
   try {
     for (const auto& [rel, s] : j.at("files").items()) {
       if (!Contained(rel)) return Manifest{};
-      m.files[rel] = FileStamp{s.at(0).get<int64_t>(), s.at(1).get<int64_t>(),
-                               s.at(2).get<uint64_t>()};
+      m.files[rel] =
+          FileStamp{s.at(0).get<int64_t>(), s.at(1).get<int64_t>(), s.at(2).get<uint64_t>()};
     }
     for (const auto& [rel, t] : j.at("targets").items()) {
       ManifestTarget& target = m.targets[rel];
       target.context = t.at("context").get<std::string>();
+      target.pond_path = t.value("path", "");
       for (const auto& [folder, p] : t.at("parts").items()) {
         ManifestPart& part = target.parts[folder];
         part.identity = p.at("identity").get<std::string>();
@@ -105,7 +106,7 @@ std::string Manifest::Text() const {
                       {"ts_nulls", f.ts_nulls}});
       parts[folder] = {{"identity", p.identity}, {"files", pf}};
     }
-    tj[rel] = {{"context", t.context}, {"parts", parts}};
+    tj[rel] = {{"path", t.pond_path}, {"context", t.context}, {"parts", parts}};
   }
   j["files"] = fj;
   j["targets"] = tj;

@@ -46,7 +46,8 @@ struct ManifestPart {
 };
 
 struct ManifestTarget {
-  std::string context;  // the node, its schema and the export's options, hashed
+  std::string pond_path;  // the match written here ("" in manifests from before it)
+  std::string context;    // the node, its schema and the export's options, hashed
   std::map<std::string, ManifestPart> parts;  // by partition folder; "" the whole target
 };
 

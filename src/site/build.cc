@@ -1,5 +1,6 @@
 #include "site/build.h"
 
+#include <sys/stat.h>
 #include <time.h>
 
 #include <filesystem>
@@ -34,9 +35,17 @@ std::string Join(const std::string& dir, const std::string& name) {
 
 std::string ReadHostFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read file", path.string());
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// Whether two paths are on one file system (a hard link can join them).
+bool SameDevice(const fs::path& a, const fs::path& b) {
+  struct stat sa {
+  }, sb{};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev;
 }
 
 // Whether `a` is `b` itself (a hard link of it), or has its bytes: the web bundle may
@@ -53,8 +62,8 @@ class Builder {
  public:
   Builder(factories::View& view, const sitegen::SiteConfig& config, const DataStages& data,
           const std::optional<WebAssets>& web, std::string footer)
-      : view_(view), config_(config), data_(data), site_{config, {}, std::nullopt,     "",
-                                                         &data,  "", std::move(footer)} {
+      : view_(view), config_(config), data_(data), site_{config, {},   std::nullopt,     "",
+                                                         &data,  "{}", std::move(footer)} {
     if (web) site_.importmap = web->importmap;
   }
 
@@ -307,11 +316,10 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
     }
     const fs::path at = staging.dir() / rel;
     disk.MakeDirsUnsynced(at.parent_path().string());
-    try {
+    if (SameDevice(source, staging.dir()))
       disk.Link(source.string(), at.string());
-    } catch (const Error&) {  // another file system (an installed web bundle)
+    else  // another file system (an installed web bundle)
       disk.WriteFile(at.string(), ReadHostFile(source));
-    }
     ++result.written;
   }
   result.kept = kept.size();

@@ -71,7 +71,9 @@ DataFile FileOf(const std::string& pond_path, const std::vector<std::string>& ca
 }  // namespace
 
 fs::path DataDirOf(const fs::path& out_dir) {
-  const fs::path out = fs::absolute(out_dir).lexically_normal();
+  // Symlinks resolved as Staging resolves them: the data goes beside the folder the
+  // site's staging replaces, on its file system, so that the site links its files.
+  const fs::path out = fs::weakly_canonical(fs::absolute(out_dir));
   const fs::path name = out.has_filename() ? out.filename() : out.parent_path().filename();
   const fs::path parent = out.has_filename() ? out.parent_path() : out.parent_path().parent_path();
   return parent / ("." + name.string() + ".pond-data");
@@ -104,7 +106,8 @@ DataStages WriteDataStages(factories::View& view, const sitegen::SiteConfig& con
       for (const GlobMatch& m : view.MatchedFiles(glob)) {
         const std::vector<std::string> keys = KeysOf(m.path);
         auto it = manifest.targets.find(Join(keys));
-        if (it == manifest.targets.end()) {
+        // Another pond path at the same folder (a pattern changed since) is no match.
+        if (it == manifest.targets.end() || it->second.pond_path != m.path) {
           out.warnings.push_back("--quick: " + m.path +
                                  " was never exported: its pages have no data yet");
           continue;
@@ -124,13 +127,19 @@ DataStages WriteDataStages(factories::View& view, const sitegen::SiteConfig& con
   options.out_dir = out.dir.string();
   options.layout = layout;
   options.progress = progress;
+  // The exporter prints its warnings as they happen: not kept here to be printed again.
   const exporter::ExportResult r = exporter::Export(view, options, disk);
-  out.warnings = r.warnings;
   for (size_t s = 0; s < r.stages.size(); ++s) {
     std::vector<DataFile>& files = out.files[config.exports[s].name];
-    for (const auto& t : r.stages[s].targets)
+    for (const auto& t : r.stages[s].targets) {
+      // A data file (a page, a CSV) is copied by the exporter under another name; a
+      // stage is for the browser's tables.
+      if (!t.schema)
+        throw Error("an export stage takes series and tables; this is a data file (use static[])",
+                    t.pond_path);
       for (const auto& o : t.files)
         files.push_back(FileOf(t.pond_path, captures[s][t.pond_path], t.keys, o));
+    }
   }
   return out;
 }

@@ -88,13 +88,18 @@ std::string ContentNav(const SiteView& site, const PageInfo& current, const std:
   return out + "</ul></nav>";
 }
 
-// JSON inside a <script> element: `</` would end it.
+}  // namespace
+
+// JSON inside a <script> element: `<`, `>` and `&` as JSON escapes, so that no text in
+// it (`</script>`, `<!--`) is markup to the HTML parser.
 std::string ScriptJson(const nlohmann::json& j) {
-  std::string out = j.dump();
-  for (size_t at = 0; (at = out.find("</", at)) != std::string::npos; at += 3)
-    out.replace(at, 2, "<\\/");
+  std::string out;
+  for (const char c : j.dump())
+    out += c == '<' ? "\\u003c" : c == '>' ? "\\u003e" : c == '&' ? "\\u0026" : std::string(1, c);
   return out;
 }
+
+namespace {
 
 nlohmann::json FileJson(const SiteView& site, const DataFile& f) {
   nlohmann::json temporal = nlohmann::json::object();
@@ -293,7 +298,9 @@ std::string RenderPage(const SiteView& site, size_t index) {
   // map names the one bare import DuckDB-WASM makes. `src` gets base_url below.
   const bool draws = main.find("<div class=\"pond-viz\"") != std::string::npos;
   const bool explores = main.find("<div class=\"pond-explore\"") != std::string::npos;
-  if (draws || explores) html += "<script type=\"importmap\">" + site.importmap + "</script>\n";
+  if (draws || explores)
+    html += "<script type=\"importmap\">" + ScriptJson(nlohmann::json::parse(site.importmap)) +
+            "</script>\n";
   if (draws) html += "<script type=\"module\" src=\"/chart.js\"></script>\n";
   if (explores) html += "<script type=\"module\" src=\"/explore.js\"></script>\n";
   html += "</head>\n<body class=\"layout-" +

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "site/data_stages.h"
 #include "sitegen/config.h"
 #include "sitegen/page.h"
@@ -45,6 +47,9 @@ std::string RenderPage(const SiteView& site, size_t index);
 // The shortcodes pages may use (the status grid is still to come: a page using it
 // fails the build naming it).
 const std::set<std::string>& KnownShortcodes();
+
+// `j` as the text of a <script> element (an import map, a chart's data).
+std::string ScriptJson(const nlohmann::json& j);
 
 // style.css (style.cc) and theme.css (`theme` as CSS custom properties).
 std::string StyleCss();
