@@ -271,8 +271,11 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
   // Files linked from elsewhere (the data folder, the web bundle), by path in OUT.
   std::map<std::string, fs::path> linked;
   for (const auto& [stage, stage_files] : data.files)
-    for (const DataFile& f : stage_files)
+    for (const DataFile& f : stage_files) {
+      if (files.contains(f.rel))
+        throw Error("a static file or page is at an exported file's path", f.rel);
       linked[f.rel] = data.dir / f.rel.substr(5);  // less "data/"
+    }
   // The web bundle goes only into a site that draws: 35 MB of DuckDB-WASM are no use
   // to pages of text.
   if (web && builder.draws()) {
