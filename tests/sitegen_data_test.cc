@@ -255,9 +255,15 @@ TEST_F(SitegenData, ContainersEscapeTheirText) {
             "sites}]\n"
             "labels: {a: \"A </script><!--<script> & co\"}\n");
   Ok({"mknod", "sitegen", "/etc/site2", "--config", tmp_ / "site2.yaml"});
+  Append("c d#", "2024-02-01 00:00:00", 8, 3.0);  // a name that URLs must encode
   const fs::path out = tmp_.path() / "www2";
   RunResult r = P({"run", "/etc/site2", "build", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(fs::exists(out / "s/c d#.html"));
+  const std::string cd = ReadFile(out / "s/c d#.html");
+  EXPECT_THAT(cd, HasSubstr("href=\"/s/c%20d%23.html\""));
+  EXPECT_THAT(cd, HasSubstr("\"file\":\"/data/c%20d%23/res=1d/year=2024/data_0.parquet\""));
+  EXPECT_TRUE(fs::exists(out / "data/c d#/res=1d/year=2024/data_0.parquet"));
   const std::string html = ReadFile(out / "s/a.html");
   const size_t at = html.find("<div class=\"pond-viz\"");
   ASSERT_NE(at, std::string::npos);

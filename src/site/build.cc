@@ -18,6 +18,7 @@
 #include "site/data_stages.h"
 #include "site/render.h"
 #include "site/web_assets.h"
+#include "sitegen/escape.h"
 #include "sitegen/feed.h"
 #include "sitegen/page.h"
 
@@ -129,7 +130,7 @@ class Builder {
         p.source = *route.page;
         p.page = sitegen::ParsePage(view_.ReadData(view_.Get(*route.page)), *route.page);
         p.title = p.page.front.title.empty() ? route.name : p.page.front.title;
-        p.url = dir.empty() ? "/" : "/" + dir + "/";
+        p.url = dir.empty() ? "/" : sitegen::UrlPath("/" + dir + "/");
         crumbs.emplace_back(crumbs.empty() ? "Home" : p.title, p.url);
         p.crumbs = crumbs;
         GiveData(route, p, true);
@@ -143,7 +144,7 @@ class Builder {
           p.page = c.page;
           p.content = c.set;
           p.title = c.page.front.title.empty() ? c.slug : c.page.front.title;
-          p.url = "/" + Join(dir, c.slug) + ".html";
+          p.url = sitegen::UrlPath("/" + Join(dir, c.slug) + ".html");
           p.crumbs = crumbs;
           p.crumbs.emplace_back(p.title, p.url);
           AddPage(std::move(p), Join(dir, c.slug) + ".html");
@@ -177,7 +178,7 @@ class Builder {
           std::string slug = route.slug;
           for (size_t at = 0; (at = slug.find("$0", at)) != std::string::npos; at += key.size())
             slug.replace(at, 2, key);
-          p.url = "/" + Join(parent, slug) + ".html";
+          p.url = sitegen::UrlPath("/" + Join(parent, slug) + ".html");
           p.crumbs = crumbs;
           p.crumbs.emplace_back(p.title, p.url);
           p.files = by_key[key];

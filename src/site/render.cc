@@ -105,7 +105,7 @@ nlohmann::json FileJson(const SiteView& site, const DataFile& f) {
   nlohmann::json temporal = nlohmann::json::object();
   for (const auto& [k, v] : f.temporal) temporal[k] = v;
   return {{"path", f.pond_path},
-          {"file", site.config.site.base_url + f.rel},
+          {"file", site.config.site.base_url + sitegen::UrlPath(f.rel)},
           {"captures", f.captures},
           {"resolution_us", exporter::OptJson(f.resolution_us)},
           {"temporal", temporal},
@@ -144,7 +144,7 @@ std::string ExploreContainer(const SiteView& site, const PageInfo& current,
   nlohmann::json datasets = nlohmann::json::array();
   auto urls = [&](const std::vector<const DataFile*>& files) {
     nlohmann::json out = nlohmann::json::array();
-    for (const DataFile* f : files) out.push_back(c.site.base_url + f->rel);
+    for (const DataFile* f : files) out.push_back(c.site.base_url + sitegen::UrlPath(f->rel));
     return out;
   };
   if (!c.explore.datasets.empty()) {
