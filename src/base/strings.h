@@ -12,4 +12,12 @@ inline std::string AsciiLower(std::string s) {
   return s;
 }
 
+// `s` with every `from` (not empty) replaced by `to`, left to right; replacements are
+// not searched again.
+inline std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size())
+    s.replace(at, from.size(), to);
+  return s;
+}
+
 }  // namespace pond

@@ -4,14 +4,13 @@
 #include <time.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <spdlog/spdlog.h>
 
 #include "base/error.h"
+#include "base/host_file.h"
 #include "base/strings.h"
 #include "export/staging.h"
 #include "path/path.h"
@@ -34,14 +33,6 @@ std::string Join(const std::string& dir, const std::string& name) {
   return dir + "/" + name;
 }
 
-std::string ReadHostFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read file", path.string());
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Whether two paths are on one file system (a hard link can join them).
 bool SameDevice(const fs::path& a, const fs::path& b) {
   struct stat sa {
@@ -55,7 +46,7 @@ bool SameFile(const fs::path& a, const fs::path& b) {
   std::error_code ec;
   if (fs::equivalent(a, b, ec)) return true;
   if (fs::file_size(a, ec) != fs::file_size(b, ec) || ec) return false;
-  return ReadHostFile(a) == ReadHostFile(b);
+  return ReadHostFile(a, "file") == ReadHostFile(b, "file");
 }
 
 // The site being built: its pages (with the files they become) and other files.
@@ -175,9 +166,7 @@ class Builder {
           p.title = page.front.title.empty()
                         ? shown
                         : sitegen::SubstituteCaptures(page.front.title, {shown});
-          std::string slug = route.slug;
-          for (size_t at = 0; (at = slug.find("$0", at)) != std::string::npos; at += key.size())
-            slug.replace(at, 2, key);
+          const std::string slug = ReplaceAll(route.slug, "$0", key);
           p.url = sitegen::UrlPath("/" + Join(parent, slug) + ".html");
           p.crumbs = crumbs;
           p.crumbs.emplace_back(p.title, p.url);
@@ -245,12 +234,7 @@ std::string ExpandFooter(const std::string& footer) {
   char date[16], build[32];
   strftime(date, sizeof date, "%Y-%m-%d", &tm);
   strftime(build, sizeof build, "%Y-%m-%d %H:%M UTC", &tm);
-  std::string out = footer;
-  for (const auto& [var, value] :
-       {std::pair<std::string, std::string>{"${DATE}", date}, {"${BUILD}", build}})
-    for (size_t at = 0; (at = out.find(var, at)) != std::string::npos; at += value.size())
-      out.replace(at, var.size(), value);
-  return out;
+  return ReplaceAll(ReplaceAll(footer, "${DATE}", date), "${BUILD}", build);
 }
 
 }  // namespace
@@ -303,7 +287,7 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
   for (const auto& [rel, bytes] : files) {
     const fs::path there = staging.out() / rel;
     if (before.contains(rel) && fs::file_size(there) == bytes.size() &&
-        ReadHostFile(there) == bytes) {
+        ReadHostFile(there, "file") == bytes) {
       kept.push_back(rel);
       continue;
     }
@@ -323,7 +307,7 @@ BuildResult Build(factories::View& view, const sitegen::SiteConfig& config,
     if (SameDevice(source, staging.dir()))
       disk.Link(source.string(), at.string());
     else  // another file system (an installed web bundle)
-      disk.WriteFile(at.string(), ReadHostFile(source));
+      disk.WriteFile(at.string(), ReadHostFile(source, "file"));
     ++result.written;
   }
   result.kept = kept.size();

@@ -1,15 +1,12 @@
 #include "site/web_assets.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "base/host_file.h"
 
 namespace pond::site {
 
@@ -39,12 +36,10 @@ std::optional<WebAssets> FindWebAssets(const std::string& base_url, std::string*
     for (const auto& e : fs::recursive_directory_iterator(dir))
       if (e.is_regular_file()) out.files.push_back(fs::relative(e.path(), dir).string());
     std::sort(out.files.begin(), out.files.end());
-    std::ifstream in(dir / "importmap.json");
-    std::stringstream text;
-    text << in.rdbuf();
     nlohmann::json map;
     try {
-      map = nlohmann::json::parse(text.str());
+      map = nlohmann::json::parse(
+          ReadHostFile(dir / "importmap.json", "the web bundle's import map"));
     } catch (const nlohmann::json::exception& e) {
       throw Error(std::string("not JSON: ") + e.what(), (dir / "importmap.json").string());
     }
