@@ -9,6 +9,7 @@
 
 #include "engine/duckdb.h"
 #include "support/scenario.h"
+#include "support/site_page.h"
 
 namespace pond {
 namespace {
@@ -40,11 +41,9 @@ class DemoTest : public ::testing::Test {
   static fs::path Www() { return out_ / "www"; }
   // The JSON of the page's chart container.
   static nlohmann::json Chart(const std::string& rel) {
-    const std::string html = ReadFile(Www() / rel);
-    const size_t at = html.find("<div class=\"pond-viz\"");
-    EXPECT_NE(at, std::string::npos) << rel;
-    const size_t begin = html.find('>', html.find("<script", at)) + 1;
-    return nlohmann::json::parse(html.substr(begin, html.find("</script>", begin) - begin));
+    const std::string text = testing::ContainerText(ReadFile(Www() / rel), "pond-viz");
+    EXPECT_NE(text, "") << rel;
+    return nlohmann::json::parse(text);
   }
 
   static TempDir* tmp_;

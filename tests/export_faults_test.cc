@@ -57,8 +57,10 @@ std::string Diff(const Tree& now, const Tree& old_tree, const Tree& new_tree) {
   for (const auto& [name, tree] : {std::pair{"old", &old_tree}, std::pair{"new", &new_tree}}) {
     out += std::string("against the ") + name + " tree:";
     for (const auto& [rel, bytes] : now)
-      if (!tree->contains(rel)) out += " +" + rel;
-      else if (tree->at(rel) != bytes) out += " ~" + rel;
+      if (!tree->contains(rel))
+        out += " +" + rel;
+      else if (tree->at(rel) != bytes)
+        out += " ~" + rel;
     for (const auto& [rel, bytes] : *tree)
       if (!now.contains(rel)) out += " -" + rel;
     out += "\n";
@@ -92,9 +94,8 @@ class ExportFaults : public ::testing::Test {
   // `rows` readings every 15 minutes from `from` into /raw/<name>.series; values are
   // multiples of 1/4, so averages are exact and files byte-identical run to run.
   void Append(const std::string& name, const std::string& from, int rows, double base) {
-    WriteFile(tmp_.path() / "in.csv",
-              QuarterHourCsv(from, rows, [base](int i) { return base + (i % 8) * 0.25; }));
-    Ok({"copy", tmp_ / "in.csv", "/raw/" + name + ".series", "--format", "series"});
+    AppendReadings([this](const std::vector<std::string>& a) { return Ok(a); }, tmp_, name, from,
+                   rows, [base](int i) { return base + (i % 8) * 0.25; });
   }
   RunResult Export(std::map<std::string, std::string> env = {}) {
     return P({"--quiet", "export", "--pattern", "/reduced/*/res=*.series", "--pattern", "/pages/*",
@@ -276,7 +277,8 @@ TEST_F(ExportFaults, AFullDiskLeavesOutOldOrNew) {
       SCOPED_TRACE("room " + std::to_string(room) + " of " + std::to_string(needed));
       Reset();
       fs::remove(filler);
-      WriteFile(filler, std::string(static_cast<size_t>(std::max<int64_t>(0, avail() - room)), 'x'));
+      WriteFile(filler,
+                std::string(static_cast<size_t>(std::max<int64_t>(0, avail() - room)), 'x'));
       RunResult r = Export();
       const Tree now = Snapshot(out_);
       if (r.exit_code == 0) {

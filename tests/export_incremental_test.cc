@@ -2,8 +2,8 @@
 // manifest, a file whose inputs did not change keeps its inode and mtime; changed
 // partitions and pages are rewritten, vanished outputs removed, and the result is
 // always the files a fresh export writes, byte for byte, also after kill -9.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,7 +38,8 @@ class ExportIncremental : public ::testing::Test {
     // 15-minute readings, 2024-01-01 to 2024-06-29 23:45.
     Append("a", "2024-01-01 00:00:00", 4 * 24 * 181, 1.0);
     Append("b", "2024-01-01 00:00:00", 4 * 24 * 181, 2.0);
-    MakeReducedPages([this](const std::vector<std::string>& a) { return Ok(a); }, tmp_, "[{type: avg}]");
+    MakeReducedPages([this](const std::vector<std::string>& a) { return Ok(a); }, tmp_,
+                     "[{type: avg}]");
   }
 
   RunResult P(std::vector<std::string> args) {
@@ -52,13 +53,13 @@ class ExportIncremental : public ::testing::Test {
   }
   // `rows` readings every 15 minutes from `from` into /raw/<name>.series.
   void Append(const std::string& name, const std::string& from, int rows, double base) {
-    WriteFile(tmp_.path() / "in.csv",
-              QuarterHourCsv(from, rows, [base](int i) { return base + (i % 97) / 10.0; }));
-    Ok({"copy", tmp_ / "in.csv", "/raw/" + name + ".series", "--format", "series"});
+    AppendReadings([this](const std::vector<std::string>& a) { return Ok(a); }, tmp_, name, from,
+                   rows, [base](int i) { return base + (i % 97) / 10.0; });
   }
   std::vector<std::string> ExportArgs(const std::string& out) {
-    return {"export", "--pattern", "/reduced/*/res=*.series", "--pattern", "/pages/*", "--dir",
-            out, "--temporal", "year,month"};
+    return {"export",    "--pattern",  "/reduced/*/res=*.series",
+            "--pattern", "/pages/*",   "--dir",
+            out,         "--temporal", "year,month"};
   }
   nlohmann::json Export(std::vector<std::string> extra = {}) {
     std::vector<std::string> args = ExportArgs(out_);
@@ -108,12 +109,12 @@ class ExportIncremental : public ::testing::Test {
         return "read_parquet(" + engine::QuoteLiteral((fs::path(dir) / rel).string()) +
                ", hive_partitioning = false)";
       };
-      const auto n = con.Query("SELECT (SELECT count(*) FROM " + scan(out_) +
-                               ") AS ours, (SELECT count(*) FROM " + scan(fresh) +
-                               ") AS theirs, (SELECT count(*) FROM " + scan(out_) +
-                               " o FULL JOIN " + scan(fresh) +
-                               " f USING (\"timestamp\") WHERE o.\"v.avg\" IS NULL OR "
-                               "f.\"v.avg\" IS NULL OR abs(o.\"v.avg\" - f.\"v.avg\") > 1e-9) AS bad");
+      const auto n = con.Query(
+          "SELECT (SELECT count(*) FROM " + scan(out_) + ") AS ours, (SELECT count(*) FROM " +
+          scan(fresh) + ") AS theirs, (SELECT count(*) FROM " + scan(out_) + " o FULL JOIN " +
+          scan(fresh) +
+          " f USING (\"timestamp\") WHERE o.\"v.avg\" IS NULL OR "
+          "f.\"v.avg\" IS NULL OR abs(o.\"v.avg\" - f.\"v.avg\") > 1e-9) AS bad");
       EXPECT_EQ(n.at(0, "ours").as_int(), n.at(0, "theirs").as_int()) << rel;
       EXPECT_EQ(n.at(0, "bad").as_int(), 0) << rel;
     }
@@ -267,8 +268,8 @@ TEST_F(ExportIncremental, AFileChangedByHandIsRewrittenAndRebuildRewritesAll) {
 // writes their year=NULL file (a reduction, which never has them, is not asked).
 TEST_F(ExportIncremental, RowsWithoutATimeAreExportedWhenTheyAppear) {
   auto args = [&](const std::string& dir) {
-    return std::vector<std::string>{"--json", "export", "--pattern", "/raw/*.series", "--dir", dir,
-                                    "--temporal", "year,month"};
+    return std::vector<std::string>{"--json", "export", "--pattern",  "/raw/*.series",
+                                    "--dir",  dir,      "--temporal", "year,month"};
   };
   Ok(args(out_));
   WriteFile(tmp_.path() / "null.csv", "timestamp,v\n2024-06-29 23:50:00,7.0\n,7.5\n");

@@ -17,6 +17,7 @@
 #include "engine/duckdb.h"
 #include "support/export_pond.h"
 #include "support/scenario.h"
+#include "support/site_page.h"
 
 namespace pond::testing {
 namespace {
@@ -75,9 +76,8 @@ class SitegenData : public ::testing::Test {
     return r.out;
   }
   void Append(const std::string& name, const std::string& from, int rows, double base) {
-    WriteFile(tmp_.path() / "in.csv",
-              QuarterHourCsv(from, rows, [base](int i) { return base + (i % 8) * 0.25; }));
-    Ok({"copy", tmp_ / "in.csv", "/raw/" + name + ".series", "--format", "series"});
+    AppendReadings([this](const std::vector<std::string>& a) { return Ok(a); }, tmp_, name, from,
+                   rows, [base](int i) { return base + (i % 8) * 0.25; });
   }
   void Page(const std::string& path, const std::string& text) {
     WriteFile(tmp_.path() / "page.md", text);
@@ -95,23 +95,13 @@ class SitegenData : public ::testing::Test {
   }
   // Every file of the site: its bytes and inode.
   std::map<std::string, std::pair<std::string, ino_t>> Site() const {
-    std::map<std::string, std::pair<std::string, ino_t>> out;
-    for (const auto& e : fs::recursive_directory_iterator(out_)) {
-      if (!e.is_regular_file()) continue;
-      struct stat st {};
-      ::stat(e.path().c_str(), &st);
-      out[fs::relative(e.path(), out_).string()] = {ReadFile(e.path()), st.st_ino};
-    }
-    return out;
+    return FilesWithInodes(out_);
   }
   // The JSON of the page's first container of `kind` ("pond-viz", "pond-explore").
   nlohmann::json Container(const std::string& rel, const std::string& kind) const {
-    const std::string html = ReadFile(out_ / rel);
-    size_t at = html.find("<div class=\"" + kind + "\"");
-    EXPECT_NE(at, std::string::npos) << html;
-    at = html.find("<script type=\"application/json\">", at);
-    const size_t begin = html.find('>', at) + 1;
-    return nlohmann::json::parse(html.substr(begin, html.find("</script>", begin) - begin));
+    const std::string text = ContainerText(ReadFile(out_ / rel), kind);
+    EXPECT_NE(text, "") << rel;
+    return nlohmann::json::parse(text);
   }
 
   TempDir tmp_;
@@ -265,10 +255,8 @@ TEST_F(SitegenData, ContainersEscapeTheirText) {
   EXPECT_THAT(cd, HasSubstr("\"file\":\"/data/c%20d%23/res=1d/year=2024/data_0.parquet\""));
   EXPECT_TRUE(fs::exists(out / "data/c d#/res=1d/year=2024/data_0.parquet"));
   const std::string html = ReadFile(out / "s/a.html");
-  const size_t at = html.find("<div class=\"pond-viz\"");
-  ASSERT_NE(at, std::string::npos);
-  const size_t begin = html.find('>', html.find("<script", at)) + 1;
-  const std::string text = html.substr(begin, html.find("</script>", begin) - begin);
+  const std::string text = ContainerText(html, "pond-viz");
+  ASSERT_NE(text, "") << html;
   EXPECT_EQ(text.find('<'), std::string::npos) << text;
   EXPECT_EQ(nlohmann::json::parse(text)["title"], "A </script><!--<script> & co readings");
 }

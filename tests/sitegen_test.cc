@@ -48,7 +48,8 @@ class SitegenTest : public FactoryScenario {
           "      - {name: blog, type: content, slug: blog, content: blog}\n"
           "partials: {sidebar: /content/sidebar.md}\n"
           "static: [{pattern: \"/img/*\"}]\n"
-          "sidebar: [\"about\", {label: Blog, children: [{label: Spring, href: /blog/spring.html}]}]\n"
+          "sidebar: [\"about\", {label: Blog, children: [{label: Spring, href: "
+          "/blog/spring.html}]}]\n"
           "theme: {accent: \"#0a6\"}\n"
           "footer: Caspar Water System\n");
     out_ = (tmp_.path() / "www").string();
@@ -61,14 +62,7 @@ class SitegenTest : public FactoryScenario {
   std::string Read(const std::string& rel) const { return ReadFile(fs::path(out_) / rel); }
   // Every file of the site: its bytes and inode.
   std::map<std::string, std::pair<std::string, ino_t>> Site() const {
-    std::map<std::string, std::pair<std::string, ino_t>> out;
-    for (const auto& e : fs::recursive_directory_iterator(out_)) {
-      if (!e.is_regular_file()) continue;
-      struct stat st {};
-      ::stat(e.path().c_str(), &st);
-      out[fs::relative(e.path(), out_).string()] = {ReadFile(e.path()), st.st_ino};
-    }
-    return out;
+    return FilesWithInodes(out_);
   }
 
   std::string out_;
@@ -99,9 +93,11 @@ TEST_F(SitegenTest, BuildsTheRoutesUnderTheBaseUrl) {
   EXPECT_THAT(home, HasSubstr("and Caspar Water."));
   // The blog grid, newest first.
   EXPECT_LT(home.find("Spring report"), home.find("Winter"));
-  EXPECT_THAT(home, HasSubstr("<time datetime=\"2025-04-01\">2025-04-01</time><p>What the wells did</p>"));
+  EXPECT_THAT(
+      home, HasSubstr("<time datetime=\"2025-04-01\">2025-04-01</time><p>What the wells did</p>"));
   EXPECT_THAT(Read("blog/spring.html"), HasSubstr("<del>Dry</del> wet."));
-  EXPECT_THAT(Read("feed.xml"), HasSubstr("<link>https://casparwater.us/water/blog/spring.html</link>"));
+  EXPECT_THAT(Read("feed.xml"),
+              HasSubstr("<link>https://casparwater.us/water/blog/spring.html</link>"));
   EXPECT_EQ(Read("theme.css"), ":root {\n  --accent: #0a6;\n}\n");
   EXPECT_EQ(Read("img/logo.png"), std::string("\x89PNG\r\n", 6));
 }
@@ -142,12 +138,14 @@ TEST_F(SitegenTest, ABadPageFailsTheBuildAndLeavesTheSite) {
   EXPECT_EQ(Site(), before);
   Page("/content/pages/about.md", "---\ntitle: About\ndate: 2025-02-30x\n---\n");
   r = Build();
-  EXPECT_EQ(r.err, "pond: error: frontmatter 'date' must be YYYY-MM-DD, not '2025-02-30x' "
-                   "(/content/pages/about.md:3)\n");
+  EXPECT_EQ(r.err,
+            "pond: error: frontmatter 'date' must be YYYY-MM-DD, not '2025-02-30x' "
+            "(/content/pages/about.md:3)\n");
   Page("/content/pages/about.md", "{{ figure src=\"/img/logo.png\" float=\"middle\" /}}\n");
   r = Build();
-  EXPECT_EQ(r.err, "pond: error: figure float must be left, right or full, not 'middle' "
-                   "(/content/pages/about.md:1:1)\n");
+  EXPECT_EQ(r.err,
+            "pond: error: figure float must be left, right or full, not 'middle' "
+            "(/content/pages/about.md:1:1)\n");
   EXPECT_EQ(Site(), before);
   // Nothing left beside the site either.
   for (const auto& e : fs::directory_iterator(tmp_.path()))

@@ -27,6 +27,16 @@ inline std::string QuarterHourCsv(const std::string& from, int rows,
   return csv;
 }
 
+// Appends `rows` readings every 15 minutes from `from`, `value(i)` each, to
+// /raw/<name>.series through `ok` (one pond command expected to succeed), by way of a
+// CSV in `tmp`.
+inline void AppendReadings(const std::function<std::string(const std::vector<std::string>&)>& ok,
+                           const TempDir& tmp, const std::string& name, const std::string& from,
+                           int rows, const std::function<double(int)>& value) {
+  WriteFile(tmp.path() / "in.csv", QuarterHourCsv(from, rows, value));
+  ok({"copy", tmp / "in.csv", "/raw/" + name + ".series", "--format", "series"});
+}
+
 // Makes /reduced (with `aggregations`, YAML flow) and /pages through `ok`, which runs
 // one pond command and expects it to succeed; `tmp` holds the config files.
 inline void MakeReducedPages(const std::function<std::string(const std::vector<std::string>&)>& ok,

@@ -1,5 +1,7 @@
 #include "support/scenario.h"
 
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <poll.h>
@@ -105,15 +107,26 @@ RunResult Run(const std::string& program, const std::vector<std::string>& args,
     pollfd fds[3];
     int n = 0;
     int out_i = -1, err_i = -1, in_i = -1;
-    if (out_open) { fds[n] = {out_pipe[0], POLLIN, 0}; out_i = n++; }
-    if (err_open) { fds[n] = {err_pipe[0], POLLIN, 0}; err_i = n++; }
-    if (in_pipe[1] >= 0) { fds[n] = {in_pipe[1], POLLOUT, 0}; in_i = n++; }
+    if (out_open) {
+      fds[n] = {out_pipe[0], POLLIN, 0};
+      out_i = n++;
+    }
+    if (err_open) {
+      fds[n] = {err_pipe[0], POLLIN, 0};
+      err_i = n++;
+    }
+    if (in_pipe[1] >= 0) {
+      fds[n] = {in_pipe[1], POLLOUT, 0};
+      in_i = n++;
+    }
     if (poll(fds, n, -1) < 0) continue;
     auto drain = [&](int i, int fd, std::string& dst, bool& open) {
       if (i < 0 || fds[i].revents == 0) return;
       ssize_t k = read(fd, buf, sizeof buf);
-      if (k > 0) dst.append(buf, static_cast<size_t>(k));
-      else open = false;
+      if (k > 0)
+        dst.append(buf, static_cast<size_t>(k));
+      else
+        open = false;
     };
     drain(out_i, out_pipe[0], r.out, out_open);
     drain(err_i, err_pipe[0], r.err, err_open);
@@ -302,6 +315,19 @@ void LinkTree(const std::filesystem::path& from, const std::filesystem::path& to
     else
       fs::create_hard_link(it->path(), target);
   }
+}
+
+std::map<std::string, std::pair<std::string, ino_t>> FilesWithInodes(
+    const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::pair<std::string, ino_t>> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    struct stat st {};
+    ::stat(e.path().c_str(), &st);
+    out[fs::relative(e.path(), dir).string()] = {ReadFile(e.path()), st.st_ino};
+  }
+  return out;
 }
 
 }  // namespace pond::testing

@@ -47,11 +47,11 @@ class Background {
   Background(const Background&) = delete;
   Background& operator=(const Background&) = delete;
   int pid() const { return pid_; }
-  bool Running();     // not exited yet
-  bool HasOutput();   // stdout has bytes waiting (none are consumed)
-  RunResult Finish();  // reads stdout to its end, waits; exit_code, out and err
+  bool Running();                // not exited yet
+  bool HasOutput();              // stdout has bytes waiting (none are consumed)
+  RunResult Finish();            // reads stdout to its end, waits; exit_code, out and err
   std::string ErrSoFar() const;  // what it has written to stderr yet
-  void Kill();         // SIGKILL and reap; Finish() then reports 128+9
+  void Kill();                   // SIGKILL and reap; Finish() then reports 128+9
 
  private:
   int pid_ = -1;
@@ -96,6 +96,10 @@ std::string ReadFile(const std::filesystem::path& p);
 // and mtimes, so an export's manifest still vouches for every file (an export never
 // writes into a file).
 void LinkTree(const std::filesystem::path& from, const std::filesystem::path& to);
+// Every regular file below `dir`, by path relative to it: its bytes and inode (a file
+// rewritten with the same bytes shows another inode).
+std::map<std::string, std::pair<std::string, ino_t>> FilesWithInodes(
+    const std::filesystem::path& dir);
 void WriteFile(const std::filesystem::path& p, const std::string& bytes);
 // Lowercase hex sha256 of a file's bytes.
 std::string Sha256File(const std::filesystem::path& p);
