@@ -19,20 +19,8 @@ command -v npm >/dev/null || { echo "fetch-duckdb: npm not found (run tools/inst
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# fetch PKG SRI -> prints the verified tarball path
-fetch() {
-  local pkg="$1" sri="$2" tgz got
-  (cd "$work" && npm pack --silent "$pkg" >/dev/null 2>"$work/npm.err") \
-    || { echo "fetch-duckdb: npm pack $pkg failed: $(tail -1 "$work/npm.err")" >&2; exit 1; }
-  tgz="$(ls -t "$work"/*.tgz | head -1)"
-  got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
-  if [ "$got" != "$sri" ]; then
-    echo "fetch-duckdb: integrity mismatch for $pkg: expected $sri, got $got" >&2
-    exit 1
-  fi
-  mv "$tgz" "$work/$(echo "$pkg" | tr '/@' '__').tgz"
-  echo "$work/$(echo "$pkg" | tr '/@' '__').tgz"
-}
+. "$ROOT/tools/npm-pinned.sh"
+fetch() { npm_pinned_tarball fetch-duckdb "$1" "$2" "$work"; }
 
 echo "fetch-duckdb: fetching $HEADER_PKG and $LIB_PKG" >&2
 h="$(fetch "$HEADER_PKG" "$HEADER_SRI")"

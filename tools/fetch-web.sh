@@ -33,17 +33,11 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # fetch PKG SRI -> prints the directory of the verified, unpacked package
+. "$ROOT/tools/npm-pinned.sh"
 fetch() {
-  local pkg="$1" sri="$2" tgz got dir
-  (cd "$work" && npm pack --silent "$pkg" >/dev/null 2>"$work/npm.err") \
-    || { echo "fetch-web: npm pack $pkg failed: $(tail -1 "$work/npm.err")" >&2; exit 1; }
-  tgz="$(ls -t "$work"/*.tgz | head -1)"
-  got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
-  if [ "$got" != "$sri" ]; then
-    echo "fetch-web: integrity mismatch for $pkg: expected $sri, got $got" >&2
-    exit 1
-  fi
-  dir="$work/$(echo "$pkg" | tr '/@' '__')"
+  local tgz dir
+  tgz="$(npm_pinned_tarball fetch-web "$1" "$2" "$work")" || exit 1  # errexit stops at $( )
+  dir="${tgz%.tgz}"
   mkdir -p "$dir" && tar -xzf "$tgz" -C "$dir" && rm "$tgz"
   echo "$dir/package"
 }
@@ -96,5 +90,5 @@ if (!globalThis.Arrow) {
 export const {$names} = globalThis.Arrow;
 EOF
 
-rm -rf "$DEST" && mv "$out" "$DEST"
+rm -rf "$DEST" && mkdir -p "$(dirname "$DEST")" && mv "$out" "$DEST"
 echo "$WANT" > "$STAMP"
